@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs the ledger on http://127.0.0.1:5080 (or LEDGER_URLS) over the embedded default: a private
+# PostgreSQL cluster under .data/pg, started from this machine's PostgreSQL binaries, with demo
+# data. LEDGER_DB=<connection string> uses your PostgreSQL instead; LEDGER_DEMO=0 starts empty.
+# Ctrl-C stops the service and the cluster it started.
+set -euo pipefail
+cd "$(dirname "$0")"
+source infra/scripts/common.sh
+ensure_postgres_binaries
+
+mkdir -p .data
+if [ -z "${LEDGER_BOOTSTRAP_ADMIN_KEY:-}" ]; then
+  [ -s .data/demo-admin-key ] || head -c 24 /dev/urandom | base64 | tr -d '/+=' > .data/demo-admin-key
+  export LEDGER_BOOTSTRAP_ADMIN_KEY="$(cat .data/demo-admin-key)"
+fi
+url="${LEDGER_URLS:-http://127.0.0.1:5080}"
+url="${url%%;*}"
+
+dotnet build src/Api/Api.csproj -c Release -v quiet -nologo
+cat <<INFO
+
+  Land-resource ledger: $url   (API reference: $url/docs, OpenAPI: $url/openapi/v1.json)
+  Admin key (demo): $LEDGER_BOOTSTRAP_ADMIN_KEY
+
+  Try:
+    curl -s $url/health
+    curl -s -X POST $url/api/v1/admin/keys -H "X-Api-Key: $LEDGER_BOOTSTRAP_ADMIN_KEY" \\
+         -H 'content-type: application/json' -d '{"name":"auditor-1","role":"auditor","scope":"000000"}'
+    curl -s $url/api/v1/streams/farmland/990101-000001 -H "X-Api-Key: <the auditor key>"
+    curl -s $url/api/v1/streams/farmland/990101-000001/events -H "X-Api-Key: <the auditor key>"
+
+INFO
+exec dotnet src/Api/bin/Release/net10.0/Ledger.Api.dll "$@"

@@ -1,0 +1,47 @@
+using Ledger.Access;
+using Ledger.Api.Http;
+
+namespace Ledger.Api.Access;
+
+/// <summary>Every <c>/api/v1</c> call must carry a valid <c>X-Api-Key</c>; the client it names travels with the request.</summary>
+public sealed class ApiKeyMiddleware(RequestDelegate next)
+{
+    public const string Header = "X-Api-Key";
+
+    public async Task InvokeAsync(HttpContext http, ApiKeyDirectory keys)
+    {
+        if (!http.Request.Path.StartsWithSegments("/api/v1"))
+        {
+            await next(http);
+            return;
+        }
+        var secret = http.Request.Headers[Header].ToString();
+        if (string.IsNullOrEmpty(secret))
+        {
+            await Problems.Of(http, 401, "Unauthorized", $"send your API key in the {Header} header").ExecuteAsync(http);
+            return;
+        }
+        var client = secret.Length > 200 ? null : await keys.FindAsync(secret, http.RequestAborted);
+        if (client is null)
+        {
+            await Problems.Of(http, 401, "Unauthorized", "the API key is unknown or revoked").ExecuteAsync(http);
+            return;
+        }
+        http.Items[typeof(ApiClient)] = client;
+        await next(http);
+    }
+}
+
+public static class HttpContextClientExtensions
+{
+    public static ApiClient Client(this HttpContext http) =>
+        http.Items[typeof(ApiClient)] as ApiClient ?? throw new InvalidOperationException("No API client on this request.");
+
+    /// <summary>A 403 problem unless the caller has <paramref name="role"/>.</summary>
+    public static IResult? Require(this HttpContext http, Role role)
+    {
+        var client = http.Client();
+        return client.Has(role) ? null
+            : Problems.Forbidden(http, $"client '{client.Name}' has role {ApiClient.RoleName(client.Role)}; this needs {ApiClient.RoleName(role)}");
+    }
+}

@@ -1,0 +1,41 @@
+using Ledger.Access;
+using Ledger.Api.Access;
+using Ledger.Api.Http;
+using Ledger.Ingest;
+using Wolverine.Http;
+
+namespace Ledger.Api.Events;
+
+public static class PostEventsEndpoint
+{
+    [WolverinePost("/api/v1/events")]
+    public static async Task<IResult> Post(HttpContext http, Ingestor ingestor, CancellationToken ct)
+    {
+        if (http.Require(Role.Writer) is { } denied) return denied;
+        var (doc, problem) = await RequestBody.ReadAsync(http, ct);
+        if (problem is not null) return problem;
+        using var _ = doc;
+
+        var parsed = BatchParser.Parse(doc!.RootElement);
+        if (parsed.TooMany)
+            return Problems.Of(http, 413, "Too many events", Problems.Summary(parsed.Errors), parsed.Errors);
+        if (parsed.Errors.Count > 0) return Problems.Validation(http, parsed.Errors);
+
+        var client = http.Client();
+        var outside = parsed.Events.Where(e => !client.CanSee(e.RegionCode))
+            .Select(e => new ItemError($"events[{e.Index}].regionCode", $"region {e.RegionCode} is outside the client's scope {client.Scope}"))
+            .ToList();
+        if (outside.Count > 0) return Problems.Of(http, 403, "Outside the client's region scope", Problems.Summary(outside), outside);
+
+        var outcome = await ingestor.AppendAsync(parsed.Events, client.Name, ct);
+        if (outcome.Rejection is { } r) return Problems.Of(http, r.Status, r.Title, Problems.Summary(r.Errors), r.Errors);
+
+        return Results.Json(new
+        {
+            results = outcome.Results.Select(x => new
+            {
+                eventId = x.EventId, status = x.Status, stream = x.Stream, version = x.Version, sequence = x.Sequence, recordedAt = x.RecordedAt,
+            }),
+        }, LedgerJson.Options);
+    }
+}

@@ -1,0 +1,59 @@
+using JasperFx.CodeGeneration;
+using Ledger.Api.Access;
+using Ledger.Api.Demo;
+using Ledger.Api.Http;
+using Ledger.Api.OpenApi;
+using Ledger.Ingest;
+using Ledger.Storage;
+using Marten;
+using NodaTime;
+using Scalar.AspNetCore;
+using Wolverine;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace Ledger.Api.Hosting;
+
+public static class LedgerHosting
+{
+    public static async Task AddLedgerAsync(this WebApplicationBuilder builder)
+    {
+        var urls = builder.Configuration["LEDGER_URLS"];
+        if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null)
+            builder.WebHost.UseUrls(string.IsNullOrWhiteSpace(urls) ? "http://127.0.0.1:5080" : urls);
+
+        var (dataSource, embedded) = await LedgerDatabase.ResolveAsync(builder.Configuration);
+        builder.Services.AddSingleton(dataSource);
+        if (embedded is not null) builder.Services.AddSingleton(embedded);
+        builder.Services.AddSingleton<IClock>(SystemClock.Instance);
+
+        builder.Services.AddMarten(o => LedgerStore.Configure(o, dataSource))
+            .ApplyAllDatabaseChangesOnStartup()
+            .IntegrateWithWolverine();
+        builder.Host.UseWolverine(opts =>
+        {
+            opts.Durability.Mode = DurabilityMode.Solo;
+            opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Auto;
+        });
+        builder.Services.AddWolverineHttp();
+
+        builder.Services.AddSingleton<Ingestor>();
+        builder.Services.AddSingleton<ApiKeyDirectory>();
+        builder.Services.AddHostedService<DemoDataLoader>();
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(o => LedgerJson.Configure(o.SerializerOptions));
+    }
+
+    public static void UseLedger(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<ApiKeyMiddleware>();
+        app.MapWolverineEndpoints();
+        app.MapGet("/openapi/v1.json", () => Results.Text(LedgerOpenApi.Document(), "application/json")).ExcludeFromDescription();
+        app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/v1.json").WithTitle("Land-resource ledger API"));
+
+        if (app.Services.GetService<Ledger.Storage.EmbeddedPostgres>() is { } embedded)
+            app.Lifetime.ApplicationStopped.Register(() => embedded.StopAsync().GetAwaiter().GetResult());
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text.Json.Nodes;
+
+namespace Ledger.Api.OpenApi;
+
+public static partial class LedgerOpenApi
+{
+    private static JsonObject Paths() => new()
+    {
+        ["/health"] = new JsonObject
+        {
+            ["get"] = Op("Liveness: 200 once the service can accept events", security: false, responses: Responses(("200", "Ready", null), ("503", "Database unavailable", "Problem"))),
+        },
+        ["/api/v1/events"] = new JsonObject
+        {
+            ["post"] = Op("Append a batch of events atomically (writer)",
+                body: Obj(new JsonObject { ["events"] = new JsonObject { ["type"] = "array", ["minItems"] = 1, ["maxItems"] = 1000, ["items"] = Ref("Event") } }, ["events"]),
+                responses: Responses(("200", "Every event appended or already present (duplicate)", null), ("400", "Malformed; nothing stored", "Problem"),
+                    ("401", "Missing or unknown key", "Problem"), ("403", "Wrong role or region outside scope", "Problem"),
+                    ("409", "eventId reused with other content, or expectedVersion mismatch", "Problem"), ("413", "More than 1,000 events or 4 MB", "Problem"),
+                    ("422", "Breaks a rule against the ledger's state; nothing stored", "Problem"))),
+        },
+        ["/api/v1/streams/{domain}/{key}"] = new JsonObject
+        {
+            ["get"] = Op("A stream's state, optionally as of an effective date and as known at an instant (auditor, investigator)",
+                parameters: StreamParameters(withAsOf: true), responses: Responses(("200", "State", null), ("404", "No such stream", "Problem"))),
+        },
+        ["/api/v1/streams/{domain}/{key}/events"] = new JsonObject
+        {
+            ["get"] = Op("A stream's history with event id, type, version, sequence, effective date, recorded instant and client",
+                parameters: StreamParameters(withAsOf: false), responses: Responses(("200", "History", null), ("404", "No such stream", "Problem"))),
+        },
+        ["/api/v1/admin/keys"] = new JsonObject
+        {
+            ["post"] = Op("Issue an API key (admin); the key is returned once",
+                body: Obj(new JsonObject
+                {
+                    ["name"] = Str(), ["role"] = new JsonObject { ["enum"] = new JsonArray("writer", "auditor", "investigator", "admin") },
+                    ["scope"] = Str("Six-digit region code; 000000 = the nation"),
+                }, ["name", "role", "scope"]),
+                responses: Responses(("201", "Issued: {id, key}", null), ("400", "Invalid", "Problem"), ("403", "Not an admin", "Problem"))),
+        },
+        ["/api/v1/admin/keys/{id}"] = new JsonObject
+        {
+            ["delete"] = Op("Revoke an API key (admin)",
+                parameters: new JsonArray(PathParameter("id")), responses: Responses(("204", "Revoked", null), ("404", "Unknown key", "Problem"))),
+        },
+    };
+
+    private static JsonObject Op(string summary, JsonObject? body = null, JsonArray? parameters = null, JsonObject? responses = null, bool security = true)
+    {
+        var op = new JsonObject { ["summary"] = summary };
+        if (!security) op["security"] = new JsonArray();
+        if (parameters is not null) op["parameters"] = parameters;
+        if (body is not null)
+            op["requestBody"] = new JsonObject { ["required"] = true, ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = body } } };
+        op["responses"] = responses ?? new JsonObject();
+        return op;
+    }
+
+    private static JsonObject Responses(params (string Status, string Description, string? Schema)[] responses)
+    {
+        var o = new JsonObject();
+        foreach (var (status, description, schema) in responses)
+        {
+            var r = new JsonObject { ["description"] = description };
+            if (schema is not null)
+                r["content"] = new JsonObject { ["application/problem+json"] = new JsonObject { ["schema"] = Ref(schema) } };
+            o[status] = r;
+        }
+        return o;
+    }
+
+    private static JsonArray StreamParameters(bool withAsOf)
+    {
+        var list = new JsonArray(PathParameter("domain", "region, tenure, farmland, redline, mining or water"), PathParameter("key"));
+        if (withAsOf) list.Add(QueryParameter("asOf", "date", "Only events effective on or before this date"));
+        list.Add(QueryParameter("knownAt", "date-time", "Only events recorded at or before this instant"));
+        return list;
+    }
+
+    private static JsonObject PathParameter(string name, string? description = null) =>
+        new() { ["name"] = name, ["in"] = "path", ["required"] = true, ["schema"] = Str(description) };
+
+    private static JsonObject QueryParameter(string name, string format, string description) =>
+        new() { ["name"] = name, ["in"] = "query", ["required"] = false, ["description"] = description, ["schema"] = Str(null, format) };
+
+    private static JsonObject Ref(string schema) => new() { ["$ref"] = $"#/components/schemas/{schema}" };
+}

@@ -1,0 +1,31 @@
+using Ledger.Regions;
+
+namespace Ledger.Access;
+
+public enum Role
+{
+    Writer,
+    Auditor,
+    Investigator,
+    Admin,
+}
+
+/// <summary>The named client behind an API key: one role, one region scope (<c>000000</c> = the nation).</summary>
+public sealed record ApiClient(string Name, Role Role, string Scope)
+{
+    public bool CanSee(string regionCode) => RegionCodes.Contains(Scope, regionCode);
+
+    /// <summary>Investigators may do everything auditors may.</summary>
+    public bool Has(Role role) => Role == role || (role == Role.Auditor && Role == Role.Investigator);
+
+    public static string RoleName(Role role) => role.ToString().ToLowerInvariant();
+
+    public static Role? ParseRole(string? value) => value switch
+    {
+        "writer" => Role.Writer,
+        "auditor" => Role.Auditor,
+        "investigator" => Role.Investigator,
+        "admin" => Role.Admin,
+        _ => null,
+    };
+}

@@ -1,0 +1,67 @@
+using System.Text.RegularExpressions;
+using Ledger.Farmland;
+using Ledger.Mining;
+using Ledger.RedLines;
+using Ledger.Regions;
+using Ledger.Tenures;
+using Ledger.Water;
+
+namespace Ledger.Events;
+
+/// <summary>Every v1 event type and every stream kind, in one place.</summary>
+public static partial class EventCatalog
+{
+    public static readonly IReadOnlyList<EventTypeSpec> Types =
+    [
+        .. RegionEventTypes.All, .. TenureEventTypes.All, .. FarmlandEventTypes.All,
+        .. RedLineEventTypes.All, .. MiningEventTypes.All, .. WaterEventTypes.All,
+    ];
+
+    public static readonly IReadOnlyList<IStreamRules> Rules =
+    [
+        new RegionRules(), new TenureRules(), new ParcelRules(), new ZoneRules(), new MiningRules(), new WaterRules(),
+    ];
+
+    private static readonly Dictionary<string, EventTypeSpec> ByName = Types.ToDictionary(t => t.Name);
+    private static readonly Dictionary<Type, EventTypeSpec> ByClrType = Types.ToDictionary(t => t.ClrType);
+    private static readonly Dictionary<string, IStreamRules> RulesByDomain = Rules.ToDictionary(r => r.Domain);
+
+    public static IReadOnlyCollection<string> Domains => RulesByDomain.Keys;
+
+    public static EventTypeSpec? Find(string typeName) => ByName.GetValueOrDefault(typeName);
+    public static EventTypeSpec For(Type clrType) => ByClrType[clrType];
+    public static IStreamRules? RulesFor(string domain) => RulesByDomain.GetValueOrDefault(domain);
+
+    /// <summary>The Marten stream id: the domain keeps parcel codes, zone codes and licences from colliding.</summary>
+    public static string StreamId(string domain, string key) => $"{domain}:{key}";
+
+    [GeneratedRegex(@"^[\p{L}\p{N}][\p{L}\p{N}._\-]{0,63}$")]
+    private static partial Regex UnitKey();
+
+    [GeneratedRegex("^([0-9]{6})-([0-9]{4})$")]
+    private static partial Regex WaterKey();
+
+    [GeneratedRegex("^([0-9]{6})-")]
+    private static partial Regex RegionPrefixedKey();
+
+    /// <summary>Why <paramref name="key"/> cannot name a stream of <paramref name="domain"/> for this region, or null.</summary>
+    public static string? CheckStreamKey(string domain, string key, string regionCode)
+    {
+        switch (domain)
+        {
+            case "region":
+                return key == regionCode ? null : $"a region stream's key is its region code: expected {regionCode}";
+            case "water":
+                var w = WaterKey().Match(key);
+                if (!w.Success) return "a water stream's key is regionCode-year, e.g. 410102-2024";
+                return w.Groups[1].Value == regionCode ? null : $"the stream belongs to region {w.Groups[1].Value}, not {regionCode}";
+            default:
+                if (!UnitKey().IsMatch(key))
+                    return "must be 1-64 letters, digits or . _ - and start with a letter or digit";
+                var p = RegionPrefixedKey().Match(key);
+                return p.Success && p.Groups[1].Value != regionCode
+                    ? $"the key is prefixed with region {p.Groups[1].Value}, not {regionCode}"
+                    : null;
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using Ledger.Events;
+using NodaTime;
+using static Ledger.Events.FieldSpec;
+
+namespace Ledger.Farmland;
+
+public sealed record ParcelRegistered(string RegionCode, LocalDate EffectiveDate, decimal AreaHa, string LandType,
+    int QualityGrade, bool PermanentBasic, string Origin) : ILedgerEvent;
+public sealed record FarmlandOccupied(string RegionCode, LocalDate EffectiveDate, decimal AreaHa, string Purpose,
+    bool Legal, string? ApprovalRef) : ILedgerEvent;
+public sealed record FarmlandConverted(string RegionCode, LocalDate EffectiveDate, decimal AreaHa, string To) : ILedgerEvent;
+public sealed record FarmlandLostToDisaster(string RegionCode, LocalDate EffectiveDate, decimal AreaHa, string Disaster) : ILedgerEvent;
+public sealed record FarmlandSupplemented(string RegionCode, LocalDate EffectiveDate, decimal AreaHa, string Method) : ILedgerEvent;
+public sealed record PermanentBasicDesignated(string RegionCode, LocalDate EffectiveDate, decimal AreaHa) : ILedgerEvent;
+public sealed record PermanentBasicReleased(string RegionCode, LocalDate EffectiveDate, decimal AreaHa, string ApprovalRef) : ILedgerEvent;
+public sealed record FarmlandAreaCorrected(string RegionCode, LocalDate EffectiveDate, decimal DeltaHa, string Reason,
+    Guid? CorrectsEventId) : ILedgerEvent, ICorrection
+{
+    Guid? ICorrection.CorrectedEventId => CorrectsEventId;
+}
+
+public static class FarmlandEventTypes
+{
+    private static readonly FieldSpec Area = Positive("areaHa", "Area in hectares (1 ha = 15 mu), > 0, at most 4 decimals");
+
+    public static readonly EventTypeSpec[] All =
+    [
+        EventTypeSpec.For("farmland.parcel-registered", creates: true,
+            "A farmland parcel enters the ledger. The stream key is the parcel code.",
+            [
+                Area,
+                OneOf("landType", "水田 paddy / 水浇地 irrigated / 旱地 dry", "paddy", "irrigated", "dry"),
+                Integer("qualityGrade", "Quality grade 1 (best) to 10", 1, 10),
+                Bool("permanentBasic", "Whether the whole parcel is permanent basic farmland (永久基本农田)"),
+                OneOf("origin", "How the parcel came to be farmland", "baseline", "supplemented", "restored"),
+            ],
+            v => new ParcelRegistered(v.RegionCode, v.EffectiveDate, v.Decimal("areaHa"), v.Text("landType"),
+                v.Integer("qualityGrade"), v.Bool("permanentBasic"), v.Text("origin"))),
+        EventTypeSpec.For("farmland.occupied", creates: false,
+            "Farmland occupied by construction, mining, transport or water works (legal with an approval, or illegal).",
+            [
+                Area,
+                OneOf("purpose", "What occupied it", "construction", "mining", "transport", "water-conservancy", "other"),
+                Bool("legal", "Whether the occupation was approved"),
+                Text("approvalRef", "Approval reference; required when legal is true", required: false),
+            ],
+            v => new FarmlandOccupied(v.RegionCode, v.EffectiveDate, v.Decimal("areaHa"), v.Text("purpose"), v.Bool("legal"),
+                v.OptionalText("approvalRef")),
+            v => v.Bool("legal") && v.OptionalText("approvalRef") is null
+                ? [("approvalRef", "is required when legal is true")]
+                : []),
+        EventTypeSpec.For("farmland.converted", creates: false,
+            "Farmland converted to another agricultural use.",
+            [Area, OneOf("to", "The new use", "forest", "orchard", "grassland", "aquaculture", "other-agriculture")],
+            v => new FarmlandConverted(v.RegionCode, v.EffectiveDate, v.Decimal("areaHa"), v.Text("to"))),
+        EventTypeSpec.For("farmland.lost-to-disaster", creates: false,
+            "Farmland destroyed by a natural disaster.",
+            [Area, Text("disaster", "The disaster, e.g. flood, landslide")],
+            v => new FarmlandLostToDisaster(v.RegionCode, v.EffectiveDate, v.Decimal("areaHa"), v.Text("disaster"))),
+        EventTypeSpec.For("farmland.supplemented", creates: false,
+            "Farmland added to the parcel (补充耕地, 占补平衡).",
+            [Area, OneOf("method", "How it was added", "reclamation", "consolidation", "development")],
+            v => new FarmlandSupplemented(v.RegionCode, v.EffectiveDate, v.Decimal("areaHa"), v.Text("method"))),
+        EventTypeSpec.For("farmland.permanent-basic-designated", creates: false,
+            "Part of the parcel designated permanent basic farmland.",
+            [Area],
+            v => new PermanentBasicDesignated(v.RegionCode, v.EffectiveDate, v.Decimal("areaHa"))),
+        EventTypeSpec.For("farmland.permanent-basic-released", creates: false,
+            "Permanent basic farmland released from protection (needs an approval).",
+            [Area, Text("approvalRef", "Approval reference")],
+            v => new PermanentBasicReleased(v.RegionCode, v.EffectiveDate, v.Decimal("areaHa"), v.Text("approvalRef"))),
+        EventTypeSpec.For("farmland.area-corrected", creates: false,
+            "A correction of the parcel's recorded area (e.g. after a survey).",
+            [
+                Delta("deltaHa", "Signed, non-zero change in hectares"),
+                Text("reason", "Why the area is corrected"),
+                Uuid("correctsEventId", "The event on this parcel that the correction amends", required: false),
+            ],
+            v => new FarmlandAreaCorrected(v.RegionCode, v.EffectiveDate, v.Decimal("deltaHa"), v.Text("reason"),
+                v.OptionalUuid("correctsEventId"))),
+    ];
+}

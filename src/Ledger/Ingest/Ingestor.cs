@@ -1,0 +1,161 @@
+using System.Security.Cryptography;
+using System.Text;
+using JasperFx.Events;
+using Ledger.Events;
+using Ledger.Storage;
+using Marten;
+using Marten.Services;
+using NodaTime;
+using Npgsql;
+
+namespace Ledger.Ingest;
+
+/// <summary>
+/// Appends a batch atomically. Per-stream advisory locks serialise writers of the same stream
+/// (and only those), so the state each rule reads is the state the events land on. The
+/// stream-state documents are written in the same transaction as the events.
+/// </summary>
+public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, IClock clock)
+{
+    private const int LockClass = 0x4C45_4447; // "LEDG": keeps our advisory locks apart from Marten's own.
+    private static readonly DateTimeZone LedgerZone = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
+
+    public async Task<IngestOutcome> AppendAsync(IReadOnlyList<IncomingEvent> batch, string clientName, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryAppendAsync(batch, clientName, ct);
+            }
+            catch (Exception e) when (attempt < 3 && IsEventIdRace(e))
+            {
+                // Another batch stored one of our event ids on a different stream between our check and
+                // our insert. Try again: the check will now see it and answer duplicate or conflict.
+            }
+        }
+    }
+
+    private async Task<IngestOutcome> TryAppendAsync(IReadOnlyList<IncomingEvent> batch, string clientName, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await LockStreamsAsync(conn, tx, batch, ct);
+
+        var known = await KnownEvents.FindAsync(conn, tx, batch.Select(e => e.EventId).ToArray(), ct);
+        var conflicts = batch.Where(e => known.TryGetValue(e.EventId, out var k) && k.ContentHash != e.ContentHash)
+            .Select(e => new ItemError($"events[{e.Index}].eventId",
+                $"eventId {e.EventId} was already used for different content (stream {known[e.EventId].StreamId.Replace(":", "/")}, version {known[e.EventId].Version})"))
+            .ToList();
+        if (conflicts.Count > 0) return IngestOutcome.Rejected(409, "Event id reused with different content", conflicts);
+
+        var fresh = batch.Where(e => !known.ContainsKey(e.EventId)).ToList();
+        var results = new Dictionary<Guid, IngestResult>();
+        foreach (var e in batch.Where(e => known.ContainsKey(e.EventId)))
+            results[e.EventId] = known[e.EventId].AsDuplicate();
+
+        if (fresh.Count > 0)
+        {
+            await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
+            var now = Instant.FromUnixTimeTicks(clock.GetCurrentInstant().ToUnixTimeTicks() / 10 * 10); // PostgreSQL keeps microseconds
+            var decision = await DecideAsync(session, conn, tx, fresh, now, ct);
+            if (decision.Rejection is not null) return new IngestOutcome([], decision.Rejection);
+
+            var appended = Append(session, fresh, clientName, now);
+            session.StoreObjects(decision.Changed);
+            await session.SaveChangesAsync(ct);
+            foreach (var (item, e) in appended)
+                results[item.EventId] = new IngestResult(item.EventId, "appended", item.StreamId[(item.Spec.Domain.Length + 1)..],
+                    e.Version, e.Sequence, now);
+        }
+
+        await tx.CommitAsync(ct);
+        return IngestOutcome.Stored(batch.Select(e => results[e.EventId] with { Stream = e.Key }).ToList());
+    }
+
+    private sealed record Decision(IReadOnlyList<IStreamState> Changed, IngestRejection? Rejection);
+
+    private async Task<Decision> DecideAsync(IDocumentSession session, NpgsqlConnection conn, NpgsqlTransaction tx,
+        IReadOnlyList<IncomingEvent> fresh, Instant now, CancellationToken ct)
+    {
+        var working = await StateLoader.LoadAsync(session, fresh, ct);
+        var references = await KnownEvents.StreamsOfAsync(conn, tx,
+            fresh.Select(e => (e.Event as ICorrection)?.CorrectedEventId).OfType<Guid>().ToArray(), ct);
+
+        var context = new RuleContext(now.InZone(LedgerZone).Date,
+            code => working.GetValueOrDefault(EventCatalog.StreamId("region", code)) as Regions.RegionState);
+        var errors = new List<ItemError>();
+        var concurrencyOnly = true;
+        var changed = new Dictionary<string, IStreamState>();
+        foreach (var item in fresh)
+        {
+            var state = working.GetValueOrDefault(item.StreamId);
+            var itemErrors = StreamChecks.Check(item, state, context, references).ToList();
+            if (itemErrors.Count == 0)
+            {
+                var rules = EventCatalog.RulesFor(item.Spec.Domain)!;
+                itemErrors.AddRange(rules.Check(state, item.Event, context));
+                if (itemErrors.Count == 0)
+                {
+                    var next = rules.Apply(state, item.Event, item.StreamId, (state?.Version ?? 0) + 1);
+                    working[item.StreamId] = changed[item.StreamId] = next;
+                    references[item.EventId] = item.StreamId;
+                    continue;
+                }
+            }
+            concurrencyOnly &= itemErrors.All(x => x.Field == "expectedVersion");
+            errors.AddRange(itemErrors.Select(x => new ItemError($"events[{item.Index}].{x.Field}", x.Message)));
+        }
+
+        if (errors.Count == 0) return new Decision(changed.Values.ToList(), null);
+        return new Decision([], concurrencyOnly
+            ? new IngestRejection(409, "Stream version conflict", errors)
+            : new IngestRejection(422, "Events break the ledger's rules", errors));
+    }
+
+    private static List<(IncomingEvent Item, IEvent Event)> Append(IDocumentSession session, IReadOnlyList<IncomingEvent> fresh,
+        string clientName, Instant now)
+    {
+        var appended = new List<(IncomingEvent, IEvent)>();
+        foreach (var stream in fresh.GroupBy(e => e.StreamId))
+        {
+            var events = stream.Select(item =>
+            {
+                var e = session.Events.BuildEvent(item.Event);
+                e.Id = item.EventId;
+                e.Timestamp = now.ToDateTimeOffset();
+                e.UserName = clientName;
+                e.SetHeader("contentHash", item.ContentHash);
+                if (item.DocumentRef is not null) e.SetHeader("documentRef", item.DocumentRef);
+                if (item.Note is not null) e.SetHeader("note", item.Note);
+                appended.Add((item, e));
+                return (object)e;
+            }).ToArray();
+
+            var first = stream.First();
+            if (first.Spec.CreatesStream)
+                session.Events.StartStream(EventCatalog.RulesFor(first.Spec.Domain)!.StateType, stream.Key, events);
+            else
+                session.Events.Append(stream.Key, events);
+        }
+        return appended;
+    }
+
+    private static async Task LockStreamsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<IncomingEvent> batch,
+        CancellationToken ct)
+    {
+        // Sorted, so two batches touching the same streams always lock them in the same order (no deadlock).
+        var keys = batch.Select(e => LockKey(e.StreamId)).Distinct().Order().ToArray();
+        await using var cmd = new NpgsqlCommand(
+            "select count(pg_advisory_xact_lock(@class, k)) from unnest(@keys) as k", conn, tx);
+        cmd.Parameters.AddWithValue("class", LockClass);
+        cmd.Parameters.AddWithValue("keys", keys);
+        await cmd.ExecuteScalarAsync(ct);
+    }
+
+    private static int LockKey(string streamId) => BitConverter.ToInt32(SHA256.HashData(Encoding.UTF8.GetBytes(streamId)));
+
+    private static bool IsEventIdRace(Exception e) =>
+        e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "idx_mt_events_event_id" }
+        || e.InnerException is { } inner && IsEventIdRace(inner);
+}

@@ -1,0 +1,97 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Marten;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using NodaTime;
+using NodaTime.Testing;
+using Npgsql;
+
+namespace Ledger.Tests.Support;
+
+/// <summary>
+/// One API host for the test collection, over a real PostgreSQL, with a fake clock.
+/// Each test starts from an empty ledger (<see cref="ResetAsync"/>).
+/// </summary>
+public sealed class LedgerApp : IAsyncLifetime
+{
+    public const string AdminKey = "test-bootstrap-admin-key";
+    public static readonly Instant Start = Instant.FromUtc(2026, 3, 1, 8, 0);
+
+    private WebApplicationFactory<Program> _factory = null!;
+    public FakeClock Clock { get; } = new(Start, Duration.FromMilliseconds(1));
+    public HttpClient Http { get; private set; } = null!;
+    public IDocumentStore Store => _factory.Services.GetRequiredService<IDocumentStore>();
+    public string ConnectionString { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestDatabase.ConnectionStringAsync();
+        Environment.SetEnvironmentVariable("LEDGER_DB", ConnectionString);
+        Environment.SetEnvironmentVariable("LEDGER_DEMO", "0");
+        Environment.SetEnvironmentVariable("LEDGER_BOOTSTRAP_ADMIN_KEY", AdminKey);
+        _factory = NewFactory();
+        Http = _factory.CreateClient();
+        (await Http.GetAsync("/health")).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>A second host over the same database, as after a restart.</summary>
+    public WebApplicationFactory<Program> NewFactory() => new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        b.ConfigureServices(s =>
+        {
+            s.RemoveAll<IClock>();
+            s.AddSingleton<IClock>(Clock);
+        }));
+
+    public async Task ResetAsync()
+    {
+        await Store.Advanced.ResetAllData();
+    }
+
+    public async Task<string> KeyAsync(string role, string scope = "000000", string? name = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/keys")
+        {
+            Content = JsonContent.Create(new { name = name ?? $"{role}-{scope}", role, scope }),
+        };
+        request.Headers.Add("X-Api-Key", AdminKey);
+        var response = await Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+    }
+
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string? key, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        if (body is not null)
+            request.Content = new StringContent(body as string ?? JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
+        if (key is not null) request.Headers.Add("X-Api-Key", key);
+        return await Http.SendAsync(request);
+    }
+
+    public Task<HttpResponseMessage> PostEventsAsync(string key, params JsonObject[] events) =>
+        SendAsync(HttpMethod.Post, "/api/v1/events", key, new JsonObject { ["events"] = new JsonArray(events.Select(e => (JsonNode)e.DeepClone()).ToArray()) }.ToJsonString());
+
+    public async Task<long> EventCountAsync()
+    {
+        await using var conn = new NpgsqlConnection(ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("select count(*) from ledger.mt_events", conn);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        await _factory.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class LedgerCollection : ICollectionFixture<LedgerApp>
+{
+    public const string Name = "ledger";
+}

@@ -1,0 +1,25 @@
+using Ledger.Storage;
+
+namespace Ledger.Tests.Support;
+
+/// <summary>One throwaway PostgreSQL cluster for the whole test run (or LEDGER_TEST_DB when set).</summary>
+public static class TestDatabase
+{
+    private static readonly Lazy<Task<string>> Started = new(StartAsync);
+    private static EmbeddedPostgres? _cluster;
+
+    public static Task<string> ConnectionStringAsync() => Started.Value;
+
+    private static async Task<string> StartAsync()
+    {
+        if (Environment.GetEnvironmentVariable("LEDGER_TEST_DB") is { Length: > 0 } given) return given;
+        var dir = Path.Combine(Path.GetTempPath(), $"ledger-test-{Environment.ProcessId}");
+        _cluster = await EmbeddedPostgres.StartAsync(dir, durable: false);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            _cluster.StopAsync().GetAwaiter().GetResult();
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        };
+        return _cluster.ConnectionString();
+    }
+}
