@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Ledger.Tests.Support;
+using Shouldly;
+using static Ledger.Tests.Support.Ev;
+
+namespace Ledger.Tests.Access;
+
+[Collection(LedgerCollection.Name)]
+public sealed class AccessTests(LedgerApp app) : IAsyncLifetime
+{
+    public async Task InitializeAsync()
+    {
+        await app.ResetAsync();
+        var setup = await app.PostEventsAsync(await app.KeyAsync("writer"), [.. RegionTree(), Region("420000", "province", "000000"), Parcel()]);
+        setup.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task a_missing_or_unknown_key_is_401()
+    {
+        (await app.SendAsync(HttpMethod.Get, "/api/v1/streams/farmland/410102-000001", null)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        var unknown = await app.SendAsync(HttpMethod.Get, "/api/v1/streams/farmland/410102-000001", "lk_not-a-key");
+        unknown.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        unknown.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+    }
+
+    [Fact]
+    public async Task health_needs_no_key()
+    {
+        (await app.SendAsync(HttpMethod.Get, "/health", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    public static TheoryData<string, string, string, string, int> Matrix() => new()
+    {
+        // role, scope, method, what, expected status
+        { "writer", "410000", "POST", "events-inside", 200 },
+        { "writer", "410100", "POST", "events-inside", 200 },
+        { "writer", "410000", "POST", "events-outside", 403 },
+        { "writer", "420000", "POST", "events-inside", 403 },
+        { "writer", "000000", "GET", "stream", 403 },
+        { "writer", "000000", "POST", "keys", 403 },
+        { "auditor", "410000", "POST", "events-inside", 403 },
+        { "auditor", "410000", "GET", "stream", 200 },
+        { "auditor", "410100", "GET", "history", 200 },
+        { "auditor", "420000", "GET", "stream", 403 },
+        { "auditor", "000000", "POST", "keys", 403 },
+        { "investigator", "000000", "GET", "stream", 200 },
+        { "investigator", "410102", "GET", "history", 200 },
+        { "investigator", "410103", "GET", "history", 403 },
+        { "investigator", "000000", "POST", "events-inside", 403 },
+        { "admin", "000000", "POST", "keys", 201 },
+        { "admin", "000000", "GET", "stream", 403 },
+        { "admin", "000000", "POST", "events-inside", 403 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public async Task roles_and_scopes_decide_what_a_key_may_do(string role, string scope, string method, string what, int expected)
+    {
+        var key = await app.KeyAsync(role, scope);
+        var response = what switch
+        {
+            "events-inside" => await app.PostEventsAsync(key, Occupied(area: 0.5m)),
+            "events-outside" => await app.PostEventsAsync(key, Make("farmland.parcel-registered", "420000-000001", "420000",
+                Parcel()["data"]!.DeepClone().AsObject(), "2021-01-01")),
+            "stream" => await app.SendAsync(HttpMethod.Get, "/api/v1/streams/farmland/410102-000001", key),
+            "history" => await app.SendAsync(HttpMethod.Get, "/api/v1/streams/farmland/410102-000001/events", key),
+            "keys" => await app.SendAsync(HttpMethod.Post, "/api/v1/admin/keys", key, new { name = "x", role = "auditor", scope = "410000" }),
+            _ => throw new ArgumentOutOfRangeException(nameof(what)),
+        };
+        ((int)response.StatusCode).ShouldBe(expected, $"{role}@{scope} {method} {what}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    [Fact]
+    public async Task a_revoked_key_is_refused_and_keys_are_stored_only_as_hashes()
+    {
+        var issued = await app.SendAsync(HttpMethod.Post, "/api/v1/admin/keys", LedgerApp.AdminKey, new { name = "temp", role = "auditor", scope = "410000" });
+        issued.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var body = await issued.Content.ReadFromJsonAsync<JsonElement>();
+        var key = body.GetProperty("key").GetString()!;
+        (await app.SendAsync(HttpMethod.Get, "/api/v1/streams/farmland/410102-000001", key)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        await using (var conn = new Npgsql.NpgsqlConnection(app.ConnectionString))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new Npgsql.NpgsqlCommand("select count(*) from ledger.mt_doc_apikey where data::text like '%' || @k || '%'", conn);
+            cmd.Parameters.AddWithValue("k", key);
+            ((long)(await cmd.ExecuteScalarAsync())!).ShouldBe(0);
+        }
+
+        var revoke = await app.SendAsync(HttpMethod.Delete, $"/api/v1/admin/keys/{body.GetProperty("id").GetString()}", LedgerApp.AdminKey);
+        revoke.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await app.SendAsync(HttpMethod.Get, "/api/v1/streams/farmland/410102-000001", key)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await app.SendAsync(HttpMethod.Delete, $"/api/v1/admin/keys/{Guid.NewGuid()}", LedgerApp.AdminKey)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [InlineData("{\"role\":\"auditor\",\"scope\":\"410000\"}", "name")]
+    [InlineData("{\"name\":\"x\",\"role\":\"boss\",\"scope\":\"410000\"}", "role")]
+    [InlineData("{\"name\":\"x\",\"role\":\"auditor\",\"scope\":\"41\"}", "scope")]
+    public async Task an_invalid_key_request_is_a_400_naming_the_field(string body, string field)
+    {
+        var response = await app.SendAsync(HttpMethod.Post, "/api/v1/admin/keys", LedgerApp.AdminKey, body);
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).ShouldContain($"\"field\":\"{field}\"");
+    }
+}
