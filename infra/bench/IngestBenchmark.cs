@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ledger.Storage;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Ledger.Bench;
+
+internal static class IngestBenchmark
+{
+    private const string AdminKey = "bench-admin-key";
+
+    public static async Task RunAsync(int events, int batchSize, int clients)
+    {
+        var root = FindRoot();
+        var dataDir = Path.Combine(Path.GetTempPath(), $"ledger-bench-{Environment.ProcessId}");
+        await using var pg = await EmbeddedPostgres.StartAsync(dataDir, durable: true, Console.WriteLine);
+        var port = FreePort();
+        using var api = StartApi(root, pg.ConnectionString(), port);
+        try
+        {
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients * 2 })
+            {
+                BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(5),
+            };
+            await WaitForHealth(http);
+            var writer = await IssueWriterKey(http);
+            var counties = 40;
+            await PostAsync(http, writer, Body(Workload.Regions(counties)));
+
+            var perClient = Enumerable.Range(0, clients)
+                .Select(c => Workload.ForClient(c, clients, events, counties).Chunk(batchSize).Select(Body).ToList()).ToList();
+            var total = perClient.Sum(b => b.Count) * batchSize;
+            Console.WriteLine($"HTTP ingest: {total:N0} events, batches of {batchSize}, {clients} concurrent clients ...");
+
+            var latencies = new List<double>();
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(perClient.Select(batches => Task.Run(async () =>
+            {
+                foreach (var body in batches)
+                {
+                    var t = Stopwatch.GetTimestamp();
+                    await PostAsync(http, writer, body);
+                    lock (latencies) latencies.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                }
+            })));
+            var httpSeconds = clock.Elapsed.TotalSeconds;
+            var stored = await CountAsync(pg.ConnectionString(), "select count(*) from ledger.mt_events") - Workload.Regions(counties).Length;
+            if (stored != total) throw new InvalidOperationException($"stored {stored} events, expected {total}");
+
+            var copySeconds = await CopyBaselineAsync(pg.ConnectionString(), perClient);
+            Report(total, batchSize, clients, httpSeconds, copySeconds, latencies);
+        }
+        finally
+        {
+            api.Kill(entireProcessTree: true);
+            await api.WaitForExitAsync();
+            await pg.StopAsync();
+            try { Directory.Delete(dataDir, true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+    }
+
+    private static void Report(int total, int batchSize, int clients, double httpSeconds, double copySeconds, List<double> latencies)
+    {
+        latencies.Sort();
+        double P(double q) => latencies[Math.Min(latencies.Count - 1, (int)(q * latencies.Count))];
+        var httpRate = total / httpSeconds;
+        var copyRate = total / copySeconds;
+        Console.WriteLine();
+        Console.WriteLine($"| path | events | seconds | events/s |");
+        Console.WriteLine($"| --- | ---: | ---: | ---: |");
+        Console.WriteLine($"| HTTP POST /api/v1/events ({clients} clients, batches of {batchSize}) | {total:N0} | {httpSeconds:F1} | {httpRate:N0} |");
+        Console.WriteLine($"| raw COPY of the same rows into a plain table ({clients} connections) | {total:N0} | {copySeconds:F1} | {copyRate:N0} |");
+        Console.WriteLine();
+        Console.WriteLine($"HTTP / COPY ratio: {httpRate / copyRate:P1}");
+        Console.WriteLine($"batch latency ms: p50 {P(0.5):F0}, p95 {P(0.95):F0}, p99 {P(0.99):F0}, max {latencies[^1]:F0}");
+    }
+
+    /// <summary>The same event rows, COPYed in binary into a table with the same two unique keys the event table has.</summary>
+    private static async Task<double> CopyBaselineAsync(string connectionString, List<List<string>> perClient)
+    {
+        await using (var conn = new NpgsqlConnection(connectionString))
+        {
+            await conn.OpenAsync();
+            await using var create = new NpgsqlCommand("""
+                drop table if exists bench_copy;
+                create table bench_copy (seq bigserial primary key, id uuid not null unique, stream_id varchar not null,
+                  version bigint not null, type varchar not null, data jsonb not null, timestamp timestamptz not null,
+                  user_name varchar, headers jsonb, unique (stream_id, version));
+                """, conn);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var rows = perClient.Select(batches => batches.SelectMany(b => JsonNode.Parse(b)!["events"]!.AsArray()).Select(n => n!.AsObject()).ToList()).ToList();
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(rows.Select(async share =>
+        {
+            await using var conn = new NpgsqlConnection(connectionString);
+            await conn.OpenAsync();
+            await using var copy = await conn.BeginBinaryImportAsync(
+                "copy bench_copy (id, stream_id, version, type, data, timestamp, user_name, headers) from stdin (format binary)");
+            var versions = new Dictionary<string, long>();
+            foreach (var e in share)
+            {
+                var stream = e["stream"]!.GetValue<string>();
+                versions[stream] = versions.GetValueOrDefault(stream) + 1;
+                await copy.StartRowAsync();
+                await copy.WriteAsync(Guid.Parse(e["eventId"]!.GetValue<string>()), NpgsqlDbType.Uuid);
+                await copy.WriteAsync("farmland:" + stream, NpgsqlDbType.Varchar);
+                await copy.WriteAsync(versions[stream], NpgsqlDbType.Bigint);
+                await copy.WriteAsync(e["type"]!.GetValue<string>(), NpgsqlDbType.Varchar);
+                await copy.WriteAsync(e["data"]!.ToJsonString(), NpgsqlDbType.Jsonb);
+                await copy.WriteAsync(DateTime.UtcNow, NpgsqlDbType.TimestampTz);
+                await copy.WriteAsync("bench-writer", NpgsqlDbType.Varchar);
+                await copy.WriteAsync("{\"contentHash\":\"0000000000000000000000000000000000000000000000000000000000000000\"}", NpgsqlDbType.Jsonb);
+            }
+            await copy.CompleteAsync();
+        }));
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    private static string Body(JsonObject[] events) =>
+        new JsonObject { ["events"] = new JsonArray(events.Select(e => (JsonNode)e).ToArray()) }.ToJsonString();
+
+    private static async Task PostAsync(HttpClient http, string key, string body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/events") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Api-Key", key);
+        using var response = await http.SendAsync(request);
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"POST failed {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static async Task<string> IssueWriterKey(HttpClient http)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/keys")
+        {
+            Content = JsonContent.Create(new { name = "bench-writer", role = "writer", scope = "000000" }),
+        };
+        request.Headers.Add("X-Api-Key", AdminKey);
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+    }
+
+    private static async Task WaitForHealth(HttpClient http)
+    {
+        for (var i = 0; i < 240; i++)
+        {
+            try
+            {
+                if ((await http.GetAsync("/health")).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException("the API did not become healthy within 60 s");
+    }
+
+    private static Process StartApi(string root, string connectionString, int port)
+    {
+        var dll = Path.Combine(root, "src/Api/bin/Release/net10.0/Ledger.Api.dll");
+        if (!File.Exists(dll)) throw new FileNotFoundException("build the API first: dotnet build src/Api -c Release", dll);
+        var psi = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"]) { RedirectStandardOutput = true };
+        psi.Environment["LEDGER_DB"] = connectionString;
+        psi.Environment["LEDGER_DEMO"] = "0";
+        psi.Environment["LEDGER_BOOTSTRAP_ADMIN_KEY"] = AdminKey;
+        psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        var p = Process.Start(psi)!;
+        p.OutputDataReceived += (_, _) => { };
+        p.BeginOutputReadLine();
+        return p;
+    }
+
+    private static async Task<long> CountAsync(string connectionString, string sql)
+    {
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    private static int FreePort()
+    {
+        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        l.Start();
+        var port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+
+    private static string FindRoot()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "Ledger.sln"))) return d.FullName;
+        throw new DirectoryNotFoundException("Ledger.sln not found above the benchmark");
+    }
+}
