@@ -1,0 +1,39 @@
+using System.Net;
+using System.Text.Json;
+using Ledger.Events;
+using Ledger.Tests.Support;
+using Shouldly;
+
+namespace Ledger.Tests.Api;
+
+[Collection(LedgerCollection.Name)]
+public sealed class OpenApiTests(LedgerApp app)
+{
+    [Fact]
+    public async Task the_openapi_document_describes_every_event_types_data()
+    {
+        var response = await app.SendAsync(HttpMethod.Get, "/openapi/v1.json", null);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var schemas = doc.GetProperty("components").GetProperty("schemas");
+        var mapping = schemas.GetProperty("Event").GetProperty("discriminator").GetProperty("mapping");
+
+        foreach (var spec in EventCatalog.Types)
+        {
+            var reference = mapping.GetProperty(spec.Name).GetString()!;
+            var eventSchema = schemas.GetProperty(reference.Split('/')[^1]);
+            var dataRef = eventSchema.GetProperty("properties").GetProperty("data").GetProperty("$ref").GetString()!;
+            var data = schemas.GetProperty(dataRef.Split('/')[^1]).GetProperty("properties");
+            data.EnumerateObject().Select(p => p.Name).ShouldBe(spec.Fields.Select(f => f.Name), spec.Name);
+        }
+        doc.GetProperty("paths").GetProperty("/api/v1/events").GetProperty("post").ValueKind.ShouldBe(JsonValueKind.Object);
+    }
+
+    [Fact]
+    public async Task the_api_reference_page_is_served()
+    {
+        var response = await app.SendAsync(HttpMethod.Get, "/docs/", null);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("openapi/v1.json");
+    }
+}
