@@ -2,7 +2,8 @@ using JasperFx;
 using Ledger.Api.Access;
 using Ledger.Api.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+// Content root = the binary's folder, so appsettings.json is found whatever the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 if (KeysCommand.Matches(args)) return await KeysCommand.RunAsync(builder, args);
 
 await builder.AddLedgerAsync();

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using JasperFx.Events;
 using Ledger.Events;
+using Ledger.Flows;
 using Ledger.Storage;
 using Marten;
 using Marten.Services;
@@ -64,6 +65,7 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
             var appended = Append(session, fresh, clientName, now);
             session.StoreObjects(decision.Changed);
             await session.SaveChangesAsync(ct);
+            await ProjectAsync(conn, tx, decision.Transitions, appended.ToDictionary(a => a.Item.EventId, a => a.Event.Sequence), now, ct);
             foreach (var (item, e) in appended)
                 results[item.EventId] = new IngestResult(item.EventId, "appended", item.StreamId[(item.Spec.Domain.Length + 1)..],
                     e.Version, e.Sequence, now);
@@ -73,7 +75,9 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
         return IngestOutcome.Stored(batch.Select(e => results[e.EventId] with { Stream = e.Key }).ToList());
     }
 
-    private sealed record Decision(IReadOnlyList<IStreamState> Changed, IngestRejection? Rejection);
+    private sealed record Transition(IncomingEvent Item, IStreamState? Before, IStreamState After);
+
+    private sealed record Decision(IReadOnlyList<IStreamState> Changed, IReadOnlyList<Transition> Transitions, IngestRejection? Rejection);
 
     private async Task<Decision> DecideAsync(IDocumentSession session, NpgsqlConnection conn, NpgsqlTransaction tx,
         IReadOnlyList<IncomingEvent> fresh, Instant now, CancellationToken ct)
@@ -87,6 +91,7 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
         var errors = new List<ItemError>();
         var concurrencyOnly = true;
         var changed = new Dictionary<string, IStreamState>();
+        var transitions = new List<Transition>();
         foreach (var item in fresh)
         {
             var state = working.GetValueOrDefault(item.StreamId);
@@ -99,6 +104,7 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
                 {
                     var next = rules.Apply(state, item.Event, item.StreamId, (state?.Version ?? 0) + 1);
                     working[item.StreamId] = changed[item.StreamId] = next;
+                    transitions.Add(new Transition(item, state, next));
                     references[item.EventId] = item.StreamId;
                     continue;
                 }
@@ -107,10 +113,26 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
             errors.AddRange(itemErrors.Select(x => new ItemError($"events[{item.Index}].{x.Field}", x.Message)));
         }
 
-        if (errors.Count == 0) return new Decision(changed.Values.ToList(), null);
-        return new Decision([], concurrencyOnly
+        if (errors.Count == 0) return new Decision(changed.Values.ToList(), transitions, null);
+        return new Decision([], [], concurrencyOnly
             ? new IngestRejection(409, "Stream version conflict", errors)
             : new IngestRejection(422, "Events break the ledger's rules", errors));
+    }
+
+    /// <summary>The flat balance-sheet tables, in the same transaction: they never lag the events.</summary>
+    private static Task ProjectAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<Transition> transitions,
+        Dictionary<Guid, long> sequences, Instant now, CancellationToken ct)
+    {
+        var flows = new List<FlowRow>();
+        var targets = new List<TargetRow>();
+        foreach (var (item, before, after) in transitions)
+        {
+            var seq = sequences[item.EventId];
+            var projected = Projected.Of(before, item.Event, after, seq, item.EventId, now);
+            flows.AddRange(projected.Flows.Select(f => new FlowRow(seq, item.EventId, item.StreamId, item.RegionCode, f, item.EffectiveDate, now)));
+            if (projected.Target is not null) targets.Add(projected.Target);
+        }
+        return FlowWriter.InsertAsync(conn, tx, flows, targets, ct);
     }
 
     private static List<(IncomingEvent Item, IEvent Event)> Append(IDocumentSession session, IReadOnlyList<IncomingEvent> fresh,

@@ -36,6 +36,8 @@ public static class LedgerStore
             o.RegisterDocumentType(rules.StateType);
 
         o.Schema.For<ApiKey>().UniqueIndex(k => k.Hash);
+        o.Storage.ExtendedSchemaObjects.Add(Flows.FlowTables.FlowTable(Schema));
+        o.Storage.ExtendedSchemaObjects.Add(Flows.FlowTables.TargetTable(Schema));
     }
 
     public static DocumentStore Create(NpgsqlDataSource dataSource) => DocumentStore.For(o => Configure(o, dataSource));

@@ -49,6 +49,11 @@ public sealed class LedgerApp : IAsyncLifetime
     public async Task ResetAsync()
     {
         await Store.Advanced.ResetAllData();
+        // Marten restarts the event sequence; the flat projections are ours to clear.
+        await using var conn = new NpgsqlConnection(ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("truncate ledger.flows, ledger.targets", conn);
+        await cmd.ExecuteNonQueryAsync();
     }
 
     public async Task<string> KeyAsync(string role, string scope = "000000", string? name = null)
