@@ -38,6 +38,7 @@ public static class LedgerHosting
         builder.Services.AddWolverineHttp();
 
         builder.Services.AddSingleton<Ingestor>();
+        builder.Services.AddSingleton<Ledger.Audit.BalanceSheets.SheetQuery>();
         builder.Services.AddSingleton<ApiKeyDirectory>();
         builder.Services.AddHostedService<DemoDataLoader>();
         builder.Services.AddProblemDetails();

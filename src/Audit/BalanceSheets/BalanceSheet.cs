@@ -1,0 +1,30 @@
+using NodaTime;
+
+namespace Ledger.Audit.BalanceSheets;
+
+public sealed record SheetRequest(string Region, LocalDate From, LocalDate To, Instant KnownAt);
+
+public sealed record CauseAmount(string Cause, string Nature, decimal Amount);
+
+/// <param name="Kind">farmlandBelowRetentionTarget, permanentBasicBelowTarget, waterOveruse, miningDamagedUnreclaimed, redLineEncroachmentsOpen.</param>
+/// <param name="Detail">What the amount is measured against.</param>
+public sealed record Liability(string Kind, decimal Amount, string Detail);
+
+/// <summary>A stock account: opening + additions − reductions = closing, exactly.</summary>
+public sealed record StockAccount(string Account, string Unit, decimal Opening, IReadOnlyList<CauseAmount> Additions,
+    IReadOnlyList<CauseAmount> Reductions, decimal Closing, IReadOnlyList<Liability> Liabilities)
+{
+    public decimal TotalAdditions => Additions.Sum(a => a.Amount);
+    public decimal TotalReductions => Reductions.Sum(a => a.Amount);
+}
+
+public sealed record WaterYear(int Year, decimal Quota, decimal Use, decimal Overuse);
+
+/// <summary>Water is a flow account: per year, quota, use and overuse (use beyond quota, per region and year, never netted).</summary>
+public sealed record WaterAccount(string Account, string Unit, IReadOnlyList<WaterYear> Years, IReadOnlyList<Liability> Liabilities);
+
+public sealed record BalanceSheet(string Region, LocalDate From, LocalDate To, Instant KnownAt,
+    IReadOnlyList<StockAccount> Stocks, WaterAccount Water)
+{
+    public StockAccount Stock(string account) => Stocks.Single(s => s.Account == account);
+}

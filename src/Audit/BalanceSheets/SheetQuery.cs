@@ -1,0 +1,100 @@
+using Ledger.Flows;
+using Ledger.Regions;
+using Ledger.Storage;
+using NodaTime;
+using Npgsql;
+
+namespace Ledger.Audit.BalanceSheets;
+
+/// <summary>Reads a region's flow totals, water and targets for a period, as known at an instant.</summary>
+public sealed class SheetQuery(NpgsqlDataSource db)
+{
+    public async Task<BalanceSheet> BalanceSheetAsync(SheetRequest request, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        // One snapshot for the three reads, so a batch committing in between cannot split the sheet.
+        await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        var (low, high) = CodeRange(request.Region);
+        var stocks = await StocksAsync(conn, tx, request, low, high, ct);
+        var water = await WaterAsync(conn, tx, request, low, high, ct);
+        var targets = await TargetsAsync(conn, tx, request, low, high, ct);
+        return SheetBuilder.Build(request, stocks, water, targets);
+    }
+
+    /// <summary>All six-digit codes inside a region: <c>410100</c> → 410100..410199. Works under any collation.</summary>
+    public static (string Low, string High) CodeRange(string region)
+    {
+        var prefix = RegionCodes.Prefix(region);
+        return (prefix.PadRight(6, '0'), prefix.PadRight(6, '9'));
+    }
+
+    private static async Task<List<StockRow>> StocksAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, string low, string high,
+        CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"""
+            select region_code, account, cause, nature,
+                   coalesce(sum(amount) filter (where effective_date < @from), 0),
+                   coalesce(sum(amount) filter (where effective_date >= @from and amount > 0), 0),
+                   coalesce(sum(-amount) filter (where effective_date >= @from and amount < 0), 0)
+            from {LedgerStore.Schema}.{FlowTables.Flows}
+            where region_code between @low and @high and effective_date <= @to and recorded_at <= @known and year is null
+            group by region_code, account, cause, nature
+            """, conn, tx);
+        Bind(cmd, r, low, high);
+        var rows = new List<StockRow>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            rows.Add(new StockRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.GetDecimal(4), reader.GetDecimal(5), reader.GetDecimal(6)));
+        return rows;
+    }
+
+    private static async Task<List<WaterRow>> WaterAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, string low, string high,
+        CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"""
+            select region_code, year,
+                   coalesce(sum(amount) filter (where account = '{Accounts.WaterQuota}'), 0),
+                   coalesce(sum(amount) filter (where account = '{Accounts.WaterUse}'), 0)
+            from {LedgerStore.Schema}.{FlowTables.Flows}
+            where region_code between @low and @high and year between @fromYear and @toYear
+              and effective_date <= @to and recorded_at <= @known
+            group by region_code, year
+            """, conn, tx);
+        Bind(cmd, r, low, high);
+        cmd.Parameters.AddWithValue("fromYear", r.From.Year);
+        cmd.Parameters.AddWithValue("toYear", r.To.Year);
+        var rows = new List<WaterRow>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            rows.Add(new WaterRow(reader.GetString(0), reader.GetInt32(1), reader.GetDecimal(2), reader.GetDecimal(3)));
+        return rows;
+    }
+
+    private static async Task<List<TargetInForce>> TargetsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, string low,
+        string high, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"""
+            select distinct on (region_code) region_code, retention_ha, permanent_basic_ha, effective_date
+            from {LedgerStore.Schema}.{FlowTables.Targets}
+            where region_code between @low and @high and effective_date <= @to and recorded_at <= @known
+            order by region_code, effective_date desc, seq desc
+            """, conn, tx);
+        Bind(cmd, r, low, high);
+        var rows = new List<TargetInForce>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            rows.Add(new TargetInForce(reader.GetString(0), reader.GetDecimal(1), reader.GetDecimal(2),
+                LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(3))));
+        return rows;
+    }
+
+    private static void Bind(NpgsqlCommand cmd, SheetRequest r, string low, string high)
+    {
+        cmd.Parameters.AddWithValue("low", low);
+        cmd.Parameters.AddWithValue("high", high);
+        cmd.Parameters.AddWithValue("from", r.From.ToDateOnly());
+        cmd.Parameters.AddWithValue("to", r.To.ToDateOnly());
+        cmd.Parameters.AddWithValue("known", r.KnownAt.ToDateTimeUtc());
+    }
+}
