@@ -48,6 +48,7 @@ public sealed class LedgerApp : IAsyncLifetime
 
     public async Task ResetAsync()
     {
+        Clock.Reset(Start);
         await Store.Advanced.ResetAllData();
         // Marten restarts the event sequence; the flat projections are ours to clear.
         await using var conn = new NpgsqlConnection(ConnectionString);
