@@ -5,6 +5,7 @@ using Ledger.Api.Hosting;
 // Content root = the binary's folder, so appsettings.json is found whatever the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 if (KeysCommand.Matches(args)) return await KeysCommand.RunAsync(builder, args);
+if (FlowsCommand.Matches(args)) return await FlowsCommand.RunAsync(builder, args);
 
 await builder.AddLedgerAsync();
 var app = builder.Build();

@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Ledger.Events;
+using Ledger.Storage;
+using NodaTime;
+using NodaTime.Serialization.SystemTextJson;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Ledger.Flows;
+
+/// <summary>
+/// Rebuilds the flow and target tables from the events alone, into scratch tables, compares
+/// them with the live ones, and (when asked) replaces the live rows up to the rebuild's
+/// high-water mark. Uses the same pure Apply and FlowRules as ingest.
+/// </summary>
+public sealed class FlowRebuilder(NpgsqlDataSource db, Action<string> progress)
+{
+    public const string ScratchFlows = "flows_rebuild";
+    public const string ScratchTargets = "targets_rebuild";
+
+    private static readonly JsonSerializerOptions Json = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        .ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
+
+    public sealed record Result(long Events, long HighWater, double Seconds, long MissingFromLive, long ExtraInLive, bool Replaced)
+    {
+        public bool Matches => MissingFromLive == 0 && ExtraInLive == 0;
+        public double EventsPerSecond => Events / Math.Max(Seconds, 1e-9);
+    }
+
+    public async Task<Result> RunAsync(bool replace, CancellationToken ct)
+    {
+        await PrepareScratchAsync(ct);
+        var clock = Stopwatch.StartNew();
+        var (events, highWater) = await ReplayAsync(ct);
+        var seconds = clock.Elapsed.TotalSeconds;
+        var (missing, extra) = await CompareAsync(highWater, ct);
+        progress($"rebuilt {events:N0} events (up to sequence {highWater}) in {seconds:F1} s; live rows missing from the rebuild: {extra}, rebuilt rows missing from live: {missing}");
+        if (replace) await ReplaceAsync(highWater, ct);
+        return new Result(events, highWater, seconds, missing, extra, replace);
+    }
+
+    private async Task PrepareScratchAsync(CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var s = LedgerStore.Schema;
+        await using var cmd = new NpgsqlCommand($"""
+            drop table if exists {s}.{ScratchFlows}; drop table if exists {s}.{ScratchTargets};
+            create unlogged table {s}.{ScratchFlows} (like {s}.{FlowTables.Flows});
+            create unlogged table {s}.{ScratchTargets} (like {s}.{FlowTables.Targets});
+            """, conn);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task<(long Events, long HighWater)> ReplayAsync(CancellationToken ct)
+    {
+        await using var read = await db.OpenConnectionAsync(ct);
+        await using var write = await db.OpenConnectionAsync(ct);
+        await using var readTx = await read.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        long total;
+        await using (var count = new NpgsqlCommand($"select count(*) from {LedgerStore.Schema}.mt_events", read, readTx))
+            total = (long)(await count.ExecuteScalarAsync(ct))!;
+
+        var states = new Dictionary<string, IStreamState>();
+        var targets = new List<TargetRow>();
+        long n = 0, highWater = 0;
+        var clock = Stopwatch.StartNew();
+        await using var copy = await write.BeginBinaryImportAsync(
+            $"copy {LedgerStore.Schema}.{ScratchFlows} (seq, account, cause, nature, event_id, stream_id, region_code, year, effective_date, recorded_at, amount) from stdin (format binary)", ct);
+        await using (var cmd = new NpgsqlCommand(
+            $"select seq_id, id, stream_id, type, data, timestamp from {LedgerStore.Schema}.mt_events order by seq_id", read, readTx))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await r.ReadAsync(ct))
+            {
+                var seq = r.GetInt64(0);
+                var eventId = r.GetGuid(1);
+                var streamId = r.GetString(2);
+                var spec = EventCatalog.Find(r.GetString(3)) ?? throw new InvalidOperationException($"unknown event type {r.GetString(3)} at {seq}");
+                var e = (ILedgerEvent)JsonSerializer.Deserialize(r.GetString(4), spec.ClrType, Json)!;
+                var recordedAt = Instant.FromDateTimeOffset(r.GetFieldValue<DateTimeOffset>(5));
+
+                var before = states.GetValueOrDefault(streamId);
+                var after = EventCatalog.RulesFor(spec.Domain)!.Apply(before, e, streamId, (before?.Version ?? 0) + 1);
+                states[streamId] = after;
+                var projected = Projected.Of(before, e, after, seq, eventId, recordedAt);
+                foreach (var f in projected.Flows)
+                    await WriteAsync(copy, new FlowRow(seq, eventId, streamId, e.RegionCode, f, e.EffectiveDate, recordedAt), ct);
+                if (projected.Target is not null) targets.Add(projected.Target);
+
+                highWater = seq;
+                if (++n % 100_000 == 0)
+                    progress($"  {n:N0}/{total:N0} events ({n / clock.Elapsed.TotalSeconds:N0} events/s)");
+            }
+        }
+        await copy.CompleteAsync(ct);
+        await copy.DisposeAsync();
+        await FlowWriter.InsertAsync(write, null, [], targets, ct, ScratchFlows, ScratchTargets);
+        return (n, highWater);
+    }
+
+    private static async Task WriteAsync(NpgsqlBinaryImporter copy, FlowRow row, CancellationToken ct)
+    {
+        await copy.StartRowAsync(ct);
+        await copy.WriteAsync(row.Seq, NpgsqlDbType.Bigint, ct);
+        await copy.WriteAsync(row.Flow.Account, NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(row.Flow.Cause, NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(row.Flow.Nature, NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(row.EventId, NpgsqlDbType.Uuid, ct);
+        await copy.WriteAsync(row.StreamId, NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(row.RegionCode, NpgsqlDbType.Text, ct);
+        if (row.Flow.Year is { } y) await copy.WriteAsync(y, NpgsqlDbType.Integer, ct);
+        else await copy.WriteNullAsync(ct);
+        await copy.WriteAsync(row.EffectiveDate.ToDateOnly(), NpgsqlDbType.Date, ct);
+        await copy.WriteAsync(row.RecordedAt.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, ct);
+        await copy.WriteAsync(row.Flow.Amount, NpgsqlDbType.Numeric, ct);
+    }
+
+    /// <summary>Rows (up to the high-water mark) in one table and not the other, both ways, over flows and targets.</summary>
+    private async Task<(long Missing, long Extra)> CompareAsync(long highWater, CancellationToken ct)
+    {
+        var s = LedgerStore.Schema;
+        async Task<long> Count(string sql)
+        {
+            await using var conn = await db.OpenConnectionAsync(ct);
+            await using var cmd = new NpgsqlCommand(sql, conn);
+            cmd.Parameters.AddWithValue("hw", highWater);
+            return (long)(await cmd.ExecuteScalarAsync(ct))!;
+        }
+        string Diff(string a, string b) => $"select count(*) from (select * from {s}.{a} where seq <= @hw except all select * from {s}.{b} where seq <= @hw) d";
+        var missing = await Count(Diff(ScratchFlows, FlowTables.Flows)) + await Count(Diff(ScratchTargets, FlowTables.Targets));
+        var extra = await Count(Diff(FlowTables.Flows, ScratchFlows)) + await Count(Diff(FlowTables.Targets, ScratchTargets));
+        return (missing, extra);
+    }
+
+    /// <summary>Swaps the rebuilt rows in for the live ones up to the high-water mark; rows ingest wrote since stay.</summary>
+    private async Task ReplaceAsync(long highWater, CancellationToken ct)
+    {
+        var s = LedgerStore.Schema;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using var cmd = new NpgsqlCommand($"""
+            lock table {s}.{FlowTables.Flows}, {s}.{FlowTables.Targets} in exclusive mode;
+            delete from {s}.{FlowTables.Flows} where seq <= @hw;
+            insert into {s}.{FlowTables.Flows} select * from {s}.{ScratchFlows};
+            delete from {s}.{FlowTables.Targets} where seq <= @hw;
+            insert into {s}.{FlowTables.Targets} select * from {s}.{ScratchTargets};
+            """, conn, tx);
+        cmd.Parameters.AddWithValue("hw", highWater);
+        await cmd.ExecuteNonQueryAsync(ct);
+        await tx.CommitAsync(ct);
+        progress($"replaced the live flow and target rows up to sequence {highWater}");
+    }
+}

@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CsCheck;
+using Ledger.Tests.Support;
+using Shouldly;
+
+namespace Ledger.Tests.BalanceSheets;
+
+/// <summary>Over random valid histories: the identity, the roll-ups, the annual chain, and agreement with a replay of the raw events.</summary>
+[Collection(LedgerCollection.Name)]
+public sealed class BalanceSheetPropertyTests(LedgerApp app)
+{
+    private static readonly string[] Stocks = ["farmland", "permanentBasicFarmland", "redLine", "miningOccupied", "miningDamagedUnreclaimed"];
+
+    private static readonly Gen<(int Parcels, RandomHistory.Op[] Ops, int FromDay, int Span)> Histories =
+        Gen.Select(Gen.Int[1, 6],
+            Gen.Select(Gen.Int[0, 5], Gen.Int[0, 5], Gen.Int[1, 100], Gen.Int[0, 3000], (p, k, pct, d) => new RandomHistory.Op(p, k, pct, d)).Array[0, 30],
+            Gen.Int[0, 2500], Gen.Int[0, 900]);
+
+    [Fact]
+    public async Task sheets_balance_roll_up_chain_and_agree_with_replay()
+    {
+        await Histories.SampleAsync(async h =>
+        {
+            await app.ResetAsync();
+            var writer = await app.KeyAsync("writer");
+            var auditor = await app.KeyAsync("investigator");
+            var (events, parcels) = RandomHistory.Build(h.Parcels, h.Ops);
+            var posted = await app.PostEventsAsync(writer, events);
+            posted.StatusCode.ShouldBe(HttpStatusCode.OK, await posted.Content.ReadAsStringAsync());
+
+            var from = new DateOnly(2019, 1, 1).AddDays(h.FromDay);
+            var to = from.AddDays(h.Span);
+            var query = $"from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}";
+            var sheets = new Dictionary<string, JsonElement>();
+            foreach (var region in new[] { "410102", "410103", "410201", "410100", "410200", "410000", "000000" })
+                sheets[region] = await Get(auditor, $"/api/v1/regions/{region}/balance-sheet?{query}");
+
+            foreach (var (region, sheet) in sheets)
+            foreach (var account in Stocks)
+            {
+                var a = Account(sheet, account);
+                (a.Opening + a.Added - a.Reduced).ShouldBe(a.Closing, $"{region} {account}: opening + additions - reductions = closing");
+            }
+            foreach (var account in Stocks)
+            {
+                decimal C(string r) => Account(sheets[r], account).Closing;
+                C("410100").ShouldBe(C("410102") + C("410103"), account);
+                C("410200").ShouldBe(C("410201"), account);
+                C("410000").ShouldBe(C("410100") + C("410200"), account);
+                C("000000").ShouldBe(C("410000"), account);
+            }
+
+            var replayed = 0m;
+            foreach (var key in parcels)
+            {
+                var response = await app.SendAsync(HttpMethod.Get, $"/api/v1/streams/farmland/{key}?asOf={to:yyyy-MM-dd}", auditor);
+                if (response.StatusCode == HttpStatusCode.OK)
+                    replayed += (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("state").GetProperty("areaHa").GetDecimal();
+            }
+            Account(sheets["000000"], "farmland").Closing.ShouldBe(replayed, "the sheet's farmland equals the replayed parcels' area");
+
+            var series = (await Get(auditor, "/api/v1/regions/410000/balance-sheet/annual?fromYear=2019&toYear=2025")).GetProperty("sheets").EnumerateArray().ToList();
+            foreach (var account in Stocks)
+                for (var i = 1; i < series.Count; i++)
+                    Account(series[i], account).Opening.ShouldBe(Account(series[i - 1], account).Closing, $"{account} chained into {2019 + i}");
+        }, iter: 12, threads: 1);
+    }
+
+    private async Task<JsonElement> Get(string key, string url)
+    {
+        var response = await app.SendAsync(HttpMethod.Get, url, key);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private static (decimal Opening, decimal Added, decimal Reduced, decimal Closing) Account(JsonElement sheet, string account)
+    {
+        var a = sheet.GetProperty("accounts").EnumerateArray().Single(x => x.GetProperty("account").GetString() == account);
+        return (a.GetProperty("opening").GetDecimal(), a.GetProperty("additions").EnumerateArray().Sum(c => c.GetProperty("amount").GetDecimal()),
+            a.GetProperty("reductions").EnumerateArray().Sum(c => c.GetProperty("amount").GetDecimal()), a.GetProperty("closing").GetDecimal());
+    }
+}

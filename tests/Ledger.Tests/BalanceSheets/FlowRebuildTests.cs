@@ -1,0 +1,54 @@
+using System.Net;
+using Ledger.Flows;
+using Ledger.Tests.Support;
+using Npgsql;
+using Shouldly;
+
+namespace Ledger.Tests.BalanceSheets;
+
+[Collection(LedgerCollection.Name)]
+public sealed class FlowRebuildTests(LedgerApp app) : IAsyncLifetime
+{
+    public async Task InitializeAsync()
+    {
+        await app.ResetAsync();
+        var posted = await app.PostEventsAsync(await app.KeyAsync("writer"), SheetScenario.Events());
+        posted.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task a_rebuild_from_the_events_alone_equals_the_live_flows()
+    {
+        var lines = new List<string>();
+        var result = await new FlowRebuilder(DataSource(), lines.Add).RunAsync(replace: false, CancellationToken.None);
+
+        result.Events.ShouldBe(SheetScenario.Events().Length);
+        result.Matches.ShouldBeTrue(string.Join('\n', lines));
+    }
+
+    [Fact]
+    public async Task a_tampered_flow_is_reported_as_drift_and_a_rebuild_repairs_it()
+    {
+        await Sql("update ledger.flows set amount = amount + 1 where cause = 'disaster'");
+
+        var check = await new FlowRebuilder(DataSource(), _ => { }).RunAsync(replace: false, CancellationToken.None);
+        check.Matches.ShouldBeFalse();
+        check.ExtraInLive.ShouldBe(2);   // the farmland and the permanent-basic-farmland flow of the flood
+        check.MissingFromLive.ShouldBe(2);
+
+        await new FlowRebuilder(DataSource(), _ => { }).RunAsync(replace: true, CancellationToken.None);
+        (await new FlowRebuilder(DataSource(), _ => { }).RunAsync(replace: false, CancellationToken.None)).Matches.ShouldBeTrue();
+    }
+
+    private NpgsqlDataSource DataSource() => NpgsqlDataSource.Create(app.ConnectionString);
+
+    private async Task Sql(string sql)
+    {
+        await using var conn = new NpgsqlConnection(app.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+}
