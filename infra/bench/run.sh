@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Ingest benchmark: dotnet run it with --events N --batch N --clients N (defaults 200000/500/4).
+# Benchmarks: run.sh ingest [--events N --batch N --clients N] | run.sh sheets [--occupations N]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 dotnet build src/Api/Api.csproj -c Release -v quiet -nologo

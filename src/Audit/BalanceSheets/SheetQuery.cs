@@ -28,25 +28,63 @@ public sealed class SheetQuery(NpgsqlDataSource db)
         return (prefix.PadRight(6, '0'), prefix.PadRight(6, '9'));
     }
 
+    /// <summary>
+    /// Stock flow totals. Whole calendar years recorded before the knownAt month come from the
+    /// totals table; part-years at the period's edges and anything recorded in the knownAt month
+    /// come from the flow rows. The three parts are disjoint and together are every flow with
+    /// effective date ≤ to and recorded ≤ knownAt, so the sum is exact.
+    /// </summary>
     private static async Task<List<StockRow>> StocksAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, string low, string high,
         CancellationToken ct)
     {
+        var plan = SheetPlan.For(r);
+        const string sums = """
+            coalesce(sum(amount) filter (where effective_date < @from), 0),
+            coalesce(sum(amount) filter (where effective_date >= @from and amount > 0), 0),
+            coalesce(sum(-amount) filter (where effective_date >= @from and amount < 0), 0)
+            """;
+        const string edge = "(effective_date between @e1s and @e1e or effective_date between @e2s and @e2e)";
+        var f = $"{LedgerStore.Schema}.{FlowTables.Flows}";
         await using var cmd = new NpgsqlCommand($"""
             select region_code, account, cause, nature,
-                   coalesce(sum(amount) filter (where effective_date < @from), 0),
-                   coalesce(sum(amount) filter (where effective_date >= @from and amount > 0), 0),
-                   coalesce(sum(-amount) filter (where effective_date >= @from and amount < 0), 0)
-            from {LedgerStore.Schema}.{FlowTables.Flows}
-            where region_code between @low and @high and effective_date <= @to and recorded_at <= @known and year is null
-            group by region_code, account, cause, nature
+                   coalesce(sum(amount_pos + amount_neg) filter (where eff_year < @y1), 0),
+                   coalesce(sum(amount_pos) filter (where eff_year between @ws and @we), 0),
+                   coalesce(sum(-amount_neg) filter (where eff_year between @ws and @we), 0)
+            from {LedgerStore.Schema}.{FlowTables.Totals}
+            where region_code between @low and @high and rec_month < @month and (eff_year < @y1 or eff_year between @ws and @we)
+            group by 1, 2, 3, 4
+            union all
+            select region_code, account, cause, nature, {sums}
+            from {f}
+            where year is null and region_code between @low and @high and recorded_at <= @known and {edge}
+            group by 1, 2, 3, 4
+            union all
+            select region_code, account, cause, nature, {sums}
+            from {f}
+            where year is null and region_code between @low and @high and recorded_at >= @monthStart and recorded_at <= @known
+              and effective_date <= @to and not {edge}
+            group by 1, 2, 3, 4
             """, conn, tx);
         Bind(cmd, r, low, high);
-        var rows = new List<StockRow>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            rows.Add(new StockRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                reader.GetDecimal(4), reader.GetDecimal(5), reader.GetDecimal(6)));
-        return rows;
+        cmd.Parameters.AddWithValue("y1", r.From.Year);
+        cmd.Parameters.AddWithValue("ws", plan.WholeFrom);
+        cmd.Parameters.AddWithValue("we", plan.WholeTo);
+        cmd.Parameters.AddWithValue("month", plan.KnownMonth);
+        cmd.Parameters.AddWithValue("monthStart", plan.KnownMonthStart.ToDateTimeUtc());
+        cmd.Parameters.AddWithValue("e1s", plan.Edge1.Start);
+        cmd.Parameters.AddWithValue("e1e", plan.Edge1.End);
+        cmd.Parameters.AddWithValue("e2s", plan.Edge2.Start);
+        cmd.Parameters.AddWithValue("e2e", plan.Edge2.End);
+
+        var parts = new List<StockRow>();
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+                parts.Add(new StockRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                    reader.GetDecimal(4), reader.GetDecimal(5), reader.GetDecimal(6)));
+        return parts.GroupBy(p => (p.RegionCode, p.Account, p.Cause, p.Nature))
+            .Select(g => new StockRow(g.Key.RegionCode, g.Key.Account, g.Key.Cause, g.Key.Nature,
+                g.Sum(p => p.Before), g.Sum(p => p.Added), g.Sum(p => p.Reduced)))
+            .ToList();
     }
 
     private static async Task<List<WaterRow>> WaterAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, string low, string high,

@@ -8,10 +8,10 @@ namespace Ledger.Demo;
 /// 12 counties and ten years of events in all four domains. Deterministic for a seed, and
 /// valid by construction, so it goes through the same validation path as real posts.
 /// </summary>
-public sealed class DemoLedger(int seed = 2026, int parcelsPerCounty = 12, int firstYear = 2016, int years = 10)
+public sealed class DemoLedger(int seed = 2026, int parcelsPerCounty = 12, int firstYear = 2016, int years = 10,
+    int prefectures = 3, int countiesPerPrefecture = 4, int occupationsPerYear = 1)
 {
     public const string Province = "990000";
-    private static readonly string[] Prefectures = ["990100", "990200", "990300"];
     private readonly Random _random = new(seed);
 
     public int LastYear => firstYear + years - 1;
@@ -21,10 +21,11 @@ public sealed class DemoLedger(int seed = 2026, int parcelsPerCounty = 12, int f
     {
         var start = new LocalDate(firstYear, 1, 1);
         yield return Region(Province, "演示省 (synthetic demo)", "province", "000000", start);
-        foreach (var (prefecture, p) in Prefectures.Select((c, i) => (c, i + 1)))
+        for (var p = 1; p <= prefectures; p++)
         {
+            var prefecture = $"99{p:00}00";
             yield return Region(prefecture, $"演示市{p} (synthetic)", "prefecture", Province, start);
-            for (var c = 1; c <= 4; c++)
+            for (var c = 1; c <= countiesPerPrefecture; c++)
             {
                 var county = prefecture[..4] + c.ToString("00");
                 yield return Region(county, $"演示县{p}-{c} (synthetic)", "county", prefecture, start);
@@ -81,19 +82,24 @@ public sealed class DemoLedger(int seed = 2026, int parcelsPerCounty = 12, int f
                     });
             }
 
-            var (lossKey, _) = parcels[_random.Next(parcels.Count)];
-            var loss = Round(area[lossKey] * 0.03m);
-            var legal = _random.Next(5) > 0;
-            area[lossKey] -= loss;
-            yield return Event("farmland.occupied", lossKey, county, mid, new JsonObject
+            for (var k = 0; k < occupationsPerYear; k++)
             {
-                ["areaHa"] = loss, ["purpose"] = Pick("construction", "transport", "mining"), ["legal"] = legal,
-                ["approvalRef"] = legal ? $"演示土〔{year}〕{_random.Next(1, 99)}号" : null,
-            });
-            var (gainKey, _) = parcels[_random.Next(parcels.Count)];
-            var gain = Round(loss * (0.8m + (decimal)_random.NextDouble() * 0.4m));
-            area[gainKey] += gain;
-            yield return Event("farmland.supplemented", gainKey, county, mid.PlusDays(30), new JsonObject { ["areaHa"] = gain, ["method"] = Pick("reclamation", "consolidation") });
+                var day = occupationsPerYear == 1 ? mid : new LocalDate(year, 1, 1).PlusDays(_random.Next(300));
+                var (lossKey, _) = parcels[_random.Next(parcels.Count)];
+                var loss = Round(area[lossKey] * 0.03m);
+                if (loss <= 0) continue;
+                var legal = _random.Next(5) > 0;
+                area[lossKey] -= loss;
+                yield return Event("farmland.occupied", lossKey, county, day, new JsonObject
+                {
+                    ["areaHa"] = loss, ["purpose"] = Pick("construction", "transport", "mining"), ["legal"] = legal,
+                    ["approvalRef"] = legal ? $"演示土〔{year}〕{_random.Next(1, 99)}号" : null,
+                });
+                var (gainKey, _) = parcels[_random.Next(parcels.Count)];
+                var gain = Round(loss * (0.8m + (decimal)_random.NextDouble() * 0.4m));
+                area[gainKey] += gain;
+                yield return Event("farmland.supplemented", gainKey, county, day.PlusDays(30), new JsonObject { ["areaHa"] = gain, ["method"] = Pick("reclamation", "consolidation") });
+            }
             if (_random.Next(4) == 0)
             {
                 var (k, _) = parcels[_random.Next(parcels.Count)];

@@ -18,6 +18,7 @@ public sealed class FlowRebuilder(NpgsqlDataSource db, Action<string> progress)
 {
     public const string ScratchFlows = "flows_rebuild";
     public const string ScratchTargets = "targets_rebuild";
+    public const string ScratchTotals = "flow_totals_rebuild";
 
     private static readonly JsonSerializerOptions Json = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         .ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
@@ -45,9 +46,10 @@ public sealed class FlowRebuilder(NpgsqlDataSource db, Action<string> progress)
         await using var conn = await db.OpenConnectionAsync(ct);
         var s = LedgerStore.Schema;
         await using var cmd = new NpgsqlCommand($"""
-            drop table if exists {s}.{ScratchFlows}; drop table if exists {s}.{ScratchTargets};
+            drop table if exists {s}.{ScratchFlows}; drop table if exists {s}.{ScratchTargets}; drop table if exists {s}.{ScratchTotals};
             create unlogged table {s}.{ScratchFlows} (like {s}.{FlowTables.Flows});
             create unlogged table {s}.{ScratchTargets} (like {s}.{FlowTables.Targets});
+            create unlogged table {s}.{ScratchTotals} (like {s}.{FlowTables.Totals});
             """, conn);
         await cmd.ExecuteNonQueryAsync(ct);
     }
@@ -95,7 +97,10 @@ public sealed class FlowRebuilder(NpgsqlDataSource db, Action<string> progress)
         }
         await copy.CompleteAsync(ct);
         await copy.DisposeAsync();
-        await FlowWriter.InsertAsync(write, null, [], targets, ct, ScratchFlows, ScratchTargets);
+        await FlowWriter.InsertAsync(write, null, [], targets, ct, ScratchFlows, ScratchTargets, ScratchTotals);
+        await using (var totals = new NpgsqlCommand(
+            $"insert into {LedgerStore.Schema}.{ScratchTotals} {FlowTables.TotalsOf(LedgerStore.Schema, ScratchFlows)}", write))
+            await totals.ExecuteNonQueryAsync(ct);
         return (n, highWater);
     }
 
@@ -130,6 +135,11 @@ public sealed class FlowRebuilder(NpgsqlDataSource db, Action<string> progress)
         string Diff(string a, string b) => $"select count(*) from (select * from {s}.{a} where seq <= @hw except all select * from {s}.{b} where seq <= @hw) d";
         var missing = await Count(Diff(ScratchFlows, FlowTables.Flows)) + await Count(Diff(ScratchTargets, FlowTables.Targets));
         var extra = await Count(Diff(FlowTables.Flows, ScratchFlows)) + await Count(Diff(FlowTables.Targets, ScratchTargets));
+        // The live totals must equal the totals of the live rows (ingest keeps them in one transaction).
+        var liveTotals = $"select * from {s}.{FlowTables.Totals}";
+        var derived = FlowTables.TotalsOf(s, FlowTables.Flows);
+        extra += await Count($"select count(*) from ({liveTotals} except all {derived}) d where @hw = @hw");
+        missing += await Count($"select count(*) from ({derived} except all {liveTotals}) d where @hw = @hw");
         return (missing, extra);
     }
 
@@ -140,11 +150,13 @@ public sealed class FlowRebuilder(NpgsqlDataSource db, Action<string> progress)
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using var cmd = new NpgsqlCommand($"""
-            lock table {s}.{FlowTables.Flows}, {s}.{FlowTables.Targets} in exclusive mode;
+            lock table {s}.{FlowTables.Flows}, {s}.{FlowTables.Targets}, {s}.{FlowTables.Totals} in exclusive mode;
             delete from {s}.{FlowTables.Flows} where seq <= @hw;
             insert into {s}.{FlowTables.Flows} select * from {s}.{ScratchFlows};
             delete from {s}.{FlowTables.Targets} where seq <= @hw;
             insert into {s}.{FlowTables.Targets} select * from {s}.{ScratchTargets};
+            truncate {s}.{FlowTables.Totals};
+            insert into {s}.{FlowTables.Totals} {FlowTables.TotalsOf(s, FlowTables.Flows)};
             """, conn, tx);
         cmd.Parameters.AddWithValue("hw", highWater);
         await cmd.ExecuteNonQueryAsync(ct);

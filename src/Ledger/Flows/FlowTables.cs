@@ -3,13 +3,14 @@ using Weasel.Postgresql.Tables;
 namespace Ledger.Flows;
 
 /// <summary>
-/// The flat tables the balance sheets are computed from. Both are projections of the events:
+/// The flat tables the balance sheets are computed from. All are projections of the events:
 /// written in the ingest transaction, and rebuildable from the events alone.
 /// </summary>
 public static class FlowTables
 {
     public const string Flows = "flows";
     public const string Targets = "targets";
+    public const string Totals = "flow_totals";
 
     public static Table FlowTable(string schema, string name = Flows)
     {
@@ -26,8 +27,35 @@ public static class FlowTables
         t.AddColumn("recorded_at", "timestamp with time zone").NotNull();
         t.AddColumn("amount", "numeric").NotNull();
         t.Indexes.Add(new IndexDefinition($"ix_{name}_region_date") { Columns = ["region_code", "effective_date"] });
+        t.Indexes.Add(new IndexDefinition($"ix_{name}_date") { Columns = ["effective_date"] });
+        t.Indexes.Add(new IndexDefinition($"ix_{name}_recorded") { Columns = ["recorded_at"] });
         return t;
     }
+
+    /// <summary>
+    /// Stock flows summed by county, account, cause, effective year and recorded month (UTC),
+    /// positive and negative apart. Sheets read whole years from here and only the edges
+    /// (part-years, the knownAt month) from the flow rows.
+    /// </summary>
+    public static Table TotalsTable(string schema, string name = Totals)
+    {
+        var t = new Table($"{schema}.{name}");
+        t.AddColumn("region_code", "text").AsPrimaryKey();
+        t.AddColumn("account", "text").AsPrimaryKey();
+        t.AddColumn("cause", "text").AsPrimaryKey();
+        t.AddColumn("nature", "text").AsPrimaryKey();
+        t.AddColumn("eff_year", "integer").AsPrimaryKey();
+        t.AddColumn("rec_month", "date").AsPrimaryKey();
+        t.AddColumn("amount_pos", "numeric").NotNull();
+        t.AddColumn("amount_neg", "numeric").NotNull();
+        return t;
+    }
+
+    /// <summary>The totals of a flow table, as SQL: rebuilds and checks derive them from the rows.</summary>
+    public static string TotalsOf(string schema, string flowTable) =>
+        "select region_code, account, cause, nature, extract(year from effective_date)::int, " +
+        "date_trunc('month', recorded_at at time zone 'UTC')::date, sum(greatest(amount, 0)), sum(least(amount, 0)) " +
+        $"from {schema}.{flowTable} where year is null group by 1, 2, 3, 4, 5, 6";
 
     public static Table TargetTable(string schema, string name = Targets)
     {

@@ -9,7 +9,8 @@ namespace Ledger.Flows;
 public static class FlowWriter
 {
     public static async Task InsertAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, IReadOnlyList<FlowRow> flows,
-        IReadOnlyList<TargetRow> targets, CancellationToken ct, string flowTable = FlowTables.Flows, string targetTable = FlowTables.Targets)
+        IReadOnlyList<TargetRow> targets, CancellationToken ct, string flowTable = FlowTables.Flows, string targetTable = FlowTables.Targets,
+        string totalsTable = FlowTables.Totals)
     {
         if (flows.Count > 0)
         {
@@ -30,6 +31,7 @@ public static class FlowWriter
             cmd.Parameters.Add(new NpgsqlParameter("recorded", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = flows.Select(f => f.RecordedAt.ToDateTimeUtc()).ToArray() });
             cmd.Parameters.AddWithValue("amount", flows.Select(f => f.Flow.Amount).ToArray());
             await cmd.ExecuteNonQueryAsync(ct);
+            await UpsertTotalsAsync(conn, tx, flows, totalsTable, ct);
         }
         foreach (var t in targets)
         {
@@ -46,5 +48,42 @@ public static class FlowWriter
             cmd.Parameters.AddWithValue("recorded", t.RecordedAt.ToDateTimeUtc());
             await cmd.ExecuteNonQueryAsync(ct);
         }
+    }
+
+    /// <summary>
+    /// Adds a batch's stock flows to the totals. Keys go in sorted, so two batches updating the
+    /// same totals rows lock them in the same order and cannot deadlock.
+    /// </summary>
+    private static async Task UpsertTotalsAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, IReadOnlyList<FlowRow> flows, string totalsTable,
+        CancellationToken ct)
+    {
+        var totals = flows.Where(f => f.Flow.Year is null)
+            .GroupBy(f => (f.RegionCode, f.Flow.Account, f.Flow.Cause, f.Flow.Nature, f.EffectiveDate.Year, Month: RecordedMonth(f.RecordedAt)))
+            .Select(g => (g.Key, Pos: g.Sum(f => Math.Max(f.Flow.Amount, 0)), Neg: g.Sum(f => Math.Min(f.Flow.Amount, 0))))
+            .OrderBy(t => t.Key.RegionCode, StringComparer.Ordinal).ThenBy(t => t.Key.Account, StringComparer.Ordinal)
+            .ThenBy(t => t.Key.Cause, StringComparer.Ordinal).ThenBy(t => t.Key.Nature, StringComparer.Ordinal)
+            .ThenBy(t => t.Key.Year).ThenBy(t => t.Key.Month)
+            .ToList();
+        if (totals.Count == 0) return;
+        await using var cmd = new NpgsqlCommand(
+            $"insert into {LedgerStore.Schema}.{totalsTable} as t (region_code, account, cause, nature, eff_year, rec_month, amount_pos, amount_neg) " +
+            "select * from unnest(@region, @account, @cause, @nature, @year, @month, @pos, @neg) " +
+            "on conflict (region_code, account, cause, nature, eff_year, rec_month) " +
+            "do update set amount_pos = t.amount_pos + excluded.amount_pos, amount_neg = t.amount_neg + excluded.amount_neg", conn, tx);
+        cmd.Parameters.AddWithValue("region", totals.Select(t => t.Key.RegionCode).ToArray());
+        cmd.Parameters.AddWithValue("account", totals.Select(t => t.Key.Account).ToArray());
+        cmd.Parameters.AddWithValue("cause", totals.Select(t => t.Key.Cause).ToArray());
+        cmd.Parameters.AddWithValue("nature", totals.Select(t => t.Key.Nature).ToArray());
+        cmd.Parameters.AddWithValue("year", totals.Select(t => t.Key.Year).ToArray());
+        cmd.Parameters.Add(new NpgsqlParameter("month", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = totals.Select(t => t.Key.Month).ToArray() });
+        cmd.Parameters.AddWithValue("pos", totals.Select(t => t.Pos).ToArray());
+        cmd.Parameters.AddWithValue("neg", totals.Select(t => t.Neg).ToArray());
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public static DateOnly RecordedMonth(Instant recordedAt)
+    {
+        var utc = recordedAt.InUtc().Date;
+        return new DateOnly(utc.Year, utc.Month, 1);
     }
 }

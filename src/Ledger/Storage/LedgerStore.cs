@@ -38,6 +38,7 @@ public static class LedgerStore
         o.Schema.For<ApiKey>().UniqueIndex(k => k.Hash);
         o.Storage.ExtendedSchemaObjects.Add(Flows.FlowTables.FlowTable(Schema));
         o.Storage.ExtendedSchemaObjects.Add(Flows.FlowTables.TargetTable(Schema));
+        o.Storage.ExtendedSchemaObjects.Add(Flows.FlowTables.TotalsTable(Schema));
     }
 
     public static DocumentStore Create(NpgsqlDataSource dataSource) => DocumentStore.For(o => Configure(o, dataSource));

@@ -35,9 +35,21 @@ public sealed class FlowRebuildTests(LedgerApp app) : IAsyncLifetime
 
         var check = await new FlowRebuilder(DataSource(), _ => { }).RunAsync(replace: false, CancellationToken.None);
         check.Matches.ShouldBeFalse();
-        check.ExtraInLive.ShouldBe(2);   // the farmland and the permanent-basic-farmland flow of the flood
-        check.MissingFromLive.ShouldBe(2);
+        // The farmland and permanent-basic flows of the flood differ from the rebuild, and the
+        // untouched totals no longer match the tampered rows either: 2 + 2 each way.
+        check.ExtraInLive.ShouldBe(4);
+        check.MissingFromLive.ShouldBe(4);
 
+        await new FlowRebuilder(DataSource(), _ => { }).RunAsync(replace: true, CancellationToken.None);
+        (await new FlowRebuilder(DataSource(), _ => { }).RunAsync(replace: false, CancellationToken.None)).Matches.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task tampered_totals_are_reported_as_drift_and_a_rebuild_repairs_them()
+    {
+        await Sql("update ledger.flow_totals set amount_pos = amount_pos + 1 where cause = 'supplementation-reclamation'");
+
+        (await new FlowRebuilder(DataSource(), _ => { }).RunAsync(replace: false, CancellationToken.None)).Matches.ShouldBeFalse();
         await new FlowRebuilder(DataSource(), _ => { }).RunAsync(replace: true, CancellationToken.None);
         (await new FlowRebuilder(DataSource(), _ => { }).RunAsync(replace: false, CancellationToken.None)).Matches.ShouldBeTrue();
     }

@@ -15,6 +15,9 @@ public static class RandomHistory
 
     public sealed record Op(int Parcel, int Kind, int Percent, int Day);
 
+    /// <summary>How many region events open every history.</summary>
+    public const int SetupCount = 6;
+
     public static (JsonObject[] Events, string[] Parcels) Build(int parcels, IReadOnlyList<Op> ops)
     {
         var events = new List<JsonObject>(RegionTree())

@@ -53,7 +53,7 @@ public sealed class LedgerApp : IAsyncLifetime
         // Marten restarts the event sequence; the flat projections are ours to clear.
         await using var conn = new NpgsqlConnection(ConnectionString);
         await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand("truncate ledger.flows, ledger.targets", conn);
+        await using var cmd = new NpgsqlCommand("truncate ledger.flows, ledger.targets, ledger.flow_totals", conn);
         await cmd.ExecuteNonQueryAsync();
     }
 
