@@ -29,6 +29,21 @@ public static partial class LedgerOpenApi
             ["get"] = Op("A stream's history with event id, type, version, sequence, effective date, recorded instant and client",
                 parameters: StreamParameters(withAsOf: false), responses: Responses(("200", "History", null), ("404", "No such stream", "Problem"))),
         },
+        ["/api/v1/regions/{code}/balance-sheet"] = new JsonObject
+        {
+            ["get"] = Op("Natural-resource balance sheet of a region (county, prefecture, province or 000000 = nation) for [from, to] as known at knownAt (auditor, investigator)",
+                parameters: SheetParameters(QueryParameter("from", "date", "First day of the period (default: 1 January of last year)"),
+                    QueryParameter("to", "date", "Last day of the period (default: 31 December of last year)")),
+                responses: Responses(("200", "The sheet (JSON, or CSV/XLSX with format)", null), ("400", "Invalid parameters", "Problem"),
+                    ("403", "Outside scope", "Problem"), ("404", "Unknown region", "Problem"))),
+        },
+        ["/api/v1/regions/{code}/balance-sheet/annual"] = new JsonObject
+        {
+            ["get"] = Op("Calendar-year sheets for [fromYear, toYear]; each opening equals the previous closing (auditor, investigator)",
+                parameters: SheetParameters(QueryParameter("fromYear", "int32", "First year (default: toYear - 9)"),
+                    QueryParameter("toYear", "int32", "Last year (default: last year)")),
+                responses: Responses(("200", "{sheets: [...]} (JSON, or CSV/XLSX with format)", null), ("400", "Invalid parameters", "Problem"))),
+        },
         ["/api/v1/admin/keys"] = new JsonObject
         {
             ["post"] = Op("Issue an API key (admin); the key is returned once",
@@ -77,6 +92,15 @@ public static partial class LedgerOpenApi
         list.Add(QueryParameter("knownAt", "date-time", "Only events recorded at or before this instant"));
         return list;
     }
+
+    private static JsonArray SheetParameters(JsonObject first, JsonObject second) => new(
+        PathParameter("code", "Six-digit GB/T 2260 code; 000000 = the nation"), first, second,
+        QueryParameter("knownAt", "date-time", "The sheet as it could be read at this instant (default: now)"),
+        new JsonObject
+        {
+            ["name"] = "format", ["in"] = "query", ["required"] = false,
+            ["schema"] = new JsonObject { ["enum"] = new JsonArray("json", "csv", "xlsx") },
+        });
 
     private static JsonObject PathParameter(string name, string? description = null) =>
         new() { ["name"] = name, ["in"] = "path", ["required"] = true, ["schema"] = Str(description) };

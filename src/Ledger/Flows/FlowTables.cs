@@ -29,6 +29,8 @@ public static class FlowTables
         t.Indexes.Add(new IndexDefinition($"ix_{name}_region_date") { Columns = ["region_code", "effective_date"] });
         t.Indexes.Add(new IndexDefinition($"ix_{name}_date") { Columns = ["effective_date"] });
         t.Indexes.Add(new IndexDefinition($"ix_{name}_recorded") { Columns = ["recorded_at"] });
+        // Water flows are few; without this the yearly water query would scan every stock flow.
+        t.Indexes.Add(new IndexDefinition($"ix_{name}_water_year") { Columns = ["year", "region_code"], Predicate = "year is not null" });
         return t;
     }
 
