@@ -170,6 +170,7 @@ internal static class IngestBenchmark
         psi.Environment["LEDGER_DB"] = connectionString;
         psi.Environment["LEDGER_DEMO"] = "0";
         psi.Environment["LEDGER_BOOTSTRAP_ADMIN_KEY"] = AdminKey;
+        psi.Environment["LEDGER_CHECKPOINT_KEY_FILE"] = Path.Combine(Path.GetTempPath(), $"ledger-bench-checkpoint-{Environment.ProcessId}.pem");
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         var p = Process.Start(psi)!;
         p.OutputDataReceived += (_, _) => { };

@@ -39,6 +39,10 @@ public static class LedgerHosting
 
         builder.Services.AddSingleton<Ingestor>();
         builder.Services.AddSingleton<Ledger.Audit.BalanceSheets.SheetQuery>();
+        builder.Services.AddSingleton(CheckpointKey.Load(builder.Configuration, embedded?.DataDirectory));
+        builder.Services.AddSingleton<Ledger.Chain.CheckpointWriter>();
+        builder.Services.AddSingleton(sp => new Ledger.Chain.ChainVerifier(dataSource, sp.GetRequiredService<Ledger.Chain.CheckpointSigner>()));
+        builder.Services.AddHostedService<Ledger.Api.Investigations.CheckpointService>();
         builder.Services.AddSingleton<ApiKeyDirectory>();
         builder.Services.AddHostedService<DemoDataLoader>();
         builder.Services.AddProblemDetails();

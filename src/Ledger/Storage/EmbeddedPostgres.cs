@@ -25,6 +25,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     public int Port { get; private set; }
 
+    public string DataDirectory => _dataDir;
+
     public string ConnectionString(string database = "ledger") =>
         $"Host=127.0.0.1;Port={Port};Username=ledger;Database={database};Pooling=true;Maximum Pool Size=40";
 

@@ -39,6 +39,8 @@ public static class LedgerStore
         o.Storage.ExtendedSchemaObjects.Add(Flows.FlowTables.FlowTable(Schema));
         o.Storage.ExtendedSchemaObjects.Add(Flows.FlowTables.TargetTable(Schema));
         o.Storage.ExtendedSchemaObjects.Add(Flows.FlowTables.TotalsTable(Schema));
+        o.Storage.ExtendedSchemaObjects.Add(Chain.ChainTables.LinkTable(Schema));
+        o.Storage.ExtendedSchemaObjects.Add(Chain.ChainTables.CheckpointTable(Schema));
     }
 
     public static DocumentStore Create(NpgsqlDataSource dataSource) => DocumentStore.For(o => Configure(o, dataSource));

@@ -19,6 +19,7 @@ namespace Ledger.Tests.Support;
 public sealed class LedgerApp : IAsyncLifetime
 {
     public const string AdminKey = "test-bootstrap-admin-key";
+    public static readonly string CheckpointKeyPem = Ledger.Chain.CheckpointSigner.Generate().PrivateKeyPem();
     public static readonly Instant Start = Instant.FromUtc(2026, 3, 1, 8, 0);
 
     private WebApplicationFactory<Program> _factory = null!;
@@ -33,6 +34,7 @@ public sealed class LedgerApp : IAsyncLifetime
         Environment.SetEnvironmentVariable("LEDGER_DB", ConnectionString);
         Environment.SetEnvironmentVariable("LEDGER_DEMO", "0");
         Environment.SetEnvironmentVariable("LEDGER_BOOTSTRAP_ADMIN_KEY", AdminKey);
+        Environment.SetEnvironmentVariable("LEDGER_CHECKPOINT_KEY", CheckpointKeyPem);
         _factory = NewFactory();
         Http = _factory.CreateClient();
         (await Http.GetAsync("/health")).EnsureSuccessStatusCode();
@@ -53,7 +55,7 @@ public sealed class LedgerApp : IAsyncLifetime
         // Marten restarts the event sequence; the flat projections are ours to clear.
         await using var conn = new NpgsqlConnection(ConnectionString);
         await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand("truncate ledger.flows, ledger.targets, ledger.flow_totals", conn);
+        await using var cmd = new NpgsqlCommand("truncate ledger.flows, ledger.targets, ledger.flow_totals, ledger.chain, ledger.checkpoints", conn);
         await cmd.ExecuteNonQueryAsync();
     }
 
@@ -80,6 +82,14 @@ public sealed class LedgerApp : IAsyncLifetime
 
     public Task<HttpResponseMessage> PostEventsAsync(string key, params JsonObject[] events) =>
         SendAsync(HttpMethod.Post, "/api/v1/events", key, new JsonObject { ["events"] = new JsonArray(events.Select(e => (JsonNode)e.DeepClone()).ToArray()) }.ToJsonString());
+
+    public async Task ExecuteSqlAsync(string sql)
+    {
+        await using var conn = new NpgsqlConnection(ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
 
     public async Task<long> EventCountAsync()
     {

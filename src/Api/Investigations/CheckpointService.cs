@@ -1,0 +1,24 @@
+using Ledger.Chain;
+
+namespace Ledger.Api.Investigations;
+
+/// <summary>Signs a checkpoint of the chain head every <c>LEDGER_CHECKPOINT_MINUTES</c> (default 10) when it has moved.</summary>
+public sealed class CheckpointService(CheckpointWriter writer, IConfiguration config, ILogger<CheckpointService> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        var minutes = int.TryParse(config["LEDGER_CHECKPOINT_MINUTES"], out var m) && m > 0 ? m : 10;
+        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(minutes));
+        while (await timer.WaitForNextTickAsync(ct))
+        {
+            try
+            {
+                if (await writer.WriteAsync(ct) is { } c) log.LogInformation("Signed checkpoint at chain position {Position}", c.Position);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogError(e, "Could not write a checkpoint; will try again");
+            }
+        }
+    }
+}

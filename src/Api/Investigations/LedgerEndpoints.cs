@@ -1,0 +1,71 @@
+using Ledger.Access;
+using Ledger.Api.Access;
+using Ledger.Api.Http;
+using Ledger.Chain;
+using Ledger.Ingest;
+using Wolverine.Http;
+
+namespace Ledger.Api.Investigations;
+
+public static class LedgerEndpoints
+{
+    /// <summary>Recomputes the tamper-evidence chain against the event rows and the signed checkpoints.</summary>
+    [WolverineGet("/api/v1/ledger/verify")]
+    public static async Task<IResult> Verify(HttpContext http, ChainVerifier verifier, CancellationToken ct)
+    {
+        if (http.Require(Role.Investigator) is { } denied) return denied;
+        var result = await verifier.VerifyAsync([], ct);
+        return Results.Json(Shape(result), LedgerJson.Options);
+    }
+
+    /// <summary>Verifies against checkpoints kept outside the database, posted as exported by GET /api/v1/ledger/checkpoints.</summary>
+    [WolverinePost("/api/v1/ledger/verify")]
+    public static async Task<IResult> VerifyAgainst(HttpContext http, ChainVerifier verifier, CancellationToken ct)
+    {
+        if (http.Require(Role.Investigator) is { } denied) return denied;
+        var (doc, problem) = await RequestBody.ReadAsync(http, ct);
+        if (problem is not null) return problem;
+        using var _ = doc;
+        List<Checkpoint> external;
+        try
+        {
+            external = CheckpointJson.Parse(doc!.RootElement.GetProperty("checkpoints"));
+        }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or NodaTime.Text.UnparsableValueException)
+        {
+            return Problems.Validation(http, [new ItemError("checkpoints",
+                "must be an array of {position, hash (hex), signedAt (ISO instant), signature (base64)} as exported")]);
+        }
+        return Results.Json(Shape(await verifier.VerifyAsync(external, ct)), LedgerJson.Options);
+    }
+
+    [WolverineGet("/api/v1/ledger/checkpoints")]
+    public static async Task<IResult> Checkpoints(HttpContext http, CheckpointWriter writer, CheckpointSigner signer, CancellationToken ct)
+    {
+        if (http.Require(Role.Investigator) is { } denied) return denied;
+        var all = await writer.AllAsync(ct);
+        return Results.Json(new { publicKey = signer.PublicKeyPem(), checkpoints = all.Select(CheckpointJson.Of) }, LedgerJson.Options);
+    }
+
+    /// <summary>Signs a checkpoint of the chain head now (investigator or admin).</summary>
+    [WolverinePost("/api/v1/ledger/checkpoints")]
+    public static async Task<IResult> Checkpoint(HttpContext http, CheckpointWriter writer, CancellationToken ct)
+    {
+        var client = http.Client();
+        if (!client.Has(Role.Investigator) && client.Role != Role.Admin)
+            return Problems.Forbidden(http, $"client '{client.Name}' may not sign checkpoints; investigators and admins may");
+        var checkpoint = await writer.WriteAsync(ct);
+        return checkpoint is null
+            ? Results.Json(new { created = false, reason = "the chain is empty or its head already has a checkpoint" }, LedgerJson.Options)
+            : Results.Json(new { created = true, checkpoint = CheckpointJson.Of(checkpoint) }, LedgerJson.Options, statusCode: 201);
+    }
+
+    private static object Shape(VerifyResult r) => new
+    {
+        ok = r.Ok,
+        eventsChecked = r.EventsChecked,
+        firstBrokenSequence = r.FirstBrokenSequence,
+        checkpointsChecked = r.CheckpointsChecked,
+        problems = r.Problems.Select(p => new { sequence = p.Sequence, what = p.What }),
+    };
+}

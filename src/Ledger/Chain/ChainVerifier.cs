@@ -1,0 +1,96 @@
+using System.Security.Cryptography;
+using Ledger.Storage;
+using Npgsql;
+
+namespace Ledger.Chain;
+
+public sealed record VerifyProblem(long Sequence, string What);
+
+public sealed record VerifyResult(bool Ok, long EventsChecked, long? FirstBrokenSequence, int CheckpointsChecked, IReadOnlyList<VerifyProblem> Problems);
+
+/// <summary>
+/// Recomputes the chain from the event rows as they are now, and checks it against the
+/// stored links, against events that have no link, and against signed checkpoints (those in
+/// the database and any kept outside it).
+/// </summary>
+public sealed class ChainVerifier(NpgsqlDataSource db, CheckpointSigner signer, Action<string>? progress = null)
+{
+    public async Task<VerifyResult> VerifyAsync(IReadOnlyList<Checkpoint> external, CancellationToken ct)
+    {
+        var s = LedgerStore.Schema;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        var problems = new List<VerifyProblem>();
+        var recomputed = new Dictionary<long, (byte[] Hash, long Seq)>();
+        var wanted = (await CheckpointWriter.ReadAsync(conn, tx, ct)).Concat(external).ToList();
+        // A checkpoint mismatch says history changed somewhere after the previous good checkpoint:
+        // remember the sequence of the link after each checkpoint (and of the first link) to name it.
+        var wantedPositions = wanted.SelectMany(c => new[] { c.Position, c.Position + 1 }).Append(1).ToHashSet();
+
+        long checkedCount = 0, expectedPosition = 0;
+        var hash = ChainHash.Genesis;
+        var broken = false;
+        await using (var cmd = new NpgsqlCommand($"""
+            select c.position, c.seq, c.hash, e.seq_id is not null, case when e.seq_id is null then null else {ChainTables.CanonicalText} end
+            from {s}.{ChainTables.Links} c left join {s}.mt_events e on e.seq_id = c.seq
+            order by c.position
+            """, conn, tx))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await r.ReadAsync(ct))
+            {
+                var (position, seq, stored) = (r.GetInt64(0), r.GetInt64(1), (byte[])r[2]);
+                checkedCount++;
+                if (!broken)
+                {
+                    if (position != ++expectedPosition)
+                        Break(seq, $"chain link {expectedPosition} is missing");
+                    else if (!r.GetBoolean(3))
+                        Break(seq, "the event row of this link is missing (deleted)");
+                    else
+                    {
+                        hash = ChainHash.Next(hash, r.GetString(4));
+                        if (!CryptographicOperations.FixedTimeEquals(hash, stored))
+                            Break(seq, "the event row differs from what was chained (changed or reordered), or its link was altered");
+                    }
+                }
+                if (wantedPositions.Contains(position)) recomputed[position] = (broken ? stored : hash, seq);
+                if (checkedCount % 200_000 == 0) progress?.Invoke($"  {checkedCount:N0} links checked");
+            }
+        }
+
+        await using (var orphans = new NpgsqlCommand($"""
+            select e.seq_id from {s}.mt_events e where not exists (select 1 from {s}.{ChainTables.Links} c where c.seq = e.seq_id)
+            order by e.seq_id limit 10
+            """, conn, tx))
+        await using (var r = await orphans.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+                problems.Add(new VerifyProblem(r.GetInt64(0), "an event row that is not in the chain (inserted behind the ledger's back)"));
+
+        var checkpointsChecked = 0;
+        long lastGood = 0;
+        foreach (var c in wanted.OrderBy(c => c.Position))
+        {
+            checkpointsChecked++;
+            var firstSuspect = recomputed.GetValueOrDefault(lastGood + 1).Seq;
+            if (!signer.IsAuthentic(c))
+                problems.Add(new VerifyProblem(recomputed.GetValueOrDefault(c.Position).Seq, $"checkpoint at position {c.Position} has an invalid signature"));
+            else if (!recomputed.TryGetValue(c.Position, out var at))
+                problems.Add(new VerifyProblem(0, $"checkpoint at position {c.Position} is beyond the chain (links were removed)"));
+            else if (!CryptographicOperations.FixedTimeEquals(at.Hash, c.Hash))
+                problems.Add(new VerifyProblem(firstSuspect,
+                    $"the chain at position {c.Position} does not match the signed checkpoint: history between sequences {firstSuspect} and {at.Seq} was rewritten"));
+            else
+                lastGood = c.Position;
+        }
+
+        var first = problems.Count == 0 ? (long?)null : problems.Min(p => p.Sequence);
+        return new VerifyResult(problems.Count == 0, checkedCount, first, checkpointsChecked, problems.OrderBy(p => p.Sequence).ToList());
+
+        void Break(long seq, string what)
+        {
+            broken = true;
+            problems.Add(new VerifyProblem(seq, what));
+        }
+    }
+}
