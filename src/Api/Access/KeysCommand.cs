@@ -23,11 +23,12 @@ public static class KeysCommand
             return 2;
         }
 
-        var (dataSource, embedded) = await LedgerDatabase.ResolveAsync(builder.Configuration);
+        var database = await LedgerDatabase.ResolveAsync(builder.Configuration);
+        await database.MigrateAsync();
+        var (dataSource, embedded) = (database.Owner, database.Embedded);
         try
         {
             await using var store = LedgerStore.Create(dataSource);
-            await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
             var directory = new ApiKeyDirectory(store, SystemClock.Instance, builder.Configuration);
             var (key, secret) = await directory.IssueAsync(name, role.Value, scope, "cli", CancellationToken.None);
             Console.WriteLine($"id:    {key.Id}\nkey:   {secret}\nrole:  {key.Role}\nscope: {key.Scope}\n(the key is shown only now)");

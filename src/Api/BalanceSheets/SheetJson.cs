@@ -16,10 +16,11 @@ public static class SheetJson
             account = a.Account,
             unit = a.Unit,
             opening = a.Opening,
-            additions = a.Additions.Select(Cause),
-            reductions = a.Reductions.Select(Cause),
+            additions = a.Additions.Select(c => Cause(s, a, c, "additions")),
+            reductions = a.Reductions.Select(c => Cause(s, a, c, "reductions")),
             closing = a.Closing,
             liabilities = a.Liabilities.Select(Liability),
+            provenance = Link(s, a.Account, "closing", null),
         }).Append(new
         {
             account = s.Water.Account,
@@ -29,7 +30,14 @@ public static class SheetJson
         }),
     };
 
-    private static object Cause(CauseAmount c) => new { cause = c.Cause, nature = c.Nature, amount = c.Amount };
+    private static object Cause(BalanceSheet s, StockAccount a, CauseAmount c, string part) =>
+        new { cause = c.Cause, nature = c.Nature, amount = c.Amount, provenance = Link(s, a.Account, part, c.Cause) };
+
+    /// <summary>Where the flows and events behind a figure are listed.</summary>
+    private static string Link(BalanceSheet s, string account, string part, string? cause) =>
+        $"/api/v1/regions/{s.Region}/balance-sheet/provenance?account={account}&part={part}" +
+        (cause is null ? "" : $"&cause={Uri.EscapeDataString(cause)}") +
+        $"&from={s.From:yyyy-MM-dd}&to={s.To:yyyy-MM-dd}&knownAt={Uri.EscapeDataString(NodaTime.Text.InstantPattern.ExtendedIso.Format(s.KnownAt))}";
 
     private static object Liability(Liability l) => new { kind = l.Kind, amount = l.Amount, detail = l.Detail };
 }

@@ -19,11 +19,11 @@ public static class FlowsCommand
             Console.Error.WriteLine("usage: flows check|rebuild");
             return 2;
         }
-        var (dataSource, embedded) = await LedgerDatabase.ResolveAsync(builder.Configuration);
+        var database = await LedgerDatabase.ResolveAsync(builder.Configuration);
+        await database.MigrateAsync();
+        var (dataSource, embedded) = (database.Owner, database.Embedded);
         try
         {
-            await using (var store = LedgerStore.Create(dataSource))
-                await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
             var result = await new FlowRebuilder(dataSource, Console.WriteLine).RunAsync(replace: args[1] == "rebuild", CancellationToken.None);
             Console.WriteLine(result.Matches
                 ? $"OK: the rebuilt flows equal the live ones ({result.EventsPerSecond:N0} events/s)"

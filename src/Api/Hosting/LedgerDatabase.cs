@@ -6,20 +6,35 @@ namespace Ledger.Api.Hosting;
 /// <summary>
 /// Where the ledger lives: <c>LEDGER_DB</c> when set, else the embedded default (a private
 /// cluster under <c>.data/pg</c>, started from the machine's PostgreSQL binaries).
+/// <c>LEDGER_DB</c> is the schema owner's connection; the service itself runs as the
+/// append-only role <c>LEDGER_APP_ROLE</c> (default <c>ledger_app</c> on the embedded cluster),
+/// or on <c>LEDGER_APP_DB</c> when given.
 /// </summary>
-public static class LedgerDatabase
+public sealed record LedgerDatabase(NpgsqlDataSource Owner, NpgsqlDataSource Runtime, string? AppRole, EmbeddedPostgres? Embedded)
 {
-    public static async Task<(NpgsqlDataSource DataSource, EmbeddedPostgres? Embedded)> ResolveAsync(IConfiguration config)
+    public static async Task<LedgerDatabase> ResolveAsync(IConfiguration config)
     {
-        var connectionString = config["LEDGER_DB"];
+        var ownerConnection = config["LEDGER_DB"];
         EmbeddedPostgres? embedded = null;
-        if (string.IsNullOrWhiteSpace(connectionString))
+        if (string.IsNullOrWhiteSpace(ownerConnection))
         {
             var dataDir = config["LEDGER_DATA_DIR"] ?? Path.Combine(FindRepoRoot(), ".data", "pg");
             embedded = await EmbeddedPostgres.StartAsync(dataDir, durable: true, Console.WriteLine);
-            connectionString = embedded.ConnectionString();
+            ownerConnection = embedded.ConnectionString();
         }
-        return (new NpgsqlDataSourceBuilder(connectionString).Build(), embedded);
+        var appRole = config["LEDGER_APP_ROLE"] is { Length: > 0 } r ? r : embedded is not null ? "ledger_app" : null;
+        var runtimeConnection = config["LEDGER_APP_DB"] is { Length: > 0 } app ? app
+            : appRole is not null ? DatabaseRoles.AsRole(ownerConnection, appRole)
+            : ownerConnection;
+        return new LedgerDatabase(NpgsqlDataSource.Create(ownerConnection), NpgsqlDataSource.Create(runtimeConnection), appRole, embedded);
+    }
+
+    /// <summary>Applies the schema as its owner and grants the runtime role its append-only rights.</summary>
+    public async Task MigrateAsync()
+    {
+        await using (var store = LedgerStore.Create(Owner))
+            await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        if (AppRole is not null) await DatabaseRoles.GrantAsync(Owner, AppRole);
     }
 
     /// <summary>The checkout's root (where Ledger.sln is), so the data folder does not depend on the working directory.</summary>

@@ -22,7 +22,10 @@ public static class LedgerHosting
         if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null)
             builder.WebHost.UseUrls(string.IsNullOrWhiteSpace(urls) ? "http://127.0.0.1:5080" : urls);
 
-        var (dataSource, embedded) = await LedgerDatabase.ResolveAsync(builder.Configuration);
+        var database = await LedgerDatabase.ResolveAsync(builder.Configuration);
+        await database.MigrateAsync();
+        var dataSource = database.Runtime;
+        var embedded = database.Embedded;
         builder.Services.AddSingleton(dataSource);
         if (embedded is not null) builder.Services.AddSingleton(embedded);
         builder.Services.AddSingleton<IClock>(SystemClock.Instance);

@@ -23,9 +23,10 @@ public sealed class FlowRebuilder(NpgsqlDataSource db, Action<string> progress)
     private static readonly JsonSerializerOptions Json = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         .ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
 
-    public sealed record Result(long Events, long HighWater, double Seconds, long MissingFromLive, long ExtraInLive, bool Replaced)
+    public sealed record Result(long Events, long HighWater, double Seconds, long MissingFromLive, long ExtraInLive, bool Replaced,
+        long StateMismatches = 0)
     {
-        public bool Matches => MissingFromLive == 0 && ExtraInLive == 0;
+        public bool Matches => MissingFromLive == 0 && ExtraInLive == 0 && StateMismatches == 0;
         public double EventsPerSecond => Events / Math.Max(Seconds, 1e-9);
     }
 
@@ -33,12 +34,14 @@ public sealed class FlowRebuilder(NpgsqlDataSource db, Action<string> progress)
     {
         await PrepareScratchAsync(ct);
         var clock = Stopwatch.StartNew();
-        var (events, highWater) = await ReplayAsync(ct);
+        var (events, highWater, states) = await ReplayAsync(ct);
         var seconds = clock.Elapsed.TotalSeconds;
         var (missing, extra) = await CompareAsync(highWater, ct);
-        progress($"rebuilt {events:N0} events (up to sequence {highWater}) in {seconds:F1} s; live rows missing from the rebuild: {extra}, rebuilt rows missing from live: {missing}");
+        var stateMismatches = await CompareStatesAsync(states, ct);
+        progress($"rebuilt {events:N0} events (up to sequence {highWater}) in {seconds:F1} s; live rows missing from the rebuild: {extra}, " +
+                 $"rebuilt rows missing from live: {missing}, stream states that differ from a replay: {stateMismatches}");
         if (replace) await ReplaceAsync(highWater, ct);
-        return new Result(events, highWater, seconds, missing, extra, replace);
+        return new Result(events, highWater, seconds, missing, extra, replace, stateMismatches);
     }
 
     private async Task PrepareScratchAsync(CancellationToken ct)
@@ -54,7 +57,7 @@ public sealed class FlowRebuilder(NpgsqlDataSource db, Action<string> progress)
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    private async Task<(long Events, long HighWater)> ReplayAsync(CancellationToken ct)
+    private async Task<(long Events, long HighWater, Dictionary<string, IStreamState> States)> ReplayAsync(CancellationToken ct)
     {
         await using var read = await db.OpenConnectionAsync(ct);
         await using var write = await db.OpenConnectionAsync(ct);
@@ -101,7 +104,7 @@ public sealed class FlowRebuilder(NpgsqlDataSource db, Action<string> progress)
         await using (var totals = new NpgsqlCommand(
             $"insert into {LedgerStore.Schema}.{ScratchTotals} {FlowTables.TotalsOf(LedgerStore.Schema, ScratchFlows)}", write))
             await totals.ExecuteNonQueryAsync(ct);
-        return (n, highWater);
+        return (n, highWater, states);
     }
 
     private static async Task WriteAsync(NpgsqlBinaryImporter copy, FlowRow row, CancellationToken ct)
@@ -119,6 +122,31 @@ public sealed class FlowRebuilder(NpgsqlDataSource db, Action<string> progress)
         await copy.WriteAsync(row.EffectiveDate.ToDateOnly(), NpgsqlDbType.Date, ct);
         await copy.WriteAsync(row.RecordedAt.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, ct);
         await copy.WriteAsync(row.Flow.Amount, NpgsqlDbType.Numeric, ct);
+    }
+
+    /// <summary>
+    /// Stream-state documents that differ from the replay, are missing, or have no stream. Events
+    /// appended after the replay began make a state differ too: run it on a quiet ledger.
+    /// </summary>
+    private async Task<long> CompareStatesAsync(Dictionary<string, IStreamState> replayed, CancellationToken ct)
+    {
+        long differ = 0, seen = 0;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        foreach (var rules in EventCatalog.Rules)
+        {
+            var table = $"{LedgerStore.Schema}.mt_doc_{rules.StateType.Name.ToLowerInvariant()}";
+            await using var cmd = new NpgsqlCommand($"select id, data::text from {table}", conn);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                seen++;
+                var stored = (IStreamState)JsonSerializer.Deserialize(r.GetString(1), rules.StateType, Json)!;
+                if (!replayed.TryGetValue(r.GetString(0), out var expected)
+                    || JsonSerializer.Serialize(stored, rules.StateType, Json) != JsonSerializer.Serialize(expected, rules.StateType, Json))
+                    differ++;
+            }
+        }
+        return differ + Math.Max(0, replayed.Count - seen);
     }
 
     /// <summary>Rows (up to the high-water mark) in one table and not the other, both ways, over flows and targets.</summary>

@@ -66,6 +66,8 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
             session.StoreObjects(decision.Changed);
             await session.SaveChangesAsync(ct);
             await ProjectAsync(conn, tx, decision.Transitions, appended.ToDictionary(a => a.Item.EventId, a => a.Event.Sequence), now, ct);
+            await Investigations.EventIndex.InsertAsync(conn, tx, appended.Select(a => new Investigations.EventIndexRow(a.Event.Sequence,
+                a.Item.EventId, a.Item.Spec.Name, a.Item.StreamId, a.Item.RegionCode, a.Item.EffectiveDate, now, clientName)).ToList(), ct);
             await Chain.ChainWriter.ExtendAsync(conn, tx, appended.Select(a => a.Event.Sequence).ToArray(), ct);
             foreach (var (item, e) in appended)
                 results[item.EventId] = new IngestResult(item.EventId, "appended", item.StreamId[(item.Spec.Domain.Length + 1)..],

@@ -19,6 +19,7 @@ namespace Ledger.Tests.Support;
 public sealed class LedgerApp : IAsyncLifetime
 {
     public const string AdminKey = "test-bootstrap-admin-key";
+    public const string AppRole = "ledger_app";
     public static readonly string CheckpointKeyPem = Ledger.Chain.CheckpointSigner.Generate().PrivateKeyPem();
     public static readonly Instant Start = Instant.FromUtc(2026, 3, 1, 8, 0);
 
@@ -35,6 +36,8 @@ public sealed class LedgerApp : IAsyncLifetime
         Environment.SetEnvironmentVariable("LEDGER_DEMO", "0");
         Environment.SetEnvironmentVariable("LEDGER_BOOTSTRAP_ADMIN_KEY", AdminKey);
         Environment.SetEnvironmentVariable("LEDGER_CHECKPOINT_KEY", CheckpointKeyPem);
+        // The host runs as the append-only role, as in production; the tests keep the owner's connection.
+        Environment.SetEnvironmentVariable("LEDGER_APP_ROLE", AppRole);
         _factory = NewFactory();
         Http = _factory.CreateClient();
         (await Http.GetAsync("/health")).EnsureSuccessStatusCode();
@@ -46,16 +49,21 @@ public sealed class LedgerApp : IAsyncLifetime
         {
             s.RemoveAll<IClock>();
             s.AddSingleton<IClock>(Clock);
+            s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider, ServerErrorLog>();
         }));
 
     public async Task ResetAsync()
     {
         Clock.Reset(Start);
-        await Store.Advanced.ResetAllData();
+        var ownerDb = NpgsqlDataSource.Create(ConnectionString);
+        await using (var owner = Ledger.Storage.LedgerStore.Create(ownerDb))
+            await owner.Advanced.ResetAllData();
+        // Marten recreates the event sequence on reset; grant the runtime role its rights again.
+        await Ledger.Storage.DatabaseRoles.GrantAsync(ownerDb, AppRole);
         // Marten restarts the event sequence; the flat projections are ours to clear.
         await using var conn = new NpgsqlConnection(ConnectionString);
         await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand("truncate ledger.flows, ledger.targets, ledger.flow_totals, ledger.chain, ledger.checkpoints", conn);
+        await using var cmd = new NpgsqlCommand("truncate ledger.flows, ledger.targets, ledger.flow_totals, ledger.chain, ledger.checkpoints, ledger.event_index", conn);
         await cmd.ExecuteNonQueryAsync();
     }
 

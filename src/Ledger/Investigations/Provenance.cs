@@ -1,0 +1,80 @@
+using Ledger.Flows;
+using Ledger.Regions;
+using Ledger.Storage;
+using NodaTime;
+using Npgsql;
+
+namespace Ledger.Investigations;
+
+public sealed record ProvenanceQuery(string Region, string Account, string? Cause, string Part, LocalDate From, LocalDate To, Instant KnownAt,
+    long After, int Limit);
+
+public sealed record ProvenanceFlow(long Sequence, Guid EventId, string Stream, string RegionCode, string Cause, string Nature,
+    LocalDate EffectiveDate, Instant RecordedAt, decimal Amount);
+
+/// <summary>
+/// From a balance-sheet figure to the flows (and so the events) that make it up: the same
+/// selection as the sheet's arithmetic, so the flows' amounts sum exactly to the figure.
+/// </summary>
+public static class Provenance
+{
+    public static readonly string[] Parts = ["opening", "additions", "reductions", "closing"];
+
+    public static async Task<(IReadOnlyList<ProvenanceFlow> Flows, decimal Total, long Count)> FindAsync(NpgsqlDataSource db, ProvenanceQuery q,
+        CancellationToken ct)
+    {
+        var prefix = RegionCodes.Prefix(q.Region);
+        var part = q.Part switch
+        {
+            "opening" => "effective_date < @from",
+            "additions" => "effective_date >= @from and amount > 0",
+            "reductions" => "effective_date >= @from and amount < 0",
+            _ => "true",
+        };
+        // Reductions are shown as positive amounts in the sheet.
+        var sign = q.Part == "reductions" ? "-" : "";
+        var where = $"""
+            region_code between @low and @high and account = @account and (@cause::text is null or cause = @cause)
+            and year is null and effective_date <= @to and recorded_at <= @known and {part}
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        var f = $"{LedgerStore.Schema}.{FlowTables.Flows}";
+
+        decimal total;
+        long count;
+        await using (var sum = Command($"select coalesce(sum({sign}amount), 0), count(*) from {f} where {where}"))
+        await using (var r = await sum.ExecuteReaderAsync(ct))
+        {
+            await r.ReadAsync(ct);
+            (total, count) = (r.GetDecimal(0), r.GetInt64(1));
+        }
+
+        var flows = new List<ProvenanceFlow>();
+        await using (var list = Command($"""
+            select seq, event_id, stream_id, region_code, cause, nature, effective_date, recorded_at, {sign}amount
+            from {f} where {where} and seq > @after order by seq limit @limit
+            """))
+        await using (var r = await list.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+                flows.Add(new ProvenanceFlow(r.GetInt64(0), r.GetGuid(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
+                    LocalDate.FromDateOnly(r.GetFieldValue<DateOnly>(6)), Instant.FromDateTimeOffset(r.GetFieldValue<DateTimeOffset>(7)),
+                    r.GetDecimal(8)));
+        return (flows, total, count);
+
+        NpgsqlCommand Command(string sql)
+        {
+            var cmd = new NpgsqlCommand(sql, conn, tx);
+            cmd.Parameters.AddWithValue("low", prefix.PadRight(6, '0'));
+            cmd.Parameters.AddWithValue("high", prefix.PadRight(6, '9'));
+            cmd.Parameters.AddWithValue("account", q.Account);
+            cmd.Parameters.Add(new NpgsqlParameter("cause", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)q.Cause ?? DBNull.Value });
+            cmd.Parameters.AddWithValue("from", q.From.ToDateOnly());
+            cmd.Parameters.AddWithValue("to", q.To.ToDateOnly());
+            cmd.Parameters.AddWithValue("known", q.KnownAt.ToDateTimeUtc());
+            cmd.Parameters.AddWithValue("after", q.After);
+            cmd.Parameters.AddWithValue("limit", q.Limit);
+            return cmd;
+        }
+    }
+}
