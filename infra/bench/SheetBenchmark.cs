@@ -48,6 +48,12 @@ internal static class SheetBenchmark
             Console.WriteLine($"\nrebuild / COPY ratio: {rebuild.EventsPerSecond / (rebuild.Events / copySeconds):P1}");
 
             await LatencyAsync(db, events);
+
+            var verifier = new Ledger.Chain.ChainVerifier(db, Ledger.Chain.CheckpointSigner.Generate());
+            var watch = Stopwatch.StartNew();
+            var verified = await verifier.VerifyAsync([], CancellationToken.None);
+            if (!verified.Ok) throw new InvalidOperationException("the chain did not verify");
+            Console.WriteLine($"\nChain verification: {verified.EventsChecked:N0} events in {watch.Elapsed.TotalSeconds:F1} s = {verified.EventsChecked / watch.Elapsed.TotalSeconds:N0} events/s");
         }
         finally
         {

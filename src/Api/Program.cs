@@ -6,6 +6,7 @@ using Ledger.Api.Hosting;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 if (KeysCommand.Matches(args)) return await KeysCommand.RunAsync(builder, args);
 if (FlowsCommand.Matches(args)) return await FlowsCommand.RunAsync(builder, args);
+if (Ledger.Api.Investigations.VerifyCommand.Matches(args)) return await Ledger.Api.Investigations.VerifyCommand.RunAsync(builder, args);
 
 await builder.AddLedgerAsync();
 var app = builder.Build();

@@ -12,7 +12,8 @@ public sealed record Checkpoint(long Position, byte[] Hash, Instant SignedAt, by
 }
 
 /// <summary>
-/// Signs and checks checkpoints with ECDSA P-256 (SHA-256). The private key comes from
+/// Signs and checks checkpoints with ECDSA P-256 over SHA-256, DER-encoded so openssl can check
+/// them (docs/investigations.md). The private key comes from
 /// configuration, never from the database, so whoever can rewrite the database cannot forge them.
 /// </summary>
 public sealed class CheckpointSigner(ECDsa key)
@@ -31,10 +32,10 @@ public sealed class CheckpointSigner(ECDsa key)
     public string PublicKeyPem() => key.ExportSubjectPublicKeyInfoPem();
 
     public Checkpoint Sign(long position, byte[] hash, Instant signedAt) =>
-        new(position, hash, signedAt, key.SignData(Encoding.UTF8.GetBytes(MessageOf(position, hash, signedAt)), HashAlgorithmName.SHA256));
+        new(position, hash, signedAt, key.SignData(Encoding.UTF8.GetBytes(MessageOf(position, hash, signedAt)), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
 
     public bool IsAuthentic(Checkpoint c) =>
-        key.VerifyData(Encoding.UTF8.GetBytes(c.Message), c.Signature, HashAlgorithmName.SHA256);
+        key.VerifyData(Encoding.UTF8.GetBytes(c.Message), c.Signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
 
     /// <summary>What is signed; documented in docs/investigations.md so anyone can check a checkpoint with openssl.</summary>
     public static string MessageOf(long position, byte[] hash, Instant signedAt) =>
