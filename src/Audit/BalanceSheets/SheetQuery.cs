@@ -38,10 +38,11 @@ public sealed class SheetQuery(NpgsqlDataSource db)
         CancellationToken ct)
     {
         var plan = SheetPlan.For(r);
+        // Everything in units of 1/10000 (the totals' unit), converted back once in C#.
         const string sums = """
-            coalesce(sum(amount) filter (where effective_date < @from), 0),
-            coalesce(sum(amount) filter (where effective_date >= @from and amount > 0), 0),
-            coalesce(sum(-amount) filter (where effective_date >= @from and amount < 0), 0)
+            coalesce(sum(amount) filter (where effective_date < @from), 0) * 10000,
+            coalesce(sum(amount) filter (where effective_date >= @from and amount > 0), 0) * 10000,
+            coalesce(sum(-amount) filter (where effective_date >= @from and amount < 0), 0) * 10000
             """;
         const string edge = "(effective_date between @e1s and @e1e or effective_date between @e2s and @e2e)";
         var f = $"{LedgerStore.Schema}.{FlowTables.Flows}";
@@ -83,9 +84,12 @@ public sealed class SheetQuery(NpgsqlDataSource db)
                     reader.GetDecimal(4), reader.GetDecimal(5), reader.GetDecimal(6)));
         return parts.GroupBy(p => (p.RegionCode, p.Account, p.Cause, p.Nature))
             .Select(g => new StockRow(g.Key.RegionCode, g.Key.Account, g.Key.Cause, g.Key.Nature,
-                g.Sum(p => p.Before), g.Sum(p => p.Added), g.Sum(p => p.Reduced)))
+                FromUnits(g.Sum(p => p.Before)), FromUnits(g.Sum(p => p.Added)), FromUnits(g.Sum(p => p.Reduced))))
             .ToList();
     }
+
+    /// <summary>Exact: the sums are whole numbers of 1/10000; trailing zeros are dropped (2.5, not 2.5000).</summary>
+    private static decimal FromUnits(decimal units) => units / FlowTables.Scale / 1.000000000000000000000000000000000m;
 
     private static async Task<List<WaterRow>> WaterAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, string low, string high,
         CancellationToken ct)

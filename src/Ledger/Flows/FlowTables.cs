@@ -12,6 +12,17 @@ public static class FlowTables
     public const string Targets = "targets";
     public const string Totals = "flow_totals";
 
+    /// <summary>Totals are kept in units of 1/<see cref="Scale"/>.</summary>
+    public const decimal Scale = 10_000m;
+
+    public static long ToUnits(decimal amount)
+    {
+        var units = amount * Scale;
+        return units == decimal.Truncate(units)
+            ? (long)units
+            : throw new InvalidOperationException($"{amount} has more than 4 decimal places; the totals cannot hold it exactly.");
+    }
+
     public static Table FlowTable(string schema, string name = Flows)
     {
         var t = new Table($"{schema}.{name}");
@@ -36,8 +47,9 @@ public static class FlowTables
 
     /// <summary>
     /// Stock flows summed by county, account, cause, effective year and recorded month (UTC),
-    /// positive and negative apart. Sheets read whole years from here and only the edges
-    /// (part-years, the knownAt month) from the flow rows.
+    /// positive and negative apart, in units of 0.0001 (quantities have at most 4 decimals) so
+    /// PostgreSQL sums integers rather than numerics. Sheets read whole years from here and only
+    /// the edges (part-years, the knownAt month) from the flow rows.
     /// </summary>
     public static Table TotalsTable(string schema, string name = Totals)
     {
@@ -48,15 +60,15 @@ public static class FlowTables
         t.AddColumn("nature", "text").AsPrimaryKey();
         t.AddColumn("eff_year", "integer").AsPrimaryKey();
         t.AddColumn("rec_month", "date").AsPrimaryKey();
-        t.AddColumn("amount_pos", "numeric").NotNull();
-        t.AddColumn("amount_neg", "numeric").NotNull();
+        t.AddColumn("amount_pos", "bigint").NotNull();
+        t.AddColumn("amount_neg", "bigint").NotNull();
         return t;
     }
 
     /// <summary>The totals of a flow table, as SQL: rebuilds and checks derive them from the rows.</summary>
     public static string TotalsOf(string schema, string flowTable) =>
         "select region_code, account, cause, nature, extract(year from effective_date)::int, " +
-        "date_trunc('month', recorded_at at time zone 'UTC')::date, sum(greatest(amount, 0)), sum(least(amount, 0)) " +
+        "date_trunc('month', recorded_at at time zone 'UTC')::date, sum((greatest(amount, 0) * 10000)::bigint), sum((least(amount, 0) * 10000)::bigint) " +
         $"from {schema}.{flowTable} where year is null group by 1, 2, 3, 4, 5, 6";
 
     public static Table TargetTable(string schema, string name = Targets)

@@ -59,7 +59,7 @@ public static class FlowWriter
     {
         var totals = flows.Where(f => f.Flow.Year is null)
             .GroupBy(f => (f.RegionCode, f.Flow.Account, f.Flow.Cause, f.Flow.Nature, f.EffectiveDate.Year, Month: RecordedMonth(f.RecordedAt)))
-            .Select(g => (g.Key, Pos: g.Sum(f => Math.Max(f.Flow.Amount, 0)), Neg: g.Sum(f => Math.Min(f.Flow.Amount, 0))))
+            .Select(g => (g.Key, Pos: g.Sum(f => FlowTables.ToUnits(Math.Max(f.Flow.Amount, 0))), Neg: g.Sum(f => FlowTables.ToUnits(Math.Min(f.Flow.Amount, 0)))))
             .OrderBy(t => t.Key.RegionCode, StringComparer.Ordinal).ThenBy(t => t.Key.Account, StringComparer.Ordinal)
             .ThenBy(t => t.Key.Cause, StringComparer.Ordinal).ThenBy(t => t.Key.Nature, StringComparer.Ordinal)
             .ThenBy(t => t.Key.Year).ThenBy(t => t.Key.Month)
