@@ -16,7 +16,16 @@ public static class PostEventsEndpoint
         if (problem is not null) return problem;
         using var _ = doc;
 
-        var parsed = BatchParser.Parse(doc!.RootElement);
+        BatchParser.Outcome parsed;
+        try
+        {
+            parsed = BatchParser.Parse(doc!.RootElement);
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json refuses to decode an unpaired surrogate escape (\ud800) outside the text fields we check one by one.
+            return Problems.Validation(http, [new ItemError("$", "holds an unpaired surrogate escape: not valid Unicode text")]);
+        }
         if (parsed.TooMany)
             return Problems.Of(http, 413, "Too many events", Problems.Summary(parsed.Errors), parsed.Errors);
         if (parsed.Errors.Count > 0) return Problems.Validation(http, parsed.Errors);

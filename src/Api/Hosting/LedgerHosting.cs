@@ -49,6 +49,14 @@ public static class LedgerHosting
         builder.Services.AddSingleton<ApiKeyDirectory>();
         builder.Services.AddHostedService<DemoDataLoader>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddLedgerRateLimits(builder.Configuration);
+        // The request id (also in every problem response) is in the logging scope, so it is on every
+        // line a request writes. LEDGER_LOG_FORMAT=json gives one JSON object per line for collectors.
+        builder.Logging.ClearProviders();
+        if (builder.Configuration["LEDGER_LOG_FORMAT"] == "json")
+            builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+        else
+            builder.Logging.AddSimpleConsole(o => { o.IncludeScopes = true; o.SingleLine = true; });
         builder.Services.ConfigureHttpJsonOptions(o => LedgerJson.Configure(o.SerializerOptions));
     }
 
@@ -57,6 +65,7 @@ public static class LedgerHosting
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseRateLimiter();
         app.MapWolverineEndpoints();
         app.MapGet("/openapi/v1.json", () => Results.Text(LedgerOpenApi.Document(), "application/json")).ExcludeFromDescription();
         app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/v1.json").WithTitle("Land-resource ledger API"));

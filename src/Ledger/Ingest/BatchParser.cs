@@ -64,8 +64,9 @@ public static class BatchParser
         foreach (var p in item.EnumerateObject())
             if (!EnvelopeFields.Contains(p.Name)) errors.Add(new ItemError($"{at}.{p.Name}", "unknown field"));
 
-        var eventId = Required(item, "eventId", at, errors, e => Guid.TryParseExact(e.GetString(), "D", out var g) && g != Guid.Empty
-            ? g : (Guid?)null, "must be a UUID such as 0b5e0c8e-4b7a-4c7e-9a55-0f0c1e7d2a11");
+        var eventId = Required(item, "eventId", at, errors,
+            e => e.ValueKind == JsonValueKind.String && Guid.TryParseExact(e.GetString(), "D", out var g) && g != Guid.Empty ? g : (Guid?)null,
+            "must be a UUID such as 0b5e0c8e-4b7a-4c7e-9a55-0f0c1e7d2a11");
         var typeName = RequiredString(item, "type", at, errors);
         var spec = typeName is null ? null : EventCatalog.Find(typeName);
         if (typeName is not null && spec is null)
@@ -147,7 +148,16 @@ public static class BatchParser
             errors.Add(new ItemError($"{at}.{name}", "is required"));
             return default;
         }
-        var result = read(value);
+        T? result;
+        try
+        {
+            result = read(value);
+        }
+        catch (InvalidOperationException)
+        {
+            errors.Add(new ItemError($"{at}.{name}", "must be valid Unicode text (it holds an unpaired surrogate escape)"));
+            return default;
+        }
         if (result is null) errors.Add(new ItemError($"{at}.{name}", expectation));
         return result;
     }

@@ -75,7 +75,15 @@ internal static class DataReader
     private static (object?, string?) ReadText(JsonElement raw)
     {
         if (raw.ValueKind != JsonValueKind.String) return (null, "must be a string");
-        var s = raw.GetString()!;
+        string s;
+        try
+        {
+            s = raw.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            return (null, "must be valid Unicode text (it holds an unpaired surrogate escape)");
+        }
         if (string.IsNullOrWhiteSpace(s)) return (null, "must not be blank");
         if (s.Length > FieldSpec.MaxTextLength) return (null, $"must be at most {FieldSpec.MaxTextLength} characters");
         if (s.Any(char.IsControl)) return (null, "must not contain control characters");

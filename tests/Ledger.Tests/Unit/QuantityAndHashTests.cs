@@ -43,3 +43,27 @@ public sealed class QuantityAndHashTests
     public void scale_counts_the_decimal_places_that_carry_a_digit(string value, int scale) =>
         DataReader.Scale(decimal.Parse(value, System.Globalization.CultureInfo.InvariantCulture)).ShouldBe(scale);
 }
+
+public sealed class ParserEdgeTests
+{
+    [Theory]
+    [InlineData("approvalRef", "events[0].data.approvalRef")]
+    [InlineData("type", "events[0].type")]
+    [InlineData("stream", "events[0].stream")]
+    public void unpaired_surrogates_are_refused_not_thrown(string field, string expected)
+    {
+        var item = new System.Text.Json.Nodes.JsonObject
+        {
+            ["eventId"] = "0b5e0c8e-4b7a-4c7e-9a55-0f0c1e7d2a11", ["type"] = "farmland.occupied", ["stream"] = "410102-1", ["regionCode"] = "410102",
+            ["effectiveDate"] = "2024-01-01",
+            ["data"] = new System.Text.Json.Nodes.JsonObject { ["areaHa"] = 1, ["purpose"] = "construction", ["legal"] = true, ["approvalRef"] = "x" },
+        };
+        var json = new System.Text.Json.Nodes.JsonObject { ["events"] = new System.Text.Json.Nodes.JsonArray(item) }.ToJsonString();
+        var original = field == "approvalRef" ? "\"approvalRef\":\"x\"" : field == "type" ? "\"type\":\"farmland.occupied\"" : "\"stream\":\"410102-1\"";
+        json = json.Replace(original, $"\"{field}\":\"\\ud800\"");
+
+        var outcome = Ledger.Ingest.BatchParser.Parse(System.Text.Json.JsonDocument.Parse(json).RootElement);
+
+        outcome.Errors.Select(e => e.Field).ShouldContain(expected);
+    }
+}
