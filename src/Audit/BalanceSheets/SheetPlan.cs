@@ -8,7 +8,7 @@ namespace Ledger.Audit.BalanceSheets;
 /// and to that are not whole are read from the rows (their part before from feeds the opening).
 /// </summary>
 public sealed record SheetPlan(int WholeFrom, int WholeTo, (DateOnly Start, DateOnly End) Edge1, (DateOnly Start, DateOnly End) Edge2,
-    DateOnly KnownMonth, Instant KnownMonthStart)
+    DateOnly KnownQuarter, Instant KnownQuarterStart)
 {
     private static readonly (DateOnly, DateOnly) None = (DateOnly.MaxValue, DateOnly.MinValue);
 
@@ -19,10 +19,9 @@ public sealed record SheetPlan(int WholeFrom, int WholeTo, (DateOnly Start, Date
         var lastWhole = r.To == new LocalDate(y2, 12, 31);
         var edge1 = firstWhole ? None : (new DateOnly(y1, 1, 1), Min(r.To, new LocalDate(y1, 12, 31)));
         var edge2 = lastWhole || (y2 == y1 && !firstWhole) ? None : (new DateOnly(y2, 1, 1), r.To.ToDateOnly());
-        var known = r.KnownAt.InUtc().Date;
-        var monthStart = new LocalDate(known.Year, known.Month, 1);
+        var quarter = LocalDate.FromDateOnly(Ledger.Flows.FlowWriter.RecordedQuarter(r.KnownAt));
         return new SheetPlan(firstWhole ? y1 : y1 + 1, lastWhole ? y2 : y2 - 1, edge1, edge2,
-            monthStart.ToDateOnly(), monthStart.AtMidnight().InUtc().ToInstant());
+            quarter.ToDateOnly(), quarter.AtMidnight().InUtc().ToInstant());
     }
 
     private static DateOnly Min(LocalDate a, LocalDate b) => (a < b ? a : b).ToDateOnly();

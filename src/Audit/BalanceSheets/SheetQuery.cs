@@ -29,8 +29,8 @@ public sealed class SheetQuery(NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// Stock flow totals. Whole calendar years recorded before the knownAt month come from the
-    /// totals table; part-years at the period's edges and anything recorded in the knownAt month
+    /// Stock flow totals. Whole calendar years recorded before the knownAt quarter come from the
+    /// totals table; part-years at the period's edges and anything recorded in the knownAt quarter
     /// come from the flow rows. The three parts are disjoint and together are every flow with
     /// effective date ≤ to and recorded ≤ knownAt, so the sum is exact.
     /// </summary>
@@ -52,7 +52,7 @@ public sealed class SheetQuery(NpgsqlDataSource db)
                    coalesce(sum(amount_pos) filter (where eff_year between @ws and @we), 0),
                    coalesce(sum(-amount_neg) filter (where eff_year between @ws and @we), 0)
             from {LedgerStore.Schema}.{FlowTables.Totals}
-            where region_code between @low and @high and rec_month < @month and (eff_year < @y1 or eff_year between @ws and @we)
+            where region_code between @low and @high and rec_quarter < @quarter and (eff_year < @y1 or eff_year between @ws and @we)
             group by 1, 2, 3, 4
             union all
             select region_code, account, cause, nature, {sums}
@@ -62,7 +62,7 @@ public sealed class SheetQuery(NpgsqlDataSource db)
             union all
             select region_code, account, cause, nature, {sums}
             from {f}
-            where year is null and region_code between @low and @high and recorded_at >= @monthStart and recorded_at <= @known
+            where year is null and region_code between @low and @high and recorded_at >= @quarterStart and recorded_at <= @known
               and effective_date <= @to and not {edge}
             group by 1, 2, 3, 4
             """, conn, tx);
@@ -70,8 +70,8 @@ public sealed class SheetQuery(NpgsqlDataSource db)
         cmd.Parameters.AddWithValue("y1", r.From.Year);
         cmd.Parameters.AddWithValue("ws", plan.WholeFrom);
         cmd.Parameters.AddWithValue("we", plan.WholeTo);
-        cmd.Parameters.AddWithValue("month", plan.KnownMonth);
-        cmd.Parameters.AddWithValue("monthStart", plan.KnownMonthStart.ToDateTimeUtc());
+        cmd.Parameters.AddWithValue("quarter", plan.KnownQuarter);
+        cmd.Parameters.AddWithValue("quarterStart", plan.KnownQuarterStart.ToDateTimeUtc());
         cmd.Parameters.AddWithValue("e1s", plan.Edge1.Start);
         cmd.Parameters.AddWithValue("e1e", plan.Edge1.End);
         cmd.Parameters.AddWithValue("e2s", plan.Edge2.Start);

@@ -46,10 +46,10 @@ public static class FlowTables
     }
 
     /// <summary>
-    /// Stock flows summed by county, account, cause, effective year and recorded month (UTC),
+    /// Stock flows summed by county, account, cause, effective year and recorded quarter (UTC),
     /// positive and negative apart, in units of 0.0001 (quantities have at most 4 decimals) so
     /// PostgreSQL sums integers rather than numerics. Sheets read whole years from here and only
-    /// the edges (part-years, the knownAt month) from the flow rows.
+    /// the edges (part-years, the knownAt quarter) from the flow rows.
     /// </summary>
     public static Table TotalsTable(string schema, string name = Totals)
     {
@@ -59,7 +59,7 @@ public static class FlowTables
         t.AddColumn("cause", "text").AsPrimaryKey();
         t.AddColumn("nature", "text").AsPrimaryKey();
         t.AddColumn("eff_year", "integer").AsPrimaryKey();
-        t.AddColumn("rec_month", "date").AsPrimaryKey();
+        t.AddColumn("rec_quarter", "date").AsPrimaryKey();
         t.AddColumn("amount_pos", "bigint").NotNull();
         t.AddColumn("amount_neg", "bigint").NotNull();
         return t;
@@ -68,7 +68,7 @@ public static class FlowTables
     /// <summary>The totals of a flow table, as SQL: rebuilds and checks derive them from the rows.</summary>
     public static string TotalsOf(string schema, string flowTable) =>
         "select region_code, account, cause, nature, extract(year from effective_date)::int, " +
-        "date_trunc('month', recorded_at at time zone 'UTC')::date, sum((greatest(amount, 0) * 10000)::bigint), sum((least(amount, 0) * 10000)::bigint) " +
+        "date_trunc('quarter', recorded_at at time zone 'UTC')::date, sum((greatest(amount, 0) * 10000)::bigint), sum((least(amount, 0) * 10000)::bigint) " +
         $"from {schema}.{flowTable} where year is null group by 1, 2, 3, 4, 5, 6";
 
     public static Table TargetTable(string schema, string name = Targets)

@@ -58,32 +58,33 @@ public static class FlowWriter
         CancellationToken ct)
     {
         var totals = flows.Where(f => f.Flow.Year is null)
-            .GroupBy(f => (f.RegionCode, f.Flow.Account, f.Flow.Cause, f.Flow.Nature, f.EffectiveDate.Year, Month: RecordedMonth(f.RecordedAt)))
+            .GroupBy(f => (f.RegionCode, f.Flow.Account, f.Flow.Cause, f.Flow.Nature, f.EffectiveDate.Year, Quarter: RecordedQuarter(f.RecordedAt)))
             .Select(g => (g.Key, Pos: g.Sum(f => FlowTables.ToUnits(Math.Max(f.Flow.Amount, 0))), Neg: g.Sum(f => FlowTables.ToUnits(Math.Min(f.Flow.Amount, 0)))))
             .OrderBy(t => t.Key.RegionCode, StringComparer.Ordinal).ThenBy(t => t.Key.Account, StringComparer.Ordinal)
             .ThenBy(t => t.Key.Cause, StringComparer.Ordinal).ThenBy(t => t.Key.Nature, StringComparer.Ordinal)
-            .ThenBy(t => t.Key.Year).ThenBy(t => t.Key.Month)
+            .ThenBy(t => t.Key.Year).ThenBy(t => t.Key.Quarter)
             .ToList();
         if (totals.Count == 0) return;
         await using var cmd = new NpgsqlCommand(
-            $"insert into {LedgerStore.Schema}.{totalsTable} as t (region_code, account, cause, nature, eff_year, rec_month, amount_pos, amount_neg) " +
-            "select * from unnest(@region, @account, @cause, @nature, @year, @month, @pos, @neg) " +
-            "on conflict (region_code, account, cause, nature, eff_year, rec_month) " +
+            $"insert into {LedgerStore.Schema}.{totalsTable} as t (region_code, account, cause, nature, eff_year, rec_quarter, amount_pos, amount_neg) " +
+            "select * from unnest(@region, @account, @cause, @nature, @year, @quarter, @pos, @neg) " +
+            "on conflict (region_code, account, cause, nature, eff_year, rec_quarter) " +
             "do update set amount_pos = t.amount_pos + excluded.amount_pos, amount_neg = t.amount_neg + excluded.amount_neg", conn, tx);
         cmd.Parameters.AddWithValue("region", totals.Select(t => t.Key.RegionCode).ToArray());
         cmd.Parameters.AddWithValue("account", totals.Select(t => t.Key.Account).ToArray());
         cmd.Parameters.AddWithValue("cause", totals.Select(t => t.Key.Cause).ToArray());
         cmd.Parameters.AddWithValue("nature", totals.Select(t => t.Key.Nature).ToArray());
         cmd.Parameters.AddWithValue("year", totals.Select(t => t.Key.Year).ToArray());
-        cmd.Parameters.Add(new NpgsqlParameter("month", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = totals.Select(t => t.Key.Month).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("quarter", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = totals.Select(t => t.Key.Quarter).ToArray() });
         cmd.Parameters.AddWithValue("pos", totals.Select(t => t.Pos).ToArray());
         cmd.Parameters.AddWithValue("neg", totals.Select(t => t.Neg).ToArray());
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    public static DateOnly RecordedMonth(Instant recordedAt)
+    /// <summary>The first day (UTC) of the calendar quarter the instant falls in.</summary>
+    public static DateOnly RecordedQuarter(Instant recordedAt)
     {
         var utc = recordedAt.InUtc().Date;
-        return new DateOnly(utc.Year, utc.Month, 1);
+        return new DateOnly(utc.Year, (utc.Month - 1) / 3 * 3 + 1, 1);
     }
 }
