@@ -12,6 +12,8 @@ public static class LedgerJson
     {
         o.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         o.DictionaryKeyPolicy = null;
+        // JSON for API clients, never inlined into HTML: keep 中文 and "&" in links readable.
+        o.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         o.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
         return o;
     }

@@ -1,3 +1,4 @@
+using Ledger.Events;
 using Ledger.Flows;
 using Ledger.Regions;
 using static Ledger.Flows.Accounts;
@@ -26,10 +27,10 @@ public static class SheetBuilder
         var accounts = Stocks.Select(account =>
         {
             var rows = stocks.Where(r => r.Account == account).ToList();
-            var opening = rows.Sum(r => r.Before);
+            var opening = Quantities.Normalize(rows.Sum(r => r.Before));
             var additions = Causes(rows, r => r.Added);
             var reductions = Causes(rows, r => r.Reduced);
-            var closing = opening + additions.Sum(a => a.Amount) - reductions.Sum(a => a.Amount);
+            var closing = Quantities.Normalize(opening + additions.Sum(a => a.Amount) - reductions.Sum(a => a.Amount));
             var liabilities = account switch
             {
                 Accounts.Farmland => Shortfall("farmlandBelowRetentionTarget", binding, t => t.RetentionHa, t => ClosingIn(t.RegionCode, Accounts.Farmland), "retention target (耕地保有量)"),
@@ -48,7 +49,7 @@ public static class SheetBuilder
 
     private static List<CauseAmount> Causes(IEnumerable<StockRow> rows, Func<StockRow, decimal> amount) =>
         rows.GroupBy(r => (r.Cause, r.Nature))
-            .Select(g => new CauseAmount(g.Key.Cause, g.Key.Nature, g.Sum(amount)))
+            .Select(g => new CauseAmount(g.Key.Cause, g.Key.Nature, Quantities.Normalize(g.Sum(amount))))
             .Where(c => c.Amount != 0)
             .OrderBy(c => c.Cause, StringComparer.Ordinal)
             .ToList();

@@ -1,3 +1,4 @@
+using Ledger.Events;
 using Ledger.Flows;
 using Ledger.Regions;
 using Ledger.Storage;
@@ -89,7 +90,7 @@ public sealed class SheetQuery(NpgsqlDataSource db)
     }
 
     /// <summary>Exact: the sums are whole numbers of 1/10000; trailing zeros are dropped (2.5, not 2.5000).</summary>
-    private static decimal FromUnits(decimal units) => units / FlowTables.Scale / 1.000000000000000000000000000000000m;
+    private static decimal FromUnits(decimal units) => Quantities.Normalize(units / FlowTables.Scale);
 
     private static async Task<List<WaterRow>> WaterAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, string low, string high,
         CancellationToken ct)

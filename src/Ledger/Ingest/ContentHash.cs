@@ -37,7 +37,7 @@ public static class ContentHash
                 w.WriteEndArray();
                 break;
             case JsonValueKind.Number when e.TryGetDecimal(out var d):
-                w.WriteRawValue((d / 1.000000000000000000000000000000000m).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                w.WriteRawValue(Events.Quantities.Normalize(d).ToString(System.Globalization.CultureInfo.InvariantCulture));
                 break;
             default:
                 e.WriteTo(w);

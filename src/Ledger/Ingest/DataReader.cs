@@ -68,7 +68,7 @@ internal static class DataReader
     /// <summary>Decimal places that carry a digit: 2.50 has 1.</summary>
     internal static int Scale(decimal value)
     {
-        var normalized = value / 1.000000000000000000000000000000000m;
+        var normalized = Quantities.Normalize(value);
         return (decimal.GetBits(normalized)[3] >> 16) & 0xFF;
     }
 

@@ -70,8 +70,7 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
                 a.Item.EventId, a.Item.Spec.Name, a.Item.StreamId, a.Item.RegionCode, a.Item.EffectiveDate, now, clientName)).ToList(), ct);
             await Chain.ChainWriter.ExtendAsync(conn, tx, appended.Select(a => a.Event.Sequence).ToArray(), ct);
             foreach (var (item, e) in appended)
-                results[item.EventId] = new IngestResult(item.EventId, "appended", item.StreamId[(item.Spec.Domain.Length + 1)..],
-                    e.Version, e.Sequence, now);
+                results[item.EventId] = new IngestResult(item.EventId, "appended", item.Key, e.Version, e.Sequence, now);
         }
 
         await tx.CommitAsync(ct);
