@@ -36,7 +36,9 @@ public static class LedgerHosting
         builder.Host.UseWolverine(opts =>
         {
             opts.Durability.Mode = DurabilityMode.Solo;
-            opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Auto;
+            // Handlers are generated in memory at start (Dynamic): nothing is written into the source
+            // tree, and generated code can never go stale. See docs/decisions.md.
+            opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Dynamic;
         });
         builder.Services.AddWolverineHttp();
 
