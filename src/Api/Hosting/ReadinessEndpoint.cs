@@ -20,7 +20,7 @@ public static class ReadinessEndpoint
         {
             var s = LedgerStore.Schema;
             await using var cmd = db.CreateCommand($"""
-                select (select coalesce(max(seq_id), 0) from {s}.mt_events),
+                select (select coalesce(max(seq_id), 0) from {s}.mt_events e where not {MartenTombstones.Is()}),
                        (select coalesce(max(seq), 0) from {s}.{ChainTables.Links}),
                        (select coalesce(max(seq), 0) from {s}.event_index),
                        (select max(signed_at) from {s}.{ChainTables.Checkpoints})

@@ -60,7 +60,8 @@ public sealed class ChainVerifier(NpgsqlDataSource db, CheckpointSigner signer, 
         }
 
         await using (var orphans = new NpgsqlCommand($"""
-            select e.seq_id from {s}.mt_events e where not exists (select 1 from {s}.{ChainTables.Links} c where c.seq = e.seq_id)
+            select e.seq_id from {s}.mt_events e
+            where not exists (select 1 from {s}.{ChainTables.Links} c where c.seq = e.seq_id) and not {MartenTombstones.Is("e")}
             order by e.seq_id limit 10
             """, conn, tx))
         await using (var r = await orphans.ExecuteReaderAsync(ct))

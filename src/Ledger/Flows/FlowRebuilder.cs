@@ -63,7 +63,7 @@ public sealed class FlowRebuilder(NpgsqlDataSource db, Action<string> progress)
         await using var write = await db.OpenConnectionAsync(ct);
         await using var readTx = await read.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         long total;
-        await using (var count = new NpgsqlCommand($"select count(*) from {LedgerStore.Schema}.mt_events", read, readTx))
+        await using (var count = new NpgsqlCommand($"select count(*) from {LedgerStore.Schema}.mt_events e where not {MartenTombstones.Is()}", read, readTx))
             total = (long)(await count.ExecuteScalarAsync(ct))!;
 
         var states = new Dictionary<string, IStreamState>();
@@ -73,7 +73,8 @@ public sealed class FlowRebuilder(NpgsqlDataSource db, Action<string> progress)
         await using var copy = await write.BeginBinaryImportAsync(
             $"copy {LedgerStore.Schema}.{ScratchFlows} (seq, account, cause, nature, event_id, stream_id, region_code, year, effective_date, recorded_at, amount) from stdin (format binary)", ct);
         await using (var cmd = new NpgsqlCommand(
-            $"select seq_id, id, stream_id, type, data, timestamp from {LedgerStore.Schema}.mt_events order by seq_id", read, readTx))
+            $"select seq_id, id, stream_id, type, data, timestamp from {LedgerStore.Schema}.mt_events e where not {MartenTombstones.Is()} order by seq_id",
+            read, readTx))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
             while (await r.ReadAsync(ct))

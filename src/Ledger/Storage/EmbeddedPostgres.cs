@@ -91,6 +91,12 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         await RunServerCommand("pg_ctl", "-D", _dataDir, "-m", "fast", "-w", "stop");
     }
 
+    /// <summary>Restarts the server as after a crash (immediate mode: no checkpoint, recovery from the WAL).</summary>
+    public async Task RestartImmediateAsync()
+    {
+        await RunServerCommand("pg_ctl", "-D", _dataDir, "-m", "immediate", "-l", Path.Combine(_dataDir, "server.log"), "-w", "-t", "60", "restart");
+    }
+
     public ValueTask DisposeAsync() => new(StopAsync());
 
     private static string FindBinaries()

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Ledger.Tests.Reliability;
+
+/// <summary>The real service as a separate process (the test project's copy of Ledger.Api.dll), so it can be SIGKILLed.</summary>
+public sealed class ApiProcess(string connectionString, string adminKey, string checkpointKeyFile) : IAsyncDisposable
+{
+    private Process? _process;
+    public int Port { get; } = FreePort();
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
+
+    public async Task StartAsync()
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "Ledger.Api.dll");
+        var psi = new ProcessStartInfo("dotnet", [dll, "--urls", BaseAddress.ToString()])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory,
+        };
+        psi.Environment["LEDGER_DB"] = connectionString;
+        psi.Environment["LEDGER_APP_ROLE"] = "ledger_app";
+        psi.Environment["LEDGER_DEMO"] = "0";
+        psi.Environment["LEDGER_BOOTSTRAP_ADMIN_KEY"] = adminKey;
+        psi.Environment["LEDGER_CHECKPOINT_KEY_FILE"] = checkpointKeyFile;
+        psi.Environment["LEDGER_RATE_LIMIT"] = "10000";
+        psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        _process = Process.Start(psi)!;
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"the API exited with {_process.ExitCode}");
+            try
+            {
+                if ((await http.GetAsync("/health")).IsSuccessStatusCode) return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException("the API did not become healthy within 90 s");
+    }
+
+    /// <summary>SIGKILL: no graceful shutdown, in-flight requests die with the process.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is null || _process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync() => await KillAsync();
+
+    private static int FreePort()
+    {
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        var port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+}
