@@ -13,6 +13,33 @@ internal static class IngestBenchmark
 {
     private const string AdminKey = "bench-admin-key";
 
+    /// <summary>A private cluster and the API on it, for a benchmark body; torn down afterwards.</summary>
+    public static async Task WithApiAsync(Func<HttpClient, string, Process, EmbeddedPostgres, Task> body, int connections)
+    {
+        var root = FindRoot();
+        var dataDir = Path.Combine(Path.GetTempPath(), $"ledger-bench-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        await using var pg = await EmbeddedPostgres.StartAsync(dataDir, durable: true, Console.WriteLine);
+        var port = FreePort();
+        using var api = StartApi(root, pg.ConnectionString(), port);
+        try
+        {
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections })
+            {
+                BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(5),
+            };
+            await WaitForHealth(http);
+            var writer = await IssueWriterKey(http);
+            await body(http, writer, api, pg);
+        }
+        finally
+        {
+            api.Kill(entireProcessTree: true);
+            await api.WaitForExitAsync();
+            await pg.StopAsync();
+            try { Directory.Delete(dataDir, true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+    }
+
     public static async Task RunAsync(int events, int batchSize, int clients)
     {
         var root = FindRoot();
@@ -122,10 +149,10 @@ internal static class IngestBenchmark
         return clock.Elapsed.TotalSeconds;
     }
 
-    private static string Body(JsonObject[] events) =>
+    internal static string Body(JsonObject[] events) =>
         new JsonObject { ["events"] = new JsonArray(events.Select(e => (JsonNode)e).ToArray()) }.ToJsonString();
 
-    private static async Task PostAsync(HttpClient http, string key, string body)
+    internal static async Task PostAsync(HttpClient http, string key, string body)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/events") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Add("X-Api-Key", key);

@@ -2,11 +2,15 @@ using Ledger.Bench;
 
 // infra/bench/run.sh ingest [--events N --batch N --clients N]   the HTTP ingest path beside a raw COPY
 // infra/bench/run.sh sheets [--occupations N]                     flow rebuild and balance-sheet latency
+// infra/bench/run.sh soak [--minutes 10 --rate 6000]              sustained load: errors, latency, memory
 var mode = args.FirstOrDefault() ?? "ingest";
 switch (mode)
 {
     case "ingest":
         await IngestBenchmark.RunAsync(Args.Int(args, "--events", 200_000), Args.Int(args, "--batch", 500), Args.Int(args, "--clients", 4));
+        break;
+    case "soak":
+        await SoakTest.RunAsync(Args.Int(args, "--minutes", 10), Args.Int(args, "--rate", 6000));
         break;
     case "sheets":
         await SheetBenchmark.RunAsync(Args.Int(args, "--occupations", 480));
