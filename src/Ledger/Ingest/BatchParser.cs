@@ -18,7 +18,8 @@ public static class BatchParser
     private static readonly HashSet<string> EnvelopeFields =
         ["eventId", "type", "stream", "regionCode", "effectiveDate", "expectedVersion", "data", "source"];
     private static readonly HashSet<string> SourceFields = ["documentRef", "note"];
-    private static readonly LocalDate EarliestDate = new(1949, 10, 1);
+    /// <summary>No date in the ledger, effective or in data, may precede the founding of the PRC.</summary>
+    internal static readonly LocalDate EarliestDate = new(1949, 10, 1);
 
     public sealed record Outcome(IReadOnlyList<IncomingEvent> Events, IReadOnlyList<ItemError> Errors, bool TooMany);
 

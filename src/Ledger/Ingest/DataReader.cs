@@ -47,7 +47,9 @@ internal static class DataReader
             ? (raw.GetBoolean(), null) : (null, "must be true or false"),
         FieldKind.Enum => raw.ValueKind == JsonValueKind.String && field.Values!.Contains(raw.GetString()!)
             ? (raw.GetString(), null) : (null, $"must be one of: {string.Join(", ", field.Values!)}"),
-        FieldKind.Date => BatchParser.ParseDate(raw) is { } d ? (d, null) : (null, "must be a date YYYY-MM-DD"),
+        FieldKind.Date => BatchParser.ParseDate(raw) is { } d
+            ? d >= BatchParser.EarliestDate ? (d, null) : (null, $"must not be before {BatchParser.EarliestDate:yyyy-MM-dd}")
+            : (null, "must be a date YYYY-MM-DD"),
         FieldKind.Integer => raw.ValueKind == JsonValueKind.Number && raw.TryGetInt32(out var i) && i >= field.Min && i <= field.Max
             ? (i, null) : (null, $"must be a whole number from {field.Min} to {field.Max}"),
         FieldKind.Uuid => raw.ValueKind == JsonValueKind.String && Guid.TryParseExact(raw.GetString(), "D", out var g)

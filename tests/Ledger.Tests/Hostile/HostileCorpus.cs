@@ -83,7 +83,8 @@ public static class HostileCorpus
 
     private static IEnumerable<(string, JsonObject)> DataMutations()
     {
-        var numbers = new JsonNode?[] { 0, -1, -0.0001, 1e30, 1.00001, 1e-5, "1", true, new JsonArray(), 10_000_000_000m, 1_000_000m };
+        var numbers = new JsonNode?[] { 0, -1, -0.0001, 1e30, 1.00001, 1e-5, "1", true, new JsonArray(), 10_000_000_000m };
+        yield return ("areaHa beyond the parcel", Occupied().With("data.areaHa", 1_000_000m));
         foreach (var (value, i) in numbers.Select((v, i) => (v, i)))
         {
             yield return ($"areaHa = bad #{i}", Occupied().With("data.areaHa", value?.DeepClone()));

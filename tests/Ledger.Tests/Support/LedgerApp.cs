@@ -20,6 +20,7 @@ public sealed class LedgerApp : IAsyncLifetime
 {
     public const string AdminKey = "test-bootstrap-admin-key";
     public const string AppRole = "ledger_app";
+    public const string TestRateLimit = "1000000";
     public static readonly string CheckpointKeyPem = Ledger.Chain.CheckpointSigner.Generate().PrivateKeyPem();
     public static readonly Instant Start = Instant.FromUtc(2026, 3, 1, 8, 0);
 
@@ -38,6 +39,8 @@ public sealed class LedgerApp : IAsyncLifetime
         Environment.SetEnvironmentVariable("LEDGER_CHECKPOINT_KEY", CheckpointKeyPem);
         // The host runs as the append-only role, as in production; the tests keep the owner's connection.
         Environment.SetEnvironmentVariable("LEDGER_APP_ROLE", AppRole);
+        // Tests fire requests far faster than any province would; the rate limit has its own test.
+        Environment.SetEnvironmentVariable("LEDGER_RATE_LIMIT", TestRateLimit);
         _factory = NewFactory();
         Http = _factory.CreateClient();
         (await Http.GetAsync("/health")).EnsureSuccessStatusCode();
