@@ -56,6 +56,15 @@ public sealed class ApiProcess(string connectionString, string adminKey, string 
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>SIGTERM: the host stops taking requests and lets those in flight finish.</summary>
+    public async Task TerminateAsync()
+    {
+        if (_process is null || _process.HasExited) return;
+        using var kill = System.Diagnostics.Process.Start("kill", ["-TERM", _process.Id.ToString()]);
+        await kill!.WaitForExitAsync();
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
     public async ValueTask DisposeAsync() => await KillAsync();
 
     private static int FreePort()
