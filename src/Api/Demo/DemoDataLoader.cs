@@ -2,27 +2,42 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ledger.Demo;
 using Ledger.Ingest;
-using Marten;
+using Npgsql;
 
 namespace Ledger.Api.Demo;
 
 /// <summary>
-/// Loads the synthetic demo province into an empty ledger (unless <c>LEDGER_DEMO=0</c>), in
+/// Loads the synthetic demo province (unless <c>LEDGER_DEMO=0</c> or the ledger holds anyone else's events), in
 /// batches through the same parser and rules as <c>POST /api/v1/events</c>.
 /// </summary>
-public sealed class DemoDataLoader(IConfiguration config, IDocumentStore store, Ingestor ingestor, ILogger<DemoDataLoader> log)
+public sealed class DemoDataLoader(IConfiguration config, NpgsqlDataSource db, Ingestor ingestor, ILogger<DemoDataLoader> log)
     : BackgroundService
 {
     public const string ClientName = "demo-loader";
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        if (config["LEDGER_DEMO"] == "0") return;
-        await using (var session = store.QuerySession())
+        try
         {
-            if (await session.Events.QueryAllRawEvents().AnyAsync(ct))
+            await LoadAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            log.LogWarning("Demo data: loading stopped with the host; it resumes at the next start");
+        }
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        if (config["LEDGER_DEMO"] == "0") return;
+        // The demo's event ids are deterministic and posting is idempotent, so an interrupted load
+        // simply resumes; a ledger with anyone else's events is never touched.
+        await using (var cmd = db.CreateCommand($"select exists (select 1 from {Ledger.Storage.LedgerStore.Schema}.event_index where client <> @c)"))
+        {
+            cmd.Parameters.AddWithValue("c", ClientName);
+            if ((bool)(await cmd.ExecuteScalarAsync(ct))!)
             {
-                log.LogInformation("Demo data: the ledger already holds events; nothing loaded");
+                log.LogInformation("Demo data: the ledger holds real events; no demo data loaded");
                 return;
             }
         }

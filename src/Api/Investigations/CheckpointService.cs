@@ -9,7 +9,7 @@ public sealed class CheckpointService(CheckpointWriter writer, IConfiguration co
     {
         var minutes = int.TryParse(config["LEDGER_CHECKPOINT_MINUTES"], out var m) && m > 0 ? m : 10;
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(minutes));
-        while (await timer.WaitForNextTickAsync(ct))
+        while (await NextTickAsync(timer, ct))
         {
             try
             {
@@ -19,6 +19,19 @@ public sealed class CheckpointService(CheckpointWriter writer, IConfiguration co
             {
                 log.LogError(e, "Could not write a checkpoint; will try again");
             }
+        }
+    }
+
+    /// <summary>False when the host stops: stopping is not a failure of this service.</summary>
+    private static async Task<bool> NextTickAsync(PeriodicTimer timer, CancellationToken ct)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return false;
         }
     }
 }
