@@ -102,7 +102,7 @@ public static class InvestigationEndpoints
     {
         var types = http.Request.Query["types"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var t in types.Where(t => EventCatalog.Find(t) is null))
-            q.Errors.Add(new ItemError("types", $"unknown event type '{(t.Length > 60 ? t[..60] : t)}'"));
+            q.Errors.Add(new ItemError("types", $"unknown event type '{BatchParser.Clip(t)}'"));
         return types;
     }
 

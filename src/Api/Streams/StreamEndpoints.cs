@@ -19,11 +19,8 @@ public static class StreamEndpoints
         if (Check(http, domain) is { } problem) return problem;
         if (!TryTimes(http, out var asOf, out var knownAt, out var timeProblem)) return timeProblem!;
 
-        await using var session = store.QuerySession();
-        var history = await StreamHistory.LoadAsync(session, domain, key, ct);
-        if (history.Count == 0) return Problems.NotFound(http, $"stream {domain}/{key} does not exist");
-        if (!http.Client().CanSee(history[0].RegionCode))
-            return Problems.Forbidden(http, $"stream {domain}/{key} belongs to region {history[0].RegionCode}, outside scope {http.Client().Scope}");
+        var (history, missing) = await VisibleHistoryAsync(http, domain, key, store, ct);
+        if (missing is not null) return missing;
 
         var state = StreamHistory.Replay(domain, key, history, asOf, knownAt);
         if (state is null)
@@ -37,11 +34,8 @@ public static class StreamEndpoints
         if (Check(http, domain) is { } problem) return problem;
         if (!TryTimes(http, out _, out var knownAt, out var timeProblem)) return timeProblem!;
 
-        await using var session = store.QuerySession();
-        var history = await StreamHistory.LoadAsync(session, domain, key, ct);
-        if (history.Count == 0) return Problems.NotFound(http, $"stream {domain}/{key} does not exist");
-        if (!http.Client().CanSee(history[0].RegionCode))
-            return Problems.Forbidden(http, $"stream {domain}/{key} belongs to region {history[0].RegionCode}, outside scope {http.Client().Scope}");
+        var (history, missing) = await VisibleHistoryAsync(http, domain, key, store, ct);
+        if (missing is not null) return missing;
 
         var events = history.Where(e => knownAt is null || e.RecordedAt <= knownAt).Select(e => new
         {
@@ -52,15 +46,25 @@ public static class StreamEndpoints
         return Results.Json(new { domain, key, knownAt, events }, LedgerJson.Options);
     }
 
+    /// <summary>The stream's raw history, or a 404/403 problem when it does not exist or lies outside the caller's scope.</summary>
+    private static async Task<(IReadOnlyList<HistoricEvent> History, IResult? Problem)> VisibleHistoryAsync(HttpContext http, string domain,
+        string key, IDocumentStore store, CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        var history = await StreamHistory.LoadAsync(session, domain, key, ct);
+        if (history.Count == 0) return (history, Problems.NotFound(http, $"stream {domain}/{BatchParser.Clip(key)} does not exist"));
+        return http.Client().CanSee(history[0].RegionCode)
+            ? (history, null)
+            : (history, Problems.Forbidden(http, $"stream {domain}/{key} belongs to region {history[0].RegionCode}, outside scope {http.Client().Scope}"));
+    }
+
     private static IResult? Check(HttpContext http, string domain)
     {
         if (http.Require(Role.Auditor) is { } denied) return denied;
         return EventCatalog.RulesFor(domain) is null
-            ? Problems.NotFound(http, $"unknown domain '{BatchParserClip(domain)}'; one of: {string.Join(", ", EventCatalog.Domains)}")
+            ? Problems.NotFound(http, $"unknown domain '{BatchParser.Clip(domain)}'; one of: {string.Join(", ", EventCatalog.Domains)}")
             : null;
     }
-
-    private static string BatchParserClip(string s) => s.Length <= 40 ? s : s[..40] + "…";
 
     private static bool TryTimes(HttpContext http, out LocalDate? asOf, out Instant? knownAt, out IResult? problem)
     {

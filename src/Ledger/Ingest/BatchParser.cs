@@ -163,5 +163,6 @@ public static class BatchParser
         return result;
     }
 
-    internal static string Clip(string s) => s.Length <= 60 ? s : s[..60] + "…";
+    /// <summary>Echoing client input in an error, at most 60 characters of it.</summary>
+    public static string Clip(string s) => s.Length <= 60 ? s : s[..60] + "…";
 }
