@@ -10,8 +10,53 @@ public static partial class LedgerOpenApi
         {
             ["get"] = Op("Liveness: 200 once the service can accept events", security: false, responses: Responses(("200", "Ready", null), ("503", "Database unavailable", "Problem"))),
         },
+        ["/health/ready"] = new JsonObject
+        {
+            ["get"] = Op("Readiness: the chain and the event index are level with the events", security: false,
+                responses: Responses(("200", "Ready", null), ("503", "Behind, or the database is unavailable", null))),
+        },
+        ["/api/v1/ledger/verify"] = new JsonObject
+        {
+            ["get"] = Op("Recompute the tamper-evidence chain against the event rows and stored checkpoints (investigator)",
+                responses: Responses(("200", "{ok, eventsChecked, firstBrokenSequence, checkpointsChecked, problems}", null))),
+            ["post"] = Op("The same, also against checkpoints kept outside the database (investigator)",
+                body: Obj(new JsonObject { ["checkpoints"] = new JsonObject { ["type"] = "array" } }, ["checkpoints"]),
+                responses: Responses(("200", "Verification result", null), ("400", "Malformed checkpoints", "Problem"))),
+        },
+        ["/api/v1/ledger/checkpoints"] = new JsonObject
+        {
+            ["get"] = Op("Every signed checkpoint with the public key, for keeping outside the database (investigator)",
+                responses: Responses(("200", "{publicKey, checkpoints:[{position, hash, signedAt, signature, message}]}", null))),
+            ["post"] = Op("Sign a checkpoint of the chain head now (investigator, admin)",
+                responses: Responses(("201", "Signed", null), ("200", "Nothing new to sign", null))),
+        },
+        ["/api/v1/investigations/back-dating"] = new JsonObject
+        {
+            ["get"] = Op("Back-dated records and corrections of a region, with the clients that posted them (investigator)",
+                parameters: new JsonArray(QueryParameter("region", "string", "Six-digit code (default: the key's scope)"),
+                    QueryParameter("effectiveFrom", "date", "Effective on or after"), QueryParameter("effectiveTo", "date", "Effective on or before"),
+                    QueryParameter("minDelayDays", "int32", "Minimum days between effective date and recording (default 30)")),
+                responses: Responses(("200", "{backDated, corrections, byClient}", null))),
+        },
+        ["/api/v1/regions/{code}/balance-sheet/provenance"] = new JsonObject
+        {
+            ["get"] = Op("The flows and events behind one balance-sheet figure; their amounts sum to it (auditor, investigator)",
+                parameters: new JsonArray(PathParameter("code"), QueryParameter("account", "string", "Stock account"),
+                    QueryParameter("part", "string", "opening, additions, reductions or closing"), QueryParameter("cause", "string", "One cause (optional)"),
+                    QueryParameter("from", "date", "Period start"), QueryParameter("to", "date", "Period end"),
+                    QueryParameter("knownAt", "date-time", "As known at")),
+                responses: Responses(("200", "{total, count, flows, next}", null), ("400", "Invalid parameters", "Problem"))),
+        },
         ["/api/v1/events"] = new JsonObject
         {
+            ["get"] = Op("Search events of a region by type, effective and recorded ranges, client and back-dating delay (investigator)",
+                parameters: new JsonArray(QueryParameter("region", "string", "Six-digit code (default: the key's scope)"),
+                    QueryParameter("types", "string", "Comma-separated event types"), QueryParameter("client", "string", "Posting client"),
+                    QueryParameter("effectiveFrom", "date", "Effective on or after"), QueryParameter("effectiveTo", "date", "Effective on or before"),
+                    QueryParameter("recordedFrom", "date-time", "Recorded at or after"), QueryParameter("recordedTo", "date-time", "Recorded at or before"),
+                    QueryParameter("minDelayDays", "int32", "Minimum back-dating delay in days"), QueryParameter("after", "int64", "Page after this sequence"),
+                    QueryParameter("limit", "int32", "Page size, at most 10,000")),
+                responses: Responses(("200", "{events, next}", null), ("400", "Invalid parameters", "Problem"))),
             ["post"] = Op("Append a batch of events atomically (writer)",
                 body: Obj(new JsonObject { ["events"] = new JsonObject { ["type"] = "array", ["minItems"] = 1, ["maxItems"] = 1000, ["items"] = Ref("Event") } }, ["events"]),
                 responses: Responses(("200", "Every event appended or already present (duplicate)", null), ("400", "Malformed; nothing stored", "Problem"),
@@ -105,8 +150,16 @@ public static partial class LedgerOpenApi
     private static JsonObject PathParameter(string name, string? description = null) =>
         new() { ["name"] = name, ["in"] = "path", ["required"] = true, ["schema"] = Str(description) };
 
-    private static JsonObject QueryParameter(string name, string format, string description) =>
-        new() { ["name"] = name, ["in"] = "query", ["required"] = false, ["description"] = description, ["schema"] = Str(null, format) };
+    private static JsonObject QueryParameter(string name, string format, string description) => new()
+    {
+        ["name"] = name, ["in"] = "query", ["required"] = false, ["description"] = description,
+        ["schema"] = format switch
+        {
+            "int32" or "int64" => new JsonObject { ["type"] = "integer", ["format"] = format },
+            "string" => Str(),
+            _ => Str(null, format),
+        },
+    };
 
     private static JsonObject Ref(string schema) => new() { ["$ref"] = $"#/components/schemas/{schema}" };
 }
