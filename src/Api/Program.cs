@@ -11,6 +11,12 @@ if (Ledger.Api.Investigations.VerifyCommand.Matches(args)) return await Ledger.A
 await builder.AddLedgerAsync();
 var app = builder.Build();
 app.UseLedger();
+// Plain runs skip JasperFx's command discovery, which prints a page of "Searching ... for commands".
+if (args.Length == 0)
+{
+    await app.RunAsync();
+    return 0;
+}
 return await app.RunJasperFxCommands(args);
 
 public partial class Program;
