@@ -38,7 +38,7 @@ public sealed class ShutdownTests
             post.Headers.Add("X-Api-Key", key);
 
             var inFlight = http.SendAsync(post);
-            await Task.Delay(150); // let the 1,000-event batch reach the server before the stop signal
+            await WaitUntilIngestHoldsStreamLocksAsync(pg.ConnectionString()); // the batch is inside its transaction
             await api.TerminateAsync();
             var response = await inFlight;
 
@@ -53,6 +53,20 @@ public sealed class ShutdownTests
             await api.DisposeAsync();
             await pg.StopAsync();
             try { Directory.Delete(dir, true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+    }
+
+    /// <summary>The ingest takes its per-stream advisory locks (class "LEDG") first thing in its transaction.</summary>
+    private static async Task WaitUntilIngestHoldsStreamLocksAsync(string connectionString)
+    {
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("select count(*) from pg_locks where locktype = 'advisory' and classid = 1279607879 and granted", conn);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((long)(await cmd.ExecuteScalarAsync())! == 0)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the batch never reached its transaction");
+            await Task.Yield();
         }
     }
 }
