@@ -20,10 +20,7 @@ public sealed class HostileInputTests(LedgerApp app) : IAsyncLifetime
         await app.ResetAsync();
         _writer = await app.KeyAsync("writer", "410000");
         var setup = await app.PostEventsAsync(_writer,
-        [
-            .. RegionTree(), Region("410103", "county", City), Parcel(area: 10m), Zone(), Mine(), Quota(2024), Tenure(),
-            Occupied(area: 1m).With("eventId", HostileCorpus.ConflictingId),
-        ]);
+            [.. CountyWithOneOfEach(), Occupied(area: 1m).With("eventId", HostileCorpus.ConflictingId)]);
         setup.StatusCode.ShouldBe(HttpStatusCode.OK, await setup.Content.ReadAsStringAsync());
     }
 

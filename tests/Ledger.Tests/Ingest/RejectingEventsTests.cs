@@ -17,8 +17,7 @@ public sealed class RejectingEventsTests(LedgerApp app) : IAsyncLifetime
     {
         await app.ResetAsync();
         _writer = await app.KeyAsync("writer", "410000");
-        var setup = await app.PostEventsAsync(_writer,
-            [.. RegionTree(), Region("410103", "county", City), Parcel(area: 10m), Zone(area: 100m), Mine(permitted: 50m), Quota(total: 1000m), Tenure()]);
+        var setup = await app.PostEventsAsync(_writer, CountyWithOneOfEach());
         setup.StatusCode.ShouldBe(HttpStatusCode.OK, await setup.Content.ReadAsStringAsync());
     }
 

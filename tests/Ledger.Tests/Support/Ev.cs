@@ -24,6 +24,10 @@ public static class Ev
         Region(Province, "province", "000000", "河南省"), Region(City, "prefecture", Province, "郑州市"), Region(County, "county", City, "中原区"),
     ];
 
+    /// <summary>Regions 410000/410100/410102/410103 and one stream of each kind in 410102: the usual fixture.</summary>
+    public static JsonObject[] CountyWithOneOfEach() =>
+        [.. RegionTree(), Region("410103", "county", City), Parcel(area: 10m), Zone(area: 100m), Mine(permitted: 50m), Quota(total: 1000m), Tenure()];
+
     public static JsonObject Parcel(string key = "410102-000001", decimal area = 10m, bool permanentBasic = false) =>
         Make("farmland.parcel-registered", key, County, new JsonObject
         {
