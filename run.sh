@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 source infra/scripts/common.sh
 ensure_postgres_binaries
+ensure_cjk_fonts || true
 
 mkdir -p .data
 if [ -z "${LEDGER_BOOTSTRAP_ADMIN_KEY:-}" ]; then

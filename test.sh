@@ -5,6 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")"
 source infra/scripts/common.sh
 ensure_postgres_binaries
+ensure_cjk_fonts || true
 
 results=test-output/results
 rm -rf "$results"

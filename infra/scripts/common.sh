@@ -16,3 +16,29 @@ ensure_postgres_binaries() {
   echo "or set LEDGER_DB to a PostgreSQL connection string." >&2
   exit 1
 }
+
+# Debian packages the project needs beyond PostgreSQL, installed when missing and we may (root
+# with apt-get). The package lists are refreshed once, only when something must be installed.
+apt_install() {
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+    return 1
+  fi
+  if [ -z "${LEDGER_APT_UPDATED:-}" ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null || true
+    export LEDGER_APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null
+}
+
+# PDF reports draw Chinese text: they need a CJK font (Debian's fonts-noto-cjk).
+ensure_cjk_fonts() {
+  if [ -n "${LEDGER_CJK_FONT:-}" ] || ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1; then
+    return 0
+  fi
+  echo "CJK fonts not found: installing fonts-noto-cjk (apt-get)..."
+  if ! apt_install fonts-noto-cjk; then
+    echo "Could not install fonts-noto-cjk (needs root and apt-get). PDF reports will answer 503 until a CJK font is" >&2
+    echo "installed (sudo apt-get install fonts-noto-cjk) or LEDGER_CJK_FONT points at one." >&2
+    return 1
+  fi
+}

@@ -44,6 +44,9 @@ public static class LedgerHosting
 
         builder.Services.AddSingleton<Ingestor>();
         builder.Services.AddSingleton<Ledger.Audit.BalanceSheets.SheetQuery>();
+        builder.Services.AddSingleton<Ledger.Audit.Departure.AuditReader>();
+        builder.Services.AddSingleton<Ledger.Audit.Departure.ReportStore>();
+        builder.Services.AddSingleton<Ledger.Audit.Departure.DepartureAudits>();
         builder.Services.AddSingleton(CheckpointKey.Load(builder.Configuration, embedded?.DataDirectory));
         builder.Services.AddSingleton<Ledger.Chain.CheckpointWriter>();
         builder.Services.AddSingleton(sp => new Ledger.Chain.ChainVerifier(dataSource, sp.GetRequiredService<Ledger.Chain.CheckpointSigner>()));

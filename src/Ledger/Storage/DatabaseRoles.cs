@@ -5,12 +5,12 @@ namespace Ledger.Storage;
 /// <summary>
 /// Two roles: the owner migrates the schema; the application's runtime role may append but
 /// never UPDATE, DELETE or TRUNCATE the evidence (events, chain, checkpoints, flows, targets,
-/// event index). Whoever compromises the running service cannot rewrite history through it.
+/// event index, issued audit reports). Whoever compromises the running service cannot rewrite history through it.
 /// </summary>
 public static class DatabaseRoles
 {
     public static readonly string[] AppendOnly =
-        ["mt_events", "chain", "checkpoints", "flows", "targets", "event_index"];
+        ["mt_events", "chain", "checkpoints", "flows", "targets", "event_index", ReportTable.Name];
 
     /// <summary>
     /// Creates the runtime role if missing (needs CREATEROLE) and grants it what it needs. CREATE

@@ -42,6 +42,7 @@ public static class LedgerStore
         o.Storage.ExtendedSchemaObjects.Add(Chain.ChainTables.LinkTable(Schema));
         o.Storage.ExtendedSchemaObjects.Add(Chain.ChainTables.CheckpointTable(Schema));
         o.Storage.ExtendedSchemaObjects.Add(Investigations.EventIndex.Definition(Schema));
+        o.Storage.ExtendedSchemaObjects.Add(ReportTable.Definition(Schema));
     }
 
     public static DocumentStore Create(NpgsqlDataSource dataSource) => DocumentStore.For(o => Configure(o, dataSource));

@@ -1,0 +1,88 @@
+using System.Globalization;
+using Ledger.Audit.Departure;
+
+namespace Ledger.Audit.Reports;
+
+/// <summary>Drawing primitives, in chart coordinates (origin top left). The HTML (SVG) and PDF (Skia) renderers draw the same list.</summary>
+public abstract record Shape;
+public sealed record LineShape(float X1, float Y1, float X2, float Y2, string Color, float Width) : Shape;
+public sealed record RectShape(float X, float Y, float W, float H, string Color) : Shape;
+public sealed record TextShape(float X, float Y, string Text, float Size, string Color, string Anchor) : Shape;
+public sealed record DotShape(float X, float Y, float R, string Color) : Shape;
+
+/// <summary>Lays out the report's small charts: a stock across the tenure's year ends, and water quota against use per year.</summary>
+public static class Chart
+{
+    public const float Width = 480, Height = 200;
+    private const float Left = 64, Right = 12, Top = 14, Bottom = 34;
+    public const string Ink = "#1f2937", Grid = "#d1d5db", Accent = "#1d4ed8", Warn = "#b91c1c", Muted = "#6b7280";
+
+    public static IReadOnlyList<Shape> Stock(IReadOnlyList<PointInTime> points)
+    {
+        var shapes = new List<Shape>();
+        if (points.Count == 0) return shapes;
+        var (min, max) = Range(points.Select(p => p.Value));
+        Axes(shapes, min, max);
+        var step = points.Count > 1 ? (Width - Left - Right) / (points.Count - 1) : 0;
+        float X(int i) => Left + (points.Count > 1 ? i * step : (Width - Left - Right) / 2);
+        for (var i = 0; i < points.Count; i++)
+        {
+            var y = Y(points[i].Value, min, max);
+            if (i > 0) shapes.Add(new LineShape(X(i - 1), Y(points[i - 1].Value, min, max), X(i), y, Accent, 2));
+            shapes.Add(new DotShape(X(i), y, 3, Accent));
+            shapes.Add(new TextShape(X(i), Height - Bottom + 14, points[i].Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), 9, Muted, "middle"));
+        }
+        return shapes;
+    }
+
+    public static IReadOnlyList<Shape> Water(IReadOnlyList<WaterYearLine> years)
+    {
+        var shapes = new List<Shape>();
+        if (years.Count == 0) return shapes;
+        var (min, max) = Range(years.SelectMany(y => new[] { y.Quota, y.Use }).Append(0));
+        Axes(shapes, min, max);
+        var slot = (Width - Left - Right) / years.Count;
+        var bar = Math.Min(18, slot / 3);
+        for (var i = 0; i < years.Count; i++)
+        {
+            var x = Left + i * slot + slot / 2;
+            var y = years[i];
+            var zero = Y(0, min, max);
+            shapes.Add(new RectShape(x - bar - 1, Y(y.Quota, min, max), bar, zero - Y(y.Quota, min, max), Grid));
+            shapes.Add(new RectShape(x + 1, Y(y.Use, min, max), bar, zero - Y(y.Use, min, max), y.Overuse > 0 ? Warn : Accent));
+            shapes.Add(new TextShape(x, Height - Bottom + 14, y.Year.ToString(CultureInfo.InvariantCulture), 9, Muted, "middle"));
+        }
+        shapes.Add(new RectShape(Left, Height - 12, 8, 8, Grid));
+        shapes.Add(new TextShape(Left + 12, Height - 4, "指标 quota", 9, Ink, "start"));
+        shapes.Add(new RectShape(Left + 90, Height - 12, 8, 8, Accent));
+        shapes.Add(new TextShape(Left + 102, Height - 4, "用水 use", 9, Ink, "start"));
+        shapes.Add(new RectShape(Left + 170, Height - 12, 8, 8, Warn));
+        shapes.Add(new TextShape(Left + 182, Height - 4, "超用 overuse", 9, Ink, "start"));
+        return shapes;
+    }
+
+    private static void Axes(List<Shape> shapes, decimal min, decimal max)
+    {
+        for (var i = 0; i <= 4; i++)
+        {
+            var v = min + (max - min) * i / 4;
+            var y = Y(v, min, max);
+            shapes.Add(new LineShape(Left, y, Width - Right, y, Grid, 0.5f));
+            shapes.Add(new TextShape(Left - 6, y + 3, Measures.Number(decimal.Round(v, 2)), 9, Muted, "end"));
+        }
+        shapes.Add(new LineShape(Left, Top, Left, Height - Bottom, Ink, 1));
+    }
+
+    /// <summary>A value range with some headroom; a flat series gets a band around it so the line sits mid-chart.</summary>
+    private static (decimal Min, decimal Max) Range(IEnumerable<decimal> values)
+    {
+        var list = values.ToList();
+        decimal lo = list.Min(), hi = list.Max();
+        if (hi == lo) return (lo - Math.Max(1, Math.Abs(lo) / 10), hi + Math.Max(1, Math.Abs(hi) / 10));
+        var pad = (hi - lo) / 10;
+        return (lo >= 0 && lo - pad < 0 ? 0 : lo - pad, hi + pad);
+    }
+
+    private static float Y(decimal v, decimal min, decimal max) =>
+        (float)(Top + (double)((max - v) / (max - min)) * (Height - Top - Bottom));
+}
