@@ -51,7 +51,13 @@ public sealed class DemoDataLoader(IConfiguration config, NpgsqlDataSource db, I
             var parsed = BatchParser.Parse(doc.RootElement);
             if (parsed.Errors.Count > 0) throw new InvalidOperationException($"Demo data is malformed: {parsed.Errors[0]}");
             var outcome = await ingestor.AppendAsync(parsed.Events, ClientName, ct);
-            if (outcome.Rejection is { } r) throw new InvalidOperationException($"Demo data was rejected: {r.Errors[0]}");
+            if (outcome.Rejection is { } r)
+            {
+                // Only a ledger loaded by an older version of the demo can disagree with it.
+                log.LogError("Demo data was rejected ({Error}); this ledger holds demo data from another version. " +
+                    "Delete .data/pg (the embedded cluster) to load the current demo", r.Errors[0]);
+                return;
+            }
             loaded += chunk.Length;
             log.LogInformation("Demo data: {Loaded}/{Total} events", loaded, events.Count);
         }

@@ -16,10 +16,16 @@ public sealed class DemoLedger(int seed = 2026, int parcelsPerCounty = 12, int f
 
     public int LastYear => firstYear + years - 1;
 
+    /// <summary>
+    /// Regions, targets and the baseline stock are inventoried the day before the first tenure
+    /// starts, so the first tenures open with the stock they inherited (not with zero).
+    /// </summary>
+    private LocalDate Inventory => new LocalDate(firstYear, 1, 1).PlusDays(-1);
+
     /// <summary>Events in an order that satisfies every rule: regions first, then each county's history.</summary>
     public IEnumerable<JsonObject> Events()
     {
-        var start = new LocalDate(firstYear, 1, 1);
+        var start = Inventory;
         yield return Region(Province, "演示省 (synthetic demo)", "province", "000000", start);
         for (var p = 1; p <= prefectures; p++)
         {
@@ -37,16 +43,17 @@ public sealed class DemoLedger(int seed = 2026, int parcelsPerCounty = 12, int f
     private IEnumerable<JsonObject> County(string county)
     {
         var start = new LocalDate(firstYear, 1, 1);
+        var inventory = Inventory;
         var parcels = Enumerable.Range(1, parcelsPerCounty).Select(i => (Key: $"{county}-{i:000000}", Area: Area(40, 400))).ToList();
         var total = parcels.Sum(p => p.Area);
-        yield return Event("region.farmland-target-set", county, county, start,
+        yield return Event("region.farmland-target-set", county, county, inventory,
             new JsonObject { ["retentionHa"] = Round(total * 0.97m), ["permanentBasicHa"] = Round(total * 0.6m), ["planRef"] = $"演示规划〔{firstYear}〕{county[^2..]}号" });
 
         var area = new Dictionary<string, decimal>();
         foreach (var (key, a) in parcels)
         {
             area[key] = a;
-            yield return Event("farmland.parcel-registered", key, county, start, new JsonObject
+            yield return Event("farmland.parcel-registered", key, county, inventory, new JsonObject
             {
                 ["areaHa"] = a, ["landType"] = Pick("paddy", "irrigated", "dry"), ["qualityGrade"] = _random.Next(1, 11),
                 ["permanentBasic"] = _random.Next(3) > 0, ["origin"] = "baseline",
@@ -55,12 +62,12 @@ public sealed class DemoLedger(int seed = 2026, int parcelsPerCounty = 12, int f
 
         var zone = $"{county}-RL01";
         var zoneArea = Area(2000, 8000);
-        yield return Event("redline.zone-designated", zone, county, start, new JsonObject
+        yield return Event("redline.zone-designated", zone, county, inventory, new JsonObject
         {
             ["areaHa"] = zoneArea, ["function"] = Pick("water-conservation", "biodiversity", "soil-conservation"), ["approvalRef"] = "演示批〔2016〕1号",
         });
         var licence = $"C{county}-M01";
-        yield return Event("mining.right-granted", licence, county, start, new JsonObject
+        yield return Event("mining.right-granted", licence, county, inventory, new JsonObject
         {
             ["mineral"] = Pick("coal", "limestone", "bauxite"), ["validFrom"] = Date(start), ["validTo"] = Date(start.PlusYears(30)), ["permittedAreaHa"] = 500m,
         });
