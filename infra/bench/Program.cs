@@ -2,6 +2,7 @@ using Ledger.Bench;
 
 // infra/bench/run.sh ingest [--events N --batch N --clients N]   the HTTP ingest path beside a raw COPY
 // infra/bench/run.sh sheets [--occupations N]                     flow rebuild and balance-sheet latency
+// infra/bench/run.sh audits [--occupations 200 --prefectures 5 --runs 20] departure-audit reports: issue, HTML, PDF, XLSX
 // infra/bench/run.sh soak [--minutes 10 --rate 6000]              sustained load: errors, latency, memory
 var mode = args.FirstOrDefault() ?? "ingest";
 switch (mode)
@@ -12,11 +13,14 @@ switch (mode)
     case "soak":
         await SoakTest.RunAsync(Args.Int(args, "--minutes", 10), Args.Int(args, "--rate", 6000));
         break;
+    case "audits":
+        await AuditBenchmark.RunAsync(Args.Int(args, "--occupations", 200), Args.Int(args, "--prefectures", 5), Args.Int(args, "--runs", 20));
+        break;
     case "sheets":
         await SheetBenchmark.RunAsync(Args.Int(args, "--occupations", 480));
         break;
     default:
-        Console.Error.WriteLine("usage: run.sh ingest|sheets [options]");
+        Console.Error.WriteLine("usage: run.sh ingest|sheets|audits|soak [options]");
         return 2;
 }
 return 0;

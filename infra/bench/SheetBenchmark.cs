@@ -18,7 +18,7 @@ namespace Ledger.Bench;
 /// </summary>
 internal static class SheetBenchmark
 {
-    private sealed class BenchClock : IClock
+    internal sealed class BenchClock : IClock
     {
         public Instant Now { get; set; }
         public Instant GetCurrentInstant() => Now;
@@ -33,7 +33,8 @@ internal static class SheetBenchmark
             var db = NpgsqlDataSource.Create(pg.ConnectionString());
             await using var store = LedgerStore.Create(db);
             await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-            var events = await LoadAsync(store, db, occupationsPerYear);
+            var demo = new DemoLedger(seed: 7, parcelsPerCounty: 200, prefectures: 10, countiesPerPrefecture: 10, occupationsPerYear: occupationsPerYear);
+            var events = await LoadAsync(store, db, demo);
 
             Console.WriteLine("Rebuilding the flows from the events ...");
             var rebuild = await new FlowRebuilder(db, Console.WriteLine).RunAsync(replace: false, CancellationToken.None);
@@ -62,9 +63,9 @@ internal static class SheetBenchmark
         }
     }
 
-    private static async Task<int> LoadAsync(Marten.IDocumentStore store, NpgsqlDataSource db, int occupationsPerYear)
+    /// <summary>Loads a demo ledger through the ingest rules, each batch recorded a week after its last effective date.</summary>
+    internal static async Task<int> LoadAsync(Marten.IDocumentStore store, NpgsqlDataSource db, DemoLedger demo)
     {
-        var demo = new DemoLedger(seed: 7, parcelsPerCounty: 200, prefectures: 10, countiesPerPrefecture: 10, occupationsPerYear: occupationsPerYear);
         var events = demo.Events().OrderBy(e => e["effectiveDate"]!.GetValue<string>(), StringComparer.Ordinal).ToList();
         Console.WriteLine($"Loading {events.Count:N0} demo-shaped events through the ingest rules ...");
         var clock = new BenchClock();

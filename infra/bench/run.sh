@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Benchmarks: run.sh ingest [--events N --batch N --clients N] | run.sh sheets [--occupations N]
+# Benchmarks: run.sh ingest [--events N --batch N --clients N] | sheets [--occupations N] | audits [--occupations N --runs N] | soak
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source infra/scripts/common.sh
+ensure_postgres_binaries
+ensure_cjk_fonts || true
 dotnet build src/Api/Api.csproj -c Release -v quiet -nologo
 dotnet run -c Release --project infra/bench/Ledger.Bench.csproj -- "$@"

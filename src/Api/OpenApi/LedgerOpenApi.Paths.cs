@@ -30,6 +30,57 @@ public static partial class LedgerOpenApi
             ["post"] = Op("Sign a checkpoint of the chain head now (investigator, admin)",
                 responses: Responses(("201", "Signed", null), ("200", "Nothing new to sign", null))),
         },
+        ["/api/v1/audits/departure"] = new JsonObject
+        {
+            ["post"] = Op("Issue a departure-audit report for a tenure, frozen at knownAt and the current high-water mark (auditor, investigator)",
+                body: Obj(new JsonObject
+                {
+                    ["tenureId"] = new JsonObject { ["type"] = "string", ["description"] = "The tenure stream's key" },
+                    ["knownAt"] = new JsonObject { ["type"] = "string", ["format"] = "date-time", ["description"] = "As known at (default: now; not in the future)" },
+                    ["interim"] = new JsonObject { ["type"] = "boolean", ["description"] = "Audit a tenure that has not ended, up to the knowledge date" },
+                    ["ruleSet"] = new JsonObject { ["type"] = "string", ["description"] = "Rule set id@version (default national@2026.1; see /api/v1/audit-rule-sets)" },
+                    ["functionalZone"] = new JsonObject { ["type"] = "string", ["description"] = "Main functional zone choosing the module weights (default: the rule set's)" },
+                }, ["tenureId"]),
+                responses: Responses(("201", "{reportId, score, grade, findings, contentSha256, links}", null), ("400", "Malformed request", "Problem"),
+                    ("403", "Tenure outside the key's scope", "Problem"), ("404", "Unknown tenure", "Problem"),
+                    ("422", "Tenure not ended (ask for an interim audit), ended but interim asked, or not yet recorded at knownAt", "Problem"))),
+        },
+        ["/api/v1/audits"] = new JsonObject
+        {
+            ["get"] = Op("Issued reports inside the key's scope, newest first (auditor, investigator)",
+                parameters: new JsonArray(QueryParameter("region", "string", "Six-digit code (default: the key's scope)"), QueryParameter("tenureId", "string", "One tenure's reports"),
+                    QueryParameter("limit", "int32", "At most 500 (default 100)")),
+                responses: Responses(("200", "{reports:[{reportId, tenureId, regionCode, knownAt, highWater, ruleSet, generatedAt, contentSha256}]}", null))),
+        },
+        ["/api/v1/audits/{reportId}"] = new JsonObject
+        {
+            ["get"] = Op("An issued report's stored JSON, byte for byte as issued; X-Report-Sha256 and ETag carry its SHA-256 (auditor, investigator)",
+                parameters: new JsonArray(PathParameter("reportId")), responses: Responses(("200", "The report", null), ("404", "No such report", "Problem"))),
+        },
+        ["/api/v1/audits/{reportId}.html"] = new JsonObject
+        {
+            ["get"] = Op("The report as a printable Chinese HTML page", parameters: new JsonArray(PathParameter("reportId")), responses: Responses(("200", "text/html", null))),
+        },
+        ["/api/v1/audits/{reportId}.pdf"] = new JsonObject
+        {
+            ["get"] = Op("The report as an A4 PDF with charts", parameters: new JsonArray(PathParameter("reportId")),
+                responses: Responses(("200", "application/pdf", null), ("503", "No CJK font installed on the server", "Problem"))),
+        },
+        ["/api/v1/audits/{reportId}.xlsx"] = new JsonObject
+        {
+            ["get"] = Op("The report as a workbook: indicators, water, scores, findings, every evidence row", parameters: new JsonArray(PathParameter("reportId")),
+                responses: Responses(("200", "XLSX workbook", null))),
+        },
+        ["/api/v1/audits/{reportId}/compare"] = new JsonObject
+        {
+            ["get"] = Op("Regenerate the report at its own knowledge point (reproducible?) and as known now; what changed and which records arrived since",
+                parameters: new JsonArray(PathParameter("reportId")),
+                responses: Responses(("200", "{reproducible, storedSha256, regeneratedSha256, changed, changes, findings, arrived}", null))),
+        },
+        ["/api/v1/audit-rule-sets"] = new JsonObject
+        {
+            ["get"] = Op("The shipped scoring rule sets in full (auditor, investigator)", responses: Responses(("200", "{ruleSets, default}", null))),
+        },
         ["/api/v1/investigations/back-dating"] = new JsonObject
         {
             ["get"] = Op("Back-dated records and corrections of a region, with the clients that posted them (investigator)",

@@ -27,6 +27,8 @@ public sealed class OpenApiTests(LedgerApp app)
             data.EnumerateObject().Select(p => p.Name).ShouldBe(spec.Fields.Select(f => f.Name), spec.Name);
         }
         doc.GetProperty("paths").GetProperty("/api/v1/events").GetProperty("post").ValueKind.ShouldBe(JsonValueKind.Object);
+        doc.GetProperty("paths").GetProperty("/api/v1/audits/departure").GetProperty("post").ValueKind.ShouldBe(JsonValueKind.Object);
+        doc.GetProperty("paths").GetProperty("/api/v1/audits/{reportId}.pdf").GetProperty("get").ValueKind.ShouldBe(JsonValueKind.Object);
     }
 
     [Fact]
