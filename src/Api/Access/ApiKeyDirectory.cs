@@ -25,8 +25,15 @@ public sealed class ApiKeyDirectory(IDocumentStore store, IClock clock, IConfigu
         if (_bootstrapHash is not null
             && CryptographicOperations.FixedTimeEquals(_bootstrapHash, SHA256.HashData(Encoding.UTF8.GetBytes(secret))))
             return new ApiClient(BootstrapAdminName, Role.Admin, "000000");
+        return await FindByHashAsync(ApiKey.HashOf(secret), ct);
+    }
 
-        var hash = ApiKey.HashOf(secret);
+    /// <summary>
+    /// By the stored hash: workbench sessions keep only the hash, never the key, and resolve it on
+    /// every request, so a revoked key ends its sessions too. The bootstrap admin has no session.
+    /// </summary>
+    public async Task<ApiClient?> FindByHashAsync(string hash, CancellationToken ct)
+    {
         var now = clock.GetCurrentInstant();
         if (_cache.TryGetValue(hash, out var hit) && hit.Until > now) return hit.Client;
 

@@ -3,12 +3,15 @@ using Ledger.Api.Http;
 
 namespace Ledger.Api.Access;
 
-/// <summary>Every <c>/api/v1</c> call must carry a valid <c>X-Api-Key</c>; the client it names travels with the request.</summary>
+/// <summary>
+/// Every <c>/api/v1</c> call must carry a valid <c>X-Api-Key</c> (or, for reads, a workbench session cookie);
+/// the client it names travels with the request.
+/// </summary>
 public sealed class ApiKeyMiddleware(RequestDelegate next)
 {
     public const string Header = "X-Api-Key";
 
-    public async Task InvokeAsync(HttpContext http, ApiKeyDirectory keys)
+    public async Task InvokeAsync(HttpContext http, ApiKeyDirectory keys, Workbench.WorkbenchSessions sessions)
     {
         if (!http.Request.Path.StartsWithSegments("/api/v1"))
         {
@@ -16,6 +19,16 @@ public sealed class ApiKeyMiddleware(RequestDelegate next)
             return;
         }
         var secret = http.Request.Headers[Header].ToString();
+        // The workbench links to reports and exports directly: a signed-in browser may read
+        // (GET/HEAD only) with its session, under the same role and scope as its key.
+        var method = http.Request.Method;
+        if (string.IsNullOrEmpty(secret) && (HttpMethods.IsGet(method) || HttpMethods.IsHead(method))
+            && await sessions.ResolveAsync(http, http.RequestAborted) is { } viaSession)
+        {
+            http.Items[typeof(ApiClient)] = viaSession;
+            await next(http);
+            return;
+        }
         if (string.IsNullOrEmpty(secret))
         {
             await Problems.Of(http, 401, "Unauthorized", $"send your API key in the {Header} header").ExecuteAsync(http);

@@ -27,15 +27,11 @@ public static class AuditEndpoints
         var (request, knownAt, rules, errors) = Parse(doc!.RootElement, http.Client().Name, clock.GetCurrentInstant());
         if (errors.Count > 0) return Problems.Validation(http, errors);
 
-        // The high-water mark is read first; everything after is bounded by it (see AuditReader).
-        var highWater = await audits.HighWaterAsync(ct);
-        var (tenure, refusal) = await audits.TenureAsync(request!.TenureId, knownAt, highWater, request.Interim, ct);
-        if (tenure is not null && !http.Client().CanSee(tenure.RegionCode))
-            return Problems.Forbidden(http, $"tenure {tenure.TenureId} is in region {tenure.RegionCode}, outside the client's scope {http.Client().Scope}");
+        var client = http.Client();
+        var (stored, refusal) = await audits.CreateAsync(request!, rules!, knownAt, client.CanSee, client.Scope, ct);
         if (refusal is not null) return Problems.Of(http, refusal.Status, refusal.Title, refusal.Detail);
 
-        var stored = await audits.IssueAsync(tenure!, request, rules!, knownAt, highWater, ct);
-        var report = ReportJson.Deserialize(stored.Content);
+        var report = ReportJson.Deserialize(stored!.Content);
         var location = $"/api/v1/audits/{stored.Id}";
         return Results.Json(new
         {
@@ -142,7 +138,7 @@ public static class AuditEndpoints
             : (null, Problems.Forbidden(http, $"report {id} is for region {stored.RegionCode}, outside the client's scope {http.Client().Scope}"));
     }
 
-    private static (AuditRequest? Request, Instant KnownAt, RuleSet? Rules, List<ItemError> Errors) Parse(JsonElement root, string client, Instant now)
+    internal static (AuditRequest? Request, Instant KnownAt, RuleSet? Rules, List<ItemError> Errors) Parse(JsonElement root, string client, Instant now)
     {
         var errors = new List<ItemError>();
         if (root.ValueKind != JsonValueKind.Object)

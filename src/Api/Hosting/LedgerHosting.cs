@@ -52,6 +52,8 @@ public static class LedgerHosting
         builder.Services.AddSingleton(sp => new Ledger.Chain.ChainVerifier(dataSource, sp.GetRequiredService<Ledger.Chain.CheckpointSigner>()));
         builder.Services.AddHostedService<Ledger.Api.Investigations.CheckpointService>();
         builder.Services.AddSingleton<ApiKeyDirectory>();
+        builder.Services.AddSingleton<Ledger.Api.Workbench.WorkbenchSessions>();
+        builder.Services.AddSingleton<Ledger.Api.Workbench.VerifyStatus>();
         builder.Services.AddHostedService<DemoDataLoader>();
         builder.Services.AddProblemDetails();
         builder.Services.AddLedgerRateLimits(builder.Configuration);
@@ -72,6 +74,7 @@ public static class LedgerHosting
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseRateLimiter();
         app.MapWolverineEndpoints();
+        Ledger.Api.Workbench.WorkbenchEndpoints.MapWorkbench(app);
         app.MapGet("/openapi/v1.json", () => Results.Text(LedgerOpenApi.Document(), "application/json")).ExcludeFromDescription();
         app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/v1.json").WithTitle("Land-resource ledger API"));
 

@@ -31,10 +31,28 @@ public sealed class DepartureAudits(AuditReader reader, ReportStore reports, ICl
         return (tenure, null);
     }
 
+    /// <summary>
+    /// Issues a report after every check: the high-water mark is read first and bounds everything
+    /// after it; the tenure must exist at the knowledge point, lie inside the caller's scope, and
+    /// be ended (or running, for an interim audit). A refusal writes nothing.
+    /// </summary>
+    public async Task<(StoredReport? Report, AuditRefusal? Refusal)> CreateAsync(AuditRequest request, RuleSet rules, Instant knownAt,
+        Func<string, bool> canSee, string scope, CancellationToken ct)
+    {
+        knownAt = Microseconds(knownAt);
+        var highWater = await reader.HighWaterAsync(ct);
+        var (tenure, refusal) = await TenureAsync(request.TenureId, knownAt, highWater, request.Interim, ct);
+        if (tenure is not null && !canSee(tenure.RegionCode))
+            return (null, new AuditRefusal(403, "Forbidden", $"tenure {tenure.TenureId} is in region {tenure.RegionCode}, outside the client's scope {scope}"));
+        if (refusal is not null) return (null, refusal);
+        return (await IssueAsync(tenure!, request, rules, knownAt, highWater, ct), null);
+    }
+
     public async Task<StoredReport> IssueAsync(TenureFacts tenure, AuditRequest request, RuleSet rules, Instant knownAt, long highWater,
         CancellationToken ct)
     {
-        var issue = new ReportBuilder.Issue(Guid.CreateVersion7(), clock.GetCurrentInstant(), request.Client, request.FunctionalZone ?? rules.DefaultZone);
+        knownAt = Microseconds(knownAt);
+        var issue = new ReportBuilder.Issue(Guid.CreateVersion7(), Microseconds(clock.GetCurrentInstant()), request.Client, request.FunctionalZone ?? rules.DefaultZone);
         var report = await BuildAsync(tenure, request.Interim, rules, knownAt, highWater, issue, ct);
         var content = ReportJson.Serialize(report);
         var stored = new StoredReport(issue.ReportId, tenure.TenureId, tenure.RegionCode, knownAt, highWater, rules.Key, issue.FunctionalZone,
@@ -42,6 +60,12 @@ public sealed class DepartureAudits(AuditReader reader, ReportStore reports, ICl
         await reports.InsertAsync(stored, ct);
         return stored;
     }
+
+    /// <summary>
+    /// PostgreSQL keeps instants to the microsecond; the report is built from the stored values,
+    /// so it must be built from instants already cut to that precision (or it would not regenerate).
+    /// </summary>
+    public static Instant Microseconds(Instant i) => Instant.FromUnixTimeTicks(i.ToUnixTimeTicks() / 10 * 10);
 
     public Task<StoredReport?> FindAsync(Guid id, CancellationToken ct) => reports.FindAsync(id, ct);
 

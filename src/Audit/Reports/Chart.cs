@@ -61,6 +61,30 @@ public static class Chart
         return shapes;
     }
 
+    /// <summary>Horizontal bars, one per label (positive right in the accent colour, negative left in red); returns the chart's height.</summary>
+    public static (IReadOnlyList<Shape> Shapes, float Height) Bars(IReadOnlyList<(string Label, decimal Value)> bars)
+    {
+        const float row = 20, labelWidth = 190, right = 70;
+        var shapes = new List<Shape>();
+        var height = Top + bars.Count * row + 8;
+        var max = bars.Count == 0 ? 1 : Math.Max(bars.Max(b => Math.Abs(b.Value)), 0.0001m);
+        var hasNegative = bars.Any(b => b.Value < 0);
+        var span = Width - labelWidth - right;
+        var zero = hasNegative ? labelWidth + span / 2 : labelWidth;
+        var scale = (hasNegative ? span / 2 : span) / (float)max;
+        for (var i = 0; i < bars.Count; i++)
+        {
+            var (label, value) = bars[i];
+            var y = Top + i * row;
+            var w = (float)Math.Abs(value) * scale;
+            shapes.Add(new TextShape(labelWidth - 6, y + 13, label, 10, Ink, "end"));
+            shapes.Add(new RectShape(value < 0 ? zero - w : zero, y + 3, Math.Max(w, 1), row - 7, value < 0 ? Warn : Accent));
+            shapes.Add(new TextShape(value < 0 ? zero - w - 4 : zero + w + 4, y + 13, Measures.Number(value), 9, Muted, value < 0 ? "end" : "start"));
+        }
+        shapes.Add(new LineShape(zero, Top - 4, zero, height - 4, Ink, 1));
+        return (shapes, height);
+    }
+
     private static void Axes(List<Shape> shapes, decimal min, decimal max)
     {
         for (var i = 0; i <= 4; i++)

@@ -94,9 +94,10 @@ public static class ReportHtml
             @media print{body{margin:0;max-width:none} h2{break-after:avoid} .finding{break-inside:avoid}}
         """;
 
-    private static string Figure(string caption, IReadOnlyList<Shape> shapes)
+    /// <summary>A chart as an inline SVG figure with its caption as the accessible name (the workbench draws its charts with this too).</summary>
+    public static string Figure(string caption, IReadOnlyList<Shape> shapes, float height = Chart.Height)
     {
-        var s = new StringBuilder($"<figure><svg role=\"img\" aria-label=\"{E(caption)}\" viewBox=\"0 0 {Chart.Width} {Chart.Height}\" width=\"100%\" style=\"max-width:{Chart.Width}px\" xmlns=\"http://www.w3.org/2000/svg\">");
+        var s = new StringBuilder($"<figure><svg role=\"img\" aria-label=\"{E(caption)}\" viewBox=\"0 0 {Chart.Width} {F(height)}\" width=\"100%\" style=\"max-width:{Chart.Width}px\" xmlns=\"http://www.w3.org/2000/svg\">");
         foreach (var shape in shapes)
             s.Append(shape switch
             {

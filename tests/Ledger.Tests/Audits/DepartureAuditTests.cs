@@ -146,6 +146,18 @@ public sealed class DepartureAuditTests(LedgerApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_knowledge_instant_finer_than_a_microsecond_still_regenerates_identically()
+    {
+        await PostOnTheirDatesAsync(app, _writer, Clean());
+        SetClock(app, "2024-01-15");
+        var created = await app.SendAsync(HttpMethod.Post, "/api/v1/audits/departure", _auditor, new { tenureId = TenureId, knownAt = "2024-01-14T09:30:00.1234567Z" });
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("reportId").GetString();
+        (await GetAsync($"/api/v1/audits/{id}")).GetProperty("knownAt").GetString().ShouldBe("2024-01-14T09:30:00.123456Z");
+        (await GetAsync($"/api/v1/audits/{id}/compare")).GetProperty("reproducible").GetBoolean().ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task the_pdf_html_and_workbook_carry_the_key_figures()
     {
         var events = Troubled();

@@ -1,0 +1,226 @@
+using System.Text;
+using Ledger.Access;
+using Ledger.Api.Access;
+using Ledger.Audit.BalanceSheets;
+using Ledger.Audit.Departure;
+using Ledger.Audit.Reports;
+using Ledger.Events;
+using Ledger.Flows;
+using Ledger.Investigations;
+using Ledger.Regions;
+using Ledger.Tenures;
+using Marten;
+using NodaTime;
+using Npgsql;
+
+namespace Ledger.Api.Workbench;
+
+/// <summary>The region navigator, its balance sheet with charts and tenures, and the provenance of every figure.</summary>
+public static class RegionPages
+{
+    private static readonly string[] Charted = [Accounts.Farmland, Accounts.PermanentBasicFarmland, Accounts.RedLine, Accounts.MiningDamagedUnreclaimed];
+
+    public static async Task<IResult> Region(HttpContext http, string code, SheetQuery sheets, IDocumentStore store, IClock clock, CancellationToken ct)
+    {
+        var ui = new Ui(http);
+        if (await CheckRegionAsync(ui, code, store, ct) is { } refused) return refused;
+        var (period, problem) = ReadPeriod(ui, clock);
+        if (problem is not null) return problem;
+        var (from, to, knownAt) = period;
+
+        await using var session = store.QuerySession();
+        var region = code == RegionCodes.Nation ? null : await session.LoadAsync<RegionState>(EventCatalog.StreamId("region", code), ct);
+        var children = await session.Query<RegionState>().Where(r => r.ParentCode == code).OrderBy(r => r.RegionCode).ToListAsync(ct);
+        var prefix = RegionCodes.Prefix(code);
+        var tenures = await session.Query<TenureState>().Where(t => t.RegionCode.StartsWith(prefix)).OrderBy(t => t.RegionCode).ThenBy(t => t.OpenedOn).Take(500).ToListAsync(ct);
+        var sheet = await sheets.BalanceSheetAsync(new SheetRequest(code, from, to, knownAt), ct);
+        var years = new List<BalanceSheet>();
+        for (var y = to.Year - 9; y <= to.Year; y++)
+            years.Add(await sheets.BalanceSheetAsync(new SheetRequest(code, new LocalDate(y, 1, 1), new LocalDate(y, 12, 31), knownAt), ct));
+
+        var title = region is null ? ui.T("全国", "The nation") : $"{region.Name}（{code}）";
+        var b = new StringBuilder();
+        b.Append(Breadcrumb(ui, code, http.Client()));
+        b.Append($"<h2 id=\"children\">{ui.T("下级地区", "Regions below")}</h2>");
+        b.Append(children.Count == 0
+            ? $"<p class=\"muted\">{ui.T("没有下级地区。", "No regions below this one.")}</p>"
+            : "<ul class=\"cards\">" + string.Concat(children.Select(c => $"<li><a href=\"/ui/regions/{c.RegionCode}{PeriodQuery(from, to, knownAt)}\">{Ui.E(c.Name)}</a><br><span class=\"muted\">{c.RegionCode} · {LevelName(ui, c.Level)}</span></li>")) + "</ul>");
+
+        b.Append($"<h2 id=\"sheet\">{ui.T("资产负债表", "Balance sheet")}</h2>");
+        b.Append(PeriodForm(ui, $"/ui/regions/{code}", from, to, knownAt));
+        b.Append(SheetTable(ui, code, sheet));
+        b.Append(Liabilities(ui, sheet));
+        b.Append(WaterTable(ui, sheet));
+        var api = $"/api/v1/regions/{code}/balance-sheet{PeriodQuery(from, to, knownAt)}";
+        b.Append($"<p class=\"downloads\">{ui.T("下载", "Download")}: <a href=\"{api}&amp;format=csv\">CSV</a> <a href=\"{api}&amp;format=xlsx\">XLSX</a> <a href=\"{api}\">JSON</a></p>");
+
+        b.Append($"<h2 id=\"charts\">{ui.T("图表", "Charts")}</h2><div class=\"charts\">");
+        foreach (var account in Charted)
+        {
+            var points = years.Select(s => new PointInTime(s.To, s.Stock(account).Closing)).ToList();
+            b.Append(ReportHtml.Figure($"{SheetLabels.Account(account)} {ui.T("年末存量", "year-end stock")} {years[0].From.Year}–{to.Year} (ha)", Chart.Stock(points)));
+        }
+        foreach (var s in sheet.Stocks.Where(s => s.Additions.Count + s.Reductions.Count > 0))
+        {
+            var bars = s.Additions.Select(a => (a.Cause, a.Amount)).Concat(s.Reductions.Select(r => (r.Cause, -r.Amount))).ToList();
+            var (shapes, height) = Chart.Bars(bars);
+            b.Append(ReportHtml.Figure($"{SheetLabels.Account(s.Account)} {ui.T("本期按原因的变动", "changes by cause in the period")} (ha)", shapes, height));
+        }
+        b.Append("</div>");
+
+        b.Append($"<h2 id=\"tenures\">{ui.T("领导干部任期", "Leaders' tenures")}</h2>");
+        b.Append(Ui.Table(ui.T("任期（点击进入可生成离任审计报告）", "Tenures (open one to issue a departure audit)"),
+            [ui.T("任期", "Tenure"), ui.T("姓名", "Official"), ui.T("职务", "Post"), ui.T("地区", "Region"), ui.T("开始", "Start"), ui.T("结束", "End")],
+            tenures.Select(t => new[]
+            {
+                $"<a href=\"/ui/tenures/{Ui.Q(TenureKey(t))}\">{Ui.E(TenureKey(t))}</a>", Ui.E(t.OfficialName), Ui.E(ReportText.Post(t.Post)), t.RegionCode,
+                Ui.Date(t.OpenedOn), t.EndedOn is { } e ? Ui.Date(e) : ui.T("在任", "in office"),
+            })));
+        return ui.Page(title, b.ToString());
+    }
+
+    public static async Task<IResult> Provenance(HttpContext http, string code, NpgsqlDataSource db, IDocumentStore store, IClock clock, CancellationToken ct)
+    {
+        var ui = new Ui(http);
+        if (await CheckRegionAsync(ui, code, store, ct) is { } refused) return refused;
+        var (period, problem) = ReadPeriod(ui, clock);
+        if (problem is not null) return problem;
+        var (from, to, knownAt) = period;
+        var account = ui.Query("account");
+        var part = ui.Query("part") is { Length: > 0 } p ? p : "closing";
+        var cause = ui.Query("cause") is { Length: > 0 } c ? c : null;
+        if (!Accounts.Stocks.Contains(account) || !Ledger.Investigations.Provenance.Parts.Contains(part))
+            return ui.Error(400, ui.T($"account 须为 {string.Join("、", Accounts.Stocks)} 之一；part 须为 opening、additions、reductions、closing 之一。",
+                $"account must be one of {string.Join(", ", Accounts.Stocks)}; part one of opening, additions, reductions, closing."));
+        var after = long.TryParse(ui.Query("after"), out var a) && a >= 0 ? a : 0;
+        const int pageSize = 200;
+        var (flows, total, count) = await Ledger.Investigations.Provenance.FindAsync(db,
+            new ProvenanceQuery(code, account, cause, part, from, to, knownAt, after, pageSize), ct);
+
+        var b = new StringBuilder();
+        b.Append($"""
+            <p>{ui.T("下列流量（及其事件）相加正好等于资产负债表上的数字。", "These flows (and the events behind them) add up exactly to the balance-sheet figure.")}</p>
+            <dl class="kv"><dt>{ui.T("科目", "Account")}</dt><dd>{Ui.E(SheetLabels.Account(account))}</dd><dt>{ui.T("部分", "Part")}</dt><dd>{Ui.E(PartName(ui, part))}{(cause is null ? "" : $" · {Ui.E(cause)}")}</dd>
+            <dt>{ui.T("期间", "Period")}</dt><dd>{Ui.Date(from)} — {Ui.Date(to)}</dd><dt>{ui.T("数据截至", "Known at")}</dt><dd>{Ui.Instant(knownAt)}</dd>
+            <dt>{ui.T("合计", "Total")}</dt><dd><strong id="provenance-total">{Ui.Num(total)}</strong> ha · {count:N0} {ui.T("条流量", "flows")}</dd></dl>
+            <p><a href="/ui/regions/{code}{PeriodQuery(from, to, knownAt)}#sheet">{ui.T("返回资产负债表", "Back to the balance sheet")}</a></p>
+            """);
+        b.Append(Ui.Table(ui.T("流量与事件", "Flows and events"),
+            [ui.T("序号", "Sequence"), ui.T("流", "Stream"), ui.T("地区", "Region"), ui.T("原因", "Cause"), ui.T("生效日期", "Effective"), ui.T("记录时间", "Recorded"), ui.T("数量 (ha)", "Amount (ha)")],
+            flows.Select(f => new[]
+            {
+                f.Sequence.ToString(), StreamLink(f.Stream), f.RegionCode, Ui.E(f.Cause), Ui.Date(f.EffectiveDate), Ui.Instant(f.RecordedAt), Ui.Numeric(Ui.Num(f.Amount)),
+            })));
+        if (flows.Count == pageSize)
+            b.Append($"<p><a href=\"{http.Request.Path}?account={account}&amp;part={part}{(cause is null ? "" : $"&amp;cause={Ui.Q(cause)}")}&amp;from={Ui.Date(from)}&amp;to={Ui.Date(to)}&amp;knownAt={Ui.Q(Ui.Instant(knownAt))}&amp;after={flows[^1].Sequence}\">{ui.T("下一页", "Next page")}</a></p>");
+        return ui.Page(ui.T("数字的来源", "Where the figure comes from"), b.ToString());
+    }
+
+    /// <summary>A stream id (<c>domain:key</c>) as a link to its timeline.</summary>
+    public static string StreamLink(string streamId)
+    {
+        var colon = streamId.IndexOf(':');
+        return colon < 0 ? Ui.E(streamId) : $"<a href=\"/ui/streams/{streamId[..colon]}/{Ui.Q(streamId[(colon + 1)..])}\">{Ui.E(streamId)}</a>";
+    }
+
+    public static string TenureKey(TenureState t) => t.Id[(t.Id.IndexOf(':') + 1)..];
+
+    private static async Task<IResult?> CheckRegionAsync(Ui ui, string code, IDocumentStore store, CancellationToken ct)
+    {
+        if (!RegionCodes.IsWellFormed(code)) return ui.Error(400, ui.T("地区代码须为六位数字（GB/T 2260）。", "A region code is six digits (GB/T 2260)."));
+        var client = ui.Http.Client();
+        if (!client.CanSee(code))
+            return ui.Error(403, ui.T($"地区 {code} 不在密钥的范围 {client.Scope} 之内。", $"Region {code} is outside the key's scope {client.Scope}."));
+        if (code == RegionCodes.Nation) return null;
+        await using var session = store.QuerySession();
+        return await session.LoadAsync<RegionState>(EventCatalog.StreamId("region", code), ct) is null
+            ? ui.Error(404, ui.T($"地区 {code} 尚未登记。", $"Region {code} is not registered."))
+            : null;
+    }
+
+    internal static ((LocalDate From, LocalDate To, Instant KnownAt) Period, IResult? Problem) ReadPeriod(Ui ui, IClock clock)
+    {
+        var now = clock.GetCurrentInstant();
+        var lastYear = now.InZone(AuditReader.LedgerZone).Year - 1;
+        var from = Ui.ParseDate(ui.Query("from"), out var badFrom) ?? new LocalDate(lastYear, 1, 1);
+        var to = Ui.ParseDate(ui.Query("to"), out var badTo) ?? new LocalDate(lastYear, 12, 31);
+        var knownAt = Ui.ParseInstant(ui.Query("knownAt"), out var badKnown) ?? now;
+        string? error = null;
+        if (badFrom || badTo) error = ui.T("日期格式为 YYYY-MM-DD。", "Dates are YYYY-MM-DD.");
+        else if (badKnown) error = ui.T("“数据截至”须为 UTC 时间，如 2026-03-01T08:00。", "'Known at' must be a UTC time such as 2026-03-01T08:00.");
+        else if (from > to) error = ui.T("开始日期不能晚于结束日期。", "The start must not be after the end.");
+        else if (from.Year < 1949 || to.Year > lastYear + 2) error = ui.T("期间须在 1949 年之后、不超过明年。", "The period must lie between 1949 and next year.");
+        return ((from, to, knownAt), error is null ? null : ui.Error(400, error));
+    }
+
+    /// <summary>The period and knowledge time as a query string (HTML-escaped), carried from page to page.</summary>
+    internal static string PeriodQuery(LocalDate from, LocalDate to, Instant knownAt) =>
+        $"?from={Ui.Date(from)}&amp;to={Ui.Date(to)}&amp;knownAt={Ui.Q(Ui.Instant(knownAt))}";
+
+    private static string PeriodForm(Ui ui, string action, LocalDate from, LocalDate to, Instant knownAt) => $"""
+        <form method="get" action="{action}" class="inline" aria-label="{ui.T("期间与数据截至时间", "Period and knowledge time")}">
+        {Ui.Field("from", ui.T("开始日期", "From"), $"<input id=\"from\" name=\"from\" type=\"date\" value=\"{Ui.Date(from)}\" required>")}
+        {Ui.Field("to", ui.T("结束日期", "To"), $"<input id=\"to\" name=\"to\" type=\"date\" value=\"{Ui.Date(to)}\" required>")}
+        {Ui.Field("knownAt", ui.T("数据截至（UTC）", "Known at (UTC)"), $"<input id=\"knownAt\" name=\"knownAt\" type=\"datetime-local\" step=\"1\" value=\"{Ui.InputValue(knownAt)}\" aria-describedby=\"knownAt-hint\">", ui.T("当时已记录的数据", "what had been recorded by then"))}
+        <button type="submit" class="primary">{ui.T("查看", "Show")}</button>
+        </form>
+        """;
+
+    private static string SheetTable(Ui ui, string code, BalanceSheet sheet)
+    {
+        string Link(string account, string part, decimal amount, string? cause = null) =>
+            $"<td class=\"n\"><a href=\"/ui/regions/{code}/provenance{PeriodQuery(sheet.From, sheet.To, sheet.KnownAt)}&amp;account={account}&amp;part={part}{(cause is null ? "" : $"&amp;cause={Ui.Q(cause)}")}\" aria-label=\"{Ui.E($"{SheetLabels.Account(account)} {PartName(ui, part)} {cause} {Ui.Num(amount)}")}\">{Ui.Num(amount)}</a></td>";
+        var rows = new List<string[]>();
+        foreach (var s in sheet.Stocks)
+        {
+            rows.Add([$"<strong>{Ui.E(SheetLabels.Account(s.Account))}</strong>", Link(s.Account, "opening", s.Opening), Link(s.Account, "additions", s.TotalAdditions),
+                Link(s.Account, "reductions", s.TotalReductions), Link(s.Account, "closing", s.Closing), s.Unit]);
+            foreach (var a in s.Additions) rows.Add([$"　＋ {Ui.E(a.Cause)}", "<td></td>", Link(s.Account, "additions", a.Amount, a.Cause), "<td></td>", "<td></td>", ""]);
+            foreach (var r in s.Reductions) rows.Add([$"　− {Ui.E(r.Cause)}", "<td></td>", "<td></td>", Link(s.Account, "reductions", r.Amount, r.Cause), "<td></td>", ""]);
+        }
+        return Ui.Table($"{ui.T("实物量资产负债表", "Physical asset accounts")} {Ui.Date(sheet.From)} — {Ui.Date(sheet.To)} · {ui.T("数据截至", "known at")} {Ui.Instant(sheet.KnownAt)}",
+            [ui.T("科目", "Account"), ui.T("期初", "Opening"), ui.T("增加", "Additions"), ui.T("减少", "Reductions"), ui.T("期末", "Closing"), ui.T("单位", "Unit")], rows, "sheet");
+    }
+
+    private static string Liabilities(Ui ui, BalanceSheet sheet)
+    {
+        var all = sheet.Stocks.SelectMany(s => s.Liabilities).Concat(sheet.Water.Liabilities).ToList();
+        if (all.Count == 0) return $"<p class=\"ok\">{ui.T("本期末无负债。", "No liabilities at the end of the period.")}</p>";
+        return $"<h3>{ui.T("负债", "Liabilities")}</h3>" + string.Concat(all.Select(l =>
+            $"<div class=\"liability\" role=\"note\"><strong>{Ui.E(l.Kind)}</strong>: {Ui.Num(l.Amount)} · <span class=\"muted\">{Ui.E(l.Detail)}</span></div>"));
+    }
+
+    private static string WaterTable(Ui ui, BalanceSheet sheet) =>
+        Ui.Table(ui.T("用水总量（万立方米）", "Water use (10^4 m3)"), [ui.T("年度", "Year"), ui.T("控制指标", "Quota"), ui.T("用水量", "Use"), ui.T("超用", "Overuse")],
+            sheet.Water.Years.Select(y => new[] { y.Year.ToString(), Ui.Numeric(Ui.Num(y.Quota)), Ui.Numeric(Ui.Num(y.Use)), Ui.Numeric(Ui.Num(y.Overuse), y.Overuse > 0) }));
+
+    private static string Breadcrumb(Ui ui, string code, ApiClient client)
+    {
+        var trail = new List<string>();
+        if (client.Scope == RegionCodes.Nation) trail.Add(RegionCodes.Nation);
+        if (code != RegionCodes.Nation)
+        {
+            var province = code[..2] + "0000";
+            var prefecture = code[..4] + "00";
+            foreach (var c in new[] { province, prefecture }.Distinct().Where(c => c != code && client.CanSee(c))) trail.Add(c);
+        }
+        if (trail.Count == 0) return "";
+        return $"<nav aria-label=\"{ui.T("上级地区", "Regions above")}\" class=\"muted\">" +
+            string.Join(" › ", trail.Select(c => $"<a href=\"/ui/regions/{c}\">{(c == RegionCodes.Nation ? ui.T("全国", "Nation") : c)}</a>")) + $" › {code}</nav>";
+    }
+
+    private static string LevelName(Ui ui, string level) => level switch
+    {
+        "province" => ui.T("省级", "province"),
+        "prefecture" => ui.T("地级", "prefecture"),
+        _ => ui.T("县级", "county"),
+    };
+
+    private static string PartName(Ui ui, string part) => part switch
+    {
+        "opening" => ui.T("期初", "opening"),
+        "additions" => ui.T("增加", "additions"),
+        "reductions" => ui.T("减少", "reductions"),
+        _ => ui.T("期末", "closing"),
+    };
+}

@@ -1,0 +1,67 @@
+using Ledger.Chain;
+using NodaTime;
+
+namespace Ledger.Api.Workbench;
+
+/// <summary>
+/// The header's chain-verification indicator. Verifying a large ledger takes seconds, so pages
+/// never wait for it: they show the last result and, when it is older than
+/// <see cref="Fresh"/>, start one new verification in the background.
+/// </summary>
+public sealed class VerifyStatus(ChainVerifier verifier, IClock clock, ILogger<VerifyStatus> log)
+{
+    public static readonly Duration Fresh = Duration.FromMinutes(5);
+    private readonly object _gate = new();
+    private (VerifyResult Result, Instant At)? _last;
+    private Task? _running;
+
+    public (VerifyResult Result, Instant At)? Last
+    {
+        get
+        {
+            Refresh();
+            return _last;
+        }
+    }
+
+    /// <summary>Runs a verification now and waits for it (the verify page).</summary>
+    public async Task<(VerifyResult Result, Instant At)> RunAsync(CancellationToken ct)
+    {
+        var result = await verifier.VerifyAsync([], ct);
+        var at = clock.GetCurrentInstant();
+        lock (_gate) _last = (result, at);
+        return (result, at);
+    }
+
+    public string Indicator(Ui ui)
+    {
+        var last = Last;
+        var (css, text) = last switch
+        {
+            null => ("muted", ui.T("链校验中…", "Verifying chain…")),
+            { Result.Ok: true } l => ("ok", ui.T($"链完整 ✓ {l.Result.EventsChecked:N0}", $"Chain intact ✓ {l.Result.EventsChecked:N0}")),
+            _ => ("bad", ui.T("链校验失败 ✗", "Chain broken ✗")),
+        };
+        return $"<a href=\"/ui/verify\" class=\"badge {css}-on-dark\" aria-label=\"{Ui.E(ui.T("链校验状态", "Chain verification status"))}: {Ui.E(text)}\">{Ui.E(text)}</a>";
+    }
+
+    private void Refresh()
+    {
+        lock (_gate)
+        {
+            if (_running is { IsCompleted: false }) return;
+            if (_last is { } l && clock.GetCurrentInstant() - l.At < Fresh) return;
+            _running = Task.Run(async () =>
+            {
+                try
+                {
+                    await RunAsync(CancellationToken.None);
+                }
+                catch (Exception e)
+                {
+                    log.LogWarning(e, "Background chain verification failed");
+                }
+            });
+        }
+    }
+}
