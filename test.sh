@@ -6,6 +6,7 @@ cd "$(dirname "$0")"
 source infra/scripts/common.sh
 ensure_postgres_binaries
 ensure_cjk_fonts || true
+ensure_chromium || true
 
 results=test-output/results
 rm -rf "$results"

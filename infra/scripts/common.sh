@@ -42,3 +42,16 @@ ensure_cjk_fonts() {
     return 1
   fi
 }
+
+# The workbench's browser tests drive Debian's Chromium (Playwright is pointed at /usr/bin/chromium).
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ]; then
+    return 0
+  fi
+  echo "Chromium not found: installing chromium (apt-get) for the browser tests..."
+  if ! apt_install chromium; then
+    echo "Could not install chromium (needs root and apt-get); the workbench browser tests will fail." >&2
+    echo "Install it with: sudo apt-get install chromium" >&2
+    return 1
+  fi
+}

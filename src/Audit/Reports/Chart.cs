@@ -30,10 +30,15 @@ public static class Chart
             var y = Y(points[i].Value, min, max);
             if (i > 0) shapes.Add(new LineShape(X(i - 1), Y(points[i - 1].Value, min, max), X(i), y, Accent, 2));
             shapes.Add(new DotShape(X(i), y, 3, Accent));
-            shapes.Add(new TextShape(X(i), Height - Bottom + 14, points[i].Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), 9, Muted, "middle"));
+            shapes.Add(new TextShape(X(i), Height - Bottom + 14, Label(points[i].Date, points.Count), 9, Muted, "middle"));
         }
         return shapes;
     }
+
+    /// <summary>Year ends as the year; other dates in full, or to the month when many points share the axis.</summary>
+    private static string Label(NodaTime.LocalDate d, int count) =>
+        d.Month == 12 && d.Day == 31 ? d.Year.ToString(CultureInfo.InvariantCulture)
+        : d.ToString(count > 6 ? "yyyy-MM" : "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public static IReadOnlyList<Shape> Water(IReadOnlyList<WaterYearLine> years)
     {

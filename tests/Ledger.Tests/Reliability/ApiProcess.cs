@@ -5,7 +5,8 @@ using System.Net.Sockets;
 namespace Ledger.Tests.Reliability;
 
 /// <summary>The real service as a separate process (the test project's copy of Ledger.Api.dll), so it can be SIGKILLed.</summary>
-public sealed class ApiProcess(string connectionString, string adminKey, string checkpointKeyFile) : IAsyncDisposable
+public sealed class ApiProcess(string connectionString, string adminKey, string checkpointKeyFile,
+    IReadOnlyDictionary<string, string>? environment = null) : IAsyncDisposable
 {
     private Process? _process;
     public int Port { get; } = FreePort();
@@ -25,6 +26,7 @@ public sealed class ApiProcess(string connectionString, string adminKey, string 
         psi.Environment["LEDGER_CHECKPOINT_KEY_FILE"] = checkpointKeyFile;
         psi.Environment["LEDGER_RATE_LIMIT"] = "10000";
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) psi.Environment[name] = value;
         _process = Process.Start(psi)!;
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };

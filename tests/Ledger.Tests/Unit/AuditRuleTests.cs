@@ -6,7 +6,7 @@ namespace Ledger.Tests.Unit;
 
 public sealed class AuditRuleTests
 {
-    private static readonly string National = File.ReadAllText(Path.Combine(RepoRoot(), "src/Audit/Departure/RuleSets/national-2026.1.json"));
+    private static readonly string National = File.ReadAllText(Path.Combine(Support.Repo.Root, "src/Audit/Departure/RuleSets/national-2026.1.json"));
 
     [Fact]
     public void the_shipped_rule_sets_hold_together()
@@ -67,11 +67,4 @@ public sealed class AuditRuleTests
 
     private static EventRef Ref(int seq, LocalDate date) =>
         new(seq, Guid.NewGuid(), "farmland.occupied", "farmland", $"P{seq}", 2, date, date.AtStartOfDayInZone(DateTimeZone.Utc).ToInstant(), "w");
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Ledger.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Ledger.sln not found above the test binaries");
-    }
 }

@@ -1,0 +1,108 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Ledger.Demo;
+using Ledger.Storage;
+using Ledger.Tests.Reliability;
+using Microsoft.Playwright;
+using Npgsql;
+
+namespace Ledger.Tests.Workbench;
+
+/// <summary>
+/// The real service as a process on a real port (a browser cannot reach the in-memory test
+/// server) with the demo province loaded, plus one headless Chromium (Debian's package, with the
+/// flags from BUILD-NOTES). Shared by the browser tests.
+/// </summary>
+public sealed class DemoService : IAsyncLifetime
+{
+    public const string AdminKey = "workbench-admin";
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"ledger-ui-{Guid.NewGuid():N}");
+    private EmbeddedPostgres? _pg;
+    private ApiProcess? _api;
+    private IPlaywright? _playwright;
+
+    public Uri BaseAddress => _api!.BaseAddress;
+    public IBrowser Browser { get; private set; } = null!;
+    public string Investigator { get; private set; } = "";
+    public string CountyAuditor { get; private set; } = "";
+    public string Writer { get; private set; } = "";
+
+    /// <summary>Screenshots for docs/ui.md go here (test-output is not committed).</summary>
+    public static string Screenshots { get; } = Path.Combine(Support.Repo.Root, "test-output", "ui");
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(Screenshots);
+        _pg = await EmbeddedPostgres.StartAsync(_dir, durable: false);
+        _api = new ApiProcess(_pg.ConnectionString(), AdminKey, _dir + "-key.pem", new Dictionary<string, string> { ["LEDGER_DEMO"] = "1" });
+        await _api.StartAsync();
+        await WaitForDemoAsync();
+        Investigator = await KeyAsync("investigator", "000000", "调查员 investigator");
+        CountyAuditor = await KeyAsync("auditor", "990100", "市审计 auditor-9901");
+        Writer = await KeyAsync("writer", "990000", "writer");
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async Task<IPage> NewPageAsync(int width = 1366, int height = 900)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = width, Height = height }, AcceptDownloads = true, Locale = "zh-CN",
+        });
+        return await context.NewPageAsync();
+    }
+
+    public async Task SignInAsync(IPage page, string key)
+    {
+        await page.GotoAsync("/ui/sign-in");
+        await page.GetByLabel("API 密钥").FillAsync(key);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await page.WaitForURLAsync("**/ui/regions/**");
+    }
+
+    private async Task WaitForDemoAsync()
+    {
+        var expected = new DemoLedger().Events().Count();
+        await using var db = NpgsqlDataSource.Create(_pg!.ConnectionString());
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (true)
+        {
+            await using (var cmd = db.CreateCommand("select count(*) from ledger.mt_events where type <> 'tombstone'"))
+                if ((long)(await cmd.ExecuteScalarAsync())! >= expected) return;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the demo data did not load within 3 minutes");
+            await Task.Delay(250);
+        }
+    }
+
+    private async Task<string> KeyAsync(string role, string scope, string name)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/keys") { Content = JsonContent.Create(new { name, role, scope }) };
+        request.Headers.Add("X-Api-Key", AdminKey);
+        var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.CloseAsync();
+        _playwright?.Dispose();
+        if (_api is not null) await _api.DisposeAsync();
+        if (_pg is not null) await _pg.StopAsync();
+        try { Directory.Delete(_dir, true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class DemoServiceCollection : ICollectionFixture<DemoService>
+{
+    public const string Name = "demo-service";
+}
