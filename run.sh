@@ -21,6 +21,7 @@ dotnet build src/Api/Api.csproj -c Release -v quiet -nologo
 cat <<INFO
 
   Land-resource ledger: $url   (API reference: $url/docs, OpenAPI: $url/openapi/v1.json)
+  Auditor workbench:    $url/ui   (sign in with an auditor or investigator key, issued as below)
   Admin key (demo): $LEDGER_BOOTSTRAP_ADMIN_KEY
 
   Try:
@@ -29,6 +30,8 @@ cat <<INFO
          -H 'content-type: application/json' -d '{"name":"auditor-1","role":"auditor","scope":"000000"}'
     curl -s $url/api/v1/streams/farmland/990101-000001 -H "X-Api-Key: <the auditor key>"
     curl -s $url/api/v1/streams/farmland/990101-000001/events -H "X-Api-Key: <the auditor key>"
+    curl -s -X POST $url/api/v1/audits/departure -H "X-Api-Key: <the auditor key>" \\
+         -H 'content-type: application/json' -d '{"tenureId":"T-990101-2016-p"}'
 
 INFO
 exec dotnet src/Api/bin/Release/net10.0/Ledger.Api.dll "$@"

@@ -25,7 +25,12 @@ public static class SheetJson
         {
             account = s.Water.Account,
             unit = s.Water.Unit,
-            years = s.Water.Years.Select(y => new { year = y.Year, quota = y.Quota, use = y.Use, overuse = y.Overuse }),
+            years = s.Water.Years.Select(y => new
+            {
+                year = y.Year, quota = y.Quota, use = y.Use, overuse = y.Overuse,
+                quotaProvenance = Link(s, Ledger.Flows.Accounts.WaterQuota, "closing", null) + $"&year={y.Year}",
+                useProvenance = Link(s, Ledger.Flows.Accounts.WaterUse, "closing", null) + $"&year={y.Year}",
+            }),
             liabilities = s.Water.Liabilities.Select(Liability),
         }),
     };

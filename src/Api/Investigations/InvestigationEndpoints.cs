@@ -57,7 +57,11 @@ public static class InvestigationEndpoints
     {
         if (http.Require(Role.Auditor) is { } denied) return denied;
         var q = new QueryParameters(http);
-        var account = q.OneOf("account", Accounts.Stocks) ?? Required<string>(q, "account", string.Join(", ", Accounts.Stocks));
+        string[] accounts = [.. Accounts.Stocks, .. Ledger.Investigations.Provenance.WaterAccounts];
+        var account = q.OneOf("account", accounts) ?? Required<string>(q, "account", string.Join(", ", accounts));
+        var year = q.Integer("year", 1949, 9999);
+        if (year is null && Ledger.Investigations.Provenance.WaterAccounts.Contains(account))
+            q.Errors.Add(new ItemError("year", "is required for a water account: the year whose quota or use the figure is"));
         var part = q.OneOf("part", Ledger.Investigations.Provenance.Parts) ?? "closing";
         var cause = http.Request.Query["cause"].ToString() is { Length: > 0 } c ? c : null;
         var from = q.Date("from") ?? Required<LocalDate?>(q, "from", "a date YYYY-MM-DD");
@@ -69,10 +73,10 @@ public static class InvestigationEndpoints
         if (Scope(http, q, code) is { } problem) return problem;
 
         var (flows, total, count) = await Ledger.Investigations.Provenance.FindAsync(db,
-            new ProvenanceQuery(code, account!, cause, part, from!.Value, to!.Value, knownAt, after, limit), ct);
+            new ProvenanceQuery(code, account!, cause, part, from!.Value, to!.Value, knownAt, after, limit, year), ct);
         return Results.Json(new
         {
-            region = code, account, cause, part, from, to, knownAt, total, count,
+            region = code, account, cause, part, year, from, to, knownAt, total, count,
             flows = flows.Select(f => new
             {
                 sequence = f.Sequence, eventId = f.EventId, stream = f.Stream, regionCode = f.RegionCode, cause = f.Cause, nature = f.Nature,

@@ -103,7 +103,7 @@ public static class AuditPages
             r.Indicators.Select(i => new[]
             {
                 $"{Ui.E(ui.T(i.Name, i.NameEn))} ({Ui.E(i.Unit)})<br><small class=\"muted\">{string.Join(" · ", i.Parts.Select(p => $"{Ui.E(ui.T(p.Name, p.NameEn))} {Ui.E(ReportText.Part(p))}"))}</small>",
-                Ui.Numeric(Ui.Num(i.Start)), Ui.Numeric(Ui.Num(i.End)), Ui.Numeric(Ui.Num(i.Change)), Ui.Numeric(Ui.Num(i.Target)),
+                Figure(r, i, "opening", i.Start), Figure(r, i, "closing", i.End), Ui.Numeric(Ui.Num(i.Change)), Ui.Numeric(Ui.Num(i.Target)),
                 $"<td class=\"{(i.Compliant == false ? "bad" : i.Compliant == true ? "ok" : "muted")}\">{Ui.E(ReportText.Compliance(i.Compliant))}</td>",
             })));
         b.Append($"<h2 id=\"findings\">{ui.T("审计发现", "Findings")} ({r.Findings.Count})</h2>");
@@ -154,6 +154,23 @@ public static class AuditPages
                 Ui.Date(a.Event.EffectiveDate), Ui.Instant(a.Event.RecordedAt), Ui.E(a.Reason),
             })));
         return ui.Page(ui.T("与当前数据比较", "Compared with what is known now"), b.ToString());
+    }
+
+    /// <summary>
+    /// A stock indicator's start or end value, linked to the balance-sheet provenance of the same
+    /// figure (the tenure as the period, the report's knowledge instant).
+    /// </summary>
+    private static string Figure(DepartureReport r, Indicator i, string part, decimal? value)
+    {
+        var account = i.Id switch
+        {
+            "farmland" or "permanentBasicFarmland" or "redLine" => i.Id,
+            "miningRestoration" => Ledger.Flows.Accounts.MiningDamagedUnreclaimed,
+            _ => null,
+        };
+        if (account is null || value is null) return Ui.Numeric(Ui.Num(value));
+        var query = RegionPages.PeriodQuery(r.Tenure.Start, r.Tenure.End, r.KnownAt);
+        return $"<td class=\"n\"><a href=\"/ui/regions/{r.Tenure.RegionCode}/provenance{query}&amp;account={account}&amp;part={part}\">{Ui.Num(value)}</a></td>";
     }
 
     private static string ReportList(Ui ui, IReadOnlyList<StoredReport> reports) =>

@@ -50,7 +50,7 @@ public static class RegionPages
         b.Append(PeriodForm(ui, $"/ui/regions/{code}", from, to, knownAt));
         b.Append(SheetTable(ui, code, sheet));
         b.Append(Liabilities(ui, sheet));
-        b.Append(WaterTable(ui, sheet));
+        b.Append(WaterTable(ui, code, sheet));
         var api = $"/api/v1/regions/{code}/balance-sheet{PeriodQuery(from, to, knownAt)}";
         b.Append($"<p class=\"downloads\">{ui.T("下载", "Download")}: <a href=\"{api}&amp;format=csv\">CSV</a> <a href=\"{api}&amp;format=xlsx\">XLSX</a> <a href=\"{api}\">JSON</a></p>");
 
@@ -62,7 +62,8 @@ public static class RegionPages
         }
         foreach (var s in sheet.Stocks.Where(s => s.Additions.Count + s.Reductions.Count > 0))
         {
-            var bars = s.Additions.Select(a => (a.Cause, a.Amount)).Concat(s.Reductions.Select(r => (r.Cause, -r.Amount))).ToList();
+            string Label(string cause) => ui.English ? cause : CauseLabels.Chinese(cause);
+            var bars = s.Additions.Select(a => (Label(a.Cause), a.Amount)).Concat(s.Reductions.Select(r => (Label(r.Cause), -r.Amount))).ToList();
             var (shapes, height) = Chart.Bars(bars);
             b.Append(ReportHtml.Figure($"{SheetLabels.Account(s.Account)} {ui.T("本期按原因的变动", "changes by cause in the period")} (ha)", shapes, height));
         }
@@ -89,30 +90,32 @@ public static class RegionPages
         var account = ui.Query("account");
         var part = ui.Query("part") is { Length: > 0 } p ? p : "closing";
         var cause = ui.Query("cause") is { Length: > 0 } c ? c : null;
-        if (!Accounts.Stocks.Contains(account) || !Ledger.Investigations.Provenance.Parts.Contains(part))
-            return ui.Error(400, ui.T($"account 须为 {string.Join("、", Accounts.Stocks)} 之一；part 须为 opening、additions、reductions、closing 之一。",
-                $"account must be one of {string.Join(", ", Accounts.Stocks)}; part one of opening, additions, reductions, closing."));
+        var water = Ledger.Investigations.Provenance.WaterAccounts.Contains(account);
+        int? year = int.TryParse(ui.Query("year"), out var y) && y is >= 1949 and <= 9999 ? y : null;
+        if (!(Accounts.Stocks.Contains(account) || water) || !Ledger.Investigations.Provenance.Parts.Contains(part) || (water && year is null))
+            return ui.Error(400, ui.T($"account 须为 {string.Join("、", Accounts.Stocks)}、waterQuota、waterUse 之一（用水须带 year）；part 须为 opening、additions、reductions、closing 之一。",
+                $"account must be one of {string.Join(", ", Accounts.Stocks)}, waterQuota, waterUse (water needs a year); part one of opening, additions, reductions, closing."));
         var after = long.TryParse(ui.Query("after"), out var a) && a >= 0 ? a : 0;
         const int pageSize = 200;
         var (flows, total, count) = await Ledger.Investigations.Provenance.FindAsync(db,
-            new ProvenanceQuery(code, account, cause, part, from, to, knownAt, after, pageSize), ct);
+            new ProvenanceQuery(code, account, cause, part, from, to, knownAt, after, pageSize, year), ct);
 
         var b = new StringBuilder();
         b.Append($"""
             <p>{ui.T("下列流量（及其事件）相加正好等于资产负债表上的数字。", "These flows (and the events behind them) add up exactly to the balance-sheet figure.")}</p>
-            <dl class="kv"><dt>{ui.T("科目", "Account")}</dt><dd>{Ui.E(SheetLabels.Account(account))}</dd><dt>{ui.T("部分", "Part")}</dt><dd>{Ui.E(PartName(ui, part))}{(cause is null ? "" : $" · {Ui.E(cause)}")}</dd>
+            <dl class="kv"><dt>{ui.T("科目", "Account")}</dt><dd>{Ui.E(AccountName(account))}</dd><dt>{ui.T("部分", "Part")}</dt><dd>{(water ? $"{year} {ui.T("年", "")}" : Ui.E(PartName(ui, part)))}{(cause is null ? "" : $" · {Ui.E(cause)}")}</dd>
             <dt>{ui.T("期间", "Period")}</dt><dd>{Ui.Date(from)} — {Ui.Date(to)}</dd><dt>{ui.T("数据截至", "Known at")}</dt><dd>{Ui.Instant(knownAt)}</dd>
-            <dt>{ui.T("合计", "Total")}</dt><dd><strong id="provenance-total">{Ui.Num(total)}</strong> ha · {count:N0} {ui.T("条流量", "flows")}</dd></dl>
+            <dt>{ui.T("合计", "Total")}</dt><dd><strong id="provenance-total">{Ui.Num(total)}</strong> {(water ? "10^4 m3" : "ha")} · {count:N0} {ui.T("条流量", "flows")}</dd></dl>
             <p><a href="/ui/regions/{code}{PeriodQuery(from, to, knownAt)}#sheet">{ui.T("返回资产负债表", "Back to the balance sheet")}</a></p>
             """);
         b.Append(Ui.Table(ui.T("流量与事件", "Flows and events"),
-            [ui.T("序号", "Sequence"), ui.T("流", "Stream"), ui.T("地区", "Region"), ui.T("原因", "Cause"), ui.T("生效日期", "Effective"), ui.T("记录时间", "Recorded"), ui.T("数量 (ha)", "Amount (ha)")],
+            [ui.T("序号", "Sequence"), ui.T("流", "Stream"), ui.T("地区", "Region"), ui.T("原因", "Cause"), ui.T("生效日期", "Effective"), ui.T("记录时间", "Recorded"), ui.T("数量", "Amount")],
             flows.Select(f => new[]
             {
-                f.Sequence.ToString(), StreamLink(f.Stream), f.RegionCode, Ui.E(f.Cause), Ui.Date(f.EffectiveDate), Ui.Instant(f.RecordedAt), Ui.Numeric(Ui.Num(f.Amount)),
+                f.Sequence.ToString(), StreamLink(f.Stream), f.RegionCode, Cause(ui, f.Cause), Ui.Date(f.EffectiveDate), Ui.Instant(f.RecordedAt), Ui.Numeric(Ui.Num(f.Amount)),
             })));
         if (flows.Count == pageSize)
-            b.Append($"<p><a href=\"{http.Request.Path}?account={account}&amp;part={part}{(cause is null ? "" : $"&amp;cause={Ui.Q(cause)}")}&amp;from={Ui.Date(from)}&amp;to={Ui.Date(to)}&amp;knownAt={Ui.Q(Ui.Instant(knownAt))}&amp;after={flows[^1].Sequence}\">{ui.T("下一页", "Next page")}</a></p>");
+            b.Append($"<p><a href=\"{http.Request.Path}?account={account}&amp;part={part}{(year is null ? "" : $"&amp;year={year}")}{(cause is null ? "" : $"&amp;cause={Ui.Q(cause)}")}&amp;from={Ui.Date(from)}&amp;to={Ui.Date(to)}&amp;knownAt={Ui.Q(Ui.Instant(knownAt))}&amp;after={flows[^1].Sequence}\">{ui.T("下一页", "Next page")}</a></p>");
         return ui.Page(ui.T("数字的来源", "Where the figure comes from"), b.ToString());
     }
 
@@ -175,24 +178,42 @@ public static class RegionPages
         {
             rows.Add([$"<strong>{Ui.E(SheetLabels.Account(s.Account))}</strong>", Link(s.Account, "opening", s.Opening), Link(s.Account, "additions", s.TotalAdditions),
                 Link(s.Account, "reductions", s.TotalReductions), Link(s.Account, "closing", s.Closing), s.Unit]);
-            foreach (var a in s.Additions) rows.Add([$"　＋ {Ui.E(a.Cause)}", "<td></td>", Link(s.Account, "additions", a.Amount, a.Cause), "<td></td>", "<td></td>", ""]);
-            foreach (var r in s.Reductions) rows.Add([$"　− {Ui.E(r.Cause)}", "<td></td>", "<td></td>", Link(s.Account, "reductions", r.Amount, r.Cause), "<td></td>", ""]);
+            foreach (var a in s.Additions) rows.Add([$"　＋ {Cause(ui, a.Cause)}", "<td></td>", Link(s.Account, "additions", a.Amount, a.Cause), "<td></td>", "<td></td>", ""]);
+            foreach (var r in s.Reductions) rows.Add([$"　− {Cause(ui, r.Cause)}", "<td></td>", "<td></td>", Link(s.Account, "reductions", r.Amount, r.Cause), "<td></td>", ""]);
         }
         return Ui.Table($"{ui.T("实物量资产负债表", "Physical asset accounts")} {Ui.Date(sheet.From)} — {Ui.Date(sheet.To)} · {ui.T("数据截至", "known at")} {Ui.Instant(sheet.KnownAt)}",
             [ui.T("科目", "Account"), ui.T("期初", "Opening"), ui.T("增加", "Additions"), ui.T("减少", "Reductions"), ui.T("期末", "Closing"), ui.T("单位", "Unit")], rows, "sheet");
     }
+
+    /// <summary>A cause in the page's language, with its code beside the Chinese name.</summary>
+    private static string Cause(Ui ui, string cause) =>
+        ui.English ? Ui.E(cause) : $"{Ui.E(CauseLabels.Chinese(cause))} <small class=\"muted\">{Ui.E(cause)}</small>";
 
     private static string Liabilities(Ui ui, BalanceSheet sheet)
     {
         var all = sheet.Stocks.SelectMany(s => s.Liabilities).Concat(sheet.Water.Liabilities).ToList();
         if (all.Count == 0) return $"<p class=\"ok\">{ui.T("本期末无负债。", "No liabilities at the end of the period.")}</p>";
         return $"<h3>{ui.T("负债", "Liabilities")}</h3>" + string.Concat(all.Select(l =>
-            $"<div class=\"liability\" role=\"note\"><strong>{Ui.E(l.Kind)}</strong>: {Ui.Num(l.Amount)} · <span class=\"muted\">{Ui.E(l.Detail)}</span></div>"));
+            $"<div class=\"liability\" role=\"note\"><strong>{Ui.E(ui.T(CauseLabels.Liability(l.Kind), l.Kind))}</strong>: {Ui.Num(l.Amount)} · <span class=\"muted\">{Ui.E(l.Detail)}</span></div>"));
     }
 
-    private static string WaterTable(Ui ui, BalanceSheet sheet) =>
-        Ui.Table(ui.T("用水总量（万立方米）", "Water use (10^4 m3)"), [ui.T("年度", "Year"), ui.T("控制指标", "Quota"), ui.T("用水量", "Use"), ui.T("超用", "Overuse")],
-            sheet.Water.Years.Select(y => new[] { y.Year.ToString(), Ui.Numeric(Ui.Num(y.Quota)), Ui.Numeric(Ui.Num(y.Use)), Ui.Numeric(Ui.Num(y.Overuse), y.Overuse > 0) }));
+    private static string WaterTable(Ui ui, string code, BalanceSheet sheet)
+    {
+        string Link(string account, int year, decimal amount) =>
+            $"<td class=\"n\"><a href=\"/ui/regions/{code}/provenance{PeriodQuery(sheet.From, sheet.To, sheet.KnownAt)}&amp;account={account}&amp;year={year}\">{Ui.Num(amount)}</a></td>";
+        return Ui.Table(ui.T("用水总量（万立方米）", "Water use (10^4 m3)"), [ui.T("年度", "Year"), ui.T("控制指标", "Quota"), ui.T("用水量", "Use"), ui.T("超用", "Overuse")],
+            sheet.Water.Years.Select(y => new[]
+            {
+                y.Year.ToString(), Link(Accounts.WaterQuota, y.Year, y.Quota), Link(Accounts.WaterUse, y.Year, y.Use), Ui.Numeric(Ui.Num(y.Overuse), y.Overuse > 0),
+            }));
+    }
+
+    private static string AccountName(string account) => account switch
+    {
+        Accounts.WaterQuota => "用水总量控制指标 water quota",
+        Accounts.WaterUse => "用水量 water use",
+        _ => SheetLabels.Account(account),
+    };
 
     private static string Breadcrumb(Ui ui, string code, ApiClient client)
     {

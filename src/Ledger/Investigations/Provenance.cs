@@ -6,8 +6,9 @@ using Npgsql;
 
 namespace Ledger.Investigations;
 
+/// <param name="Year">For the water accounts (<c>waterQuota</c>, <c>waterUse</c>): the year whose quota or use the figure is.</param>
 public sealed record ProvenanceQuery(string Region, string Account, string? Cause, string Part, LocalDate From, LocalDate To, Instant KnownAt,
-    long After, int Limit);
+    long After, int Limit, int? Year = null);
 
 public sealed record ProvenanceFlow(long Sequence, Guid EventId, string Stream, string RegionCode, string Cause, string Nature,
     LocalDate EffectiveDate, Instant RecordedAt, decimal Amount);
@@ -19,6 +20,7 @@ public sealed record ProvenanceFlow(long Sequence, Guid EventId, string Stream, 
 public static class Provenance
 {
     public static readonly string[] Parts = ["opening", "additions", "reductions", "closing"];
+    public static readonly string[] WaterAccounts = [Accounts.WaterQuota, Accounts.WaterUse];
 
     public static async Task<(IReadOnlyList<ProvenanceFlow> Flows, decimal Total, long Count)> FindAsync(NpgsqlDataSource db, ProvenanceQuery q,
         CancellationToken ct)
@@ -33,10 +35,17 @@ public static class Provenance
         };
         // Reductions are shown as positive amounts in the sheet.
         var sign = q.Part == "reductions" ? "-" : "";
-        var where = $"""
-            region_code between @low and @high and account = @account and (@cause::text is null or cause = @cause)
-            and year is null and effective_date <= @to and recorded_at <= @known and {part}
-            """;
+        // A water figure is one year's quota or use, summed over the flows of that year (as the sheet does).
+        var where = WaterAccounts.Contains(q.Account)
+            ? """
+              region_code between @low and @high and account = @account and (@cause::text is null or cause = @cause)
+              and year = @year and effective_date <= @to and recorded_at <= @known
+              """
+            : $"""
+              region_code between @low and @high and account = @account and (@cause::text is null or cause = @cause)
+              and year is null and effective_date <= @to and recorded_at <= @known and {part}
+              """;
+        if (WaterAccounts.Contains(q.Account)) sign = "";
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var f = $"{LedgerStore.Schema}.{FlowTables.Flows}";
@@ -74,6 +83,7 @@ public static class Provenance
             cmd.Parameters.AddWithValue("known", q.KnownAt.ToDateTimeUtc());
             cmd.Parameters.AddWithValue("after", q.After);
             cmd.Parameters.AddWithValue("limit", q.Limit);
+            cmd.Parameters.Add(new NpgsqlParameter("year", NpgsqlTypes.NpgsqlDbType.Integer) { Value = (object?)q.Year ?? DBNull.Value });
             return cmd;
         }
     }

@@ -78,6 +78,14 @@ public sealed class InvestigationTests(LedgerApp app) : IAsyncLifetime
                 p.GetProperty("flows").EnumerateArray().ShouldAllBe(f => f.GetProperty("eventId").GetString()!.Length == 36);
             }
         }
+        var water = sheet.GetProperty("accounts").EnumerateArray().Single(a => a.GetProperty("account").GetString() == "water");
+        foreach (var year in water.GetProperty("years").EnumerateArray())
+        {
+            (await GetAs(auditor, year.GetProperty("quotaProvenance").GetString()!)).GetProperty("total").GetDecimal().ShouldBe(year.GetProperty("quota").GetDecimal());
+            (await GetAs(auditor, year.GetProperty("useProvenance").GetString()!)).GetProperty("total").GetDecimal().ShouldBe(year.GetProperty("use").GetDecimal());
+        }
+        (await app.SendAsync(HttpMethod.Get, $"/api/v1/regions/{City}/balance-sheet/provenance?account=waterUse&from=2024-01-01&to=2024-12-31", auditor))
+            .StatusCode.ShouldBe(HttpStatusCode.BadRequest);
     }
 
     [Fact]

@@ -68,6 +68,13 @@ public sealed class WorkbenchBrowserTests(DemoService demo)
             text.ShouldContain(score);
         }
 
+        // The report's figures link to their provenance too: farmland at the end of the tenure.
+        var farmlandEnd = page.Locator("tr", new() { HasText = "耕地保有量 (ha)" }).Locator("td.n a").Nth(1);
+        var endFigure = await farmlandEnd.InnerTextAsync();
+        await farmlandEnd.ClickAsync();
+        (await page.Locator("#provenance-total").InnerTextAsync()).ShouldBe(endFigure);
+        await page.GoBackAsync();
+
         // Evidence links lead to the events behind a finding; the comparison says the report is reproducible.
         var evidence = page.Locator("section table a[href^='/ui/streams/']").First;
         if (await evidence.CountAsync() > 0)
