@@ -40,6 +40,7 @@ public sealed class DemoService : IAsyncLifetime
         Investigator = await KeyAsync("investigator", "000000", "调查员 investigator");
         CountyAuditor = await KeyAsync("auditor", "990100", "市审计 auditor-9901");
         Writer = await KeyAsync("writer", "990000", "writer");
+        await WarmUpAsync();
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -56,6 +57,9 @@ public sealed class DemoService : IAsyncLifetime
         {
             BaseURL = BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = width, Height = height }, AcceptDownloads = true, Locale = "zh-CN",
         });
+        // The suite runs other heavy tests beside these on two cores: be patient rather than flaky.
+        context.SetDefaultTimeout(90_000);
+        context.SetDefaultNavigationTimeout(90_000);
         return await context.NewPageAsync();
     }
 
@@ -64,7 +68,29 @@ public sealed class DemoService : IAsyncLifetime
         await page.GotoAsync("/ui/sign-in");
         await page.GetByLabel("API 密钥").FillAsync(key);
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
-        await page.WaitForURLAsync("**/ui/regions/**");
+        try
+        {
+            await page.WaitForURLAsync("**/ui/regions/**");
+        }
+        catch (TimeoutException e)
+        {
+            var text = await page.Locator("main").InnerTextAsync();
+            throw new TimeoutException($"sign-in did not reach a region page: at {page.Url}: {text[..Math.Min(text.Length, 500)]}", e);
+        }
+    }
+
+    /// <summary>
+    /// The first request to each kind of page compiles Marten's queries and JITs the handlers;
+    /// on a loaded CI machine that took longer than a browser's default timeout. Pay for it here.
+    /// </summary>
+    private async Task WarmUpAsync()
+    {
+        using var handler = new HttpClientHandler { CookieContainer = new System.Net.CookieContainer(), AllowAutoRedirect = true };
+        using var http = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(3) };
+        (await http.PostAsync("/ui/sign-in", new FormUrlEncodedContent(new Dictionary<string, string> { ["apiKey"] = Investigator }))).EnsureSuccessStatusCode();
+        foreach (var url in new[] { "/ui/regions/990100", "/ui/tenures/T-990101-2016-p", "/ui/streams/farmland/990101-000001", "/ui/audits", "/ui/investigations" })
+            (await http.GetAsync(url)).EnsureSuccessStatusCode();
+        await http.PostAsync("/ui/sign-out", null);
     }
 
     private async Task WaitForDemoAsync()
