@@ -18,12 +18,13 @@ public static class AdminKeyEndpoints
 
         var errors = new List<ItemError>();
         var root = doc!.RootElement;
+        var unreadable = new List<ItemError>();
         string? Text(string name) =>
-            root.ValueKind == System.Text.Json.JsonValueKind.Object && root.TryGetProperty(name, out var v)
-            && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
+            root.ValueKind == System.Text.Json.JsonValueKind.Object ? RequestBody.Text(root, name, required: false, unreadable) : null;
         var name = Text("name");
         var role = ApiClient.ParseRole(Text("role"));
         var scope = Text("scope");
+        if (unreadable.Count > 0) return Problems.Validation(http, unreadable);
         if (string.IsNullOrWhiteSpace(name) || name.Length > 100 || name.Any(char.IsControl))
             errors.Add(new ItemError("name", "is required: 1-100 printable characters"));
         if (role is null) errors.Add(new ItemError("role", "must be one of: writer, auditor, investigator, admin"));

@@ -146,17 +146,8 @@ public static class AuditEndpoints
         foreach (var p in root.EnumerateObject().Where(p => !BodyFields.Contains(p.Name)))
             errors.Add(new ItemError(p.Name, $"is not a field of this request (fields: {string.Join(", ", BodyFields)})"));
 
-        string? Text(string name, bool required)
-        {
-            if (!root.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
-            {
-                if (required) errors.Add(new ItemError(name, "is required"));
-                return null;
-            }
-            if (v.ValueKind == JsonValueKind.String) return v.GetString();
-            errors.Add(new ItemError(name, "must be a string"));
-            return null;
-        }
+        RequestBody.RefuseDuplicates(root, errors);
+        string? Text(string name, bool required) => RequestBody.Text(root, name, required, errors);
 
         var tenureId = Text("tenureId", true);
         if (tenureId is not null && (tenureId.Length is 0 or > 64 || tenureId.Any(char.IsControl)))

@@ -33,6 +33,40 @@ public static class RequestBody
         }
     }
 
+    /// <summary>
+    /// A small request object's string field, or an error for the field: missing (when required),
+    /// not a string, or not valid Unicode (an unpaired surrogate escape cannot be decoded).
+    /// </summary>
+    public static string? Text(JsonElement root, string name, bool required, List<ItemError> errors)
+    {
+        if (!root.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+        {
+            if (required) errors.Add(new ItemError(name, "is required"));
+            return null;
+        }
+        if (v.ValueKind != JsonValueKind.String)
+        {
+            errors.Add(new ItemError(name, "must be a string"));
+            return null;
+        }
+        try
+        {
+            return v.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            errors.Add(new ItemError(name, "must be valid Unicode text (it holds an unpaired surrogate escape)"));
+            return null;
+        }
+    }
+
+    /// <summary>Fields named twice make a request ambiguous: refused rather than read as the last one wins.</summary>
+    public static void RefuseDuplicates(JsonElement root, List<ItemError> errors)
+    {
+        foreach (var name in root.EnumerateObject().GroupBy(p => p.Name).Where(g => g.Count() > 1).Select(g => g.Key))
+            errors.Add(new ItemError(name, "appears more than once"));
+    }
+
     private static IResult TooLarge(HttpContext http) =>
         Problems.Of(http, 413, "The body is too large", $"a request body may hold at most {MaxBytes / 1024 / 1024} MB");
 }

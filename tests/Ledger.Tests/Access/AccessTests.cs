@@ -13,7 +13,7 @@ public sealed class AccessTests(LedgerApp app) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await app.ResetAsync();
-        var setup = await app.PostEventsAsync(await app.KeyAsync("writer"), [.. RegionTree(), Region("420000", "province", "000000"), Parcel()]);
+        var setup = await app.PostEventsAsync(await app.KeyAsync("writer"), [.. RegionTree(), Region("420000", "province", "000000"), Parcel(), Tenure()]);
         setup.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
@@ -26,6 +26,16 @@ public sealed class AccessTests(LedgerApp app) : IAsyncLifetime
         var unknown = await app.SendAsync(HttpMethod.Get, "/api/v1/streams/farmland/410102-000001", "lk_not-a-key");
         unknown.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         unknown.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+    }
+
+    [Theory]
+    [InlineData("{\"name\":\"\\ud800\",\"role\":\"auditor\",\"scope\":\"410000\"}", "name")]
+    [InlineData("{\"name\":\"x\",\"role\":7,\"scope\":\"410000\"}", "role")]
+    public async Task an_unreadable_key_request_is_400(string body, string field)
+    {
+        var response = await app.SendAsync(HttpMethod.Post, "/api/v1/admin/keys", LedgerApp.AdminKey, body);
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).ShouldContain($"\"field\":\"{field}\"");
     }
 
     [Fact]
@@ -83,6 +93,18 @@ public sealed class AccessTests(LedgerApp app) : IAsyncLifetime
         { "writer", "000000", "POST", "checkpoint", 403 },
         { "auditor", "000000", "DELETE", "key", 403 },
         { "admin", "000000", "DELETE", "key", 404 },
+        { "auditor", "410102", "POST", "audit", 201 },
+        { "investigator", "410000", "POST", "audit", 201 },
+        { "auditor", "410103", "POST", "audit", 403 },
+        { "writer", "000000", "POST", "audit", 403 },
+        { "admin", "000000", "POST", "audit", 403 },
+        { "auditor", "410100", "GET", "audits", 200 },
+        { "auditor", "420000", "GET", "audits", 200 },
+        { "writer", "000000", "GET", "audits", 403 },
+        { "auditor", "000000", "GET", "rule-sets", 200 },
+        { "writer", "000000", "GET", "rule-sets", 403 },
+        { "admin", "000000", "GET", "audit-report", 403 },
+        { "auditor", "420000", "GET", "audit-report", 404 },
     };
 
     [Theory]
@@ -108,6 +130,10 @@ public sealed class AccessTests(LedgerApp app) : IAsyncLifetime
             "checkpoints" => await app.SendAsync(HttpMethod.Get, "/api/v1/ledger/checkpoints", key),
             "checkpoint" => await app.SendAsync(HttpMethod.Post, "/api/v1/ledger/checkpoints", key),
             "key" => await app.SendAsync(HttpMethod.Delete, $"/api/v1/admin/keys/{Guid.NewGuid()}", key),
+            "audit" => await app.SendAsync(HttpMethod.Post, "/api/v1/audits/departure", key, new { tenureId = "T-410102-1", interim = true }),
+            "audits" => await app.SendAsync(HttpMethod.Get, "/api/v1/audits", key),
+            "rule-sets" => await app.SendAsync(HttpMethod.Get, "/api/v1/audit-rule-sets", key),
+            "audit-report" => await app.SendAsync(HttpMethod.Get, $"/api/v1/audits/{Guid.NewGuid()}.pdf", key),
             _ => throw new ArgumentOutOfRangeException(nameof(what)),
         };
         ((int)response.StatusCode).ShouldBe(expected, $"{role}@{scope} {method} {what}: {await response.Content.ReadAsStringAsync()}");

@@ -219,6 +219,34 @@ public sealed class DepartureAuditTests(LedgerApp app) : IAsyncLifetime
         (await app.SendAsync(HttpMethod.Get, $"/api/v1/audits/{Guid.NewGuid()}", _auditor)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("{")]
+    [InlineData("null")]
+    [InlineData("\"T-410102-2021\"")]
+    [InlineData("{\"tenureId\":null}")]
+    [InlineData("{\"tenureId\":\"\"}")]
+    [InlineData("{\"tenureId\":\"T\\u0000x\"}")]
+    [InlineData("{\"tenureId\":\"\\ud800\"}")]
+    [InlineData("{\"tenureId\":[\"T-410102-2021\"]}")]
+    [InlineData("{\"tenureId\":\"T-410102-2021\",\"knownAt\":\"2024-02-30T00:00:00Z\"}")]
+    [InlineData("{\"tenureId\":\"T-410102-2021\",\"knownAt\":1700000000}")]
+    [InlineData("{\"tenureId\":\"T-410102-2021\",\"interim\":1}")]
+    [InlineData("{\"tenureId\":\"T-410102-2021\",\"ruleSet\":\"national@../../etc\"}")]
+    [InlineData("{\"tenureId\":\"T-410102-2021\",\"tenureId\":\"T-410102-2021\"}")]
+    [InlineData("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]")]
+    public async Task hostile_audit_requests_are_400_and_write_nothing(string body)
+    {
+        await PostOnTheirDatesAsync(app, _writer, Base());
+        SetClock(app, "2024-01-15");
+        var response = await app.SendAsync(HttpMethod.Post, "/api/v1/audits/departure", _auditor, body);
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, await response.Content.ReadAsStringAsync());
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        (await GetAsync("/api/v1/audits")).GetProperty("reports").GetArrayLength().ShouldBe(0);
+        var long_ = await app.SendAsync(HttpMethod.Post, "/api/v1/audits/departure", _auditor, new { tenureId = new string('T', 5000) });
+        long_.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
     [Fact]
     public async Task the_service_role_cannot_change_or_delete_an_issued_report()
     {
