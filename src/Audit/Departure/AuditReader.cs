@@ -131,8 +131,8 @@ public sealed class AuditReader(NpgsqlDataSource db, IDocumentStore store)
         // Late: recorded (Beijing date) after the tenure's last weeks; or a correction of any date.
         var recorded = new List<EventRef>();
         await using (var cmd = Command($"""
-            select {eventColumns}
-            from {S}.{EventIndex.Table} x {within} join {S}.{EventIndex.Table} i on i.seq = x.seq join {S}.mt_events e on e.seq_id = x.seq
+            select x.seq, x.event_id, x.type, x.stream_id, e.version, x.effective_date, x.recorded_at, x.client
+            from {S}.{EventIndex.Table} x {within} join {S}.mt_events e on e.seq_id = x.seq
             where x.region_code between @low and @high and x.effective_date between @start and @end and x.recorded_at <= @known
               and ((x.recorded_at at time zone 'Asia/Shanghai')::date > @lateFrom or x.type = any(@corrections))
             order by x.seq
