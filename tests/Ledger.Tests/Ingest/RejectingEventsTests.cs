@@ -109,6 +109,27 @@ public sealed class RejectingEventsTests(LedgerApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_field_given_twice_is_refused_wherever_it_is()
+    {
+        var before = await app.EventCountAsync();
+        var e = Occupied(area: 1m).ToJsonString();
+        var twiceInData = e.Replace("\"areaHa\":1", "\"areaHa\":1,\"areaHa\":100");
+        var twiceInEnvelope = e.Replace("\"type\":", "\"stream\":\"410102-000002\",\"type\":");
+        foreach (var (body, field) in new[]
+        {
+            ($"{{\"events\":[{twiceInData}]}}", "events[0].data.areaHa"),
+            ($"{{\"events\":[{twiceInEnvelope}]}}", "events[0].stream"),
+            ($"{{\"events\":[{e}],\"events\":[]}}", "events"),
+        })
+        {
+            var response = await app.SendAsync(HttpMethod.Post, "/api/v1/events", _writer, body);
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            (await response.Content.ReadAsStringAsync()).ShouldContain($"\"field\":\"{field}\",\"message\":\"appears more than once in its object\"");
+        }
+        (await app.EventCountAsync()).ShouldBe(before);
+    }
+
+    [Fact]
     public async Task malformed_json_is_a_400_problem()
     {
         var response = await app.SendAsync(HttpMethod.Post, "/api/v1/events", _writer, "{\"events\": [ {\"eventId\": ");
