@@ -15,7 +15,7 @@ namespace Ledger.Api.Audits;
 /// <summary>Departure audits: issue a report (frozen at its knowledge point), fetch it in four formats, compare it with what is known now.</summary>
 public static class AuditEndpoints
 {
-    private static readonly string[] BodyFields = ["tenureId", "knownAt", "interim", "ruleSet", "functionalZone"];
+    private static readonly string[] BodyFields = ["tenureId", "knownAt", "interim", "ruleSet", "functionalZone", "weights"];
 
     [WolverinePost("/api/v1/audits/departure")]
     public static async Task<IResult> Create(HttpContext http, DepartureAudits audits, IClock clock, CancellationToken ct)
@@ -175,9 +175,35 @@ public static class AuditEndpoints
         var zone = Text("functionalZone", false);
         if (zone is not null && rules is not null && !rules.Zones.ContainsKey(zone))
             errors.Add(new ItemError("functionalZone", $"must be one of the rule set's zones: {string.Join(", ", rules.Zones.Keys)}"));
+        var weights = Weights(root, errors);
+        if (weights is not null && rules is not null && errors.Count == 0)
+            errors.AddRange(rules.Weights(zone ?? rules.DefaultZone, weights).Errors.Select(e => new ItemError(e.Field, e.Message)));
 
         return errors.Count > 0
             ? (null, knownAt, rules, errors)
-            : (new AuditRequest(tenureId!, knownAt, interim, rules!.Key, zone, client), knownAt, rules, errors);
+            : (new AuditRequest(tenureId!, knownAt, interim, rules!.Key, zone, client, InModuleOrder(rules, weights)), knownAt, rules, errors);
     }
+
+    /// <summary><c>"weights": {"farmland": 40, …}</c>: module points chosen within the zone's brackets.</summary>
+    private static Dictionary<string, decimal>? Weights(JsonElement root, List<ItemError> errors)
+    {
+        if (!root.TryGetProperty("weights", out var w) || w.ValueKind == JsonValueKind.Null) return null;
+        if (w.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new ItemError("weights", "must be an object of module points, e.g. {\"farmland\": 40, \"water\": 20}"));
+            return null;
+        }
+        RequestBody.RefuseDuplicates(w, errors);
+        var chosen = new Dictionary<string, decimal>();
+        foreach (var p in w.EnumerateObject())
+        {
+            if (p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetDecimal(out var d)) chosen[p.Name] = d;
+            else errors.Add(new ItemError($"weights.{BatchParser.Clip(p.Name)}", "must be a number of points"));
+        }
+        return chosen;
+    }
+
+    /// <summary>The same choice always serialises the same way, whatever order the request listed it in.</summary>
+    private static IReadOnlyDictionary<string, decimal>? InModuleOrder(RuleSet rules, Dictionary<string, decimal>? weights) =>
+        weights is null ? null : rules.Modules.Where(m => weights.ContainsKey(m.Id)).ToDictionary(m => m.Id, m => weights[m.Id]);
 }

@@ -40,6 +40,11 @@ public static partial class LedgerOpenApi
                     ["interim"] = new JsonObject { ["type"] = "boolean", ["description"] = "Audit a tenure that has not ended, up to the knowledge date" },
                     ["ruleSet"] = new JsonObject { ["type"] = "string", ["description"] = "Rule set id@version (default national@2026.1; see /api/v1/audit-rule-sets)" },
                     ["functionalZone"] = new JsonObject { ["type"] = "string", ["description"] = "Main functional zone choosing the module weights (default: the rule set's)" },
+                    ["weights"] = new JsonObject
+                    {
+                        ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = "number" },
+                        ["description"] = "Module points chosen within the zone's brackets, adding up to 100 with the defaults of modules not named, e.g. {\"farmland\": 40, \"water\": 20}",
+                    },
                 }, ["tenureId"]),
                 responses: Responses(("201", "{reportId, score, grade, findings, contentSha256, links}", null), ("400", "Malformed request", "Problem"),
                     ("403", "Tenure outside the key's scope", "Problem"), ("404", "Unknown tenure", "Problem"),

@@ -38,6 +38,7 @@ public static class AuditPages
             {Ui.Field("ruleSet", ui.T("评价规则", "Rule set"), "<select id=\"ruleSet\" name=\"ruleSet\">" + string.Concat(sets.Select(r => $"<option value=\"{Ui.E(r.Key)}\">{Ui.E(ui.T(r.Title, r.TitleEn))} ({Ui.E(r.Key)})</option>")) + "</select>")}
             {Ui.Field("functionalZone", ui.T("主体功能区", "Main functional zone"), "<select id=\"functionalZone\" name=\"functionalZone\">" + string.Concat(zones.Select(z => $"<option value=\"{z.Key}\"{(z.Key == sets[0].DefaultZone ? " selected" : "")}>{Ui.E(z.Value)} ({z.Key})</option>")) + "</select>")}
             {Ui.Field("knownAt", ui.T("数据截至（UTC，可空）", "Known at (UTC, optional)"), "<input id=\"knownAt\" name=\"knownAt\" type=\"datetime-local\" step=\"1\" aria-describedby=\"knownAt-hint\">", ui.T("空 = 现在", "empty = now"))}
+            {WeightFields(ui, sets[0])}
             {(tenure.EndedOn is null ? Ui.Field("interim", ui.T("期中审计（任期未结束）", "Interim audit (tenure not ended)"), "<input id=\"interim\" name=\"interim\" type=\"checkbox\" value=\"true\" checked>") : "")}
             <button type="submit" class="primary">{ui.T("生成报告", "Issue the report")}</button>
             </form>
@@ -62,9 +63,21 @@ public static class AuditPages
         if (bad) return ui.Error(400, ui.T("“数据截至”须为 UTC 时间，如 2026-03-01T08:00。", "'Known at' must be a UTC time such as 2026-03-01T08:00."));
         if (knownAt > now) return ui.Error(400, ui.T("“数据截至”不能是将来。", "'Known at' must not be in the future."));
         var interim = form["interim"].ToString() == "true" && tenure!.EndedOn is null;
+        var weights = new Dictionary<string, decimal>();
+        foreach (var m in rules.Modules)
+        {
+            var raw = form[$"weight-{m.Id}"].ToString();
+            if (raw.Length == 0) continue;
+            if (!decimal.TryParse(raw, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var points))
+                return ui.Error(400, ui.T($"{m.Name} 的分值须为数字。", $"The points for {m.NameEn} must be a number."));
+            weights[m.Id] = points;
+        }
+        var chosen = weights.Count == 0 ? null : weights;
+        var (_, refusedWeights) = rules.Weights(zone ?? rules.DefaultZone, chosen);
+        if (refusedWeights.Count > 0) return ui.Error(400, string.Join("; ", refusedWeights.Select(e => $"{e.Field} {e.Message}")));
 
         var client = http.Client();
-        var (stored, refusal) = await audits.CreateAsync(new AuditRequest(id, knownAt, interim, rules.Key, zone, client.Name), rules, knownAt,
+        var (stored, refusal) = await audits.CreateAsync(new AuditRequest(id, knownAt, interim, rules.Key, zone, client.Name, chosen), rules, knownAt,
             client.CanSee, client.Scope, ct);
         if (refusal is not null) return ui.Error(refusal.Status, refusal.Detail);
         return Results.Redirect($"/ui/audits/{stored!.Id}", permanent: false, preserveMethod: false);
@@ -171,6 +184,19 @@ public static class AuditPages
         if (account is null || value is null) return Ui.Numeric(Ui.Num(value));
         var query = RegionPages.PeriodQuery(r.Tenure.Start, r.Tenure.End, r.KnownAt);
         return $"<td class=\"n\"><a href=\"/ui/regions/{r.Tenure.RegionCode}/provenance{query}&amp;account={account}&amp;part={part}\">{Ui.Num(value)}</a></td>";
+    }
+
+    /// <summary>Optional module points: each within its bracket for the chosen zone (checked on submit), all adding up to 100.</summary>
+    private static string WeightFields(Ui ui, RuleSet rules)
+    {
+        var fields = rules.Modules.Select(m =>
+        {
+            var brackets = string.Join(" · ", rules.Zones.Select(z => $"{ui.T(z.Value, z.Key)} {Ui.Num(m.Points[z.Key].Min)}–{Ui.Num(m.Points[z.Key].Max)}"));
+            return Ui.Field($"weight-{m.Id}", Ui.E(ui.T(m.Name, m.NameEn)),
+                $"<input id=\"weight-{m.Id}\" name=\"weight-{m.Id}\" type=\"number\" min=\"0\" max=\"100\" step=\"0.5\" aria-describedby=\"weight-{m.Id}-hint\">",
+                Ui.E(brackets));
+        });
+        return $"<fieldset class=\"weights\"><legend>{ui.T("模块分值（可选；空 = 默认；须在所选功能区的区间内，合计 100）", "Module points (optional; empty = default; within the zone's bracket, adding up to 100)")}</legend>{string.Concat(fields)}</fieldset>";
     }
 
     private static string ReportList(Ui ui, IReadOnlyList<StoredReport> reports) =>

@@ -29,6 +29,7 @@ public static class WorkbenchCss
         .timeline{list-style:none;padding:0} .timeline li{border-left:3px solid var(--accent);padding:.3rem .8rem;margin:.6rem 0}
         dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem} dl.kv dt{color:var(--muted)} dl.kv dd{margin:0}
         .top .badge.ok-on-dark{background:#dcfce7;color:#14532d} .top .badge.bad-on-dark{background:#fee2e2;color:#7f1d1d} .top .badge.muted-on-dark{background:#e5e7eb;color:#1f2937}
+        fieldset.weights{display:flex;flex-wrap:wrap;gap:.8rem;border:1px solid #d1d5db;flex-basis:100%} fieldset.weights legend{font-size:.9rem}
         .grade{font-size:1.6rem;font-weight:bold} .downloads{display:flex;flex-wrap:wrap;gap:1rem}
         @media (max-width:700px){header.top{flex-direction:column;align-items:flex-start} main{padding:.6rem}}
         """;

@@ -2,7 +2,9 @@ using NodaTime;
 
 namespace Ledger.Audit.Departure;
 
-public sealed record AuditRequest(string TenureId, Instant? KnownAt, bool Interim, string RuleSet, string? FunctionalZone, string Client);
+/// <param name="Weights">Module points chosen within the zone's brackets (validated by <see cref="RuleSet.Weights"/>), or null.</param>
+public sealed record AuditRequest(string TenureId, Instant? KnownAt, bool Interim, string RuleSet, string? FunctionalZone, string Client,
+    IReadOnlyDictionary<string, decimal>? Weights = null);
 
 /// <summary>Why an audit cannot be made: <see cref="Status"/> is the HTTP status the API answers with.</summary>
 public sealed record AuditRefusal(int Status, string Title, string Detail);
@@ -52,11 +54,13 @@ public sealed class DepartureAudits(AuditReader reader, ReportStore reports, ICl
         CancellationToken ct)
     {
         knownAt = Microseconds(knownAt);
-        var issue = new ReportBuilder.Issue(Guid.CreateVersion7(), Microseconds(clock.GetCurrentInstant()), request.Client, request.FunctionalZone ?? rules.DefaultZone);
+        var issue = new ReportBuilder.Issue(Guid.CreateVersion7(), Microseconds(clock.GetCurrentInstant()), request.Client,
+            request.FunctionalZone ?? rules.DefaultZone, request.Weights);
         var report = await BuildAsync(tenure, request.Interim, rules, knownAt, highWater, issue, ct);
         var content = ReportJson.Serialize(report);
         var stored = new StoredReport(issue.ReportId, tenure.TenureId, tenure.RegionCode, knownAt, highWater, rules.Key, issue.FunctionalZone,
-            request.Interim, issue.GeneratedAt, issue.GeneratedBy, content, ReportJson.Sha256(content));
+            request.Interim, issue.GeneratedAt, issue.GeneratedBy, content, ReportJson.Sha256(content),
+            request.Weights is null ? null : System.Text.Json.JsonSerializer.Serialize(request.Weights, ReportJson.Options));
         await reports.InsertAsync(stored, ct);
         return stored;
     }
@@ -78,7 +82,7 @@ public sealed class DepartureAudits(AuditReader reader, ReportStore reports, ICl
         var tenure = await reader.TenureAsync(stored.TenureId, stored.KnownAt, stored.HighWater, ct)
             ?? throw new InvalidOperationException($"tenure {stored.TenureId} is not visible at the report's knowledge point");
         return await BuildAsync(tenure, stored.Interim, rules, stored.KnownAt, stored.HighWater,
-            new ReportBuilder.Issue(stored.Id, stored.GeneratedAt, stored.GeneratedBy, stored.FunctionalZone), ct);
+            new ReportBuilder.Issue(stored.Id, stored.GeneratedAt, stored.GeneratedBy, stored.FunctionalZone, WeightsOf(stored)), ct);
     }
 
     /// <summary>The same audit as known now (the newest knowledge and high-water mark), under the report's id and rule set, for comparison.</summary>
@@ -90,7 +94,7 @@ public sealed class DepartureAudits(AuditReader reader, ReportStore reports, ICl
         var tenure = await reader.TenureAsync(stored.TenureId, now, highWater, ct);
         if (tenure is null) return null;
         return await BuildAsync(tenure, stored.Interim && tenure.EndedOn is null, rules, now, highWater,
-            new ReportBuilder.Issue(stored.Id, now, stored.GeneratedBy, stored.FunctionalZone), ct);
+            new ReportBuilder.Issue(stored.Id, now, stored.GeneratedBy, stored.FunctionalZone, WeightsOf(stored)), ct);
     }
 
     /// <summary>Regenerates the report at its own knowledge point (reproducibility) and again as known now, and lists the differences and the records behind them.</summary>
@@ -115,6 +119,9 @@ public sealed class DepartureAudits(AuditReader reader, ReportStore reports, ICl
             ? $"{correction}back-dated: effective {e.EffectiveDate:yyyy-MM-dd}, inside the tenure, but recorded {e.RecordedAt} after the report's knowledge point {then.KnownAt}"
             : $"{correction}recorded {e.RecordedAt} after the report's knowledge point; effective {e.EffectiveDate:yyyy-MM-dd}, counts toward a tenure year";
     }
+
+    private static IReadOnlyDictionary<string, decimal>? WeightsOf(StoredReport stored) =>
+        stored.Weights is null ? null : System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, decimal>>(stored.Weights, ReportJson.Options);
 
     private async Task<DepartureReport> BuildAsync(TenureFacts tenure, bool interim, RuleSet rules, Instant knownAt, long highWater,
         ReportBuilder.Issue issue, CancellationToken ct)

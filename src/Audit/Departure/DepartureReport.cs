@@ -26,7 +26,8 @@ public sealed record DepartureReport(
     decimal Score,
     string Grade,
     string GradeEn,
-    IReadOnlyList<Finding> Findings);
+    IReadOnlyList<Finding> Findings,
+    IReadOnlyDictionary<string, decimal>? ChosenWeights);
 
 public sealed record RuleSetRef(string Id, string Version, string Title, string TitleEn);
 

@@ -8,17 +8,21 @@ namespace Ledger.Audit.Departure;
 /// <summary>Turns audit inputs and a rule set into a report. Pure and deterministic: no clock, no database.</summary>
 public static class ReportBuilder
 {
-    public sealed record Issue(Guid ReportId, Instant GeneratedAt, string GeneratedBy, string FunctionalZone);
+    /// <param name="Weights">Points the auditor chose for some modules (within the zone's brackets); null = the defaults.</param>
+    public sealed record Issue(Guid ReportId, Instant GeneratedAt, string GeneratedBy, string FunctionalZone,
+        IReadOnlyDictionary<string, decimal>? Weights = null);
 
     public static DepartureReport Build(AuditInputs inputs, RuleSet rules, Issue issue)
     {
         var t = inputs.Tenure;
         var (from, to) = ScoringWindow(rules, t.Start, inputs.End);
+        var (points, refused) = rules.Weights(issue.FunctionalZone, issue.Weights);
+        if (refused.Count > 0) throw new ArgumentException($"weights: {refused[0].Message}", nameof(issue));
         var modules = new List<ModuleScore>();
         var findings = new List<Finding>();
         foreach (var module in rules.Modules)
         {
-            var max = module.Points[issue.FunctionalZone];
+            var max = points[module.Id];
             var outcomes = module.Rules.Select(r => Apply(r, module.Id, inputs, from, to, findings)).ToList();
             var deducted = outcomes.Sum(o => o.Deduction);
             // A module's score never exceeds its maximum and never goes below zero, however many rules fail.
@@ -32,7 +36,7 @@ public static class ReportBuilder
             new RuleSetRef(rules.Id, rules.Version, rules.Title, rules.TitleEn), issue.FunctionalZone, rules.Zones[issue.FunctionalZone], from, to,
             new TenureSection(t.TenureId, t.OfficialId, t.OfficialName, t.Post, t.RegionCode, t.RegionName, t.Start, inputs.End,
                 t.EndedOn is not null, t.EndReason, t.Events),
-            Indicators(inputs), WaterYears(inputs), modules, score, grade.Grade, grade.GradeEn, findings);
+            Indicators(inputs), WaterYears(inputs), modules, score, grade.Grade, grade.GradeEn, findings, issue.Weights);
     }
 
     /// <summary>The whole tenure, or its last N calendar years when the rule set says so.</summary>

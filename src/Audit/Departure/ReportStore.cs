@@ -6,7 +6,7 @@ namespace Ledger.Audit.Departure;
 
 /// <summary>An issued report as stored: the exact JSON, its hash, and what is needed to regenerate it.</summary>
 public sealed record StoredReport(Guid Id, string TenureId, string RegionCode, Instant KnownAt, long HighWater, string RuleSet,
-    string FunctionalZone, bool Interim, Instant GeneratedAt, string GeneratedBy, string Content, string ContentSha256);
+    string FunctionalZone, bool Interim, Instant GeneratedAt, string GeneratedBy, string Content, string ContentSha256, string? Weights = null);
 
 /// <summary>
 /// Issued reports are evidence too: the runtime role may insert and read them, never change or
@@ -16,13 +16,13 @@ public sealed class ReportStore(NpgsqlDataSource db)
 {
     private const string Table = ReportTable.Name;
     private const string Columns =
-        "id, tenure_id, region_code, known_at, high_water, rule_set, functional_zone, interim, generated_at, generated_by, content, content_sha256";
+        "id, tenure_id, region_code, known_at, high_water, rule_set, functional_zone, interim, generated_at, generated_by, content, content_sha256, weights";
 
     public async Task InsertAsync(StoredReport r, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand($"insert into {LedgerStore.Schema}.{Table} ({Columns}) " +
-            "values (@id, @tenure, @region, @known, @hw, @rules, @zone, @interim, @generated, @by, @content, @sha)", conn);
+            "values (@id, @tenure, @region, @known, @hw, @rules, @zone, @interim, @generated, @by, @content, @sha, @weights)", conn);
         cmd.Parameters.AddWithValue("id", r.Id);
         cmd.Parameters.AddWithValue("tenure", r.TenureId);
         cmd.Parameters.AddWithValue("region", r.RegionCode);
@@ -35,6 +35,7 @@ public sealed class ReportStore(NpgsqlDataSource db)
         cmd.Parameters.AddWithValue("by", r.GeneratedBy);
         cmd.Parameters.AddWithValue("content", r.Content);
         cmd.Parameters.AddWithValue("sha", r.ContentSha256);
+        cmd.Parameters.Add(new NpgsqlParameter("weights", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)r.Weights ?? DBNull.Value });
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
@@ -61,7 +62,7 @@ public sealed class ReportStore(NpgsqlDataSource db)
         while (await r.ReadAsync(ct))
             list.Add(new StoredReport(r.GetGuid(0), r.GetString(1), r.GetString(2), Instant.FromDateTimeOffset(r.GetFieldValue<DateTimeOffset>(3)),
                 r.GetInt64(4), r.GetString(5), r.GetString(6), r.GetBoolean(7), Instant.FromDateTimeOffset(r.GetFieldValue<DateTimeOffset>(8)),
-                r.GetString(9), r.GetString(10), r.GetString(11)));
+                r.GetString(9), r.GetString(10), r.GetString(11), r.IsDBNull(12) ? null : r.GetString(12)));
         return list;
     }
 }

@@ -26,6 +26,32 @@ public sealed record RuleSet(
     /// <summary>The name a request and a report use: <c>national@2026.1</c>.</summary>
     public string Key => $"{Id}@{Version}";
 
+    /// <summary>
+    /// The points each module is worth for a zone and an auditor's optional choices, or why the
+    /// choices are refused (as field, message pairs): each within its bracket, all adding up to 100.
+    /// </summary>
+    public (IReadOnlyDictionary<string, decimal> Points, IReadOnlyList<(string Field, string Message)> Errors) Weights(string zone,
+        IReadOnlyDictionary<string, decimal>? chosen)
+    {
+        var errors = new List<(string, string)>();
+        foreach (var id in (chosen?.Keys ?? []).Where(k => Modules.All(m => m.Id != k)))
+            errors.Add(($"weights.{id}", $"is not a module of {Key}: {string.Join(", ", Modules.Select(m => m.Id))}"));
+        var points = new Dictionary<string, decimal>();
+        foreach (var m in Modules)
+        {
+            var b = m.Points[zone];
+            if (chosen is not null && chosen.TryGetValue(m.Id, out var c))
+            {
+                if (c < b.Min || c > b.Max) errors.Add(($"weights.{m.Id}", $"must be from {b.Min} to {b.Max} in zone {zone}"));
+                points[m.Id] = c;
+            }
+            else points[m.Id] = b.Default;
+        }
+        if (errors.Count == 0 && points.Values.Sum() != 100)
+            errors.Add(("weights", $"the modules' points add up to {points.Values.Sum()}, not 100 ({string.Join(", ", points.Select(p => $"{p.Key} {p.Value}"))})"));
+        return (points, errors);
+    }
+
     public GradeBand GradeFor(decimal score) => Grades.OrderByDescending(g => g.Min).First(g => score >= g.Min);
 }
 
@@ -34,8 +60,14 @@ public sealed record ScoringWindow(int LastYears);
 
 public sealed record GradeBand(decimal Min, string Grade, string GradeEn);
 
-/// <param name="Points">Maximum points per main functional zone (主体功能区); a module's score never exceeds them.</param>
-public sealed record RuleModule(string Id, string Name, string NameEn, IReadOnlyDictionary<string, decimal> Points, IReadOnlyList<Rule> Rules);
+/// <param name="Points">
+/// Per main functional zone (主体功能区), the bracket of maximum points an auditor may choose for
+/// the module, and the default; a module's score never exceeds the points chosen.
+/// </param>
+public sealed record RuleModule(string Id, string Name, string NameEn, IReadOnlyDictionary<string, PointBracket> Points, IReadOnlyList<Rule> Rules);
+
+/// <summary>The weights an auditor may give a module in one zone: any value from <see cref="Min"/> to <see cref="Max"/>; <see cref="Default"/> when none is chosen.</summary>
+public sealed record PointBracket(decimal Min, decimal Max, decimal Default);
 
 /// <summary>
 /// One check: the rule fails when its measure's value is beyond the threshold (above it for
@@ -85,10 +117,15 @@ public static class RuleSets
         if (!s.Zones.ContainsKey(s.DefaultZone)) yield return $"defaultZone {s.DefaultZone} is not among the zones";
         foreach (var zone in s.Zones.Keys)
         {
-            var total = s.Modules.Sum(m => m.Points.GetValueOrDefault(zone));
-            if (total != 100) yield return $"the modules' points for zone {zone} add up to {total}, not 100";
             foreach (var m in s.Modules.Where(m => !m.Points.ContainsKey(zone)))
                 yield return $"module {m.Id} has no points for zone {zone}";
+            var brackets = s.Modules.Where(m => m.Points.ContainsKey(zone)).Select(m => (m.Id, B: m.Points[zone])).ToList();
+            foreach (var (id, b) in brackets.Where(x => !(0 <= x.B.Min && x.B.Min <= x.B.Default && x.B.Default <= x.B.Max)))
+                yield return $"module {id} in zone {zone}: the bracket must hold 0 ≤ min ≤ default ≤ max";
+            var total = brackets.Sum(x => x.B.Default);
+            if (total != 100) yield return $"the modules' default points for zone {zone} add up to {total}, not 100";
+            if (brackets.Sum(x => x.B.Min) > 100 || brackets.Sum(x => x.B.Max) < 100)
+                yield return $"no choice of points within the brackets of zone {zone} adds up to 100";
         }
         if (s.Grades.Count == 0 || s.Grades.Min(g => g.Min) != 0) yield return "the grade bands must start at 0";
         if (s.Window is { LastYears: < 1 }) yield return "window.lastYears must be at least 1";

@@ -60,6 +60,8 @@ public static class ReportText
         ("评分期间 Scoring period", $"{Date(r.ScoringFrom)} — {Date(r.ScoringTo)}"),
         ("主体功能区 Functional zone", $"{r.FunctionalZoneName}（{r.FunctionalZone}）"),
         ("评价规则 Rule set", $"{r.RuleSet.Title}（{r.RuleSet.Id}@{r.RuleSet.Version}）"),
+        ("模块分值 Module points", (r.ChosenWeights is null ? "默认 default: " : "审计人员选定 chosen: ")
+            + string.Join(", ", r.Modules.Select(m => $"{m.Id} {Num(m.MaxPoints)}"))),
         ("数据截至 Known at", Instant(r.KnownAt)),
         ("事件高水位 High-water mark", $"{r.HighWater}"),
         ("报告编号 Report", r.ReportId.ToString()),

@@ -17,6 +17,8 @@ public static class ReportTable
         t.AddColumn<long>("high_water").NotNull();
         t.AddColumn("rule_set", "text").NotNull();
         t.AddColumn("functional_zone", "text").NotNull();
+        // The module points the auditor chose (JSON), null for the rule set's defaults.
+        t.AddColumn("weights", "text");
         t.AddColumn<bool>("interim").NotNull();
         t.AddColumn("generated_at", "timestamp with time zone").NotNull();
         t.AddColumn("generated_by", "text").NotNull();

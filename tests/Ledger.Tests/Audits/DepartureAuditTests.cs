@@ -126,6 +126,27 @@ public sealed class DepartureAuditTests(LedgerApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task an_auditor_may_choose_module_points_within_the_zone_brackets()
+    {
+        await PostOnTheirDatesAsync(app, _writer, Troubled());
+        SetClock(app, "2024-01-15");
+        var created = await app.SendAsync(HttpMethod.Post, "/api/v1/audits/departure", _auditor,
+            new { tenureId = TenureId, functionalZone = "agricultural", weights = new { water = 20, farmland = 40 } });
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("reportId").GetString();
+        var report = await GetAsync($"/api/v1/audits/{id}");
+        report.GetProperty("modules").EnumerateArray().Select(m => (m.GetProperty("maxPoints").GetDecimal(), m.GetProperty("score").GetDecimal()))
+            .ShouldBe([(40m, 27.8m), (20m, 8.5m), (20m, 10.5m), (20m, 10.8m)]);
+        report.GetProperty("chosenWeights").GetProperty("farmland").GetDecimal().ShouldBe(40m);
+        (await GetAsync($"/api/v1/audits/{id}/compare")).GetProperty("reproducible").GetBoolean().ShouldBeTrue();
+
+        (await Refused(new { tenureId = TenureId, weights = new { farmland = 45, water = 15 } })).ShouldBe((400, "weights.farmland,weights.water"));
+        (await Refused(new { tenureId = TenureId, weights = new { farmland = 40 } })).ShouldBe((400, "weights"));
+        (await Refused(new { tenureId = TenureId, weights = new { farmland = "40" } })).ShouldBe((400, "weights.farmland"));
+        (await Refused(new { tenureId = TenureId, weights = 40 })).ShouldBe((400, "weights"));
+    }
+
+    [Fact]
     public async Task an_issued_report_is_byte_identical_later_and_regenerates_from_the_ledger()
     {
         await PostOnTheirDatesAsync(app, _writer, Troubled());

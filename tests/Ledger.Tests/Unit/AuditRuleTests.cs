@@ -17,7 +17,10 @@ public sealed class AuditRuleTests
     }
 
     [Theory]
-    [InlineData("\"urbanised\": 30,", "\"urbanised\": 31,", "the modules' points for zone urbanised add up to 101, not 100")]
+    [InlineData("\"urbanised\": { \"min\": 25, \"max\": 35, \"default\": 30 }", "\"urbanised\": { \"min\": 25, \"max\": 35, \"default\": 31 }",
+        "the modules' default points for zone urbanised add up to 101, not 100")]
+    [InlineData("\"key-ecological\": { \"min\": 30, \"max\": 40, \"default\": 35 }", "\"key-ecological\": { \"min\": 36, \"max\": 40, \"default\": 35 }",
+        "module redLine in zone key-ecological: the bracket must hold 0 ≤ min ≤ default ≤ max")]
     [InlineData("\"measure\": \"water.overuse\"", "\"measure\": \"water.wasted\"", "rule W1: unknown measure water.wasted")]
     [InlineData("\"severity\": \"info\", \"threshold\": null,\n      \"points\": 0,", "\"severity\": \"info\", \"threshold\": null,\n      \"points\": 2,", "flag B1 deducts points")]
     [InlineData("\"id\": \"F2\"", "\"id\": \"F1\"", "rule id F1 is used twice")]
@@ -63,6 +66,24 @@ public sealed class AuditRuleTests
         report.Score.ShouldBe(65m);
         report.Grade.ShouldBe("较差");
         report.Findings.Single(f => f.RuleId == "F3").Evidence.Select(e => e.Sequence).ShouldBe(Enumerable.Range(1, 20).Select(i => (long)i));
+
+        // Weights chosen within the agricultural brackets move points away from the exhausted module.
+        var weighted = ReportBuilder.Build(inputs, RuleSets.Find(RuleSets.Default)!,
+            new ReportBuilder.Issue(Guid.Empty, inputs.KnownAt, "t", "agricultural", new Dictionary<string, decimal> { ["farmland"] = 30m, ["water"] = 30m }));
+        weighted.Modules.Select(m => (m.Id, m.MaxPoints, m.Score)).ShouldBe([("farmland", 30m, 0m), ("water", 30m, 30m), ("redLine", 20m, 20m), ("mining", 20m, 20m)]);
+        (weighted.Score, weighted.Grade).ShouldBe((70m, "一般"));
+    }
+
+    [Theory]
+    [InlineData("agricultural", "farmland", 45, "weights.farmland", "must be from 30 to 40 in zone agricultural")]
+    [InlineData("key-ecological", "redLine", 25, "weights.redLine", "must be from 30 to 40 in zone key-ecological")]
+    [InlineData("agricultural", "forests", 10, "weights.forests", "is not a module of national@2026.1")]
+    [InlineData("agricultural", "farmland", 40, "weights", "add up to 105, not 100")]
+    public void chosen_weights_stay_within_the_zone_brackets_and_add_up_to_100(string zone, string module, int points, string field, string message)
+    {
+        var (_, errors) = RuleSets.Find(RuleSets.Default)!.Weights(zone, new Dictionary<string, decimal> { [module] = points });
+        errors.ShouldHaveSingleItem().Field.ShouldBe(field);
+        errors[0].Message.ShouldContain(message);
     }
 
     private static EventRef Ref(int seq, LocalDate date) =>

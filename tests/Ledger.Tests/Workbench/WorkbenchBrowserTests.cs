@@ -50,8 +50,17 @@ public sealed class WorkbenchBrowserTests(DemoService demo)
         await page.GetByRole(AriaRole.Link, new() { Name = "T-990101-2016-p" }).ClickAsync();
         await page.WaitForURLAsync(new Regex("/ui/tenures/T-990101-2016-p"));
         await Shot(page, "05-tenure");
+        // Points outside the zone's bracket are refused with the reason; inside, they are used.
+        await page.GetByLabel("耕地保护").FillAsync("45");
+        await page.GetByLabel("水资源管理").FillAsync("15");
+        await page.GetByRole(AriaRole.Button, new() { Name = "生成报告" }).ClickAsync();
+        (await page.GetByRole(AriaRole.Alert).InnerTextAsync()).ShouldContain("weights.farmland must be from 30 to 40 in zone agricultural");
+        await page.GoBackAsync();
+        await page.GetByLabel("耕地保护").FillAsync("40");
+        await page.GetByLabel("水资源管理").FillAsync("20");
         await page.GetByRole(AriaRole.Button, new() { Name = "生成报告" }).ClickAsync();
         await page.WaitForURLAsync(new Regex("/ui/audits/[0-9a-f-]{36}$"));
+        (await page.Locator("table", new() { HasText = "满分" }).Locator("tr", new() { HasText = "耕地保护" }).Locator("td.n").First.InnerTextAsync()).ShouldBe("40");
         var score = await page.Locator("#score").InnerTextAsync();
         decimal.Parse(score).ShouldBeInRange(0m, 100m);
         await Shot(page, "06-audit-report");
