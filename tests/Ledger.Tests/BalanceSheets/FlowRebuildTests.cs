@@ -16,7 +16,9 @@ public sealed class FlowRebuildTests(LedgerApp app) : IAsyncLifetime
         posted.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    private readonly NpgsqlDataSource _db = NpgsqlDataSource.Create(app.ConnectionString);
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
 
     [Fact]
     public async Task a_rebuild_from_the_events_alone_equals_the_live_flows()
@@ -54,7 +56,7 @@ public sealed class FlowRebuildTests(LedgerApp app) : IAsyncLifetime
         (await new FlowRebuilder(DataSource(), _ => { }).RunAsync(replace: false, CancellationToken.None)).Matches.ShouldBeTrue();
     }
 
-    private NpgsqlDataSource DataSource() => NpgsqlDataSource.Create(app.ConnectionString);
+    private NpgsqlDataSource DataSource() => _db;
 
     private async Task Sql(string sql)
     {

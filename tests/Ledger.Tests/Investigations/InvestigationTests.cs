@@ -114,12 +114,11 @@ public sealed class InvestigationTests(LedgerApp app) : IAsyncLifetime
     [Fact]
     public async Task a_replay_of_the_events_alone_reproduces_every_stream_state()
     {
-        var result = await new Ledger.Flows.FlowRebuilder(NpgsqlDataSource.Create(app.ConnectionString), _ => { })
-            .RunAsync(replace: false, CancellationToken.None);
+        await using var db = NpgsqlDataSource.Create(app.ConnectionString);
+        var result = await new Ledger.Flows.FlowRebuilder(db, _ => { }).RunAsync(replace: false, CancellationToken.None);
         result.StateMismatches.ShouldBe(0);
         await app.ExecuteSqlAsync("update ledger.mt_doc_parcelstate set data = jsonb_set(data, '{areaHa}', '1')");
-        (await new Ledger.Flows.FlowRebuilder(NpgsqlDataSource.Create(app.ConnectionString), _ => { })
-            .RunAsync(replace: false, CancellationToken.None)).StateMismatches.ShouldBe(2);
+        (await new Ledger.Flows.FlowRebuilder(db, _ => { }).RunAsync(replace: false, CancellationToken.None)).StateMismatches.ShouldBe(2);
     }
 
     private Task<JsonElement> Get(string url) => GetAs(_investigator, url);

@@ -77,7 +77,7 @@ public static class CrashHarness
             await Task.WhenAll(workers).WaitAsync(TimeSpan.FromMinutes(10));
 
             var (stored, distinct) = await CountAsync(pg.ConnectionString());
-            var owner = NpgsqlDataSource.Create(pg.ConnectionString());
+            await using var owner = NpgsqlDataSource.Create(pg.ConnectionString());
             var chain = await new ChainVerifier(owner, CheckpointSigner.Generate()).VerifyAsync([], CancellationToken.None);
             var projections = await new Ledger.Flows.FlowRebuilder(owner, _ => { }).RunAsync(replace: false, CancellationToken.None);
             var regionEvents = RegionTree().Length;

@@ -58,7 +58,8 @@ public sealed class LedgerApp : IAsyncLifetime
     public async Task ResetAsync()
     {
         Clock.Reset(Start);
-        var ownerDb = NpgsqlDataSource.Create(ConnectionString);
+        // Disposed: every undisposed data source keeps its pooled connections open, and the resets add up.
+        await using var ownerDb = NpgsqlDataSource.Create(ConnectionString);
         await using (var owner = Ledger.Storage.LedgerStore.Create(ownerDb))
             await owner.Advanced.ResetAllData();
         // Marten recreates the event sequence on reset; grant the runtime role its rights again.
