@@ -28,7 +28,7 @@ public static class ReportPdf
 
             pdf.Text("评价结果 Result", 13, Chart.Accent);
             pdf.Text($"总分 Score：{ReportText.Num(r.Score)}　等次 Grade：{r.Grade}（{r.GradeEn}）", 12);
-            pdf.Table([4, 1.2f, 1.2f, 1.2f, 4], ["模块 Module", "满分 Max", "扣分 Deducted", "得分 Score", "规则 Rules"],
+            pdf.Table([3.6f, 1.2f, 1.7f, 1.3f, 3.8f], ["模块 Module", "满分 Max", "扣分 Deducted", "得分 Score", "规则 Rules"],
                 r.Modules.Select(m => new[]
                 {
                     $"{m.Name} {m.NameEn}", ReportText.Num(m.MaxPoints), ReportText.Num(m.Deducted), ReportText.Num(m.Score),
@@ -36,7 +36,7 @@ public static class ReportPdf
                 }));
 
             pdf.Text("指标 Indicators", 13, Chart.Accent);
-            pdf.Table([4.2f, 1.1f, 1.5f, 1.5f, 1.4f, 1.5f, 1.8f],
+            pdf.Table([3.9f, 1.1f, 1.6f, 1.6f, 1.5f, 1.5f, 1.9f],
                 ["指标 Indicator", "单位 Unit", "任期初 Start", "任期末 End", "变化 Change", "目标 Target", "达标 Compliance"],
                 r.Indicators.SelectMany(i => new[]
                 {
