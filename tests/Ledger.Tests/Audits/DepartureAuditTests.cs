@@ -147,6 +147,49 @@ public sealed class DepartureAuditTests(LedgerApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_batch_recorded_before_the_report_but_committed_after_it_stays_outside_the_report()
+    {
+        await PostOnTheirDatesAsync(app, _writer, Clean());
+        SetClock(app, "2024-01-15");
+        // Hold the chain lock: a batch takes its recorded instant, appends, then waits here to commit.
+        const int chainLock = 0x4C45_4443;
+        await using var holder = new Npgsql.NpgsqlConnection(app.ConnectionString);
+        await holder.OpenAsync();
+        await using (var take = new Npgsql.NpgsqlCommand($"select pg_advisory_lock({chainLock}, 0)", holder)) await take.ExecuteNonQueryAsync();
+        var late = LateRecords();
+        var posting = app.PostEventsAsync(_writer, late);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await WaitingForChainLockAsync())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the batch never reached the chain lock");
+            await Task.Delay(20);
+        }
+
+        var (id, report) = await IssueWithIdAsync(on: null);
+        await using (var release = new Npgsql.NpgsqlCommand($"select pg_advisory_unlock({chainLock}, 0)", holder)) await release.ExecuteNonQueryAsync();
+        (await posting).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // The late batch's recorded instant is before the report's knownAt, yet the report did not (and cannot) read it.
+        var history = await GetAsync($"/api/v1/streams/farmland/{ParcelA}/events");
+        var correction = history.GetProperty("events").EnumerateArray().Single(e => e.GetProperty("eventId").GetString() == late[0]["eventId"]!.GetValue<string>());
+        NodaTime.Text.InstantPattern.ExtendedIso.Parse(correction.GetProperty("recordedAt").GetString()!).Value
+            .ShouldBeLessThan(NodaTime.Text.InstantPattern.ExtendedIso.Parse(report.GetProperty("knownAt").GetString()!).Value);
+        report.GetProperty("score").GetDecimal().ShouldBe(100m);
+        var compare = await GetAsync($"/api/v1/audits/{id}/compare");
+        compare.GetProperty("reproducible").GetBoolean().ShouldBeTrue();
+        compare.GetProperty("arrived").EnumerateArray().Select(a => a.GetProperty("event").GetProperty("eventId").GetString())
+            .ShouldBe(late.Select(e => e["eventId"]!.GetValue<string>()));
+
+        async Task<bool> WaitingForChainLockAsync()
+        {
+            await using var conn = new Npgsql.NpgsqlConnection(app.ConnectionString);
+            await conn.OpenAsync();
+            await using var cmd = new Npgsql.NpgsqlCommand($"select count(*) from pg_locks where locktype = 'advisory' and not granted and classid = {chainLock}", conn);
+            return (long)(await cmd.ExecuteScalarAsync())! > 0;
+        }
+    }
+
+    [Fact]
     public async Task an_issued_report_is_byte_identical_later_and_regenerates_from_the_ledger()
     {
         await PostOnTheirDatesAsync(app, _writer, Troubled());
@@ -293,9 +336,10 @@ public sealed class DepartureAuditTests(LedgerApp app) : IAsyncLifetime
 
     private async Task<JsonElement> IssueAsync(string on) => (await IssueWithIdAsync(on)).Report;
 
-    private async Task<(string Id, JsonElement Report)> IssueWithIdAsync(string on)
+    /// <param name="on">The date to move the clock to first; null keeps it running where it is.</param>
+    private async Task<(string Id, JsonElement Report)> IssueWithIdAsync(string? on)
     {
-        SetClock(app, on);
+        if (on is not null) SetClock(app, on);
         var created = await app.SendAsync(HttpMethod.Post, "/api/v1/audits/departure", _auditor, new { tenureId = TenureId });
         created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("reportId").GetString()!;
