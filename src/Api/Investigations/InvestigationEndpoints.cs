@@ -57,7 +57,7 @@ public static class InvestigationEndpoints
     {
         if (http.Require(Role.Auditor) is { } denied) return denied;
         var q = new QueryParameters(http);
-        string[] accounts = [.. Accounts.Stocks, .. Ledger.Investigations.Provenance.WaterAccounts];
+        string[] accounts = [.. Accounts.Stocks, Accounts.RedLineEncroachedOpen, .. Ledger.Investigations.Provenance.WaterAccounts];
         var account = q.OneOf("account", accounts) ?? Required<string>(q, "account", string.Join(", ", accounts));
         var year = q.Integer("year", 1949, 9999);
         if (year is null && Ledger.Investigations.Provenance.WaterAccounts.Contains(account))

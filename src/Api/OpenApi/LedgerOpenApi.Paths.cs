@@ -97,7 +97,7 @@ public static partial class LedgerOpenApi
         ["/api/v1/regions/{code}/balance-sheet/provenance"] = new JsonObject
         {
             ["get"] = Op("The flows and events behind one balance-sheet figure; their amounts sum to it (auditor, investigator)",
-                parameters: new JsonArray(PathParameter("code"), QueryParameter("account", "string", "Stock account, or waterQuota / waterUse (with year)"),
+                parameters: new JsonArray(PathParameter("code"), QueryParameter("account", "string", "Stock account, redLineEncroachedOpen, or waterQuota / waterUse (with year)"),
                     QueryParameter("year", "int32", "For waterQuota / waterUse: the year of the figure"),
                     QueryParameter("part", "string", "opening, additions, reductions or closing"), QueryParameter("cause", "string", "One cause (optional)"),
                     QueryParameter("from", "date", "Period start"), QueryParameter("to", "date", "Period end"),

@@ -49,7 +49,7 @@ public static class RegionPages
         b.Append($"<h2 id=\"sheet\">{ui.T("资产负债表", "Balance sheet")}</h2>");
         b.Append(PeriodForm(ui, $"/ui/regions/{code}", from, to, knownAt));
         b.Append(SheetTable(ui, code, sheet));
-        b.Append(Liabilities(ui, sheet));
+        b.Append(Liabilities(ui, code, sheet));
         b.Append(WaterTable(ui, code, sheet));
         var api = $"/api/v1/regions/{code}/balance-sheet{PeriodQuery(from, to, knownAt)}";
         b.Append($"<p class=\"downloads\">{ui.T("下载", "Download")}: <a href=\"{api}&amp;format=csv\">CSV</a> <a href=\"{api}&amp;format=xlsx\">XLSX</a> <a href=\"{api}\">JSON</a></p>");
@@ -91,8 +91,9 @@ public static class RegionPages
         var part = ui.Query("part") is { Length: > 0 } p ? p : "closing";
         var cause = ui.Query("cause") is { Length: > 0 } c ? c : null;
         var water = Ledger.Investigations.Provenance.WaterAccounts.Contains(account);
+        var stock = Accounts.Stocks.Contains(account) || account == Accounts.RedLineEncroachedOpen;
         int? year = int.TryParse(ui.Query("year"), out var y) && y is >= 1949 and <= 9999 ? y : null;
-        if (!(Accounts.Stocks.Contains(account) || water) || !Ledger.Investigations.Provenance.Parts.Contains(part) || (water && year is null))
+        if (!(stock || water) || !Ledger.Investigations.Provenance.Parts.Contains(part) || (water && year is null))
             return ui.Error(400, ui.T($"account 须为 {string.Join("、", Accounts.Stocks)}、waterQuota、waterUse 之一（用水须带 year）；part 须为 opening、additions、reductions、closing 之一。",
                 $"account must be one of {string.Join(", ", Accounts.Stocks)}, waterQuota, waterUse (water needs a year); part one of opening, additions, reductions, closing."));
         var after = long.TryParse(ui.Query("after"), out var a) && a >= 0 ? a : 0;
@@ -189,12 +190,24 @@ public static class RegionPages
     private static string Cause(Ui ui, string cause) =>
         ui.English ? Ui.E(cause) : $"{Ui.E(CauseLabels.Chinese(cause))} <small class=\"muted\">{Ui.E(cause)}</small>";
 
-    private static string Liabilities(Ui ui, BalanceSheet sheet)
+    private static string Liabilities(Ui ui, string code, BalanceSheet sheet)
     {
         var all = sheet.Stocks.SelectMany(s => s.Liabilities).Concat(sheet.Water.Liabilities).ToList();
         if (all.Count == 0) return $"<p class=\"ok\">{ui.T("本期末无负债。", "No liabilities at the end of the period.")}</p>";
         return $"<h3>{ui.T("负债", "Liabilities")}</h3>" + string.Concat(all.Select(l =>
-            $"<div class=\"liability\" role=\"note\"><strong>{Ui.E(ui.T(CauseLabels.Liability(l.Kind), l.Kind))}</strong>: {Ui.Num(l.Amount)} · <span class=\"muted\">{Ui.E(l.Detail)}</span></div>"));
+        {
+            // Liabilities that are a stock's closing figure link to its flows (the sum matches);
+            // target shortfalls compare a stock with a target, whose figures are linked in the table above.
+            var account = l.Kind switch
+            {
+                "miningDamagedUnreclaimed" => Accounts.MiningDamagedUnreclaimed,
+                "redLineEncroachmentsOpen" => Accounts.RedLineEncroachedOpen,
+                _ => null,
+            };
+            var amount = account is null ? Ui.Num(l.Amount)
+                : $"<a href=\"/ui/regions/{code}/provenance{PeriodQuery(sheet.From, sheet.To, sheet.KnownAt)}&amp;account={account}&amp;part=closing\">{Ui.Num(l.Amount)}</a>";
+            return $"<div class=\"liability\" role=\"note\"><strong>{Ui.E(ui.T(CauseLabels.Liability(l.Kind), l.Kind))}</strong>: {amount} · <span class=\"muted\">{Ui.E(l.Detail)}</span></div>";
+        }));
     }
 
     private static string WaterTable(Ui ui, string code, BalanceSheet sheet)
@@ -212,6 +225,7 @@ public static class RegionPages
     {
         Accounts.WaterQuota => "用水总量控制指标 water quota",
         Accounts.WaterUse => "用水量 water use",
+        Accounts.RedLineEncroachedOpen => "生态保护红线被侵占未整改面积 red-line area encroached, not rectified",
         _ => SheetLabels.Account(account),
     };
 

@@ -86,6 +86,10 @@ public sealed class InvestigationTests(LedgerApp app) : IAsyncLifetime
         }
         (await app.SendAsync(HttpMethod.Get, $"/api/v1/regions/{City}/balance-sheet/provenance?account=waterUse&from=2024-01-01&to=2024-12-31", auditor))
             .StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var redLine = sheet.GetProperty("accounts").EnumerateArray().Single(a => a.GetProperty("account").GetString() == "redLine");
+        var open = redLine.GetProperty("liabilities").EnumerateArray().Single(l => l.GetProperty("kind").GetString() == "redLineEncroachmentsOpen");
+        (await GetAs(auditor, $"/api/v1/regions/{City}/balance-sheet/provenance?account=redLineEncroachedOpen&part=closing&from=2024-01-01&to=2024-12-31"))
+            .GetProperty("total").GetDecimal().ShouldBe(open.GetProperty("amount").GetDecimal());
     }
 
     [Fact]
