@@ -25,10 +25,8 @@ public static class WorkbenchEndpoints
             if (client is null)
                 return Results.Redirect($"/ui/sign-in?next={Uri.EscapeDataString(http.Request.Path + http.Request.QueryString)}");
             http.Items[typeof(ApiClient)] = client;
-            if (client.Role is Role.Writer or Role.Admin)
-                return new Ui(http).Error(403, new Ui(http).T(
-                    $"工作台供审计和调查人员使用；密钥“{client.Name}”的角色是 {ApiClient.RoleName(client.Role)}。",
-                    $"The workbench is for auditors and investigators; the key '{client.Name}' has role {ApiClient.RoleName(client.Role)}."));
+            if (client.Role is Role.Writer or Role.Admin && !http.Request.Path.StartsWithSegments("/ui/sign-out"))
+                return new Ui(http).Error(403, NotForReaders(new Ui(http), client));
             return await next(context);
         });
         pages.MapGet("", (HttpContext http) => Results.Redirect($"/ui/regions/{http.Client().Scope}"));
@@ -55,10 +53,20 @@ public static class WorkbenchEndpoints
         if (key.Length == 0) return SignInPage(ui, ui.T("请输入 API 密钥。", "Enter an API key."), 400);
         var client = await sessions.OpenAsync(http, key, http.RequestAborted);
         if (client is null) return SignInPage(ui, ui.T("密钥无效或已被吊销。", "The key is unknown or revoked."), 401);
+        if (client.Role is Role.Writer or Role.Admin)
+        {
+            // No session for keys that may not read: nothing to sign out of later.
+            sessions.Close(http);
+            return SignInPage(ui, NotForReaders(ui, client), 403);
+        }
         var next = form["next"].ToString();
         // Only our own pages: never an open redirect.
         return Results.Redirect(next.StartsWith("/ui", StringComparison.Ordinal) && !next.StartsWith("//", StringComparison.Ordinal) ? next : "/ui");
     }
+
+    private static string NotForReaders(Ui ui, ApiClient client) => ui.T(
+        $"工作台供审计和调查人员使用；密钥“{client.Name}”的角色是 {ApiClient.RoleName(client.Role)}。",
+        $"The workbench is for auditors and investigators; the key '{client.Name}' has role {ApiClient.RoleName(client.Role)}.");
 
     private static IResult SignOut(HttpContext http, WorkbenchSessions sessions)
     {

@@ -137,6 +137,8 @@ public sealed class WorkbenchBrowserTests(DemoService demo)
         await writer.GetByLabel("API 密钥").FillAsync(demo.Writer);
         await writer.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
         (await writer.GetByRole(AriaRole.Alert).InnerTextAsync()).ShouldContain("审计和调查人员");
+        await writer.GotoAsync("/ui/regions/990000");
+        writer.Url.ShouldContain("/ui/sign-in", customMessage: "a writer key must not leave a session behind");
         await page.Context.CloseAsync();
         await writer.Context.CloseAsync();
     }
