@@ -51,14 +51,10 @@ public static class WorkbenchEndpoints
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var key = form["apiKey"].ToString().Trim();
         if (key.Length == 0) return SignInPage(ui, ui.T("请输入 API 密钥。", "Enter an API key."), 400);
-        var client = await sessions.OpenAsync(http, key, http.RequestAborted);
+        // Writer and admin keys get no session: they may not read, so there would be nothing to do with one.
+        var client = await sessions.OpenAsync(http, key, c => c.Role is Role.Auditor or Role.Investigator, http.RequestAborted);
         if (client is null) return SignInPage(ui, ui.T("密钥无效或已被吊销。", "The key is unknown or revoked."), 401);
-        if (client.Role is Role.Writer or Role.Admin)
-        {
-            // No session for keys that may not read: nothing to sign out of later.
-            sessions.Close(http);
-            return SignInPage(ui, NotForReaders(ui, client), 403);
-        }
+        if (client.Role is Role.Writer or Role.Admin) return SignInPage(ui, NotForReaders(ui, client), 403);
         var next = form["next"].ToString();
         // Only our own pages: never an open redirect.
         return Results.Redirect(next.StartsWith("/ui", StringComparison.Ordinal) && !next.StartsWith("//", StringComparison.Ordinal) ? next : "/ui");

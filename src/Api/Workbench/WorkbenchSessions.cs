@@ -21,12 +21,15 @@ public sealed class WorkbenchSessions(ApiKeyDirectory keys, IClock clock)
 
     private readonly ConcurrentDictionary<string, Entry> _sessions = new();
 
-    /// <summary>Signs in with an API key: null when the key is unknown, revoked or the bootstrap admin's.</summary>
-    public async Task<ApiClient?> OpenAsync(HttpContext http, string secret, CancellationToken ct)
+    /// <summary>
+    /// Signs in with an API key. Null when the key is unknown, revoked or the bootstrap admin's;
+    /// a client <paramref name="allowed"/> refuses is returned without a session being opened.
+    /// </summary>
+    public async Task<ApiClient?> OpenAsync(HttpContext http, string secret, Func<ApiClient, bool> allowed, CancellationToken ct)
     {
         var keyHash = ApiKey.HashOf(secret);
         var client = secret.Length > 200 ? null : await keys.FindByHashAsync(keyHash, ct);
-        if (client is null) return null;
+        if (client is null || !allowed(client)) return client;
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         Prune();
         _sessions[Hash(token)] = new Entry(keyHash, clock.GetCurrentInstant() + IdleTimeout);
