@@ -85,12 +85,10 @@ internal static class AuditBenchmark
     private static async Task<StoredReport> IssueAsync(DepartureAudits audits, string tenureId)
     {
         var knownAt = SystemClock.Instance.GetCurrentInstant();
-        var highWater = await audits.HighWaterAsync(CancellationToken.None);
-        var (tenure, refusal) = await audits.TenureAsync(tenureId, knownAt, highWater, interim: false, CancellationToken.None);
-        if (refusal is not null) throw new InvalidOperationException($"{tenureId}: {refusal.Detail}");
         var rules = RuleSets.Find(RuleSets.Default)!;
-        return await audits.IssueAsync(tenure!, new AuditRequest(tenureId, knownAt, false, rules.Key, null, "bench"), rules, knownAt, highWater,
-            CancellationToken.None);
+        var (issued, refusal) = await audits.CreateAsync(new AuditRequest(tenureId, knownAt, false, rules.Key, null, "bench"), rules, knownAt,
+            _ => true, "000000", CancellationToken.None);
+        return refusal is null ? issued!.Stored : throw new InvalidOperationException($"{tenureId}: {refusal.Detail}");
     }
 
     private static async Task<long> CountyEventsAsync(NpgsqlDataSource db, string county)

@@ -28,10 +28,10 @@ public static class AuditEndpoints
         if (errors.Count > 0) return Problems.Validation(http, errors);
 
         var client = http.Client();
-        var (stored, refusal) = await audits.CreateAsync(request!, rules!, knownAt, client.CanSee, client.Scope, ct);
+        var (issued, refusal) = await audits.CreateAsync(request!, rules!, knownAt, client.CanSee, client.Scope, ct);
         if (refusal is not null) return Problems.Of(http, refusal.Status, refusal.Title, refusal.Detail);
+        var (stored, report) = issued!;
 
-        var report = ReportJson.Deserialize(stored!.Content);
         var location = $"/api/v1/audits/{stored.Id}";
         return Results.Json(new
         {
@@ -110,6 +110,8 @@ public static class AuditEndpoints
         var tenure = http.Request.Query["tenureId"].ToString() is { Length: > 0 } t ? t : null;
         var limit = q.Integer("limit", 1, 500) ?? 100;
         if (!Ledger.Regions.RegionCodes.IsWellFormed(region)) q.Errors.Add(new ItemError("region", "must be a six-digit GB/T 2260 region code"));
+        if (tenure is not null && (tenure.Length > 64 || tenure.Any(char.IsControl)))
+            q.Errors.Add(new ItemError("tenureId", "must be a tenure id: 1-64 printable characters"));
         if (q.Errors.Count > 0) return Problems.Validation(http, q.Errors);
         if (!http.Client().CanSee(region)) return Problems.Forbidden(http, $"region {region} is outside the client's scope {http.Client().Scope}");
         var (low, high) = SheetQuery.CodeRange(region);
@@ -146,7 +148,6 @@ public static class AuditEndpoints
         foreach (var p in root.EnumerateObject().Where(p => !BodyFields.Contains(p.Name)))
             errors.Add(new ItemError(p.Name, $"is not a field of this request (fields: {string.Join(", ", BodyFields)})"));
 
-        RequestBody.RefuseDuplicates(root, errors);
         string? Text(string name, bool required) => RequestBody.Text(root, name, required, errors);
 
         var tenureId = Text("tenureId", true);
@@ -193,7 +194,6 @@ public static class AuditEndpoints
             errors.Add(new ItemError("weights", "must be an object of module points, e.g. {\"farmland\": 40, \"water\": 20}"));
             return null;
         }
-        RequestBody.RefuseDuplicates(w, errors);
         var chosen = new Dictionary<string, decimal>();
         foreach (var p in w.EnumerateObject())
         {

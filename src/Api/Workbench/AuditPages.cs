@@ -77,10 +77,10 @@ public static class AuditPages
         if (refusedWeights.Count > 0) return ui.Error(400, string.Join("; ", refusedWeights.Select(e => $"{e.Field} {e.Message}")));
 
         var client = http.Client();
-        var (stored, refusal) = await audits.CreateAsync(new AuditRequest(id, knownAt, interim, rules.Key, zone, client.Name, chosen), rules, knownAt,
+        var (issued, refusal) = await audits.CreateAsync(new AuditRequest(id, knownAt, interim, rules.Key, zone, client.Name, chosen), rules, knownAt,
             client.CanSee, client.Scope, ct);
         if (refusal is not null) return ui.Error(refusal.Status, refusal.Detail);
-        return Results.Redirect($"/ui/audits/{stored!.Id}", permanent: false, preserveMethod: false);
+        return Results.Redirect($"/ui/audits/{issued!.Stored.Id}", permanent: false, preserveMethod: false);
     }
 
     public static async Task<IResult> List(HttpContext http, ReportStore reports, CancellationToken ct)

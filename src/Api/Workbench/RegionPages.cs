@@ -96,7 +96,10 @@ public static class RegionPages
         if (!(stock || water) || !Ledger.Investigations.Provenance.Parts.Contains(part) || (water && year is null))
             return ui.Error(400, ui.T($"account 须为 {string.Join("、", Accounts.Stocks)}、waterQuota、waterUse 之一（用水须带 year）；part 须为 opening、additions、reductions、closing 之一。",
                 $"account must be one of {string.Join(", ", Accounts.Stocks)}, waterQuota, waterUse (water needs a year); part one of opening, additions, reductions, closing."));
-        var after = long.TryParse(ui.Query("after"), out var a) && a >= 0 ? a : 0;
+        var afterText = ui.Query("after");
+        if (afterText.Length > 0 && !(long.TryParse(afterText, out var a) && a >= 0))
+            return ui.Error(400, ui.T("after 须为非负整数（上一页最后的序号）。", "after must be a whole number ≥ 0 (the last sequence of the previous page)."));
+        var after = afterText.Length > 0 ? long.Parse(afterText) : 0;
         const int pageSize = 200;
         var (flows, total, count) = await Ledger.Investigations.Provenance.FindAsync(db,
             new ProvenanceQuery(code, account, cause, part, from, to, knownAt, after, pageSize, year), ct);
@@ -116,7 +119,7 @@ public static class RegionPages
                 f.Sequence.ToString(), StreamLink(f.Stream), f.RegionCode, Cause(ui, f.Cause), Ui.Date(f.EffectiveDate), Ui.Instant(f.RecordedAt), Ui.Numeric(Ui.Num(f.Amount)),
             })));
         if (flows.Count == pageSize)
-            b.Append($"<p><a href=\"{http.Request.Path}?account={account}&amp;part={part}{(year is null ? "" : $"&amp;year={year}")}{(cause is null ? "" : $"&amp;cause={Ui.Q(cause)}")}&amp;from={Ui.Date(from)}&amp;to={Ui.Date(to)}&amp;knownAt={Ui.Q(Ui.Instant(knownAt))}&amp;after={flows[^1].Sequence}\">{ui.T("下一页", "Next page")}</a></p>");
+            b.Append($"<p><a href=\"{http.Request.Path}?account={account}&amp;part={part}{(year is null ? "" : $"&amp;year={year}")}{(cause is null ? "" : $"&amp;cause={Ui.Q(cause)}")}&amp;{PeriodQuery(from, to, knownAt)[1..]}&amp;after={flows[^1].Sequence}\">{ui.T("下一页", "Next page")}</a></p>");
         return ui.Page(ui.T("数字的来源", "Where the figure comes from"), b.ToString());
     }
 
@@ -157,9 +160,12 @@ public static class RegionPages
         return ((from, to, knownAt), error is null ? null : ui.Error(400, error));
     }
 
-    /// <summary>The period and knowledge time as a query string (HTML-escaped), carried from page to page.</summary>
+    /// <summary>
+    /// The period and knowledge time as a query string (HTML-escaped), carried from page to page.
+    /// The instant keeps its fraction: a provenance page must select exactly what the figure did.
+    /// </summary>
     internal static string PeriodQuery(LocalDate from, LocalDate to, Instant knownAt) =>
-        $"?from={Ui.Date(from)}&amp;to={Ui.Date(to)}&amp;knownAt={Ui.Q(Ui.Instant(knownAt))}";
+        $"?from={Ui.Date(from)}&amp;to={Ui.Date(to)}&amp;knownAt={Ui.Q(NodaTime.Text.InstantPattern.ExtendedIso.Format(knownAt))}";
 
     private static string PeriodForm(Ui ui, string action, LocalDate from, LocalDate to, Instant knownAt) => $"""
         <form method="get" action="{action}" class="inline" aria-label="{ui.T("期间与数据截至时间", "Period and knowledge time")}">

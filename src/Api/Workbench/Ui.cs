@@ -29,9 +29,9 @@ public sealed class Ui(HttpContext http)
 
     public static string Num(decimal? d) => d is { } v ? Ledger.Audit.Departure.Measures.Number(v) : "—";
 
-    public static string Date(LocalDate d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    public static string Date(LocalDate d) => Ledger.Audit.Reports.ReportText.Date(d);
 
-    public static string Instant(Instant i) => InstantPattern.General.Format(i);
+    public static string Instant(Instant i) => Ledger.Audit.Reports.ReportText.Instant(i);
 
     public string Query(string name) => Http.Request.Query[name].ToString();
 

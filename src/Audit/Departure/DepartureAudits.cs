@@ -1,3 +1,4 @@
+using Ledger.Storage;
 using NodaTime;
 
 namespace Ledger.Audit.Departure;
@@ -5,6 +6,9 @@ namespace Ledger.Audit.Departure;
 /// <param name="Weights">Module points chosen within the zone's brackets (validated by <see cref="RuleSet.Weights"/>), or null.</param>
 public sealed record AuditRequest(string TenureId, Instant? KnownAt, bool Interim, string RuleSet, string? FunctionalZone, string Client,
     IReadOnlyDictionary<string, decimal>? Weights = null);
+
+/// <summary>A report as issued: what was stored, and the report it was built from.</summary>
+public sealed record IssuedReport(StoredReport Stored, DepartureReport Report);
 
 /// <summary>Why an audit cannot be made: <see cref="Status"/> is the HTTP status the API answers with.</summary>
 public sealed record AuditRefusal(int Status, string Title, string Detail);
@@ -38,10 +42,10 @@ public sealed class DepartureAudits(AuditReader reader, ReportStore reports, ICl
     /// after it; the tenure must exist at the knowledge point, lie inside the caller's scope, and
     /// be ended (or running, for an interim audit). A refusal writes nothing.
     /// </summary>
-    public async Task<(StoredReport? Report, AuditRefusal? Refusal)> CreateAsync(AuditRequest request, RuleSet rules, Instant knownAt,
+    public async Task<(IssuedReport? Issued, AuditRefusal? Refusal)> CreateAsync(AuditRequest request, RuleSet rules, Instant knownAt,
         Func<string, bool> canSee, string scope, CancellationToken ct)
     {
-        knownAt = Microseconds(knownAt);
+        knownAt = StoredInstant.Truncate(knownAt);
         var highWater = await reader.HighWaterAsync(ct);
         var (tenure, refusal) = await TenureAsync(request.TenureId, knownAt, highWater, request.Interim, ct);
         if (tenure is not null && !canSee(tenure.RegionCode))
@@ -50,11 +54,10 @@ public sealed class DepartureAudits(AuditReader reader, ReportStore reports, ICl
         return (await IssueAsync(tenure!, request, rules, knownAt, highWater, ct), null);
     }
 
-    public async Task<StoredReport> IssueAsync(TenureFacts tenure, AuditRequest request, RuleSet rules, Instant knownAt, long highWater,
+    private async Task<IssuedReport> IssueAsync(TenureFacts tenure, AuditRequest request, RuleSet rules, Instant knownAt, long highWater,
         CancellationToken ct)
     {
-        knownAt = Microseconds(knownAt);
-        var issue = new ReportBuilder.Issue(Guid.CreateVersion7(), Microseconds(clock.GetCurrentInstant()), request.Client,
+        var issue = new ReportBuilder.Issue(Guid.CreateVersion7(), StoredInstant.Truncate(clock.GetCurrentInstant()), request.Client,
             request.FunctionalZone ?? rules.DefaultZone, request.Weights);
         var report = await BuildAsync(tenure, request.Interim, rules, knownAt, highWater, issue, ct);
         var content = ReportJson.Serialize(report);
@@ -62,14 +65,8 @@ public sealed class DepartureAudits(AuditReader reader, ReportStore reports, ICl
             request.Interim, issue.GeneratedAt, issue.GeneratedBy, content, ReportJson.Sha256(content),
             request.Weights is null ? null : System.Text.Json.JsonSerializer.Serialize(request.Weights, ReportJson.Options));
         await reports.InsertAsync(stored, ct);
-        return stored;
+        return new IssuedReport(stored, report);
     }
-
-    /// <summary>
-    /// PostgreSQL keeps instants to the microsecond; the report is built from the stored values,
-    /// so it must be built from instants already cut to that precision (or it would not regenerate).
-    /// </summary>
-    public static Instant Microseconds(Instant i) => Instant.FromUnixTimeTicks(i.ToUnixTimeTicks() / 10 * 10);
 
     public Task<StoredReport?> FindAsync(Guid id, CancellationToken ct) => reports.FindAsync(id, ct);
 

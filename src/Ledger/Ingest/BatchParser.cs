@@ -31,8 +31,6 @@ public static class BatchParser
             return Fail("$", "the body must be a JSON object {\"events\": [...]}");
         foreach (var p in root.EnumerateObject())
             if (p.Name != "events") errors.Add(new ItemError(p.Name, "unknown field"));
-        RepeatedFields(root, "", errors);
-        if (errors.Count > 0 && errors.Any(e => e.Message == RepeatedMessage)) return new Outcome([], errors, false);
         if (!root.TryGetProperty("events", out var list) || list.ValueKind != JsonValueKind.Array)
             return Fail("events", "is required and must be an array");
         var count = list.GetArrayLength();
@@ -54,32 +52,6 @@ public static class BatchParser
         return new Outcome(events, errors, false);
 
         Outcome Fail(string field, string message) => new([], [new ItemError(field, message)], false);
-    }
-
-    private const string RepeatedMessage = "appears more than once in its object";
-
-    /// <summary>
-    /// A field named twice in one object is ambiguous evidence (JSON parsers disagree on which
-    /// copy wins), so the whole batch is refused and every repetition named.
-    /// </summary>
-    private static void RepeatedFields(JsonElement element, string at, List<ItemError> errors)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                var names = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var p in element.EnumerateObject())
-                {
-                    var path = at.Length == 0 ? p.Name : $"{at}.{p.Name}";
-                    if (!names.Add(p.Name)) errors.Add(new ItemError(path, RepeatedMessage));
-                    RepeatedFields(p.Value, path, errors);
-                }
-                break;
-            case JsonValueKind.Array:
-                var i = 0;
-                foreach (var item in element.EnumerateArray()) RepeatedFields(item, $"{at}[{i++}]", errors);
-                break;
-        }
     }
 
     private static IncomingEvent? ParseItem(JsonElement item, int index, List<ItemError> errors)

@@ -58,7 +58,7 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
         if (fresh.Count > 0)
         {
             await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
-            var now = Instant.FromUnixTimeTicks(clock.GetCurrentInstant().ToUnixTimeTicks() / 10 * 10); // PostgreSQL keeps microseconds
+            var now = Storage.StoredInstant.Truncate(clock.GetCurrentInstant());
             var decision = await DecideAsync(session, conn, tx, fresh, now, ct);
             if (decision.Rejection is not null) return new IngestOutcome([], decision.Rejection);
 

@@ -292,6 +292,8 @@ public sealed class DepartureAuditTests(LedgerApp app) : IAsyncLifetime
     [InlineData("{\"tenureId\":\"\"}")]
     [InlineData("{\"tenureId\":\"T\\u0000x\"}")]
     [InlineData("{\"tenureId\":\"\\ud800\"}")]
+    [InlineData("{\"\\ud800\":\"T-410102-2021\"}")]
+    [InlineData("{\"tenureId\":\"T-410102-2021\",\"weights\":{\"water\":20,\"water\":30}}")]
     [InlineData("{\"tenureId\":[\"T-410102-2021\"]}")]
     [InlineData("{\"tenureId\":\"T-410102-2021\",\"knownAt\":\"2024-02-30T00:00:00Z\"}")]
     [InlineData("{\"tenureId\":\"T-410102-2021\",\"knownAt\":1700000000}")]

@@ -9,6 +9,8 @@ public sealed class ApiProcess(string connectionString, string adminKey, string 
     IReadOnlyDictionary<string, string>? environment = null) : IAsyncDisposable
 {
     private Process? _process;
+    private readonly List<string> _output = [];
+    private readonly List<(string Fragment, TaskCompletionSource Seen)> _watchers = [];
     public int Port { get; } = FreePort();
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
@@ -28,7 +30,7 @@ public sealed class ApiProcess(string connectionString, string adminKey, string 
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) psi.Environment[name] = value;
         _process = Process.Start(psi)!;
-        _process.OutputDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, e) => Heard(e.Data);
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
@@ -48,6 +50,28 @@ public sealed class ApiProcess(string connectionString, string adminKey, string 
             await Task.Delay(200);
         }
         throw new TimeoutException("the API did not become healthy within 90 s");
+    }
+
+    /// <summary>Completes when the service has written a line containing <paramref name="fragment"/> (already or later).</summary>
+    public Task WaitForOutputAsync(string fragment, TimeSpan timeout)
+    {
+        lock (_output)
+        {
+            if (_output.Any(l => l.Contains(fragment, StringComparison.Ordinal))) return Task.CompletedTask;
+            var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _watchers.Add((fragment, seen));
+            return seen.Task.WaitAsync(timeout);
+        }
+    }
+
+    private void Heard(string? line)
+    {
+        if (line is null) return;
+        lock (_output)
+        {
+            _output.Add(line);
+            foreach (var w in _watchers.Where(w => line.Contains(w.Fragment, StringComparison.Ordinal))) w.Seen.TrySetResult();
+        }
     }
 
     /// <summary>SIGKILL: no graceful shutdown, in-flight requests die with the process.</summary>

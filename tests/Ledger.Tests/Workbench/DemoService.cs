@@ -4,7 +4,6 @@ using Ledger.Demo;
 using Ledger.Storage;
 using Ledger.Tests.Reliability;
 using Microsoft.Playwright;
-using Npgsql;
 
 namespace Ledger.Tests.Workbench;
 
@@ -34,7 +33,12 @@ public sealed class DemoService : IAsyncLifetime
     {
         Directory.CreateDirectory(Screenshots);
         _pg = await EmbeddedPostgres.StartAsync(_dir, durable: false);
-        _api = new ApiProcess(_pg.ConnectionString(), AdminKey, _dir + "-key.pem", new Dictionary<string, string> { ["LEDGER_DEMO"] = "1" });
+        _api = new ApiProcess(_pg.ConnectionString(), AdminKey, _dir + "-key.pem", new Dictionary<string, string>
+        {
+            ["LEDGER_DEMO"] = "1",
+            // The loader's progress lines tell the tests when the demo is complete.
+            ["Logging__LogLevel__Ledger.Api.Demo"] = "Information",
+        });
         await _api.StartAsync();
         await WaitForDemoAsync();
         Investigator = await KeyAsync("investigator", "000000", "调查员 investigator");
@@ -93,18 +97,10 @@ public sealed class DemoService : IAsyncLifetime
         await http.PostAsync("/ui/sign-out", null);
     }
 
-    private async Task WaitForDemoAsync()
+    private Task WaitForDemoAsync()
     {
         var expected = new DemoLedger().Events().Count();
-        await using var db = NpgsqlDataSource.Create(_pg!.ConnectionString());
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (true)
-        {
-            await using (var cmd = db.CreateCommand("select count(*) from ledger.mt_events where type <> 'tombstone'"))
-                if ((long)(await cmd.ExecuteScalarAsync())! >= expected) return;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the demo data did not load within 3 minutes");
-            await Task.Delay(250);
-        }
+        return _api!.WaitForOutputAsync($"Demo data: {expected}/{expected} events", TimeSpan.FromMinutes(3));
     }
 
     private async Task<string> KeyAsync(string role, string scope, string name)
