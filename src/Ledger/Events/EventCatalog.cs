@@ -35,10 +35,12 @@ public static partial class EventCatalog
     /// <summary>The Marten stream id: the domain keeps parcel codes, zone codes and licences from colliding.</summary>
     public static string StreamId(string domain, string key) => $"{domain}:{key}";
 
-    [GeneratedRegex(@"^[\p{L}\p{N}][\p{L}\p{N}._\-]{0,63}$")]
+    // \z, not $ (which matches before a final newline); ASCII digits only, so no look-alike
+    // digits from other scripts (fullwidth, Arabic-Indic) can imitate a region prefix.
+    [GeneratedRegex(@"^[\p{L}0-9][\p{L}0-9._\-]{0,63}\z")]
     private static partial Regex UnitKey();
 
-    [GeneratedRegex("^([0-9]{6})-([0-9]{4})$")]
+    [GeneratedRegex(@"^([0-9]{6})-([0-9]{4})\z")]
     private static partial Regex WaterKey();
 
     [GeneratedRegex("^([0-9]{6})-")]
@@ -57,7 +59,7 @@ public static partial class EventCatalog
                 return w.Groups[1].Value == regionCode ? null : $"the stream belongs to region {w.Groups[1].Value}, not {regionCode}";
             default:
                 if (!UnitKey().IsMatch(key))
-                    return "must be 1-64 letters, digits or . _ - and start with a letter or digit";
+                    return "must be 1-64 letters, ASCII digits or . _ - and start with a letter or digit";
                 var p = RegionPrefixedKey().Match(key);
                 return p.Success && p.Groups[1].Value != regionCode
                     ? $"the key is prefixed with region {p.Groups[1].Value}, not {regionCode}"

@@ -27,7 +27,8 @@ public sealed record FieldSpec(
     string Description,
     IReadOnlyList<string>? Values = null,
     int Min = 0,
-    int Max = 0)
+    int Max = 0,
+    bool Identifier = false)
 {
     public const int MaxTextLength = 500;
     public const int MaxScale = 4;
@@ -38,6 +39,8 @@ public sealed record FieldSpec(
     public static FieldSpec NonNegative(string name, string description, bool required = true) =>
         new(name, FieldKind.NonNegative, required, description);
     public static FieldSpec Text(string name, string description, bool required = true) => new(name, FieldKind.Text, required, description);
+    /// <summary>A name or identifier: text under <see cref="TextRules.IdentifierProblem"/> (nothing invisible, no white space at the ends).</summary>
+    public static FieldSpec Id(string name, string description) => new(name, FieldKind.Text, true, description, Identifier: true);
     public static FieldSpec Bool(string name, string description) => new(name, FieldKind.Bool, true, description);
     public static FieldSpec Date(string name, string description) => new(name, FieldKind.Date, true, description);
     public static FieldSpec Uuid(string name, string description, bool required = true) => new(name, FieldKind.Uuid, required, description);

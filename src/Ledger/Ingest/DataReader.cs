@@ -32,7 +32,7 @@ internal static class DataReader
     public static string? OptionalText(JsonElement obj, string name, string at, List<ItemError> errors)
     {
         if (!obj.TryGetProperty(name, out var raw) || raw.ValueKind == JsonValueKind.Null) return null;
-        var (value, problem) = ReadText(raw);
+        var (value, problem) = ReadText(raw, identifier: false);
         if (problem is not null) errors.Add(new ItemError($"{at}.{name}", problem));
         return (string?)value;
     }
@@ -42,7 +42,7 @@ internal static class DataReader
         FieldKind.Positive => ReadQuantity(raw, v => v > 0, "must be greater than 0"),
         FieldKind.NonNegative => ReadQuantity(raw, v => v >= 0, "must not be negative"),
         FieldKind.Delta => ReadQuantity(raw, v => v != 0, "must not be 0"),
-        FieldKind.Text => ReadText(raw),
+        FieldKind.Text => ReadText(raw, field.Identifier),
         FieldKind.Bool => raw.ValueKind is JsonValueKind.True or JsonValueKind.False
             ? (raw.GetBoolean(), null) : (null, "must be true or false"),
         FieldKind.Enum => raw.ValueKind == JsonValueKind.String && field.Values!.Contains(raw.GetString()!)
@@ -74,7 +74,7 @@ internal static class DataReader
         return (decimal.GetBits(normalized)[3] >> 16) & 0xFF;
     }
 
-    private static (object?, string?) ReadText(JsonElement raw)
+    private static (object?, string?) ReadText(JsonElement raw, bool identifier)
     {
         if (raw.ValueKind != JsonValueKind.String) return (null, "must be a string");
         string s;
@@ -88,7 +88,7 @@ internal static class DataReader
         }
         if (string.IsNullOrWhiteSpace(s)) return (null, "must not be blank");
         if (s.Length > FieldSpec.MaxTextLength) return (null, $"must be at most {FieldSpec.MaxTextLength} characters");
-        if (s.Any(char.IsControl)) return (null, "must not contain control characters");
-        return (s, null);
+        var problem = identifier ? TextRules.IdentifierProblem(s) : TextRules.TextProblem(s);
+        return problem is null ? (s, null) : (null, problem);
     }
 }

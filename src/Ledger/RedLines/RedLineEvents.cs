@@ -33,7 +33,7 @@ public static class RedLineEventTypes
         EventTypeSpec.For("redline.encroachment-detected", creates: false,
             "An encroachment on the zone is detected.",
             [
-                Text("encroachmentId", "Identifier of the encroachment, unique within the zone"),
+                Id("encroachmentId", "Identifier of the encroachment, unique within the zone"),
                 Positive("areaHa", "Encroached area in hectares"),
                 OneOf("activity", "What encroached", "construction", "mining", "farming", "other"),
             ],
@@ -41,7 +41,7 @@ public static class RedLineEventTypes
                 v.Text("activity"))),
         EventTypeSpec.For("redline.encroachment-rectified", creates: false,
             "An encroachment is rectified, in whole or in part.",
-            [Text("encroachmentId", "The detected encroachment"), Positive("areaHa", "Rectified area in hectares")],
+            [Id("encroachmentId", "The detected encroachment"), Positive("areaHa", "Rectified area in hectares")],
             v => new EncroachmentRectified(v.RegionCode, v.EffectiveDate, v.Text("encroachmentId"), v.Decimal("areaHa"))),
     ];
 }

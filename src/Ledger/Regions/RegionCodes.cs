@@ -1,16 +1,18 @@
-using System.Text.RegularExpressions;
+using Ledger.Events;
 
 namespace Ledger.Regions;
 
 /// <summary>GB/T 2260 six-digit codes: <c>41</c> province, <c>4101</c> prefecture, <c>410102</c> county.</summary>
-public static partial class RegionCodes
+public static class RegionCodes
 {
     public const string Nation = "000000";
 
-    [GeneratedRegex("^[0-9]{6}$")]
-    private static partial Regex SixDigits();
-
-    public static bool IsWellFormed(string code) => SixDigits().IsMatch(code);
+    /// <summary>
+    /// Exactly six ASCII digits. Not a regex: in .NET <c>$</c> matches before a final newline and
+    /// <c>\d</c> matches every script's digits, and either let <c>"410102\n"</c> pass as a county
+    /// that rolls up into its prefecture while no county sees it.
+    /// </summary>
+    public static bool IsWellFormed(string code) => TextRules.IsAsciiDigits(code, 6);
 
     public static string LevelOf(string code) =>
         code.EndsWith("0000", StringComparison.Ordinal) ? "province"

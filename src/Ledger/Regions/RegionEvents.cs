@@ -17,7 +17,7 @@ public static class RegionEventTypes
         EventTypeSpec.For("region.registered", creates: true,
             "A region (GB/T 2260 code) enters the registry. The stream key is the region code.",
             [
-                Text("name", "Official name, e.g. 金水区"),
+                Id("name", "Official name, e.g. 金水区"),
                 OneOf("level", "Administrative level; must agree with the code's shape", "province", "prefecture", "county"),
                 Text("parentCode", "000000 for a province; otherwise an already registered region directly above it"),
             ],

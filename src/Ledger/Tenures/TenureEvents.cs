@@ -16,8 +16,8 @@ public static class TenureEventTypes
         EventTypeSpec.For("tenure.started", creates: true,
             "An official takes a post in a region; the effective date is the first day of the tenure. The stream key is the tenure id.",
             [
-                Text("officialId", "Stable identifier of the official"),
-                Text("officialName", "Name of the official"),
+                Id("officialId", "Stable identifier of the official"),
+                Id("officialName", "Name of the official"),
                 OneOf("post", "The post held", "party-secretary", "government-head"),
             ],
             v => new TenureStarted(v.RegionCode, v.EffectiveDate, v.Text("officialId"), v.Text("officialName"), v.Text("post"))),
