@@ -10,8 +10,10 @@ namespace Ledger.Api.Access;
 public sealed class ApiKeyMiddleware(RequestDelegate next)
 {
     public const string Header = "X-Api-Key";
+    /// <summary>Issued keys are 46 characters; anything much longer is not a key and is never looked up.</summary>
+    public const int MaxKeyLength = 200;
 
-    public async Task InvokeAsync(HttpContext http, ApiKeyDirectory keys, Workbench.WorkbenchSessions sessions)
+    public async Task InvokeAsync(HttpContext http, ApiKeyDirectory keys, Workbench.WorkbenchSessions sessions, AddressLimiter addresses)
     {
         if (!http.Request.Path.StartsWithSegments("/api/v1"))
         {
@@ -29,12 +31,22 @@ public sealed class ApiKeyMiddleware(RequestDelegate next)
             await next(http);
             return;
         }
+        ApiClient? client = null;
+        if (secret.Length is 0 or > MaxKeyLength || !keys.TryFindCached(secret, out client))
+        {
+            // Not known on this node: limited per address before it may cost a database read.
+            if (addresses.Refuse(http) is { } tooMany)
+            {
+                await tooMany.ExecuteAsync(http);
+                return;
+            }
+        }
         if (string.IsNullOrEmpty(secret))
         {
             await Problems.Of(http, 401, "Unauthorized", $"send your API key in the {Header} header").ExecuteAsync(http);
             return;
         }
-        var client = secret.Length > 200 ? null : await keys.FindAsync(secret, http.RequestAborted);
+        client ??= secret.Length > MaxKeyLength ? null : await keys.FindAsync(secret, http.RequestAborted);
         if (client is null)
         {
             await Problems.Of(http, 401, "Unauthorized", "the API key is unknown or revoked").ExecuteAsync(http);

@@ -17,11 +17,14 @@ public static class KeysCommand
         var name = Option("--name");
         var role = ApiClient.ParseRole(Option("--role"));
         var scope = Option("--scope") ?? RegionCodes.Nation;
-        if (args.Length < 2 || args[1] != "issue" || string.IsNullOrWhiteSpace(name) || role is null || !RegionCodes.IsWellFormed(scope))
+        if (args.Length < 2 || args[1] != "issue")
         {
             Console.Error.WriteLine("usage: keys issue --name NAME --role writer|auditor|investigator|admin [--scope 000000]");
             return 2;
         }
+        var errors = AdminKeyEndpoints.Check(name, role, scope).ToList();
+        foreach (var e in errors) Console.Error.WriteLine($"--{e.Field}: {e.Message}");
+        if (errors.Count > 0) return 2;
 
         var database = await LedgerDatabase.ResolveAsync(builder.Configuration);
         await database.MigrateAsync();
@@ -29,8 +32,13 @@ public static class KeysCommand
         try
         {
             await using var store = LedgerStore.Create(dataSource);
-            var directory = new ApiKeyDirectory(store, SystemClock.Instance, builder.Configuration);
-            var (key, secret) = await directory.IssueAsync(name, role.Value, scope, "cli", CancellationToken.None);
+            using var directory = new ApiKeyDirectory(store, SystemClock.Instance, builder.Configuration);
+            if (await directory.IssueAsync(name!, role!.Value, scope, issuer: null, CancellationToken.None) is not { } issued)
+            {
+                Console.Error.WriteLine($"--name: a key named '{name}' (or a look-alike of it) already exists, or the name is reserved");
+                return 1;
+            }
+            var (key, secret) = issued;
             Console.WriteLine($"id:    {key.Id}\nkey:   {secret}\nrole:  {key.Role}\nscope: {key.Scope}\n(the key is shown only now)");
             return 0;
         }

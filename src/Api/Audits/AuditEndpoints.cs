@@ -137,7 +137,7 @@ public static class AuditEndpoints
         if (stored is null) return (null, Problems.NotFound(http, $"no audit report has id {id}"));
         return http.Client().CanSee(stored.RegionCode)
             ? (stored, null)
-            : (null, Problems.Forbidden(http, $"report {id} is for region {stored.RegionCode}, outside the client's scope {http.Client().Scope}"));
+            : (null, Problems.Forbidden(http, $"report {id} is outside the client's scope {http.Client().Scope}"));
     }
 
     internal static (AuditRequest? Request, Instant KnownAt, RuleSet? Rules, List<ItemError> Errors) Parse(JsonElement root, string client, Instant now)

@@ -52,6 +52,7 @@ public static class LedgerHosting
         builder.Services.AddSingleton(sp => new Ledger.Chain.ChainVerifier(dataSource, sp.GetRequiredService<Ledger.Chain.CheckpointSigner>()));
         builder.Services.AddHostedService<Ledger.Api.Investigations.CheckpointService>();
         builder.Services.AddSingleton<ApiKeyDirectory>();
+        builder.Services.AddSingleton<AddressLimiter>();
         builder.Services.AddSingleton<Ledger.Api.Workbench.WorkbenchSessions>();
         builder.Services.AddSingleton<Ledger.Api.Workbench.VerifyStatus>();
         builder.Services.AddHostedService<DemoDataLoader>();

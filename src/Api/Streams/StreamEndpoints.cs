@@ -16,54 +16,67 @@ public static class StreamEndpoints
     [WolverineGet("/api/v1/streams/{domain}/{key}")]
     public static async Task<IResult> State(HttpContext http, string domain, string key, IDocumentStore store, CancellationToken ct)
     {
-        if (Check(http, domain) is { } problem) return problem;
+        if (Check(http, domain, key) is { } problem) return problem;
         if (!TryTimes(http, out var asOf, out var knownAt, out var timeProblem)) return timeProblem!;
 
-        var (history, missing) = await VisibleHistoryAsync(http, domain, key, store, ct);
-        if (missing is not null) return missing;
+        await using var session = store.QuerySession();
+        if (await VisibleAsync(http, session, domain, key, ct) is { } refused) return refused;
 
-        var state = StreamHistory.Replay(domain, key, history, asOf, knownAt);
+        var state = await StreamHistory.ReplayAsync(session, domain, key, asOf, knownAt, ct);
         if (state is null)
             return Problems.NotFound(http, $"stream {domain}/{key} did not exist as of {asOf?.ToString() ?? "now"}, as known at {knownAt?.ToString() ?? "now"}");
         return Results.Json(new { domain, key, asOf, knownAt, version = state.Version, state = (object)state }, LedgerJson.Options);
     }
 
+    /// <summary>
+    /// The stream's history a page at a time (<c>afterVersion</c>, <c>limit</c> up to 1,000): a
+    /// stream of any length costs one bounded read. <c>next</c> links the following page.
+    /// </summary>
     [WolverineGet("/api/v1/streams/{domain}/{key}/events")]
     public static async Task<IResult> Events(HttpContext http, string domain, string key, IDocumentStore store, CancellationToken ct)
     {
-        if (Check(http, domain) is { } problem) return problem;
+        if (Check(http, domain, key) is { } problem) return problem;
         if (!TryTimes(http, out _, out var knownAt, out var timeProblem)) return timeProblem!;
+        var q = new QueryParameters(http);
+        var limit = q.Integer("limit", 1, StreamHistory.PageSize) ?? StreamHistory.PageSize;
+        var after = q.Integer("afterVersion", 0, int.MaxValue) ?? 0;
+        if (q.Errors.Count > 0) return Problems.Validation(http, q.Errors);
 
-        var (history, missing) = await VisibleHistoryAsync(http, domain, key, store, ct);
-        if (missing is not null) return missing;
+        await using var session = store.QuerySession();
+        if (await VisibleAsync(http, session, domain, key, ct) is { } refused) return refused;
 
-        var events = history.Where(e => knownAt is null || e.RecordedAt <= knownAt).Select(e => new
+        var page = await StreamHistory.LoadPageAsync(session, domain, key, after, limit, knownAt, ct);
+        var events = page.Select(e => new
         {
             eventId = e.EventId, type = e.Type, version = e.Version, sequence = e.Sequence, effectiveDate = e.EffectiveDate,
             recordedAt = e.RecordedAt, client = e.Client, regionCode = e.RegionCode, data = (object)e.Data,
             source = e.DocumentRef is null && e.Note is null ? null : new { documentRef = e.DocumentRef, note = e.Note },
         });
-        return Results.Json(new { domain, key, knownAt, events }, LedgerJson.Options);
+        var next = page.Count == limit
+            ? $"{http.Request.Path}?afterVersion={page[^1].Version}&limit={limit}{(knownAt is null ? "" : $"&knownAt={Uri.EscapeDataString(http.Request.Query["knownAt"].ToString())}")}"
+            : null;
+        return Results.Json(new { domain, key, knownAt, events, next }, LedgerJson.Options);
     }
 
-    /// <summary>The stream's raw history, or a 404/403 problem when it does not exist or lies outside the caller's scope.</summary>
-    private static async Task<(IReadOnlyList<HistoricEvent> History, IResult? Problem)> VisibleHistoryAsync(HttpContext http, string domain,
-        string key, IDocumentStore store, CancellationToken ct)
+    /// <summary>
+    /// 404 when the stream does not exist, 403 when it lies outside the caller's scope — decided
+    /// from its first event before any history is read, and without naming its region.
+    /// </summary>
+    private static async Task<IResult?> VisibleAsync(HttpContext http, IQuerySession session, string domain, string key, CancellationToken ct)
     {
-        await using var session = store.QuerySession();
-        var history = await StreamHistory.LoadAsync(session, domain, key, ct);
-        if (history.Count == 0) return (history, Problems.NotFound(http, $"stream {domain}/{BatchParser.Clip(key)} does not exist"));
-        return http.Client().CanSee(history[0].RegionCode)
-            ? (history, null)
-            : (history, Problems.Forbidden(http, $"stream {domain}/{key} belongs to region {history[0].RegionCode}, outside scope {http.Client().Scope}"));
+        var region = await StreamHistory.RegionOfAsync(session, domain, key, ct);
+        if (region is null) return Problems.NotFound(http, $"stream {domain}/{BatchParser.Clip(key)} does not exist");
+        return http.Client().CanSee(region)
+            ? null
+            : Problems.Forbidden(http, $"stream {domain}/{BatchParser.Clip(key)} is outside the scope {http.Client().Scope} of client '{http.Client().Name}'");
     }
 
-    private static IResult? Check(HttpContext http, string domain)
+    private static IResult? Check(HttpContext http, string domain, string key)
     {
         if (http.Require(Role.Auditor) is { } denied) return denied;
-        return EventCatalog.RulesFor(domain) is null
-            ? Problems.NotFound(http, $"unknown domain '{BatchParser.Clip(domain)}'; one of: {string.Join(", ", EventCatalog.Domains)}")
-            : null;
+        if (EventCatalog.RulesFor(domain) is null)
+            return Problems.NotFound(http, $"unknown domain '{BatchParser.Clip(domain)}'; one of: {string.Join(", ", EventCatalog.Domains)}");
+        return TextRules.IdentifierProblem(key) is { } bad ? Problems.Validation(http, [new ItemError("key", bad)]) : null;
     }
 
     private static bool TryTimes(HttpContext http, out LocalDate? asOf, out Instant? knownAt, out IResult? problem)

@@ -215,7 +215,7 @@ public static class AuditPages
         var client = ui.Http.Client();
         return client.CanSee(tenure.RegionCode)
             ? (tenure, null)
-            : (null, ui.Error(403, ui.T($"任期 {id} 所在地区 {tenure.RegionCode} 不在密钥范围 {client.Scope} 之内。", $"Tenure {id} is in region {tenure.RegionCode}, outside the key's scope {client.Scope}.")));
+            : (null, ui.Error(403, ui.T($"任期 {id} 不在密钥范围 {client.Scope} 之内。", $"Tenure {id} is outside the key's scope {client.Scope}.")));
     }
 
     private static async Task<(StoredReport? Report, IResult? Refused)> FindAsync(Ui ui, string id, DepartureAudits audits, CancellationToken ct)
@@ -226,6 +226,6 @@ public static class AuditPages
         var client = ui.Http.Client();
         return client.CanSee(stored.RegionCode)
             ? (stored, null)
-            : (null, ui.Error(403, ui.T($"报告所在地区 {stored.RegionCode} 不在密钥范围 {client.Scope} 之内。", $"The report's region {stored.RegionCode} is outside the key's scope {client.Scope}.")));
+            : (null, ui.Error(403, ui.T($"该报告不在密钥范围 {client.Scope} 之内。", $"The report is outside the key's scope {client.Scope}.")));
     }
 }

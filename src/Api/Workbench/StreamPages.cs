@@ -16,21 +16,27 @@ namespace Ledger.Api.Workbench;
 /// <summary>A stream's history as a timeline, the back-dating search and the chain verification (investigators).</summary>
 public static class StreamPages
 {
+    /// <summary>Events on one timeline page: a stream of any length is read a slice at a time.</summary>
+    public const int TimelinePage = 200;
+
     public static async Task<IResult> Timeline(HttpContext http, string domain, string key, IDocumentStore store, CancellationToken ct)
     {
         var ui = new Ui(http);
         if (EventCatalog.RulesFor(domain) is null)
             return ui.Error(400, ui.T($"未知的域 {domain}；可用：{string.Join("、", EventCatalog.Domains)}", $"Unknown domain {domain}; one of {string.Join(", ", EventCatalog.Domains)}."));
+        if (TextRules.IdentifierProblem(key) is { } bad) return ui.Error(400, ui.T($"流编号无效：{bad}", $"Not a stream key: {bad}"));
         await using var session = store.QuerySession();
-        var history = await StreamHistory.LoadAsync(session, domain, key, ct);
-        if (history.Count == 0) return ui.Error(404, ui.T($"没有流 {domain}/{key}。", $"No stream {domain}/{key}."));
-        var region = history[0].RegionCode;
+        // Scope from the first event alone, before any history is read; the page then shows one bounded slice.
+        var region = await StreamHistory.RegionOfAsync(session, domain, key, ct);
+        if (region is null) return ui.Error(404, ui.T($"没有流 {domain}/{key}。", $"No stream {domain}/{key}."));
         var client = http.Client();
         if (!client.CanSee(region))
-            return ui.Error(403, ui.T($"该流属于地区 {region}，不在密钥范围 {client.Scope} 之内。", $"The stream belongs to region {region}, outside the key's scope {client.Scope}."));
-        var state = StreamHistory.Replay(domain, key, history, null, null);
+            return ui.Error(403, ui.T($"该流不在密钥范围 {client.Scope} 之内。", $"The stream is outside the key's scope {client.Scope}."));
+        var after = long.TryParse(ui.Query("after"), out var a) && a > 0 ? a : 0;
+        var history = await StreamHistory.LoadPageAsync(session, domain, key, after, TimelinePage, null, ct);
+        var state = await StreamHistory.ReplayAsync(session, domain, key, null, null, ct);
 
-        var b = new StringBuilder($"<p>{ui.T("地区", "Region")} <a href=\"/ui/regions/{region}\">{region}</a> · {history.Count} {ui.T("个事件", "events")}</p>");
+        var b = new StringBuilder($"<p>{ui.T("地区", "Region")} <a href=\"/ui/regions/{region}\">{region}</a> · {state?.Version ?? 0} {ui.T("个事件", "events")}</p>");
         b.Append($"<h2>{ui.T("当前状态", "Current state")}</h2>{KeyValues(JsonSerializer.SerializeToElement(state, state?.GetType() ?? typeof(object), LedgerJson.Options))}");
         b.Append($"<h2>{ui.T("时间线", "Timeline")}</h2><ol class=\"timeline\">");
         foreach (var e in history)
@@ -45,6 +51,8 @@ public static class StreamPages
                 """);
         }
         b.Append("</ol>");
+        if (history.Count == TimelinePage)
+            b.Append($"<p><a href=\"/ui/streams/{Ui.Q(domain)}/{Ui.Q(key)}?after={history[^1].Version}\">{ui.T($"后续事件（v{history[^1].Version} 之后）", $"Later events (after v{history[^1].Version})")}</a></p>");
         return ui.Page($"{ui.T("流", "Stream")} {domain}/{key}", b.ToString());
     }
 

@@ -41,6 +41,13 @@ public sealed class AuditReader(NpgsqlDataSource db, IDocumentStore store)
             t.EndedOn, t.EndReason, refs);
     }
 
+    /// <summary>The region of a tenure as recorded now (a stream's region never changes), or null when there is no such tenure.</summary>
+    public async Task<string?> TenureRegionAsync(string tenureId, CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        return (await session.LoadAsync<Tenures.TenureState>(EventCatalog.StreamId("tenure", tenureId), ct))?.RegionCode;
+    }
+
     /// <summary>The chain position of the newest committed event: the high-water mark a new report freezes.</summary>
     public async Task<long> HighWaterAsync(CancellationToken ct)
     {

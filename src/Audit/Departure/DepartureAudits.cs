@@ -46,10 +46,13 @@ public sealed class DepartureAudits(AuditReader reader, ReportStore reports, ICl
         Func<string, bool> canSee, string scope, CancellationToken ct)
     {
         knownAt = StoredInstant.Truncate(knownAt);
+        // Scope first, from the tenure as it stands now: an out-of-scope caller learns nothing from
+        // the answer about when, or whether yet, another province recorded the tenure.
+        var region = await reader.TenureRegionAsync(request.TenureId, ct);
+        if (region is null) return (null, new AuditRefusal(404, "Unknown tenure", $"no tenure {request.TenureId} has been recorded"));
+        if (!canSee(region)) return (null, new AuditRefusal(403, "Forbidden", $"tenure {request.TenureId} is outside the client's scope {scope}"));
         var highWater = await reader.HighWaterAsync(ct);
         var (tenure, refusal) = await TenureAsync(request.TenureId, knownAt, highWater, request.Interim, ct);
-        if (tenure is not null && !canSee(tenure.RegionCode))
-            return (null, new AuditRefusal(403, "Forbidden", $"tenure {tenure.TenureId} is in region {tenure.RegionCode}, outside the client's scope {scope}"));
         if (refusal is not null) return (null, refusal);
         return (await IssueAsync(tenure!, request, rules, knownAt, highWater, ct), null);
     }

@@ -10,10 +10,15 @@ public enum Role
     Admin,
 }
 
-/// <summary>The named client behind an API key: one role, one region scope (<c>000000</c> = the nation).</summary>
-public sealed record ApiClient(string Name, Role Role, string Scope)
+/// <summary>
+/// The named client behind an API key: one role, one region scope (<c>000000</c> = the nation).
+/// <see cref="KeyId"/> is null for the bootstrap admin, whose key lives in the environment.
+/// </summary>
+public sealed record ApiClient(string Name, Role Role, string Scope, Guid? KeyId = null)
 {
     public bool CanSee(string regionCode) => RegionCodes.Contains(Scope, regionCode);
+
+    public bool IsNational => Scope == RegionCodes.Nation;
 
     /// <summary>Investigators may do everything auditors may.</summary>
     public bool Has(Role role) => Role == role || (role == Role.Auditor && Role == Role.Investigator);

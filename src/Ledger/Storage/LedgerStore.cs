@@ -35,7 +35,7 @@ public static class LedgerStore
         foreach (var rules in EventCatalog.Rules)
             o.RegisterDocumentType(rules.StateType);
 
-        o.Schema.For<ApiKey>().UniqueIndex(k => k.Hash);
+        o.Schema.For<ApiKey>().UniqueIndex(k => k.Hash).UniqueIndex(k => k.NameKey!);
         o.Storage.ExtendedSchemaObjects.Add(Flows.FlowTables.FlowTable(Schema));
         o.Storage.ExtendedSchemaObjects.Add(Flows.FlowTables.TargetTable(Schema));
         o.Storage.ExtendedSchemaObjects.Add(Flows.FlowTables.TotalsTable(Schema));

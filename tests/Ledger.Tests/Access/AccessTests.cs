@@ -105,6 +105,18 @@ public sealed class AccessTests(LedgerApp app) : IAsyncLifetime
         { "writer", "000000", "GET", "rule-sets", 403 },
         { "admin", "000000", "GET", "audit-report", 403 },
         { "auditor", "420000", "GET", "audit-report", 404 },
+        // Admins act only inside their scope (security review, issue 15).
+        { "admin", "410000", "POST", "keys", 201 },
+        { "admin", "410000", "POST", "keys-national", 403 },
+        { "admin", "410000", "POST", "keys-other-province", 403 },
+        { "admin", "410100", "POST", "keys-province", 403 },
+        { "admin", "000000", "POST", "keys-national", 201 },
+        { "admin", "410000", "DELETE", "key-national", 403 },
+        { "admin", "410000", "DELETE", "key-inside", 204 },
+        // Scope before state: an early knownAt must not turn a 403 into "recorded after …".
+        { "auditor", "420000", "POST", "audit-early", 403 },
+        { "auditor", "410000", "POST", "audit-early", 422 },
+        { "auditor", "420000", "POST", "audit-unknown", 404 },
     };
 
     [Theory]
@@ -120,6 +132,14 @@ public sealed class AccessTests(LedgerApp app) : IAsyncLifetime
             "stream" => await app.SendAsync(HttpMethod.Get, "/api/v1/streams/farmland/410102-000001", key),
             "history" => await app.SendAsync(HttpMethod.Get, "/api/v1/streams/farmland/410102-000001/events", key),
             "keys" => await app.SendAsync(HttpMethod.Post, "/api/v1/admin/keys", key, new { name = "x", role = "auditor", scope = "410000" }),
+            "keys-national" => await app.SendAsync(HttpMethod.Post, "/api/v1/admin/keys", key, new { name = "x", role = "admin", scope = "000000" }),
+            "keys-province" => await app.SendAsync(HttpMethod.Post, "/api/v1/admin/keys", key, new { name = "x", role = "auditor", scope = "410000" }),
+            "keys-other-province" => await app.SendAsync(HttpMethod.Post, "/api/v1/admin/keys", key, new { name = "x", role = "auditor", scope = "420000" }),
+            "key-national" => await app.SendAsync(HttpMethod.Delete, $"/api/v1/admin/keys/{await KeyIdAsync("000000")}", key),
+            "key-inside" => await app.SendAsync(HttpMethod.Delete, $"/api/v1/admin/keys/{await KeyIdAsync("410102")}", key),
+            "audit-early" => await app.SendAsync(HttpMethod.Post, "/api/v1/audits/departure", key,
+                new { tenureId = "T-410102-1", interim = true, knownAt = "2020-01-01T00:00:00Z" }),
+            "audit-unknown" => await app.SendAsync(HttpMethod.Post, "/api/v1/audits/departure", key, new { tenureId = "T-nowhere", interim = true }),
             "sheet" => await app.SendAsync(HttpMethod.Get, "/api/v1/regions/410102/balance-sheet?from=2024-01-01&to=2024-12-31", key),
             "annual" => await app.SendAsync(HttpMethod.Get, "/api/v1/regions/410000/balance-sheet/annual?fromYear=2020&toYear=2021", key),
             "provenance" => await app.SendAsync(HttpMethod.Get,
@@ -137,6 +157,15 @@ public sealed class AccessTests(LedgerApp app) : IAsyncLifetime
             _ => throw new ArgumentOutOfRangeException(nameof(what)),
         };
         ((int)response.StatusCode).ShouldBe(expected, $"{role}@{scope} {method} {what}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>The id of a fresh auditor key with <paramref name="scope"/>, issued by the national bootstrap admin.</summary>
+    private async Task<string> KeyIdAsync(string scope)
+    {
+        var issued = await app.SendAsync(HttpMethod.Post, "/api/v1/admin/keys", LedgerApp.AdminKey,
+            new { name = $"target-{scope}", role = "auditor", scope });
+        issued.StatusCode.ShouldBe(HttpStatusCode.Created);
+        return (await issued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 
     [Fact]

@@ -26,6 +26,7 @@ public static class HostileCorpus
         foreach (var (name, e) in EnvelopeMutations()) yield return (name, Body(e));
         foreach (var (name, e) in DataMutations()) yield return (name, Body(e));
         foreach (var (name, events) in Semantic()) yield return (name, Body(events));
+        foreach (var (name, e) in LookAlikes()) yield return (name, Body(e));
         yield return ("1001 events", Body(Enumerable.Range(0, 1001).Select(_ => Occupied(area: 0.0001m)).ToArray()));
         yield return ("body over 4 MB", Encoding.UTF8.GetBytes($"{{\"events\":[],\"pad\":\"{new string('x', 4 * 1024 * 1024 + 10)}\"}}"));
         yield return ("nesting 10,000 deep", Encoding.UTF8.GetBytes("{\"events\":" + new string('[', 10_000) + new string(']', 10_000) + "}"));
@@ -133,6 +134,34 @@ public static class HostileCorpus
         ("nil UUID", [Occupied().With("eventId", Guid.Empty.ToString())]),
         ("UUID without dashes", [Occupied().With("eventId", Guid.NewGuid().ToString("N"))]),
     ];
+
+    /// <summary>Codes, keys and names that look like valid ones but are not (security review, issue 15).</summary>
+    public static IEnumerable<(string, JsonObject)> LookAlikes()
+    {
+        foreach (var code in LookAlikeCodes)
+        {
+            yield return ($"region {Escape(code)} registered", Region(code, "county", City));
+            yield return ($"parcel in region {Escape(code)}", Parcel().With("regionCode", code));
+        }
+        foreach (var key in new[] { "410102-000001\n", "410102-000001 ", " 410102-000001", "４１０１０２-000001", "410102-0000０1",
+                     "410102-\u202E100000", "410102-000001\u200B", "410102-000001\u0378", "410102-000001\u2028", "410102-00000\u0661" })
+            yield return ($"parcel key {Escape(key)}", Parcel("410102-000077").With("stream", key));
+        yield return ("water key with a final newline", Quota(2030).With("stream", "410102-2030\n"));
+        yield return ("water key with fullwidth year", Quota(2030).With("stream", "410102-２０３０"));
+        foreach (var name in new[] { "中原区\u202E", "中原区 ", " 中原区", "中\u200B原区", "中原区\u0378", "中原\u2028区", "\u2066中原区\u2069" })
+            yield return ($"region name {Escape(name)}", Region("410199", "county", City, name));
+        yield return ("official name with a right-to-left override", Tenure("T-99").With("data.officialName", "张\u202E三"));
+        yield return ("official id with a trailing space", Tenure("T-99").With("data.officialId", "O-1 "));
+        yield return ("encroachment id with a zero-width space", Make("redline.encroachment-detected", "410102-RL01", County,
+            new JsonObject { ["encroachmentId"] = "E\u200B1", ["areaHa"] = 1m, ["activity"] = "farming" }));
+        yield return ("approvalRef with a bidi isolate", Occupied().With("data.approvalRef", "豫政土\u2067〔2024〕12号"));
+    }
+
+    /// <summary>Strings that a regex with <c>$</c> or <c>\d</c> would take for a six-digit region code.</summary>
+    public static readonly string[] LookAlikeCodes =
+        ["410102\n", "410102\r", " 410102", "410102 ", "４１０１０２", "٤١٠١٠٢", "41010２", "410102\u200B", "\u202D410102"];
+
+    private static string Escape(string s) => string.Concat(s.Select(c => c is < ' ' or > '~' ? $"\\u{(int)c:X4}" : c.ToString()));
 
     public static byte[] Body(params JsonObject[] events) =>
         Encoding.UTF8.GetBytes(new JsonObject { ["events"] = new JsonArray(events.Select(e => (JsonNode)e.DeepClone()).ToArray()) }.ToJsonString());

@@ -84,10 +84,11 @@ public sealed class HostileInputTests(LedgerApp app) : IAsyncLifetime
         using var client = limited.CreateClient(); // the host reads its settings here
         Environment.SetEnvironmentVariable("LEDGER_RATE_LIMIT", LedgerApp.TestRateLimit);
         var statuses = new List<HttpResponseMessage>();
+        var key = await app.KeyAsync("auditor", name: "rate-test");
         for (var i = 0; i < 5; i++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/streams/farmland/410102-000001");
-            request.Headers.Add("X-Api-Key", await app.KeyAsync("auditor", name: "rate-test"));
+            request.Headers.Add("X-Api-Key", key);
             statuses.Add(await client.SendAsync(request));
         }
         var refused = statuses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
@@ -96,9 +97,11 @@ public sealed class HostileInputTests(LedgerApp app) : IAsyncLifetime
         refused[0].Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
     }
 
+    private string? _investigator;
+
     private async Task<string> Snapshot()
     {
-        var investigator = await app.KeyAsync("investigator", name: "snapshot");
+        var investigator = _investigator ??= await app.KeyAsync("investigator", name: "snapshot");
         var sheet = await (await app.SendAsync(HttpMethod.Get, "/api/v1/regions/410000/balance-sheet?from=2024-01-01&to=2024-12-31&knownAt=2030-01-01T00:00:00Z",
             investigator)).Content.ReadAsStringAsync();
         var parcel = await (await app.SendAsync(HttpMethod.Get, "/api/v1/streams/farmland/410102-000001", investigator)).Content.ReadAsStringAsync();

@@ -41,6 +41,7 @@ public sealed class LedgerApp : IAsyncLifetime
         Environment.SetEnvironmentVariable("LEDGER_APP_ROLE", AppRole);
         // Tests fire requests far faster than any province would; the rate limit has its own test.
         Environment.SetEnvironmentVariable("LEDGER_RATE_LIMIT", TestRateLimit);
+        Environment.SetEnvironmentVariable("LEDGER_ADDRESS_RATE_LIMIT", TestRateLimit);
         _factory = NewFactory();
         Http = _factory.CreateClient();
         (await Http.GetAsync("/health")).EnsureSuccessStatusCode();
@@ -58,6 +59,7 @@ public sealed class LedgerApp : IAsyncLifetime
     public async Task ResetAsync()
     {
         Clock.Reset(Start);
+        _issuedNames.Clear();
         // Disposed: every undisposed data source keeps its pooled connections open, and the resets add up.
         await using var ownerDb = NpgsqlDataSource.Create(ConnectionString);
         await using (var owner = Ledger.Storage.LedgerStore.Create(ownerDb))
@@ -71,11 +73,20 @@ public sealed class LedgerApp : IAsyncLifetime
         await cmd.ExecuteNonQueryAsync();
     }
 
+    private readonly HashSet<string> _issuedNames = [];
+
+    /// <summary>Issues a key; without a name, <c>role-scope</c>, numbered when a test asks for a second one (names are unique).</summary>
     public async Task<string> KeyAsync(string role, string scope = "000000", string? name = null)
     {
+        if (name is null)
+        {
+            name = $"{role}-{scope}";
+            for (var n = 2; _issuedNames.Contains(name); n++) name = $"{role}-{scope}-{n}";
+        }
+        _issuedNames.Add(name);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/keys")
         {
-            Content = JsonContent.Create(new { name = name ?? $"{role}-{scope}", role, scope }),
+            Content = JsonContent.Create(new { name, role, scope }),
         };
         request.Headers.Add("X-Api-Key", AdminKey);
         var response = await Http.SendAsync(request);
