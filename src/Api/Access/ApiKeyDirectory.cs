@@ -19,10 +19,17 @@ public sealed class ApiKeyDirectory(IDocumentStore store, IClock clock, IConfigu
     public static readonly Duration CacheFor = Duration.FromSeconds(10);
     public const string BootstrapAdminName = "bootstrap-admin";
     public const string CommandLineName = "cli";
-    public const int CacheEntries = 10_000;
+    public const int DefaultCacheEntries = 10_000;
 
-    // Entries are counted, not weighed: each one holds a hash and a small record.
-    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = CacheEntries });
+    // Entries are counted, not weighed: each one holds a hash and a small record. Once full, new
+    // lookups are answered but not remembered until expiry makes room.
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions
+    {
+        SizeLimit = int.TryParse(config["LEDGER_KEY_CACHE_ENTRIES"], out var n) && n > 0 ? n : DefaultCacheEntries,
+    });
+
+    /// <summary>Lookups remembered now (hits and misses); never more than the cache's size limit.</summary>
+    public int CachedCount => _cache.Count;
     private readonly byte[]? _bootstrapHash = config["LEDGER_BOOTSTRAP_ADMIN_KEY"] is { Length: > 0 } k
         ? SHA256.HashData(Encoding.UTF8.GetBytes(k)) : null;
 

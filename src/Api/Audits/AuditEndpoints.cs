@@ -29,7 +29,11 @@ public static class AuditEndpoints
 
         var client = http.Client();
         var (issued, refusal) = await audits.CreateAsync(request!, rules!, knownAt, client.CanSee, client.Scope, ct);
-        if (refusal is not null) return Problems.Of(http, refusal.Status, refusal.Title, refusal.Detail);
+        if (refusal is not null)
+        {
+            if (refusal.RetryAfterSeconds is { } retry) http.Response.Headers.RetryAfter = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problems.Of(http, refusal.Status, refusal.Title, refusal.Detail);
+        }
         var (stored, report) = issued!;
 
         var location = $"/api/v1/audits/{stored.Id}";

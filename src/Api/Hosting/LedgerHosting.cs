@@ -46,10 +46,12 @@ public static class LedgerHosting
         builder.Services.AddSingleton<Ledger.Audit.BalanceSheets.SheetQuery>();
         builder.Services.AddSingleton<Ledger.Audit.Departure.AuditReader>();
         builder.Services.AddSingleton<Ledger.Audit.Departure.ReportStore>();
+        builder.Services.AddSingleton(Ledger.Audit.Departure.AuditQuota.From(k => builder.Configuration[k]));
         builder.Services.AddSingleton<Ledger.Audit.Departure.DepartureAudits>();
         builder.Services.AddSingleton(CheckpointKey.Load(builder.Configuration, embedded?.DataDirectory));
         builder.Services.AddSingleton<Ledger.Chain.CheckpointWriter>();
         builder.Services.AddSingleton(sp => new Ledger.Chain.ChainVerifier(dataSource, sp.GetRequiredService<Ledger.Chain.CheckpointSigner>()));
+        builder.Services.AddSingleton<Ledger.Api.Investigations.VerifyRunner>();
         builder.Services.AddHostedService<Ledger.Api.Investigations.CheckpointService>();
         builder.Services.AddSingleton<ApiKeyDirectory>();
         builder.Services.AddSingleton<AddressLimiter>();

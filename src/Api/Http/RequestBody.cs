@@ -24,9 +24,10 @@ public static class RequestBody
         {
             var doc = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), new JsonDocumentOptions { MaxDepth = 16 });
             var repeated = new List<ItemError>();
+            var count = 0;
             try
             {
-                RepeatedFields(doc.RootElement, "", repeated);
+                RepeatedFields(doc.RootElement, "", repeated, ref count);
             }
             catch (InvalidOperationException)
             {
@@ -35,7 +36,7 @@ public static class RequestBody
             }
             if (repeated.Count == 0) return (doc, null);
             doc.Dispose();
-            return (null, Problems.Validation(http, repeated));
+            return (null, Problems.Validation(http, repeated, Math.Max(count, repeated.Count)));
         }
         catch (JsonException e)
         {
@@ -77,7 +78,7 @@ public static class RequestBody
     /// every body is refused with each repetition named, before any endpoint reads it. Costs about
     /// 0.7 ms for a 500-event batch (154 KiB), next to 0.7 ms for parsing it.
     /// </summary>
-    private static void RepeatedFields(JsonElement element, string at, List<ItemError> errors)
+    private static void RepeatedFields(JsonElement element, string at, List<ItemError> errors, ref int count)
     {
         switch (element.ValueKind)
         {
@@ -86,13 +87,15 @@ public static class RequestBody
                 foreach (var p in element.EnumerateObject())
                 {
                     var path = at.Length == 0 ? p.Name : $"{at}.{p.Name}";
-                    if (!names.Add(p.Name)) errors.Add(new ItemError(BatchParser.Clip(path), "appears more than once in its object"));
-                    RepeatedFields(p.Value, path, errors);
+                    // Past the cap the answer lists no more, so only count them.
+                    if (!names.Add(p.Name) && ++count <= Problems.MaxErrors)
+                        errors.Add(new ItemError(BatchParser.Clip(path), "appears more than once in its object"));
+                    RepeatedFields(p.Value, path, errors, ref count);
                 }
                 break;
             case JsonValueKind.Array:
                 var i = 0;
-                foreach (var item in element.EnumerateArray()) RepeatedFields(item, $"{at}[{i++}]", errors);
+                foreach (var item in element.EnumerateArray()) RepeatedFields(item, $"{at}[{i++}]", errors, ref count);
                 break;
         }
     }

@@ -11,16 +11,16 @@ public static class LedgerEndpoints
 {
     /// <summary>Recomputes the tamper-evidence chain against the event rows and the signed checkpoints.</summary>
     [WolverineGet("/api/v1/ledger/verify")]
-    public static async Task<IResult> Verify(HttpContext http, ChainVerifier verifier, CancellationToken ct)
+    public static async Task<IResult> Verify(HttpContext http, VerifyRunner verifier, CancellationToken ct)
     {
         if (http.Require(Role.Investigator) is { } denied) return denied;
-        var result = await verifier.VerifyAsync([], ct);
-        return Results.Json(Shape(result), LedgerJson.Options);
+        var result = await verifier.RunAsync(ct);
+        return Results.Json(Shape(await verifier.ForAsync(http.Client(), result, ct)), LedgerJson.Options);
     }
 
     /// <summary>Verifies against checkpoints kept outside the database, posted as exported by GET /api/v1/ledger/checkpoints.</summary>
     [WolverinePost("/api/v1/ledger/verify")]
-    public static async Task<IResult> VerifyAgainst(HttpContext http, ChainVerifier verifier, CancellationToken ct)
+    public static async Task<IResult> VerifyAgainst(HttpContext http, VerifyRunner verifier, CancellationToken ct)
     {
         if (http.Require(Role.Investigator) is { } denied) return denied;
         var (doc, problem) = await RequestBody.ReadAsync(http, ct);
@@ -36,7 +36,8 @@ public static class LedgerEndpoints
             return Problems.Validation(http, [new ItemError("checkpoints",
                 "must be an array of {position, hash (hex), signedAt (ISO instant), signature (base64)} as exported")]);
         }
-        return Results.Json(Shape(await verifier.VerifyAsync(external, ct)), LedgerJson.Options);
+        var result = await verifier.RunAgainstAsync(external, ct);
+        return Results.Json(Shape(await verifier.ForAsync(http.Client(), result, ct)), LedgerJson.Options);
     }
 
     [WolverineGet("/api/v1/ledger/checkpoints")]
@@ -60,12 +61,14 @@ public static class LedgerEndpoints
             : Results.Json(new { created = true, checkpoint = CheckpointJson.Of(checkpoint) }, LedgerJson.Options, statusCode: 201);
     }
 
-    private static object Shape(VerifyResult r) => new
+    /// <summary><c>scope</c> is set when counts and problems were cut to the caller's scope (see <see cref="VerifyRunner.ForAsync"/>).</summary>
+    private static object Shape(ScopedVerifyResult r) => new
     {
         ok = r.Ok,
         eventsChecked = r.EventsChecked,
         firstBrokenSequence = r.FirstBrokenSequence,
-        checkpointsChecked = r.CheckpointsChecked,
+        checkpointsChecked = r.Whole.CheckpointsChecked,
         problems = r.Problems.Select(p => new { sequence = p.Sequence, what = p.What }),
+        scope = r.Scope,
     };
 }

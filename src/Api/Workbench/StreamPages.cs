@@ -86,14 +86,15 @@ public static class StreamPages
         return ui.Page(ui.T("补录与更正", "Back-dating and corrections"), b.ToString());
     }
 
-    public static async Task<IResult> Verify(HttpContext http, VerifyStatus status, CancellationToken ct)
+    public static async Task<IResult> Verify(HttpContext http, VerifyStatus status, Investigations.VerifyRunner runner, CancellationToken ct)
     {
         var ui = new Ui(http);
         if (!http.Client().Has(Role.Investigator)) return ui.Error(403, ui.T("账本校验需要调查角色。", "Ledger verification needs the investigator role."));
-        var (result, at) = await status.RunAsync(ct);
+        var (whole, at) = await status.RunAsync(ct);
+        var result = await runner.ForAsync(http.Client(), whole, ct);
         var b = new StringBuilder($"""
             <p class="{(result.Ok ? "ok" : "bad")}" id="verify-result">{(result.Ok
-                ? ui.T($"哈希链完整：已校验 {result.EventsChecked:N0} 个事件、{result.CheckpointsChecked} 个签名检查点。", $"The hash chain is intact: {result.EventsChecked:N0} events and {result.CheckpointsChecked} signed checkpoints checked.")
+                ? ui.T($"哈希链完整：已校验 {result.EventsChecked:N0} 个{(result.Scope is null ? "" : "本辖区")}事件、{whole.CheckpointsChecked} 个签名检查点。", $"The hash chain is intact: {result.EventsChecked:N0} {(result.Scope is null ? "" : "in-scope ")}events and {whole.CheckpointsChecked} signed checkpoints checked.")
                 : ui.T($"哈希链断裂，首个异常序号 {result.FirstBrokenSequence}。", $"The hash chain is broken; first bad sequence {result.FirstBrokenSequence}."))}</p>
             <p class="muted">{ui.T("校验时间", "Verified at")} {Ui.Instant(at)}</p>
             """);

@@ -1,3 +1,4 @@
+using Ledger.Api.Access;
 using Ledger.Chain;
 using NodaTime;
 
@@ -8,7 +9,7 @@ namespace Ledger.Api.Workbench;
 /// never wait for it: they show the last result and, when it is older than
 /// <see cref="Fresh"/>, start one new verification in the background.
 /// </summary>
-public sealed class VerifyStatus(ChainVerifier verifier, IClock clock, ILogger<VerifyStatus> log)
+public sealed class VerifyStatus(Investigations.VerifyRunner verifier, IClock clock, ILogger<VerifyStatus> log)
 {
     public static readonly Duration Fresh = Duration.FromMinutes(5);
     private readonly object _gate = new();
@@ -27,7 +28,7 @@ public sealed class VerifyStatus(ChainVerifier verifier, IClock clock, ILogger<V
     /// <summary>Runs a verification now and waits for it (the verify page).</summary>
     public async Task<(VerifyResult Result, Instant At)> RunAsync(CancellationToken ct)
     {
-        var result = await verifier.VerifyAsync([], ct);
+        var result = await verifier.RunAsync(ct);
         var at = clock.GetCurrentInstant();
         lock (_gate) _last = (result, at);
         return (result, at);
@@ -39,7 +40,9 @@ public sealed class VerifyStatus(ChainVerifier verifier, IClock clock, ILogger<V
         var (css, text) = last switch
         {
             null => ("muted", ui.T("链校验中…", "Verifying chain…")),
-            { Result.Ok: true } l => ("ok", ui.T($"链完整 ✓ {l.Result.EventsChecked:N0}", $"Chain intact ✓ {l.Result.EventsChecked:N0}")),
+            // The count is the nation's: only national keys see it.
+            { Result.Ok: true } l when ui.Http.Client().IsNational => ("ok", ui.T($"链完整 ✓ {l.Result.EventsChecked:N0}", $"Chain intact ✓ {l.Result.EventsChecked:N0}")),
+            { Result.Ok: true } => ("ok", ui.T("链完整 ✓", "Chain intact ✓")),
             _ => ("bad", ui.T("链校验失败 ✗", "Chain broken ✗")),
         };
         return $"<a href=\"/ui/verify\" class=\"badge {css}-on-dark\" aria-label=\"{Ui.E(ui.T("链校验状态", "Chain verification status"))}: {Ui.E(text)}\">{Ui.E(text)}</a>";

@@ -11,11 +11,25 @@ public sealed record AuditRequest(string TenureId, Instant? KnownAt, bool Interi
 public sealed record IssuedReport(StoredReport Stored, DepartureReport Report);
 
 /// <summary>Why an audit cannot be made: <see cref="Status"/> is the HTTP status the API answers with.</summary>
-public sealed record AuditRefusal(int Status, string Title, string Detail);
+public sealed record AuditRefusal(int Status, string Title, string Detail, int? RetryAfterSeconds = null);
+
+/// <summary>
+/// How many reports one client may issue in any 24 hours. Issued reports are evidence and are never
+/// deleted, so without a bound one key could fill the database in a loop; interim reports (of
+/// tenures still running) are the ones a script would repeat, so they have a bound of their own.
+/// </summary>
+public sealed record AuditQuota(int PerDay = 200, int InterimPerDay = 50)
+{
+    public static AuditQuota From(Func<string, string?> setting) => new(
+        int.TryParse(setting("LEDGER_AUDIT_REPORTS_PER_DAY"), out var d) && d > 0 ? d : 200,
+        int.TryParse(setting("LEDGER_INTERIM_REPORTS_PER_DAY"), out var i) && i > 0 ? i : 50);
+}
 
 /// <summary>Issues, fetches, regenerates and compares departure-audit reports.</summary>
-public sealed class DepartureAudits(AuditReader reader, ReportStore reports, IClock clock)
+public sealed class DepartureAudits(AuditReader reader, ReportStore reports, IClock clock, AuditQuota? quota = null)
 {
+    private readonly AuditQuota _quota = quota ?? new AuditQuota();
+
     /// <summary>Checks the tenure before anything is written: the caller's scope is checked by the API against <see cref="TenureFacts.RegionCode"/>.</summary>
     public async Task<(TenureFacts? Tenure, AuditRefusal? Refusal)> TenureAsync(string tenureId, Instant knownAt, long highWater, bool interim,
         CancellationToken ct)
@@ -54,7 +68,20 @@ public sealed class DepartureAudits(AuditReader reader, ReportStore reports, ICl
         var highWater = await reader.HighWaterAsync(ct);
         var (tenure, refusal) = await TenureAsync(request.TenureId, knownAt, highWater, request.Interim, ct);
         if (refusal is not null) return (null, refusal);
+        if (await OverQuotaAsync(request, ct) is { } over) return (null, over);
         return (await IssueAsync(tenure!, request, rules, knownAt, highWater, ct), null);
+    }
+
+    private async Task<AuditRefusal?> OverQuotaAsync(AuditRequest request, CancellationToken ct)
+    {
+        var limit = request.Interim ? _quota.InterimPerDay : _quota.PerDay;
+        var now = clock.GetCurrentInstant();
+        var (count, oldest) = await reports.IssuedSinceAsync(request.Client, request.Interim, now - Duration.FromDays(1), ct);
+        if (count < limit) return null;
+        var retry = (int)Math.Ceiling(((oldest ?? now) + Duration.FromDays(1) - now).TotalSeconds);
+        var kind = request.Interim ? "interim reports" : "reports";
+        return new AuditRefusal(429, "Too many reports",
+            $"client '{request.Client}' has issued {count} {kind} in the last 24 hours, the most allowed; retry after {Math.Max(1, retry)} s", Math.Max(1, retry));
     }
 
     private async Task<IssuedReport> IssueAsync(TenureFacts tenure, AuditRequest request, RuleSet rules, Instant knownAt, long highWater,

@@ -39,6 +39,20 @@ public sealed class ReportStore(NpgsqlDataSource db)
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>How many reports (interim or final) a client issued since an instant, and when the oldest of them was issued.</summary>
+    public async Task<(long Count, Instant? Oldest)> IssuedSinceAsync(string client, bool interim, Instant since, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand($"select count(*), min(generated_at) from {LedgerStore.Schema}.{Table} " +
+            "where generated_by = @by and interim = @interim and generated_at > @since", conn);
+        cmd.Parameters.AddWithValue("by", client);
+        cmd.Parameters.AddWithValue("interim", interim);
+        cmd.Parameters.AddWithValue("since", since.ToDateTimeUtc());
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        return (r.GetInt64(0), r.IsDBNull(1) ? null : Instant.FromDateTimeOffset(r.GetFieldValue<DateTimeOffset>(1)));
+    }
+
     public async Task<StoredReport?> FindAsync(Guid id, CancellationToken ct) =>
         (await QueryAsync("id = @id", c => c.Parameters.AddWithValue("id", id), ct)).SingleOrDefault();
 

@@ -26,6 +26,8 @@ public static class ReportTable
         t.AddColumn("content_sha256", "text").NotNull();
         t.Indexes.Add(new IndexDefinition($"ix_{Name}_tenure") { Columns = ["tenure_id"] });
         t.Indexes.Add(new IndexDefinition($"ix_{Name}_region") { Columns = ["region_code"] });
+        // The issuing quota counts a client's recent reports.
+        t.Indexes.Add(new IndexDefinition($"ix_{Name}_issuer") { Columns = ["generated_by", "generated_at"] });
         return t;
     }
 }

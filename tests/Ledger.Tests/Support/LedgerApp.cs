@@ -28,6 +28,7 @@ public sealed class LedgerApp : IAsyncLifetime
     public FakeClock Clock { get; } = new(Start, Duration.FromMilliseconds(1));
     public HttpClient Http { get; private set; } = null!;
     public IDocumentStore Store => _factory.Services.GetRequiredService<IDocumentStore>();
+    public IServiceProvider Services => _factory.Services;
     public string ConnectionString { get; private set; } = "";
 
     public async Task InitializeAsync()

@@ -1,0 +1,86 @@
+using Ledger.Access;
+using Ledger.Chain;
+using Ledger.Storage;
+using Npgsql;
+
+namespace Ledger.Api.Investigations;
+
+/// <summary>
+/// One verification at a time per ledger: it reads every event, so parallel runs only multiply
+/// the cost. A request for a plain verification joins the one already running (its result is at
+/// most that run's age); a verification against posted checkpoints waits its turn. No caller's
+/// cancellation stops a run that others are waiting for.
+/// </summary>
+public sealed class VerifyRunner(ChainVerifier verifier, NpgsqlDataSource db)
+{
+    private readonly SemaphoreSlim _turn = new(1, 1);
+    private readonly object _gate = new();
+    private Task<VerifyResult>? _plain;
+    private int _runs;
+
+    /// <summary>How many verifications this node has run (tests use it to see that requests shared one).</summary>
+    public int Runs => _runs;
+
+    public Task<VerifyResult> RunAsync(CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            if (_plain is not { IsCompleted: false }) _plain = Task.Run(() => OneAtATimeAsync([]));
+            return _plain.WaitAsync(ct);
+        }
+    }
+
+    public Task<VerifyResult> RunAgainstAsync(IReadOnlyList<Checkpoint> external, CancellationToken ct) =>
+        Task.Run(() => OneAtATimeAsync(external)).WaitAsync(ct);
+
+    private async Task<VerifyResult> OneAtATimeAsync(IReadOnlyList<Checkpoint> external)
+    {
+        await _turn.WaitAsync();
+        try
+        {
+            Interlocked.Increment(ref _runs);
+            return await verifier.VerifyAsync(external, CancellationToken.None);
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
+    /// <summary>
+    /// What a caller may see of a result. The whole ledger's integrity (<c>ok</c>) is everyone's
+    /// concern, but a county investigator learns neither the nation's event count nor problems at
+    /// sequences outside the county: counts and problems are cut to the caller's scope.
+    /// </summary>
+    public async Task<ScopedVerifyResult> ForAsync(ApiClient client, VerifyResult result, CancellationToken ct)
+    {
+        if (client.IsNational) return new ScopedVerifyResult(result, result.EventsChecked, result.Problems, null);
+        var (low, high) = Audit.BalanceSheets.SheetQuery.CodeRange(client.Scope);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var count = new NpgsqlCommand(
+            $"select count(*) from {LedgerStore.Schema}.{Ledger.Investigations.EventIndex.Table} where region_code between @low and @high", conn);
+        count.Parameters.AddWithValue("low", low);
+        count.Parameters.AddWithValue("high", high);
+        var inScope = (long)(await count.ExecuteScalarAsync(ct))!;
+
+        var sequences = result.Problems.Select(p => p.Sequence).Where(s => s > 0).Distinct().ToArray();
+        var visible = new HashSet<long>();
+        await using (var cmd = new NpgsqlCommand(
+            $"select seq from {LedgerStore.Schema}.{Ledger.Investigations.EventIndex.Table} where seq = any(@seqs) and region_code between @low and @high", conn))
+        {
+            cmd.Parameters.AddWithValue("seqs", sequences);
+            cmd.Parameters.AddWithValue("low", low);
+            cmd.Parameters.AddWithValue("high", high);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) visible.Add(r.GetInt64(0));
+        }
+        return new ScopedVerifyResult(result, inScope, result.Problems.Where(p => visible.Contains(p.Sequence)).ToList(), client.Scope);
+    }
+}
+
+/// <param name="Scope">The caller's scope when counts and problems were cut to it; null for the whole ledger.</param>
+public sealed record ScopedVerifyResult(VerifyResult Whole, long EventsChecked, IReadOnlyList<VerifyProblem> Problems, string? Scope)
+{
+    public bool Ok => Whole.Ok;
+    public long? FirstBrokenSequence => Scope is null ? Whole.FirstBrokenSequence : Problems.Count == 0 ? null : Problems.Min(p => p.Sequence);
+}
