@@ -5,6 +5,7 @@ using Ledger.Api.Http;
 using Ledger.Audit.Departure;
 using Ledger.Audit.Reports;
 using Ledger.Audit.BalanceSheets;
+using Ledger.Events;
 using Ledger.Ingest;
 using NodaTime;
 using NodaTime.Text;
@@ -15,6 +16,9 @@ namespace Ledger.Api.Audits;
 /// <summary>Departure audits: issue a report (frozen at its knowledge point), fetch it in four formats, compare it with what is known now.</summary>
 public static class AuditEndpoints
 {
+    /// <summary>The same rule ingest applies to a tenure stream's key.</summary>
+    public static string? TenureIdProblem(string id) => EventCatalog.KeyShapeProblem("tenure", id);
+
     private static readonly string[] BodyFields = ["tenureId", "knownAt", "interim", "ruleSet", "functionalZone", "weights"];
 
     [WolverinePost("/api/v1/audits/departure")]
@@ -114,8 +118,7 @@ public static class AuditEndpoints
         var tenure = http.Request.Query["tenureId"].ToString() is { Length: > 0 } t ? t : null;
         var limit = q.Integer("limit", 1, 500) ?? 100;
         if (!Ledger.Regions.RegionCodes.IsWellFormed(region)) q.Errors.Add(new ItemError("region", "must be a six-digit GB/T 2260 region code"));
-        if (tenure is not null && (tenure.Length > 64 || tenure.Any(char.IsControl)))
-            q.Errors.Add(new ItemError("tenureId", "must be a tenure id: 1-64 printable characters"));
+        if (tenure is not null && TenureIdProblem(tenure) is { } badTenure) q.Errors.Add(new ItemError("tenureId", badTenure));
         if (q.Errors.Count > 0) return Problems.Validation(http, q.Errors);
         if (!http.Client().CanSee(region)) return Problems.Forbidden(http, $"region {region} is outside the client's scope {http.Client().Scope}");
         var (low, high) = SheetQuery.CodeRange(region);
@@ -155,8 +158,7 @@ public static class AuditEndpoints
         string? Text(string name, bool required) => RequestBody.Text(root, name, required, errors);
 
         var tenureId = Text("tenureId", true);
-        if (tenureId is not null && (tenureId.Length is 0 or > 64 || tenureId.Any(char.IsControl)))
-            errors.Add(new ItemError("tenureId", "must be a tenure id: 1-64 printable characters"));
+        if (tenureId is not null && TenureIdProblem(tenureId) is { } badTenure) errors.Add(new ItemError("tenureId", badTenure));
 
         var knownAt = now;
         if (Text("knownAt", false) is { } k)

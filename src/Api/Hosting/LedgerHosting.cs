@@ -58,6 +58,7 @@ public static class LedgerHosting
         builder.Services.AddSingleton<Ledger.Api.Workbench.WorkbenchSessions>();
         builder.Services.AddSingleton<Ledger.Api.Workbench.VerifyStatus>();
         builder.Services.AddHostedService<DemoDataLoader>();
+        builder.Services.AddHostedService<StoredCodeStartupCheck>();
         builder.Services.AddProblemDetails();
         builder.Services.AddLedgerRateLimits(builder.Configuration);
         // The request id (also in every problem response) is in the logging scope, so it is on every

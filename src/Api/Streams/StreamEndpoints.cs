@@ -76,7 +76,7 @@ public static class StreamEndpoints
         if (http.Require(Role.Auditor) is { } denied) return denied;
         if (EventCatalog.RulesFor(domain) is null)
             return Problems.NotFound(http, $"unknown domain '{BatchParser.Clip(domain)}'; one of: {string.Join(", ", EventCatalog.Domains)}");
-        return TextRules.IdentifierProblem(key) is { } bad ? Problems.Validation(http, [new ItemError("key", bad)]) : null;
+        return EventCatalog.KeyShapeProblem(domain, key) is { } bad ? Problems.Validation(http, [new ItemError("key", bad)]) : null;
     }
 
     private static bool TryTimes(HttpContext http, out LocalDate? asOf, out Instant? knownAt, out IResult? problem)

@@ -210,7 +210,8 @@ public static class AuditPages
     private static async Task<(TenureState? Tenure, IResult? Refused)> LoadTenureAsync(Ui ui, string id, IDocumentStore store, CancellationToken ct)
     {
         await using var session = store.QuerySession();
-        var tenure = id.Length is > 0 and <= 64 ? await session.LoadAsync<TenureState>(EventCatalog.StreamId("tenure", id), ct) : null;
+        if (EventCatalog.KeyShapeProblem("tenure", id) is { } bad) return (null, ui.Error(400, ui.T($"任期编号无效：{bad}", $"Not a tenure id: {bad}")));
+        var tenure = await session.LoadAsync<TenureState>(EventCatalog.StreamId("tenure", id), ct);
         if (tenure is null) return (null, ui.Error(404, ui.T($"没有任期 {id}。", $"No tenure {id}.")));
         var client = ui.Http.Client();
         return client.CanSee(tenure.RegionCode)

@@ -24,7 +24,7 @@ public static class StreamPages
         var ui = new Ui(http);
         if (EventCatalog.RulesFor(domain) is null)
             return ui.Error(400, ui.T($"未知的域 {domain}；可用：{string.Join("、", EventCatalog.Domains)}", $"Unknown domain {domain}; one of {string.Join(", ", EventCatalog.Domains)}."));
-        if (TextRules.IdentifierProblem(key) is { } bad) return ui.Error(400, ui.T($"流编号无效：{bad}", $"Not a stream key: {bad}"));
+        if (EventCatalog.KeyShapeProblem(domain, key) is { } bad) return ui.Error(400, ui.T($"流编号无效：{bad}", $"Not a stream key: {bad}"));
         await using var session = store.QuerySession();
         // Scope from the first event alone, before any history is read; the page then shows one bounded slice.
         var region = await StreamHistory.RegionOfAsync(session, domain, key, ct);

@@ -46,24 +46,23 @@ public static partial class EventCatalog
     [GeneratedRegex("^([0-9]{6})-")]
     private static partial Regex RegionPrefixedKey();
 
+    /// <summary>Why <paramref name="key"/> cannot name any stream of <paramref name="domain"/>, whatever its region, or null.</summary>
+    public static string? KeyShapeProblem(string domain, string key) => domain switch
+    {
+        "region" => RegionCodes.IsWellFormed(key) ? null : "a region stream's key is a six-digit GB/T 2260 code",
+        "water" => WaterKey().IsMatch(key) ? null : "a water stream's key is regionCode-year, e.g. 410102-2024",
+        _ => UnitKey().IsMatch(key) ? null : "must be 1-64 letters, ASCII digits or . _ - and start with a letter or digit",
+    };
+
     /// <summary>Why <paramref name="key"/> cannot name a stream of <paramref name="domain"/> for this region, or null.</summary>
     public static string? CheckStreamKey(string domain, string key, string regionCode)
     {
-        switch (domain)
-        {
-            case "region":
-                return key == regionCode ? null : $"a region stream's key is its region code: expected {regionCode}";
-            case "water":
-                var w = WaterKey().Match(key);
-                if (!w.Success) return "a water stream's key is regionCode-year, e.g. 410102-2024";
-                return w.Groups[1].Value == regionCode ? null : $"the stream belongs to region {w.Groups[1].Value}, not {regionCode}";
-            default:
-                if (!UnitKey().IsMatch(key))
-                    return "must be 1-64 letters, ASCII digits or . _ - and start with a letter or digit";
-                var p = RegionPrefixedKey().Match(key);
-                return p.Success && p.Groups[1].Value != regionCode
-                    ? $"the key is prefixed with region {p.Groups[1].Value}, not {regionCode}"
-                    : null;
-        }
+        if (domain == "region") return key == regionCode ? null : $"a region stream's key is its region code: expected {regionCode}";
+        if (KeyShapeProblem(domain, key) is { } bad) return bad;
+        var prefix = RegionPrefixedKey().Match(key);
+        if (!prefix.Success || prefix.Groups[1].Value == regionCode) return null;
+        return domain == "water"
+            ? $"the stream belongs to region {prefix.Groups[1].Value}, not {regionCode}"
+            : $"the key is prefixed with region {prefix.Groups[1].Value}, not {regionCode}";
     }
 }
