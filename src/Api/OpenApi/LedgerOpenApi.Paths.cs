@@ -47,8 +47,9 @@ public static partial class LedgerOpenApi
                     },
                 }, ["tenureId"]),
                 responses: Responses(("201", "{reportId, score, grade, findings, contentSha256, links}", null), ("400", "Malformed request", "Problem"),
-                    ("403", "Tenure outside the key's scope", "Problem"), ("404", "Unknown tenure", "Problem"),
-                    ("422", "Tenure not ended (ask for an interim audit), ended but interim asked, or not yet recorded at knownAt", "Problem"))),
+                    ("403", "Tenure outside the key's scope (decided before anything else, whatever knownAt)", "Problem"), ("404", "Unknown tenure", "Problem"),
+                    ("422", "Tenure not ended (ask for an interim audit), ended but interim asked, or not yet recorded at knownAt", "Problem"),
+                    ("429", "The client's daily report quota is used up; see Retry-After", "Problem"))),
         },
         ["/api/v1/audits"] = new JsonObject
         {
@@ -124,12 +125,13 @@ public static partial class LedgerOpenApi
         ["/api/v1/streams/{domain}/{key}"] = new JsonObject
         {
             ["get"] = Op("A stream's state, optionally as of an effective date and as known at an instant (auditor, investigator)",
-                parameters: StreamParameters(withAsOf: true), responses: Responses(("200", "State", null), ("404", "No such stream", "Problem"))),
+                parameters: StreamParameters(withAsOf: true), responses: Responses(("200", "State", null), ("403", "Outside scope", "Problem"), ("404", "No such stream", "Problem"))),
         },
         ["/api/v1/streams/{domain}/{key}/events"] = new JsonObject
         {
-            ["get"] = Op("A stream's history with event id, type, version, sequence, effective date, recorded instant and client",
-                parameters: StreamParameters(withAsOf: false), responses: Responses(("200", "History", null), ("404", "No such stream", "Problem"))),
+            ["get"] = Op("A stream's history with event id, type, version, sequence, effective date, recorded instant and client, a page at a time: {events, next}",
+                parameters: HistoryParameters(), responses: Responses(("200", "History", null), ("400", "Invalid parameters", "Problem"),
+                    ("403", "Outside scope", "Problem"), ("404", "No such stream", "Problem"))),
         },
         ["/api/v1/regions/{code}/balance-sheet"] = new JsonObject
         {
@@ -154,12 +156,14 @@ public static partial class LedgerOpenApi
                     ["name"] = Str(), ["role"] = new JsonObject { ["enum"] = new JsonArray("writer", "auditor", "investigator", "admin") },
                     ["scope"] = Str("Six-digit region code; 000000 = the nation"),
                 }, ["name", "role", "scope"]),
-                responses: Responses(("201", "Issued: {id, key}", null), ("400", "Invalid", "Problem"), ("403", "Not an admin", "Problem"))),
+                responses: Responses(("201", "Issued: {id, key}", null), ("400", "Invalid", "Problem"),
+                    ("403", "Not an admin, or the scope is not inside the admin's own", "Problem"), ("409", "The name (or a look-alike) is taken or reserved", "Problem"))),
         },
         ["/api/v1/admin/keys/{id}"] = new JsonObject
         {
             ["delete"] = Op("Revoke an API key (admin)",
-                parameters: new JsonArray(PathParameter("id")), responses: Responses(("204", "Revoked", null), ("404", "Unknown key", "Problem"))),
+                parameters: new JsonArray(PathParameter("id")), responses: Responses(("204", "Revoked", null), ("403", "Key outside the admin's scope", "Problem"),
+                    ("404", "Unknown key", "Problem"))),
         },
     };
 
@@ -192,6 +196,14 @@ public static partial class LedgerOpenApi
         var list = new JsonArray(PathParameter("domain", "region, tenure, farmland, redline, mining or water"), PathParameter("key"));
         if (withAsOf) list.Add(QueryParameter("asOf", "date", "Only events effective on or before this date"));
         list.Add(QueryParameter("knownAt", "date-time", "Only events recorded at or before this instant"));
+        return list;
+    }
+
+    private static JsonArray HistoryParameters()
+    {
+        var list = StreamParameters(withAsOf: false);
+        list.Add(QueryParameter("afterVersion", "int32", "Events after this stream version (default 0: from the start)"));
+        list.Add(QueryParameter("limit", "int32", "At most this many events, 1-1000 (default 1000); next links the following page"));
         return list;
     }
 
