@@ -9,9 +9,14 @@ namespace Ledger.Api.Events;
 public static class PostEventsEndpoint
 {
     [WolverinePost("/api/v1/events")]
-    public static async Task<IResult> Post(HttpContext http, Ingestor ingestor, CancellationToken ct)
+    public static async Task<IResult> Post(HttpContext http, Ingestor ingestor, Investigations.RollbackGuard rollback, CancellationToken ct)
     {
         if (http.Require(Role.Writer) is { } denied) return denied;
+        if (rollback.Current is { Blocks: true } behind)
+        {
+            http.Response.Headers.RetryAfter = "60";
+            return Problems.Of(http, 503, "The ledger's database is behind its signed checkpoint", behind.Explanation);
+        }
         var (doc, problem) = await RequestBody.ReadAsync(http, ct);
         if (problem is not null) return problem;
         using var _ = doc;

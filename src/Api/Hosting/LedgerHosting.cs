@@ -52,6 +52,9 @@ public static class LedgerHosting
         builder.Services.AddSingleton<Ledger.Chain.CheckpointWriter>();
         builder.Services.AddSingleton(sp => new Ledger.Chain.ChainVerifier(dataSource, sp.GetRequiredService<Ledger.Chain.CheckpointSigner>()));
         builder.Services.AddSingleton<Ledger.Api.Investigations.VerifyRunner>();
+        builder.Services.AddSingleton(Ledger.Api.Investigations.TrustedCheckpointFile.From(builder.Configuration));
+        builder.Services.AddSingleton<Ledger.Api.Investigations.RollbackGuard>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Ledger.Api.Investigations.RollbackGuard>());
         builder.Services.AddHostedService<Ledger.Api.Investigations.CheckpointService>();
         builder.Services.AddSingleton<ApiKeyDirectory>();
         builder.Services.AddSingleton<AddressLimiter>();

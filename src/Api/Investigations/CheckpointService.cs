@@ -3,7 +3,8 @@ using Ledger.Chain;
 namespace Ledger.Api.Investigations;
 
 /// <summary>Signs a checkpoint of the chain head every <c>LEDGER_CHECKPOINT_MINUTES</c> (default 10) when it has moved.</summary>
-public sealed class CheckpointService(CheckpointWriter writer, IConfiguration config, ILogger<CheckpointService> log) : BackgroundService
+public sealed class CheckpointService(CheckpointWriter writer, RollbackGuard rollback, IConfiguration config, ILogger<CheckpointService> log)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
@@ -13,7 +14,12 @@ public sealed class CheckpointService(CheckpointWriter writer, IConfiguration co
         {
             try
             {
-                if (await writer.WriteAsync(ct) is { } c) log.LogInformation("Signed checkpoint at chain position {Position}", c.Position);
+                if (rollback.Current.Blocks) continue; // signing a rolled-back head would bless it
+                if (await writer.WriteAsync(ct) is { } c)
+                {
+                    log.LogInformation("Signed checkpoint at chain position {Position}", c.Position);
+                    await rollback.RecordAsync(c, ct);
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

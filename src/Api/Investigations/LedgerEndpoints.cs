@@ -50,12 +50,15 @@ public static class LedgerEndpoints
 
     /// <summary>Signs a checkpoint of the chain head now (investigator or admin).</summary>
     [WolverinePost("/api/v1/ledger/checkpoints")]
-    public static async Task<IResult> Checkpoint(HttpContext http, CheckpointWriter writer, CancellationToken ct)
+    public static async Task<IResult> Checkpoint(HttpContext http, CheckpointWriter writer, RollbackGuard rollback, CancellationToken ct)
     {
         var client = http.Client();
         if (!client.Has(Role.Investigator) && client.Role != Role.Admin)
             return Problems.Forbidden(http, $"client '{client.Name}' may not sign checkpoints; investigators and admins may");
+        if ((await rollback.CheckNowAsync(ct)).Blocks)
+            return Problems.Of(http, 409, "The chain is behind or forked from the trusted checkpoint", rollback.Current.Explanation);
         var checkpoint = await writer.WriteAsync(ct);
+        if (checkpoint is not null) await rollback.RecordAsync(checkpoint, ct);
         return checkpoint is null
             ? Results.Json(new { created = false, reason = "the chain is empty or its head already has a checkpoint" }, LedgerJson.Options)
             : Results.Json(new { created = true, checkpoint = CheckpointJson.Of(checkpoint) }, LedgerJson.Options, statusCode: 201);
