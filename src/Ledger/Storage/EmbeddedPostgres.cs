@@ -141,6 +141,20 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     public static bool IsRoot => Environment.UserName == "root";
 
+    /// <summary>
+    /// A folder for the cluster, its socket directory and key files: 0700. As root the server runs
+    /// as <see cref="ServerUser"/>, which must pass through it to reach its data: then 0710 with
+    /// the server user's group, so it may enter but, like everyone else, not list.
+    /// </summary>
+    public static void PrivateFolder(string dir)
+    {
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("The embedded cluster needs Unix sockets; set LEDGER_DB.");
+        const UnixFileMode owner = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        Directory.CreateDirectory(dir, owner);
+        if (IsRoot) ProcessRunner.Run("chgrp", ServerUser, dir).GetAwaiter().GetResult();
+        File.SetUnixFileMode(dir, IsRoot ? owner | UnixFileMode.GroupExecute : owner);
+    }
+
     private void HandToServerUser(string dir)
     {
         if (!IsRoot) return;
