@@ -74,6 +74,7 @@ public static class LedgerHosting
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseMiddleware<WorkbenchSessionMiddleware>();
         app.UseRateLimiter();
         app.MapWolverineEndpoints();
         Ledger.Api.Workbench.WorkbenchEndpoints.MapWorkbench(app);

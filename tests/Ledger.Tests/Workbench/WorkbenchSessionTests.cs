@@ -7,7 +7,7 @@ using static Ledger.Tests.Workbench.WorkbenchForms;
 
 namespace Ledger.Tests.Workbench;
 
-/// <summary>How workbench sessions end.</summary>
+/// <summary>How workbench sessions end, who may open one, and that pages count against their key's rate limit.</summary>
 [Collection(LedgerCollection.Name)]
 public sealed class WorkbenchSessionTests(LedgerApp app) : IAsyncLifetime
 {
@@ -58,5 +58,44 @@ public sealed class WorkbenchSessionTests(LedgerApp app) : IAsyncLifetime
         var cookie = SessionCookie(await SignIn(http, _auditor));
         app.Clock.Advance(WorkbenchSessions.IdleTimeout);
         (await Page(http, cookie)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+    }
+
+    [Fact]
+    public async Task a_sign_in_posted_from_a_foreign_origin_is_refused()
+    {
+        using var http = app.Server.CreateClient();
+        var foreign = await SignIn(http, _auditor, origin: "https://evil.example");
+        foreign.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        foreign.Headers.Contains("Set-Cookie").ShouldBeFalse();
+
+        (await SignIn(http, _auditor, origin: "http://localhost")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+    }
+
+    [Fact]
+    public async Task workbench_pages_count_against_their_key_rate_limit()
+    {
+        Environment.SetEnvironmentVariable("LEDGER_RATE_LIMIT", "1");
+        await using var limited = app.NewFactory();
+        HttpClient http;
+        try
+        {
+            http = limited.Server.CreateClient(); // the host reads its settings here
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("LEDGER_RATE_LIMIT", LedgerApp.TestRateLimit);
+        }
+        using var _ = http;
+
+        var cookie = SessionCookie(await SignIn(http, _auditor));
+        var statuses = new List<HttpResponseMessage>();
+        for (var i = 0; i < 5; i++) statuses.Add(await Page(http, cookie));
+
+        var refused = statuses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        refused.ShouldNotBeEmpty();
+        refused[0].Headers.RetryAfter.ShouldNotBeNull();
+        refused[0].Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
+        var other = SessionCookie(await SignIn(http, await app.KeyAsync("auditor", name: "another-auditor")));
+        (await Page(http, other)).StatusCode.ShouldBe(HttpStatusCode.OK, "the limit is per key");
     }
 }
