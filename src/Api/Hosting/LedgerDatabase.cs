@@ -23,7 +23,7 @@ public sealed record LedgerDatabase(NpgsqlDataSource Owner, NpgsqlDataSource Run
             {
                 // .data also holds the key files and the cluster's socket directory: keep others out.
                 var home = Path.Combine(FindRepoRoot(), ".data");
-                EmbeddedPostgres.PrivateFolder(home);
+                ServerAccount.PrivateFolder(home);
                 dataDir = Path.Combine(home, "pg");
             }
             embedded = await EmbeddedPostgres.StartAsync(dataDir, durable: true, Console.WriteLine);

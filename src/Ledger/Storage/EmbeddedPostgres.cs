@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
@@ -7,8 +6,7 @@ namespace Ledger.Storage;
 
 /// <summary>
 /// The "embedded" default: a private PostgreSQL cluster started from the machine's own
-/// server binaries, owned by this process. PostgreSQL refuses to run as root, so as root
-/// every server command runs as the <c>postgres</c> OS user.
+/// server binaries, owned by this process (as root, run as <see cref="ServerAccount"/>).
 /// </summary>
 /// <remarks>
 /// The cluster trusts local connections, so it listens on no TCP address at all: only on a Unix
@@ -51,7 +49,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         {
             log($"Initialising a private PostgreSQL cluster in {dataDir}");
             Directory.CreateDirectory(dataDir);
-            pg.HandToServerUser(dataDir);
+            await ServerAccount.HandOver(dataDir);
             await pg.RunServerCommand("initdb", "-D", dataDir, "-U", "ledger", "--auth-local=trust", "--auth-host=reject",
                 "-E", "UTF8", "--locale=C.UTF-8", "--no-sync");
         }
@@ -71,7 +69,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
                 await pg.TryRunServerCommand("pg_ctl", "-D", dataDir, "-m", "fast", "-w", "stop");
             }
             pg.SocketDirectory = PostgresSocket.DirectoryFor(dataDir);
-            PostgresSocket.Prepare(pg.SocketDirectory, IsRoot ? ServerUser : null);
+            await PostgresSocket.Prepare(pg.SocketDirectory);
             pg.Port = FreePort();
             var options = $"-p {pg.Port} -k {ShellQuote(pg.SocketDirectory)} -c listen_addresses= -c unix_socket_permissions=0700 " +
                           "-c max_connections=200 -c shared_buffers=256MB" +
@@ -136,38 +134,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             "Install them (Debian: apt-get install postgresql-15) or set LEDGER_DB to a PostgreSQL connection string.");
     }
 
-    /// <summary>The OS user the server runs as when this process is root.</summary>
-    public const string ServerUser = "postgres";
-
-    public static bool IsRoot => Environment.UserName == "root";
-
-    /// <summary>
-    /// A folder for the cluster, its socket directory and key files: 0700. As root the server runs
-    /// as <see cref="ServerUser"/>, which must pass through it to reach its data: then 0710 with
-    /// the server user's group, so it may enter but, like everyone else, not list.
-    /// </summary>
-    public static void PrivateFolder(string dir)
-    {
-        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("The embedded cluster needs Unix sockets; set LEDGER_DB.");
-        const UnixFileMode owner = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-        Directory.CreateDirectory(dir, owner);
-        if (IsRoot) ProcessRunner.Run("chgrp", ServerUser, dir).GetAwaiter().GetResult();
-        File.SetUnixFileMode(dir, IsRoot ? owner | UnixFileMode.GroupExecute : owner);
-    }
-
-    private void HandToServerUser(string dir)
-    {
-        if (!IsRoot) return;
-        ProcessRunner.Run("chown", "-R", $"{ServerUser}:{ServerUser}", dir).Wait();
-    }
-
-    private Task RunServerCommand(string tool, params string[] args)
-    {
-        var exe = Path.Combine(_binDir, tool);
-        return IsRoot
-            ? ProcessRunner.Run("runuser", ["-u", ServerUser, "--", exe, .. args])
-            : ProcessRunner.Run(exe, args);
-    }
+    private Task RunServerCommand(string tool, params string[] args) => ServerAccount.Run(Path.Combine(_binDir, tool), args);
 
     private async Task TryRunServerCommand(string tool, params string[] args)
     {

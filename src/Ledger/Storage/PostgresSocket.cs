@@ -5,7 +5,7 @@ namespace Ledger.Storage;
 
 /// <summary>
 /// Where the embedded cluster's Unix socket lives: <c>&lt;dataDir&gt;-run</c>, mode 0700, owned by
-/// the server's OS user. Unix socket paths are limited to about 100 bytes; a data directory deep
+/// the server's OS user (<see cref="ServerAccount"/>). Unix socket paths are limited to about 100 bytes; a data directory deep
 /// enough to pass that gets a fresh 0700 directory under the temp folder instead (the running
 /// server's postmaster.pid records which, so a later start still finds it).
 /// </summary>
@@ -33,14 +33,13 @@ public static class PostgresSocket
     /// Creates the directory if missing and makes it 0700 and the server user's. A symlink is
     /// refused: whoever planted it would choose where the socket goes.
     /// </summary>
-    /// <param name="serverUser">The OS user the server runs as when we are root; null when it runs as us.</param>
-    public static void Prepare(string directory, string? serverUser)
+    public static async Task Prepare(string directory)
     {
         if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("The embedded cluster needs Unix sockets; set LEDGER_DB.");
         if (new DirectoryInfo(directory).LinkTarget is not null || File.Exists(directory))
             throw new InvalidOperationException($"{directory} must be a plain directory for the PostgreSQL socket.");
         Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        if (serverUser is not null) ProcessRunner.Run("chown", $"{serverUser}:{serverUser}", directory).GetAwaiter().GetResult();
+        await ServerAccount.HandOver(directory, recursive: false);
         File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
