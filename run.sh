@@ -9,9 +9,9 @@ source infra/scripts/common.sh
 ensure_postgres_binaries
 ensure_cjk_fonts || true
 
-mkdir -p .data
+ensure_private_dir .data
 if [ -z "${LEDGER_BOOTSTRAP_ADMIN_KEY:-}" ]; then
-  [ -s .data/demo-admin-key ] || head -c 24 /dev/urandom | base64 | tr -d '/+=' > .data/demo-admin-key
+  ensure_demo_admin_key .data/demo-admin-key
   export LEDGER_BOOTSTRAP_ADMIN_KEY="$(cat .data/demo-admin-key)"
 fi
 url="${LEDGER_URLS:-http://127.0.0.1:5080}"

@@ -55,3 +55,20 @@ ensure_chromium() {
     return 1
   fi
 }
+
+# .data holds the embedded cluster, its socket directory and key files: nobody else may list or
+# read it. (As root the service then lets the postgres group pass through: it must reach .data/pg.)
+ensure_private_dir() {
+  (umask 077; mkdir -p "$1")
+  chmod go-rwx "$1"
+}
+
+# The demo admin key: random, and 0600 from the moment it exists (umask 077 in a subshell, never
+# chmod after writing). A key file left world-readable by an older version is tightened.
+ensure_demo_admin_key() {
+  if [ ! -s "$1" ]; then
+    rm -f "$1"
+    (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$1")
+  fi
+  chmod 600 "$1"
+}

@@ -18,7 +18,14 @@ public sealed record LedgerDatabase(NpgsqlDataSource Owner, NpgsqlDataSource Run
         EmbeddedPostgres? embedded = null;
         if (string.IsNullOrWhiteSpace(ownerConnection))
         {
-            var dataDir = config["LEDGER_DATA_DIR"] ?? Path.Combine(FindRepoRoot(), ".data", "pg");
+            var dataDir = config["LEDGER_DATA_DIR"];
+            if (dataDir is null)
+            {
+                // .data also holds the key files and the cluster's socket directory: keep others out.
+                var home = Path.Combine(FindRepoRoot(), ".data");
+                ServerAccount.PrivateFolder(home);
+                dataDir = Path.Combine(home, "pg");
+            }
             embedded = await EmbeddedPostgres.StartAsync(dataDir, durable: true, Console.WriteLine);
             ownerConnection = embedded.ConnectionString();
         }

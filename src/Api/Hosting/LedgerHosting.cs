@@ -76,9 +76,12 @@ public static class LedgerHosting
 
     public static void UseLedger(this WebApplication app)
     {
+        // First, so everything after (cookies' Secure flag, the Origin check) sees the browser's scheme.
+        app.UseForwardedHeaders(TrustedProxies.Options(app.Configuration));
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseMiddleware<WorkbenchSessionMiddleware>();
         app.UseRateLimiter();
         app.MapWolverineEndpoints();
         Ledger.Api.Workbench.WorkbenchEndpoints.MapWorkbench(app);

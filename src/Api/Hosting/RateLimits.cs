@@ -8,8 +8,8 @@ namespace Ledger.Api.Hosting;
 
 /// <summary>
 /// A token bucket per API client: <c>LEDGER_RATE_LIMIT</c> requests per second (default 50) with a
-/// burst of twice that. Beyond it: 429 with <c>Retry-After</c>. Unauthenticated requests are
-/// answered 401 before they reach the limiter.
+/// burst of twice that, shared by the key's API calls and its workbench pages. Beyond it: 429
+/// with <c>Retry-After</c>. Unauthenticated requests are answered 401 before they reach the limiter.
 /// </summary>
 public static class RateLimits
 {
@@ -34,9 +34,11 @@ public static class RateLimits
                 var http = context.HttpContext;
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 1;
                 http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-                await Problems.Of(http, 429, "Too many requests",
-                    $"client '{(http.Items[typeof(ApiClient)] as ApiClient)?.Name}' may make {perSecond} requests per second; retry after {retryAfter} s")
-                    .ExecuteAsync(http);
+                var detail = $"client '{(http.Items[typeof(ApiClient)] as ApiClient)?.Name}' may make {perSecond} requests per second; retry after {retryAfter} s";
+                // Workbench pages count too (their session is resolved before the limiter); they get a page, not JSON.
+                await (http.Request.Path.StartsWithSegments("/ui")
+                    ? new Ledger.Api.Workbench.Ui(http).Error(429, detail)
+                    : Problems.Of(http, 429, "Too many requests", detail)).ExecuteAsync(http);
             };
         });
     }

@@ -79,6 +79,7 @@ public sealed class Ui(HttpContext http)
             403 => T("无权访问", "Not allowed"),
             404 => T("未找到", "Not found"),
             422 => T("无法执行", "Cannot be done"),
+            429 => T("请求过于频繁", "Too many requests"),
             _ => T("出错了", "Something went wrong"),
         }, $"""<p class="error" role="alert">{E(message)}</p><p><a href="/ui">{T("返回首页", "Back to the start")}</a></p>""", status);
 

@@ -16,15 +16,10 @@ public static class WorkbenchEndpoints
         var pages = app.MapGroup("/ui").ExcludeFromDescription().AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
-            // Forms post only from our own pages: SameSite=Strict keeps the cookie off cross-site
-            // requests; a foreign Origin is refused outright as well.
-            if (HttpMethods.IsPost(http.Request.Method) && http.Request.Headers.Origin is { Count: > 0 } origin
-                && !string.Equals(origin.ToString(), $"{http.Request.Scheme}://{http.Request.Host}", StringComparison.OrdinalIgnoreCase))
-                return new Ui(http).Error(403, "cross-site form posts are refused");
-            var client = await http.RequestServices.GetRequiredService<WorkbenchSessions>().ResolveAsync(http, http.RequestAborted);
-            if (client is null)
+            if (CrossSite(http) is { } refused) return refused;
+            // WorkbenchSessionMiddleware resolved the session already (before the rate limiter).
+            if (http.Items[typeof(ApiClient)] is not ApiClient client)
                 return Results.Redirect($"/ui/sign-in?next={Uri.EscapeDataString(http.Request.Path + http.Request.QueryString)}");
-            http.Items[typeof(ApiClient)] = client;
             if (client.Role is Role.Writer or Role.Admin && !http.Request.Path.StartsWithSegments("/ui/sign-out"))
                 return new Ui(http).Error(403, NotForReaders(new Ui(http), client));
             return await next(context);
@@ -43,11 +38,26 @@ public static class WorkbenchEndpoints
         pages.MapGet("/verify", StreamPages.Verify);
     }
 
+    /// <summary>
+    /// Forms post only from our own pages: SameSite=Strict keeps the cookie off cross-site
+    /// requests; a foreign Origin is refused outright as well (sign-in included: a foreign page
+    /// must not sign a browser in or out).
+    /// </summary>
+    private static IResult? CrossSite(HttpContext http) =>
+        HttpMethods.IsPost(http.Request.Method) && http.Request.Headers.Origin is { Count: > 0 } origin
+            && !string.Equals(origin.ToString(), $"{http.Request.Scheme}://{http.Request.Host}", StringComparison.OrdinalIgnoreCase)
+            ? new Ui(http).Error(403, "cross-site form posts are refused")
+            : null;
+
     private static IResult SignInForm(HttpContext http) => SignInPage(new Ui(http), null, 200);
 
-    private static async Task<IResult> SignIn(HttpContext http, WorkbenchSessions sessions)
+    private static async Task<IResult> SignIn(HttpContext http, WorkbenchSessions sessions, AddressLimiter addresses)
     {
+        if (CrossSite(http) is { } refused) return refused;
         var ui = new Ui(http);
+        // A sign-in looks its key up in the database: held to the same per-address limit as unknown API keys.
+        if (addresses.Refuse(http) is not null)
+            return SignInPage(ui, ui.T("登录尝试过于频繁，请稍后再试。", "Too many sign-in attempts from this address; try again in a moment."), 429);
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var key = form["apiKey"].ToString().Trim();
         if (key.Length == 0) return SignInPage(ui, ui.T("请输入 API 密钥。", "Enter an API key."), 400);

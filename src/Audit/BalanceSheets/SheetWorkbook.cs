@@ -15,7 +15,7 @@ public static class SheetWorkbook
             var r = 1;
             foreach (var row in SheetTable.Rows(sheet))
             {
-                for (var c = 0; c < row.Length; c++) Set(ws.Cell(r, c + 1), row[c]);
+                for (var c = 0; c < row.Length; c++) XlsxCells.Put(ws.Cell(r, c + 1), row[c]);
                 r++;
             }
             ws.Row(5).Style.Font.Bold = true;
@@ -29,25 +29,14 @@ public static class SheetWorkbook
     private static void Summary(IXLWorksheet ws, IReadOnlyList<BalanceSheet> sheets)
     {
         var accounts = sheets[0].Stocks.Select(s => s.Account).ToList();
-        ws.Cell(1, 1).Value = "期间 Period";
-        for (var i = 0; i < accounts.Count; i++) ws.Cell(1, i + 2).Value = $"{SheetLabels.Account(accounts[i])} {SheetLabels.Closing} (ha)";
+        XlsxCells.Put(ws.Cell(1, 1), "期间 Period");
+        for (var i = 0; i < accounts.Count; i++) XlsxCells.Put(ws.Cell(1, i + 2), $"{SheetLabels.Account(accounts[i])} {SheetLabels.Closing} (ha)");
         for (var r = 0; r < sheets.Count; r++)
         {
-            ws.Cell(r + 2, 1).Value = $"{sheets[r].From:yyyy-MM-dd} – {sheets[r].To:yyyy-MM-dd}";
-            for (var i = 0; i < accounts.Count; i++) ws.Cell(r + 2, i + 2).Value = sheets[r].Stock(accounts[i]).Closing;
+            XlsxCells.Put(ws.Cell(r + 2, 1), $"{sheets[r].From:yyyy-MM-dd} – {sheets[r].To:yyyy-MM-dd}");
+            for (var i = 0; i < accounts.Count; i++) XlsxCells.Put(ws.Cell(r + 2, i + 2), sheets[r].Stock(accounts[i]).Closing);
         }
         ws.Row(1).Style.Font.Bold = true;
         ws.Columns(1, 8).Width = 24;
-    }
-
-    private static void Set(IXLCell cell, object? value)
-    {
-        switch (value)
-        {
-            case null: break;
-            case decimal d: cell.Value = d; break;
-            case int i: cell.Value = i; break;
-            default: cell.Value = value.ToString(); cell.DataType = XLDataType.Text; break;
-        }
     }
 }

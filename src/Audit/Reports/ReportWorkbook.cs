@@ -11,8 +11,8 @@ public static class ReportWorkbook
         using var book = new XLWorkbook();
         var summary = book.AddWorksheet("概况 Summary");
         var row = 1;
-        summary.Cell(row++, 1).Value = ReportText.Title;
-        if (r.Interim) summary.Cell(row++, 1).Value = ReportText.InterimMark;
+        XlsxCells.Put(summary.Cell(row++, 1), ReportText.Title);
+        if (r.Interim) XlsxCells.Put(summary.Cell(row++, 1), ReportText.InterimMark);
         foreach (var (label, value) in ReportText.Facts(r)) Put(summary, row++, label, value);
         Put(summary, row++, "总分 Score", r.Score);
         Put(summary, row++, "等次 Grade", $"{r.Grade}（{r.GradeEn}）");
@@ -64,19 +64,13 @@ public static class ReportWorkbook
 
     private static void Header(IXLWorksheet sheet, params string[] titles)
     {
-        for (var i = 0; i < titles.Length; i++) sheet.Cell(1, i + 1).Value = titles[i];
+        for (var i = 0; i < titles.Length; i++) XlsxCells.Put(sheet.Cell(1, i + 1), titles[i]);
         sheet.Row(1).Style.Font.Bold = true;
     }
 
     private static void Row(IXLWorksheet sheet, int row, params object?[] values)
     {
         for (var i = 0; i < values.Length; i++)
-            sheet.Cell(row, i + 1).Value = values[i] switch
-            {
-                null => "",
-                decimal d => d,
-                bool b => b ? "是 yes" : "否 no",
-                _ => values[i]!.ToString(),
-            };
+            XlsxCells.Put(sheet.Cell(row, i + 1), values[i] is bool b ? (b ? "是 yes" : "否 no") : values[i]);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
@@ -7,28 +6,36 @@ namespace Ledger.Storage;
 
 /// <summary>
 /// The "embedded" default: a private PostgreSQL cluster started from the machine's own
-/// server binaries, owned by this process. PostgreSQL refuses to run as root, so as root
-/// every server command runs as the <c>postgres</c> OS user.
+/// server binaries, owned by this process (as root, run as <see cref="ServerAccount"/>).
 /// </summary>
+/// <remarks>
+/// The cluster trusts local connections, so it listens on no TCP address at all: only on a Unix
+/// socket in a directory of mode 0700 owned by the server's OS user (see <see cref="PostgresSocket"/>).
+/// Only that user and root can reach it; on 127.0.0.1 every local user could have connected as
+/// the superuser. TCP connections are also rejected in pg_hba.conf, should anyone turn TCP on.
+/// </remarks>
 public sealed class EmbeddedPostgres : IAsyncDisposable
 {
     private readonly string _dataDir;
     private readonly string _binDir;
     private bool _startedHere;
 
-    private EmbeddedPostgres(string dataDir, string binDir, int port)
+    private EmbeddedPostgres(string dataDir, string binDir)
     {
         _dataDir = dataDir;
         _binDir = binDir;
-        Port = port;
     }
 
+    /// <summary>Names the socket file (<c>.s.PGSQL.&lt;port&gt;</c>); nothing listens on this TCP port.</summary>
     public int Port { get; private set; }
+
+    /// <summary>The directory holding the server's socket: the only way in.</summary>
+    public string SocketDirectory { get; private set; } = "";
 
     public string DataDirectory => _dataDir;
 
     public string ConnectionString(string database = "ledger") =>
-        $"Host=127.0.0.1;Port={Port};Username=ledger;Database={database};Pooling=true;Maximum Pool Size=40";
+        PostgresSocket.ConnectionString(SocketDirectory, Port, database, pooling: true);
 
     /// <summary>Starts (or reuses, when it is already running) the cluster in <paramref name="dataDir"/>.</summary>
     /// <param name="durable">false turns fsync off: for throwaway test clusters only.</param>
@@ -36,34 +43,41 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     {
         log ??= _ => { };
         dataDir = Path.GetFullPath(dataDir);
-        var binDir = FindBinaries();
-        var pg = new EmbeddedPostgres(dataDir, binDir, 0);
+        var pg = new EmbeddedPostgres(dataDir, FindBinaries());
 
         if (!File.Exists(Path.Combine(dataDir, "PG_VERSION")))
         {
             log($"Initialising a private PostgreSQL cluster in {dataDir}");
             Directory.CreateDirectory(dataDir);
-            pg.HandToServerUser(dataDir);
-            await pg.RunServerCommand("initdb", "-D", dataDir, "-U", "ledger", "--auth=trust",
+            await ServerAccount.HandOver(dataDir);
+            await pg.RunServerCommand("initdb", "-D", dataDir, "-U", "ledger", "--auth-local=trust", "--auth-host=reject",
                 "-E", "UTF8", "--locale=C.UTF-8", "--no-sync");
         }
 
-        var runningPort = RunningPort(dataDir);
-        if (runningPort is { } port && await CanConnect(port))
+        var running = PostgresSocket.Running(dataDir);
+        if (running is { SocketDirectory.Length: > 0 } r && await PostgresSocket.CanConnect(r.SocketDirectory, r.Port))
         {
-            pg.Port = port;
-            log($"Reusing the PostgreSQL cluster already running on port {port}");
+            (pg.SocketDirectory, pg.Port) = (r.SocketDirectory, r.Port);
+            log($"Reusing the PostgreSQL cluster already running on its socket in {r.SocketDirectory} (port {r.Port})");
         }
         else
         {
+            if (running is { SocketDirectory.Length: 0 })
+            {
+                // Started by an earlier version, on 127.0.0.1 and without a socket: restart it the private way.
+                log($"Stopping the PostgreSQL cluster in {dataDir} that listens on TCP; it restarts on its private socket");
+                await pg.TryRunServerCommand("pg_ctl", "-D", dataDir, "-m", "fast", "-w", "stop");
+            }
+            pg.SocketDirectory = PostgresSocket.DirectoryFor(dataDir);
+            await PostgresSocket.Prepare(pg.SocketDirectory);
             pg.Port = FreePort();
-            var options = $"-p {pg.Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= " +
+            var options = $"-p {pg.Port} -k {ShellQuote(pg.SocketDirectory)} -c listen_addresses= -c unix_socket_permissions=0700 " +
                           "-c max_connections=200 -c shared_buffers=256MB" +
                           (durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
             await pg.RunServerCommand("pg_ctl", "-D", dataDir, "-o", options,
                 "-l", Path.Combine(dataDir, "server.log"), "-w", "-t", "60", "start");
             pg._startedHere = true;
-            log($"Started PostgreSQL on 127.0.0.1:{pg.Port}");
+            log($"Started PostgreSQL on its private socket in {pg.SocketDirectory} (port {pg.Port}; no TCP)");
         }
 
         await pg.EnsureDatabase("ledger");
@@ -89,9 +103,11 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         _startedHere = false;
         NpgsqlConnection.ClearAllPools();
         await RunServerCommand("pg_ctl", "-D", _dataDir, "-m", "fast", "-w", "stop");
+        PostgresSocket.Remove(SocketDirectory);
     }
 
     /// <summary>Restarts the server as after a crash (immediate mode: no checkpoint, recovery from the WAL).</summary>
+    /// <remarks>pg_ctl restart reuses the recorded options (postmaster.opts), so the socket stays where it was.</remarks>
     public async Task RestartImmediateAsync()
     {
         await RunServerCommand("pg_ctl", "-D", _dataDir, "-m", "immediate", "-l", Path.Combine(_dataDir, "server.log"), "-w", "-t", "60", "restart");
@@ -118,64 +134,22 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             "Install them (Debian: apt-get install postgresql-15) or set LEDGER_DB to a PostgreSQL connection string.");
     }
 
-    private static bool IsRoot => Environment.UserName == "root";
+    private Task RunServerCommand(string tool, params string[] args) => ServerAccount.Run(Path.Combine(_binDir, tool), args);
 
-    private void HandToServerUser(string dir)
-    {
-        if (!IsRoot) return;
-        Run("chown", "-R", "postgres:postgres", dir).Wait();
-    }
-
-    private Task RunServerCommand(string tool, params string[] args)
-    {
-        var exe = Path.Combine(_binDir, tool);
-        return IsRoot
-            ? Run("runuser", ["-u", "postgres", "--", exe, .. args])
-            : Run(exe, args);
-    }
-
-    private static async Task Run(string exe, params string[] args)
-    {
-        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {exe}");
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        if (p.ExitCode != 0)
-            throw new InvalidOperationException(
-                $"{Path.GetFileName(exe)} {string.Join(' ', args)} failed ({p.ExitCode}): {await stderr}{await stdout}");
-    }
-
-    /// <summary>Port of a cluster already running on this data directory (from postmaster.pid), if any.</summary>
-    private static int? RunningPort(string dataDir)
-    {
-        var pidFile = Path.Combine(dataDir, "postmaster.pid");
-        if (!File.Exists(pidFile)) return null;
-        try
-        {
-            var lines = File.ReadAllLines(pidFile);
-            return lines.Length > 3 && int.TryParse(lines[3], out var port) ? port : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
-
-    private static async Task<bool> CanConnect(int port)
+    private async Task TryRunServerCommand(string tool, params string[] args)
     {
         try
         {
-            using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, port).WaitAsync(TimeSpan.FromSeconds(2));
-            return true;
+            await RunServerCommand(tool, args);
         }
-        catch (Exception e) when (e is SocketException or TimeoutException)
+        catch (InvalidOperationException)
         {
-            return false;
+            // A stale postmaster.pid: nothing was running.
         }
     }
+
+    /// <summary>pg_ctl hands -o to a shell: quote the path so spaces or quotes in it stay one argument.</summary>
+    private static string ShellQuote(string s) => "'" + s.Replace("'", "'\\''") + "'";
 
     private static int FreePort()
     {

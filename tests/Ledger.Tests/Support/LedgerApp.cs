@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Marten;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NodaTime;
@@ -29,6 +30,8 @@ public sealed class LedgerApp : IAsyncLifetime
     public HttpClient Http { get; private set; } = null!;
     public IDocumentStore Store => _factory.Services.GetRequiredService<IDocumentStore>();
     public IServiceProvider Services => _factory.Services;
+    /// <summary>The in-memory server itself: its clients follow no redirects and keep no cookies, and it can set a request's remote address.</summary>
+    public TestServer Server => _factory.Server;
     public string ConnectionString { get; private set; } = "";
 
     public async Task InitializeAsync()

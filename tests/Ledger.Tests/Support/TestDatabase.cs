@@ -13,12 +13,14 @@ public static class TestDatabase
     private static async Task<string> StartAsync()
     {
         if (Environment.GetEnvironmentVariable("LEDGER_TEST_DB") is { Length: > 0 } given) return given;
-        var dir = Path.Combine(Path.GetTempPath(), $"ledger-test-{Environment.ProcessId}");
-        _cluster = await EmbeddedPostgres.StartAsync(dir, durable: false);
+        // One folder holds the data and the socket directory beside it, so one delete removes both.
+        var root = Path.Combine(Path.GetTempPath(), $"ledger-test-{Environment.ProcessId}");
+        ServerAccount.PrivateFolder(root);
+        _cluster = await EmbeddedPostgres.StartAsync(Path.Combine(root, "pg"), durable: false);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             _cluster.StopAsync().GetAwaiter().GetResult();
-            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         };
         return _cluster.ConnectionString();
     }
