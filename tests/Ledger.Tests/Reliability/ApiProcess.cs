@@ -13,6 +13,7 @@ public sealed class ApiProcess(string connectionString, string adminKey, string 
     private readonly List<(string Fragment, TaskCompletionSource Seen)> _watchers = [];
     public int Port { get; } = FreePort();
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
+    public int? ProcessId => _process?.Id;
 
     public async Task StartAsync()
     {
