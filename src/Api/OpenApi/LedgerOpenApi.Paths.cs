@@ -17,8 +17,8 @@ public static partial class LedgerOpenApi
         },
         ["/api/v1/ledger/verify"] = new JsonObject
         {
-            ["get"] = Op("Recompute the tamper-evidence chain against the event rows and stored checkpoints (investigator)",
-                responses: Responses(("200", "{ok, eventsChecked, firstBrokenSequence, checkpointsChecked, problems}", null))),
+            ["get"] = Op("Recompute the tamper-evidence chain against the event rows and stored checkpoints, and check the derived tables (yearly totals, stream states and versions, flows, targets, event index) against the events (investigator)",
+                responses: Responses(("200", "{ok, eventsChecked, firstBrokenSequence, checkpointsChecked, problems:[{sequence, what, table}]}", null))),
             ["post"] = Op("The same, also against checkpoints kept outside the database (investigator)",
                 body: Obj(new JsonObject { ["checkpoints"] = new JsonObject { ["type"] = "array" } }, ["checkpoints"]),
                 responses: Responses(("200", "Verification result", null), ("400", "Malformed checkpoints", "Problem"))),

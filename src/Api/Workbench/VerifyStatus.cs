@@ -40,6 +40,7 @@ public sealed class VerifyStatus(ChainVerifier verifier, IClock clock, ILogger<V
         {
             null => ("muted", ui.T("链校验中…", "Verifying chain…")),
             { Result.Ok: true } l => ("ok", ui.T($"链完整 ✓ {l.Result.EventsChecked:N0}", $"Chain intact ✓ {l.Result.EventsChecked:N0}")),
+            { Result.ChainIntact: true } => ("bad", ui.T("派生表不一致 ✗", "Derived tables differ ✗")),
             _ => ("bad", ui.T("链校验失败 ✗", "Chain broken ✗")),
         };
         return $"<a href=\"/ui/verify\" class=\"badge {css}-on-dark\" aria-label=\"{Ui.E(ui.T("链校验状态", "Chain verification status"))}: {Ui.E(text)}\">{Ui.E(text)}</a>";

@@ -28,6 +28,7 @@ public sealed class LedgerApp : IAsyncLifetime
     public FakeClock Clock { get; } = new(Start, Duration.FromMilliseconds(1));
     public HttpClient Http { get; private set; } = null!;
     public IDocumentStore Store => _factory.Services.GetRequiredService<IDocumentStore>();
+    public IServiceProvider Services => _factory.Services;
     public string ConnectionString { get; private set; } = "";
 
     public async Task InitializeAsync()
@@ -98,6 +99,15 @@ public sealed class LedgerApp : IAsyncLifetime
     public async Task ExecuteSqlAsync(string sql)
     {
         await using var conn = new NpgsqlConnection(ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Runs SQL as the service's own append-only role: what someone who took over the service could do.</summary>
+    public async Task ExecuteSqlAsRuntimeRoleAsync(string sql)
+    {
+        await using var conn = new NpgsqlConnection(Ledger.Storage.DatabaseRoles.AsRole(ConnectionString, AppRole));
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand(sql, conn);
         await cmd.ExecuteNonQueryAsync();
