@@ -51,6 +51,9 @@ public static class LedgerHosting
         builder.Services.AddSingleton<Ledger.Chain.CheckpointWriter>();
         builder.Services.AddSingleton(sp => new Ledger.Chain.ChainVerifier(dataSource, sp.GetRequiredService<Ledger.Chain.CheckpointSigner>()));
         builder.Services.AddHostedService<Ledger.Api.Investigations.CheckpointService>();
+        // One instance: the background loop runs the checks, readiness reads the last result.
+        builder.Services.AddSingleton<DerivedCheckService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DerivedCheckService>());
         builder.Services.AddSingleton<ApiKeyDirectory>();
         builder.Services.AddSingleton<Ledger.Api.Workbench.WorkbenchSessions>();
         builder.Services.AddSingleton<Ledger.Api.Workbench.VerifyStatus>();

@@ -12,8 +12,9 @@ public static partial class LedgerOpenApi
         },
         ["/health/ready"] = new JsonObject
         {
-            ["get"] = Op("Readiness: the chain and the event index are level with the events", security: false,
-                responses: Responses(("200", "Ready", null), ("503", "Behind, or the database is unavailable", null))),
+            ["get"] = Op("Readiness: the chain and the event index are level with the events, and the last background check found the derived tables equal to the events. No counts.", security: false,
+                responses: Responses(("200", "{status, database, reasons, derivedTablesCheckedAt, lastCheckpoint}", null),
+                    ("503", "Behind, derived tables differ (reasons name them), or the database is unavailable", null))),
         },
         ["/api/v1/ledger/verify"] = new JsonObject
         {

@@ -135,6 +135,43 @@ public sealed class DerivedTableTests(LedgerApp app) : IAsyncLifetime
         (await ShouldName("event_index")).GetProperty("what").GetString()!.ShouldContain("missing; a replay gives");
     }
 
+    [Fact]
+    public async Task readiness_reports_the_last_derived_check_and_no_counts()
+    {
+        await RunDerivedCheckAsync();
+        var ready = await app.SendAsync(HttpMethod.Get, "/health/ready", key: null);
+        var body = await ready.Content.ReadFromJsonAsync<JsonElement>();
+        ready.StatusCode.ShouldBe(HttpStatusCode.OK, body.ToString());
+        body.GetProperty("status").GetString().ShouldBe("ready");
+        Numbers(body).ShouldBeEmpty("anyone may ask for readiness: it must not tell how many events the ledger holds");
+
+        await app.ExecuteSqlAsRuntimeRoleAsync("update ledger.flow_totals set amount_pos = amount_pos + 1000000000000 where account = 'farmland'");
+        await RunDerivedCheckAsync();
+        ready = await app.SendAsync(HttpMethod.Get, "/health/ready", key: null);
+        body = await ready.Content.ReadFromJsonAsync<JsonElement>();
+        ready.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable, body.ToString());
+        body.GetProperty("status").GetString().ShouldBe("degraded");
+        body.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()).ShouldContain("derived tables differ from the events: flow_totals");
+        Numbers(body).ShouldBeEmpty();
+
+        // Repaired (here: by undoing the edit as the owner), the next check clears it.
+        await app.ExecuteSqlAsync("update ledger.flow_totals set amount_pos = amount_pos - 1000000000000 where account = 'farmland'");
+        await RunDerivedCheckAsync();
+        (await app.SendAsync(HttpMethod.Get, "/health/ready", key: null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    private Task RunDerivedCheckAsync() =>
+        Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<Ledger.Api.Hosting.DerivedCheckService>(app.Services).RunAsync(CancellationToken.None);
+
+    private static IEnumerable<string> Numbers(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Number => [e.GetRawText()],
+        JsonValueKind.Object => e.EnumerateObject().SelectMany(p => Numbers(p.Value)),
+        JsonValueKind.Array => e.EnumerateArray().SelectMany(Numbers),
+        _ => [],
+    };
+
     /// <summary>Verify fails and one of its problems names the table; returns that problem.</summary>
     private async Task<JsonElement> ShouldName(string table)
     {
