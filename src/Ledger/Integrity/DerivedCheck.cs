@@ -48,12 +48,13 @@ public static class DerivedCheck
     public static async Task<IReadOnlyList<VerifyProblem>> RunAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Action<string>? progress,
         CancellationToken ct)
     {
-        var found = new List<Differences>
-        {
-            await TotalsCheck.RunAsync(conn, tx, ct),
-            await StreamVersionCheck.RunAsync(conn, tx, ct),
-        };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var found = new List<Differences> { await TotalsCheck.RunAsync(conn, tx, ct) };
+        progress?.Invoke($"  yearly totals checked against the flows ({clock.Elapsed.TotalSeconds:F1} s)");
+        found.Add(await StreamVersionCheck.RunAsync(conn, tx, ct));
+        progress?.Invoke($"  stream versions checked against the events ({clock.Elapsed.TotalSeconds:F1} s)");
         found.AddRange(await new ReplayCheck(conn, tx, progress).RunAsync(ct));
+        progress?.Invoke($"  flows, targets, event index and stream states checked against a replay ({clock.Elapsed.TotalSeconds:F1} s)");
         return found.Select(d => d.Problem).OfType<VerifyProblem>().ToList();
     }
 }

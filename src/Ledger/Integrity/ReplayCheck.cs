@@ -63,6 +63,7 @@ internal sealed class ReplayCheck(NpgsqlConnection conn, NpgsqlTransaction tx, A
         }
         await events.CloseAsync(ct);
 
+        progress?.Invoke($"  {n:N0} events replayed; comparing the stream states");
         var states = new Dictionary<string, Differences>();
         await StateDocuments.CompareAsync(conn, tx, replay.States, broken.Contains, d =>
         {
