@@ -52,9 +52,10 @@ public sealed class DerivedCheckService(NpgsqlDataSource db, IConfiguration conf
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+            catch (Exception e)
             {
-                // The database being away is readiness's own finding; try again next round.
+                // Never let a failed check stop the host: the database being away is readiness's
+                // own finding, and anything else is logged and tried again next round.
                 log.LogWarning(e, "Could not check the derived tables; will try again");
             }
             if (minutes == 0 && _last is not null) return;

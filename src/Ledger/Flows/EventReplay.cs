@@ -47,18 +47,20 @@ public sealed class EventReplay
         var spec = EventCatalog.Find(row.Type) ?? throw new ReplayException(row, $"unknown event type {row.Type}");
         IStreamState after;
         ILedgerEvent e;
+        Projected projected;
         var before = States.GetValueOrDefault(row.StreamId);
         try
         {
             e = (ILedgerEvent)(JsonSerializer.Deserialize(row.Data, spec.ClrType, Json) ?? throw new JsonException("null data"));
             after = EventCatalog.RulesFor(spec.Domain)!.Apply(before, e, row.StreamId, (before?.Version ?? 0) + 1);
+            projected = Projected.Of(before, e, after, row.Seq, row.EventId, row.RecordedAt);
         }
-        catch (Exception x) when (x is JsonException or InvalidOperationException or InvalidCastException or NotSupportedException or ArgumentException)
+        catch (Exception x) when (x is not OperationCanceledException)
         {
+            // The rules are pure: whatever they throw means these stored events are not a history they accept.
             throw new ReplayException(row, x.Message);
         }
         States[row.StreamId] = after;
-        var projected = Projected.Of(before, e, after, row.Seq, row.EventId, row.RecordedAt);
         var flows = projected.Flows.Select(f => new FlowRow(row.Seq, row.EventId, row.StreamId, e.RegionCode, f, e.EffectiveDate, row.RecordedAt)).ToList();
         return new ReplayedEvent(row, spec, e, flows, projected.Target);
     }
