@@ -101,7 +101,7 @@ internal sealed class ReplayCheck(NpgsqlConnection conn, NpgsqlTransaction tx, A
             else
             {
                 stored.Remove(have);
-                if (!have.Values.SequenceEqual(want.Values))
+                if (!RowTable.Same(have, want))
                     walk.Differences.Add(seq, $"sequence {seq}{Key(want)}: {walk.Table.Difference(have, want)}");
             }
         }

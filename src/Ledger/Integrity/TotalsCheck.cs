@@ -19,12 +19,13 @@ internal static class TotalsCheck
         var s = LedgerStore.Schema;
         var differences = new Differences(FlowTables.Totals, "the totals of the flows");
         await using (var cmd = new NpgsqlCommand($"""
-            with derived ({Keys}, pos, neg) as ({FlowTables.TotalsOf(s, FlowTables.Flows)}),
+            with derived ({Keys}, pos, neg) as ({FlowTables.TotalsOf(s, FlowTables.Flows, "numeric")}),
             differing as (
               select {Keys}, t.amount_pos, t.amount_neg, d.pos, d.neg
               from {s}.{FlowTables.Totals} t full join derived d using ({Keys})
               where t.amount_pos is distinct from d.pos or t.amount_neg is distinct from d.neg)
-            select {Keys}, amount_pos, amount_neg, pos, neg, count(*) over () from differing order by {Keys} limit 1
+            select {Keys}, {Hectares("amount_pos")}, {Hectares("amount_neg")}, {Hectares("pos")}, {Hectares("neg")}, count(*) over ()
+            from differing order by {Keys} limit 1
             """, conn, tx))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
@@ -59,12 +60,16 @@ internal static class TotalsCheck
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    /// <summary>Positive and negative parts of a total in hectares, e.g. <c>+2.5000 ha</c> or <c>+3.0000 / -1.0000 ha</c>.</summary>
+    /// <summary>Units as hectares with 4 decimals, as text: a forged value may not fit any .NET number.</summary>
+    private static string Hectares(string column) => $"round({column}::numeric / {FlowTables.Scale}, 4)::text";
+
+    /// <summary>Positive and negative parts of a total, e.g. <c>+2.5000 ha</c> or <c>+3.0000 / -1.0000 ha</c>.</summary>
     private static string Amount(NpgsqlDataReader r, int at)
     {
         if (r.IsDBNull(at)) return "no row";
-        var (pos, neg) = (r.GetInt64(at) / FlowTables.Scale, r.GetInt64(at + 1) / FlowTables.Scale);
-        string F(decimal d) => d.ToString("+0.0000;-0.0000;0.0000", CultureInfo.InvariantCulture);
-        return neg == 0 ? $"{F(pos)} ha" : pos == 0 ? $"{F(neg)} ha" : $"{F(pos)} / {F(neg)} ha";
+        var (pos, neg) = (r.GetString(at), r.GetString(at + 1));
+        var zero = 0m.ToString("0.0000", CultureInfo.InvariantCulture);
+        string F(string d) => d.StartsWith('-') || d == zero ? d : $"+{d}";
+        return neg == zero ? $"{F(pos)} ha" : pos == zero ? $"{F(neg)} ha" : $"{F(pos)} / {F(neg)} ha";
     }
 }

@@ -86,6 +86,16 @@ public sealed class DerivedTableTests(LedgerApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_flow_amount_beyond_any_decimal_is_reported_not_a_failure()
+    {
+        await app.ExecuteSqlAsRuntimeRoleAsync("""
+            insert into ledger.flows select seq, 'redLine', cause, nature, event_id, stream_id, region_code, year, effective_date, recorded_at, 1e40
+            from ledger.flows where account = 'farmland' order by seq limit 1
+            """);
+        (await ShouldName("flows")).GetProperty("what").GetString()!.ShouldContain("out of range");
+    }
+
+    [Fact]
     public async Task a_forged_flow_row_with_totals_to_match_is_still_detected()
     {
         // The careful forger keeps the totals equal to the flow rows; only the replay gives it away.
