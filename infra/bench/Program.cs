@@ -4,6 +4,7 @@ using Ledger.Bench;
 // infra/bench/run.sh sheets [--occupations N]                     flow rebuild and balance-sheet latency
 // infra/bench/run.sh audits [--occupations 200 --prefectures 5 --runs 20] departure-audit reports: issue, HTML, PDF, XLSX
 // infra/bench/run.sh soak [--minutes 10 --rate 6000]              sustained load: errors, latency, memory
+// infra/bench/run.sh verify [--data DIR --occupations 200 --prefectures 5 --runs 3] verify: chain and derived tables (ledger kept in DIR)
 var mode = args.FirstOrDefault() ?? "ingest";
 switch (mode)
 {
@@ -19,8 +20,12 @@ switch (mode)
     case "sheets":
         await SheetBenchmark.RunAsync(Args.Int(args, "--occupations", 480));
         break;
+    case "verify":
+        await VerifyBenchmark.RunAsync(Args.Text(args, "--data", Path.Combine(Path.GetTempPath(), "ledger-verify-bench")),
+            Args.Int(args, "--occupations", 200), Args.Int(args, "--prefectures", 5), Args.Int(args, "--runs", 3));
+        break;
     default:
-        Console.Error.WriteLine("usage: run.sh ingest|sheets|audits|soak [options]");
+        Console.Error.WriteLine("usage: run.sh ingest|sheets|audits|soak|verify [options]");
         return 2;
 }
 return 0;

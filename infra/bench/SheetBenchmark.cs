@@ -53,8 +53,8 @@ internal static class SheetBenchmark
             var verifier = new Ledger.Chain.ChainVerifier(db, Ledger.Chain.CheckpointSigner.Generate());
             var watch = Stopwatch.StartNew();
             var verified = await verifier.VerifyAsync([], CancellationToken.None);
-            if (!verified.Ok) throw new InvalidOperationException("the chain did not verify");
-            Console.WriteLine($"\nChain verification: {verified.EventsChecked:N0} events in {watch.Elapsed.TotalSeconds:F1} s = {verified.EventsChecked / watch.Elapsed.TotalSeconds:N0} events/s");
+            if (!verified.Ok) throw new InvalidOperationException("the ledger did not verify");
+            Console.WriteLine($"\nVerification (chain and derived tables): {verified.EventsChecked:N0} events in {watch.Elapsed.TotalSeconds:F1} s = {verified.EventsChecked / watch.Elapsed.TotalSeconds:N0} events/s");
         }
         finally
         {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks: run.sh ingest [--events N --batch N --clients N] | sheets [--occupations N] | audits [--occupations N --runs N] | soak
+# Benchmarks: run.sh ingest [--events N --batch N --clients N] | sheets [--occupations N] | audits [--occupations N --runs N] | soak | verify [--data DIR]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source infra/scripts/common.sh

@@ -56,6 +56,9 @@ public static class LedgerHosting
         builder.Services.AddSingleton<Ledger.Api.Investigations.RollbackGuard>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Ledger.Api.Investigations.RollbackGuard>());
         builder.Services.AddHostedService<Ledger.Api.Investigations.CheckpointService>();
+        // One instance: the background loop runs the checks, readiness reads the last result.
+        builder.Services.AddSingleton<DerivedCheckService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DerivedCheckService>());
         builder.Services.AddSingleton<ApiKeyDirectory>();
         builder.Services.AddSingleton<AddressLimiter>();
         builder.Services.AddSingleton<Ledger.Api.Workbench.WorkbenchSessions>();

@@ -9,12 +9,16 @@ namespace Ledger.Api.Hosting;
 public static class ReadinessEndpoint
 {
     /// <summary>
-    /// Readiness: the database answers, and the projections and chain are level with the events.
+    /// Readiness: the database answers, the chain and the event index are level with the events,
+    /// and the last derived-table check (<see cref="DerivedCheckService"/>) found no difference.
     /// Projections are written in the ingest transaction (no daemon), so "behind" means something
-    /// wrote around the service. 503 when not ready.
+    /// wrote around the service. 503 with the reasons when not ready. Anyone may ask, so the
+    /// answer carries no sequence numbers or counts: how many events the ledger holds is for
+    /// investigators (GET /api/v1/ledger/verify).
     /// </summary>
     [WolverineGet("/health/ready")]
-    public static async Task<IResult> Get(HttpContext http, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<IResult> Get(HttpContext http, NpgsqlDataSource db, DerivedCheckService derived,
+        Investigations.RollbackGuard rollback, CancellationToken ct)
     {
         try
         {
@@ -29,16 +33,24 @@ public static class ReadinessEndpoint
             await r.ReadAsync(ct);
             var (events, chained, indexed) = (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2));
             var lastCheckpoint = r.IsDBNull(3) ? (DateTimeOffset?)null : r.GetFieldValue<DateTimeOffset>(3);
-            var level = chained == events && indexed == events;
+            var check = derived.Last;
+            var reasons = new List<string>();
+            if (chained < events) reasons.Add("the chain lags the events");
+            if (chained > events) reasons.Add("the chain has links beyond the events");
+            if (indexed != events) reasons.Add("the event index is not level with the events");
+            if (check is { Problems.Count: > 0 })
+                reasons.Add($"derived tables differ from the events: {string.Join(", ", check.Problems.Select(p => p.Table).Distinct())}");
+            // Contract 1.5: behind or forked from the checkpoint kept outside the database.
+            if (rollback.Current is { Blocks: true } behind) reasons.Add($"rollback detected ({behind.State}): {behind.Explanation}");
             return Results.Json(new
             {
-                status = level ? "ready" : "degraded",
+                status = reasons.Count == 0 ? "ready" : "degraded",
                 database = "ok",
-                highWaterSequence = events,
-                chainHeadSequence = chained,
-                projections = new { mode = "inline (written in the ingest transaction)", indexedSequence = indexed, behind = events - indexed },
+                reasons,
+                derivedTablesCheckedAt = check?.At,
+                trustedCheckpoint = rollback.Current.State.ToString().ToLowerInvariant(),
                 lastCheckpoint,
-            }, LedgerJson.Options, statusCode: level ? 200 : 503);
+            }, LedgerJson.Options, statusCode: reasons.Count == 0 ? 200 : 503);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {

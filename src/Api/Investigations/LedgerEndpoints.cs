@@ -9,7 +9,10 @@ namespace Ledger.Api.Investigations;
 
 public static class LedgerEndpoints
 {
-    /// <summary>Recomputes the tamper-evidence chain against the event rows and the signed checkpoints.</summary>
+    /// <summary>
+    /// Recomputes the tamper-evidence chain against the event rows and the signed checkpoints,
+    /// and checks the derived tables (totals, stream states and versions, flows, targets, index) against the events.
+    /// </summary>
     [WolverineGet("/api/v1/ledger/verify")]
     public static async Task<IResult> Verify(HttpContext http, VerifyRunner verifier, CancellationToken ct)
     {
@@ -71,7 +74,8 @@ public static class LedgerEndpoints
         eventsChecked = r.EventsChecked,
         firstBrokenSequence = r.FirstBrokenSequence,
         checkpointsChecked = r.Whole.CheckpointsChecked,
-        problems = r.Problems.Select(p => new { sequence = p.Sequence, what = p.What }),
+        // table: the derived table that differs from the events; null for a problem of the chain itself.
+        problems = r.Problems.Select(p => new { sequence = p.Sequence, what = p.What, table = p.Table }),
         scope = r.Scope,
     };
 }

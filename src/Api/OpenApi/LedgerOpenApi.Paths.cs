@@ -12,13 +12,14 @@ public static partial class LedgerOpenApi
         },
         ["/health/ready"] = new JsonObject
         {
-            ["get"] = Op("Readiness: the chain and the event index are level with the events", security: false,
-                responses: Responses(("200", "Ready", null), ("503", "Behind, or the database is unavailable", null))),
+            ["get"] = Op("Readiness: the chain and the event index are level with the events, and the last background check found the derived tables equal to the events. No counts.", security: false,
+                responses: Responses(("200", "{status, database, reasons, derivedTablesCheckedAt, lastCheckpoint}", null),
+                    ("503", "Behind, derived tables differ (reasons name them), or the database is unavailable", null))),
         },
         ["/api/v1/ledger/verify"] = new JsonObject
         {
-            ["get"] = Op("Recompute the tamper-evidence chain against the event rows and stored checkpoints (investigator)",
-                responses: Responses(("200", "{ok, eventsChecked, firstBrokenSequence, checkpointsChecked, problems}", null))),
+            ["get"] = Op("Recompute the tamper-evidence chain against the event rows and stored checkpoints, and check the derived tables (yearly totals, stream states and versions, flows, targets, event index) against the events (investigator)",
+                responses: Responses(("200", "{ok, eventsChecked, firstBrokenSequence, checkpointsChecked, problems:[{sequence, what, table}]}", null))),
             ["post"] = Op("The same, also against checkpoints kept outside the database (investigator)",
                 body: Obj(new JsonObject { ["checkpoints"] = new JsonObject { ["type"] = "array" } }, ["checkpoints"]),
                 responses: Responses(("200", "Verification result", null), ("400", "Malformed checkpoints", "Problem"))),

@@ -94,11 +94,15 @@ public static class StreamPages
         var result = await runner.ForAsync(http.Client(), whole, ct);
         var b = new StringBuilder($"""
             <p class="{(result.Ok ? "ok" : "bad")}" id="verify-result">{(result.Ok
-                ? ui.T($"哈希链完整：已校验 {result.EventsChecked:N0} 个{(result.Scope is null ? "" : "本辖区")}事件、{whole.CheckpointsChecked} 个签名检查点。", $"The hash chain is intact: {result.EventsChecked:N0} {(result.Scope is null ? "" : "in-scope ")}events and {whole.CheckpointsChecked} signed checkpoints checked.")
+                ? ui.T($"哈希链完整：已校验 {result.EventsChecked:N0} 个{(result.Scope is null ? "" : "本辖区")}事件、{whole.CheckpointsChecked} 个签名检查点；派生表与事件一致。",
+                    $"The hash chain is intact: {result.EventsChecked:N0} {(result.Scope is null ? "" : "in-scope ")}events and {whole.CheckpointsChecked} signed checkpoints checked; the derived tables equal the events.")
+                : whole.ChainIntact
+                ? ui.T($"哈希链完整，但派生表与事件不一致：{Ui.E(string.Join("、", whole.DifferingTables))}。",
+                    $"The hash chain is intact, but tables derived from the events differ from them: {Ui.E(string.Join(", ", whole.DifferingTables))}.")
                 : ui.T($"哈希链断裂，首个异常序号 {result.FirstBrokenSequence}。", $"The hash chain is broken; first bad sequence {result.FirstBrokenSequence}."))}</p>
             <p class="muted">{ui.T("校验时间", "Verified at")} {Ui.Instant(at)}</p>
             """);
-        b.Append(Ui.Table(ui.T("问题", "Problems"), [ui.T("序号", "Sequence"), ui.T("问题", "What")], result.Problems.Take(200).Select(p => new[] { p.Sequence.ToString(), Ui.E(p.What) })));
+        b.Append(Ui.Table(ui.T("问题", "Problems"), [ui.T("序号", "Sequence"), ui.T("问题", "What")], result.Problems.Take(200).Select(p => new[] { p.Sequence > 0 ? p.Sequence.ToString() : "—", Ui.E(p.What) })));
         return ui.Page(ui.T("账本校验", "Ledger verification"), b.ToString());
     }
 

@@ -43,6 +43,7 @@ public sealed class VerifyStatus(Investigations.VerifyRunner verifier, IClock cl
             // The count is the nation's: only national keys see it.
             { Result.Ok: true } l when ui.Http.Client().IsNational => ("ok", ui.T($"链完整 ✓ {l.Result.EventsChecked:N0}", $"Chain intact ✓ {l.Result.EventsChecked:N0}")),
             { Result.Ok: true } => ("ok", ui.T("链完整 ✓", "Chain intact ✓")),
+            { Result.ChainIntact: true } => ("bad", ui.T("派生表不一致 ✗", "Derived tables differ ✗")),
             _ => ("bad", ui.T("链校验失败 ✗", "Chain broken ✗")),
         };
         return $"<a href=\"/ui/verify\" class=\"badge {css}-on-dark\" aria-label=\"{Ui.E(ui.T("链校验状态", "Chain verification status"))}: {Ui.E(text)}\">{Ui.E(text)}</a>";

@@ -4,14 +4,27 @@ using Npgsql;
 
 namespace Ledger.Chain;
 
-public sealed record VerifyProblem(long Sequence, string What);
+/// <summary>
+/// One thing verify found. <paramref name="Sequence"/> is the first event concerned (0 when none
+/// is); <paramref name="Table"/> names the derived table that differs from the events, and is
+/// null for problems of the chain itself.
+/// </summary>
+public sealed record VerifyProblem(long Sequence, string What, string? Table = null);
 
-public sealed record VerifyResult(bool Ok, long EventsChecked, long? FirstBrokenSequence, int CheckpointsChecked, IReadOnlyList<VerifyProblem> Problems);
+public sealed record VerifyResult(bool Ok, long EventsChecked, long? FirstBrokenSequence, int CheckpointsChecked, IReadOnlyList<VerifyProblem> Problems)
+{
+    /// <summary>No problem with the chain itself (the derived tables may still differ).</summary>
+    public bool ChainIntact => Problems.All(p => p.Table is null);
+
+    /// <summary>The derived tables that differ from the events, in the order they were checked.</summary>
+    public IReadOnlyList<string> DifferingTables => Problems.Select(p => p.Table).OfType<string>().Distinct().ToList();
+}
 
 /// <summary>
 /// Recomputes the chain from the event rows as they are now, and checks it against the
 /// stored links, against events that have no link, and against signed checkpoints (those in
-/// the database and any kept outside it).
+/// the database and any kept outside it). Then, in the same snapshot, checks the derived
+/// tables against the events (<see cref="Integrity.DerivedCheck"/>).
 /// </summary>
 public sealed class ChainVerifier(NpgsqlDataSource db, CheckpointSigner signer, Action<string>? progress = null)
 {
@@ -20,6 +33,7 @@ public sealed class ChainVerifier(NpgsqlDataSource db, CheckpointSigner signer, 
         var s = LedgerStore.Schema;
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        await Integrity.DerivedCheck.LockAsync(conn, tx, [ChainTables.Links, ChainTables.Checkpoints], ct);
         var problems = new List<VerifyProblem>();
         var recomputed = new Dictionary<long, (byte[] Hash, long Seq)>();
         var wanted = (await CheckpointWriter.ReadAsync(conn, tx, ct)).Concat(external).ToList();
@@ -85,8 +99,16 @@ public sealed class ChainVerifier(NpgsqlDataSource db, CheckpointSigner signer, 
                 lastGood = c.Position;
         }
 
-        var first = problems.Count == 0 ? (long?)null : problems.Min(p => p.Sequence);
-        return new VerifyResult(problems.Count == 0, checkedCount, first, checkpointsChecked, problems.OrderBy(p => p.Sequence).ToList());
+        progress?.Invoke("  checking the derived tables against the events");
+        var derived = await Integrity.DerivedCheck.RunAsync(conn, tx, progress, ct);
+        // Codes stored before the rules were tightened bend roll-ups without touching an event.
+        derived = [.. derived, .. await Investigations.StoredCodeCheck.RunAsync(db, ct)];
+        // The first broken sequence stays the chain's when the chain is broken; otherwise it is
+        // the first event whose derived rows differ (none when only, say, a made-up total does).
+        var first = problems.Count > 0 ? problems.Min(p => p.Sequence)
+            : derived.Where(p => p.Sequence > 0).Select(p => (long?)p.Sequence).Min();
+        return new VerifyResult(problems.Count == 0 && derived.Count == 0, checkedCount, first, checkpointsChecked,
+            [.. problems.OrderBy(p => p.Sequence), .. derived]);
 
         void Break(long seq, string what)
         {

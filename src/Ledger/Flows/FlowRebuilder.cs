@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Ledger.Events;
 using Ledger.Storage;
-using NodaTime;
-using NodaTime.Serialization.SystemTextJson;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -19,9 +16,6 @@ public sealed class FlowRebuilder(NpgsqlDataSource db, Action<string> progress)
     public const string ScratchFlows = "flows_rebuild";
     public const string ScratchTargets = "targets_rebuild";
     public const string ScratchTotals = "flow_totals_rebuild";
-
-    private static readonly JsonSerializerOptions Json = new JsonSerializerOptions(JsonSerializerDefaults.Web)
-        .ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
 
     public sealed record Result(long Events, long HighWater, double Seconds, long MissingFromLive, long ExtraInLive, bool Replaced,
         long StateMismatches = 0)
@@ -63,38 +57,26 @@ public sealed class FlowRebuilder(NpgsqlDataSource db, Action<string> progress)
         await using var write = await db.OpenConnectionAsync(ct);
         await using var readTx = await read.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         long total;
-        await using (var count = new NpgsqlCommand($"select count(*) from {LedgerStore.Schema}.mt_events e where not {MartenTombstones.Is()}", read, readTx))
+        await using (var count = new NpgsqlCommand(EventReplay.Count, read, readTx))
             total = (long)(await count.ExecuteScalarAsync(ct))!;
 
-        var states = new Dictionary<string, IStreamState>();
+        var replay = new EventReplay();
         var targets = new List<TargetRow>();
         long n = 0, highWater = 0;
         var clock = Stopwatch.StartNew();
         await using var copy = await write.BeginBinaryImportAsync(
             $"copy {LedgerStore.Schema}.{ScratchFlows} (seq, account, cause, nature, event_id, stream_id, region_code, year, effective_date, recorded_at, amount) from stdin (format binary)", ct);
-        await using (var cmd = new NpgsqlCommand(
-            $"select seq_id, id, stream_id, type, data, timestamp from {LedgerStore.Schema}.mt_events e where not {MartenTombstones.Is()} order by seq_id",
-            read, readTx))
+        await using (var cmd = new NpgsqlCommand(EventReplay.Select, read, readTx))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
             while (await r.ReadAsync(ct))
             {
-                var seq = r.GetInt64(0);
-                var eventId = r.GetGuid(1);
-                var streamId = r.GetString(2);
-                var spec = EventCatalog.Find(r.GetString(3)) ?? throw new InvalidOperationException($"unknown event type {r.GetString(3)} at {seq}");
-                var e = (ILedgerEvent)JsonSerializer.Deserialize(r.GetString(4), spec.ClrType, Json)!;
-                var recordedAt = Instant.FromDateTimeOffset(r.GetFieldValue<DateTimeOffset>(5));
+                var replayed = replay.Apply(EventReplay.Read(r));
+                foreach (var f in replayed.Flows)
+                    await WriteAsync(copy, f, ct);
+                if (replayed.Target is not null) targets.Add(replayed.Target);
 
-                var before = states.GetValueOrDefault(streamId);
-                var after = EventCatalog.RulesFor(spec.Domain)!.Apply(before, e, streamId, (before?.Version ?? 0) + 1);
-                states[streamId] = after;
-                var projected = Projected.Of(before, e, after, seq, eventId, recordedAt);
-                foreach (var f in projected.Flows)
-                    await WriteAsync(copy, new FlowRow(seq, eventId, streamId, e.RegionCode, f, e.EffectiveDate, recordedAt), ct);
-                if (projected.Target is not null) targets.Add(projected.Target);
-
-                highWater = seq;
+                highWater = replayed.Row.Seq;
                 if (++n % 100_000 == 0)
                     progress($"  {n:N0}/{total:N0} events ({n / clock.Elapsed.TotalSeconds:N0} events/s)");
             }
@@ -105,7 +87,7 @@ public sealed class FlowRebuilder(NpgsqlDataSource db, Action<string> progress)
         await using (var totals = new NpgsqlCommand(
             $"insert into {LedgerStore.Schema}.{ScratchTotals} {FlowTables.TotalsOf(LedgerStore.Schema, ScratchFlows)}", write))
             await totals.ExecuteNonQueryAsync(ct);
-        return (n, highWater, states);
+        return (n, highWater, replay.States);
     }
 
     private static async Task WriteAsync(NpgsqlBinaryImporter copy, FlowRow row, CancellationToken ct)
@@ -131,23 +113,10 @@ public sealed class FlowRebuilder(NpgsqlDataSource db, Action<string> progress)
     /// </summary>
     private async Task<long> CompareStatesAsync(Dictionary<string, IStreamState> replayed, CancellationToken ct)
     {
-        long differ = 0, seen = 0;
+        long differ = 0;
         await using var conn = await db.OpenConnectionAsync(ct);
-        foreach (var rules in EventCatalog.Rules)
-        {
-            var table = $"{LedgerStore.Schema}.mt_doc_{rules.StateType.Name.ToLowerInvariant()}";
-            await using var cmd = new NpgsqlCommand($"select id, data::text from {table}", conn);
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct))
-            {
-                seen++;
-                var stored = (IStreamState)JsonSerializer.Deserialize(r.GetString(1), rules.StateType, Json)!;
-                if (!replayed.TryGetValue(r.GetString(0), out var expected)
-                    || JsonSerializer.Serialize(stored, rules.StateType, Json) != JsonSerializer.Serialize(expected, rules.StateType, Json))
-                    differ++;
-            }
-        }
-        return differ + Math.Max(0, replayed.Count - seen);
+        await StateDocuments.CompareAsync(conn, null, replayed, _ => false, _ => differ++, ct);
+        return differ;
     }
 
     /// <summary>Rows (up to the high-water mark) in one table and not the other, both ways, over flows and targets.</summary>

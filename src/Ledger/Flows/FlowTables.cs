@@ -65,10 +65,14 @@ public static class FlowTables
         return t;
     }
 
-    /// <summary>The totals of a flow table, as SQL: rebuilds and checks derive them from the rows.</summary>
-    public static string TotalsOf(string schema, string flowTable) =>
+    /// <summary>
+    /// The totals of a flow table, as SQL: rebuilds and checks derive them from the rows. Verify
+    /// sums in <c>numeric</c> (<paramref name="units"/>), so a forged amount too large for a
+    /// bigint is a difference to report rather than an error that stops the check.
+    /// </summary>
+    public static string TotalsOf(string schema, string flowTable, string units = "bigint") =>
         "select region_code, account, cause, nature, extract(year from effective_date)::int, " +
-        "date_trunc('quarter', recorded_at at time zone 'UTC')::date, sum((greatest(amount, 0) * 10000)::bigint), sum((least(amount, 0) * 10000)::bigint) " +
+        $"date_trunc('quarter', recorded_at at time zone 'UTC')::date, sum((greatest(amount, 0) * 10000)::{units}), sum((least(amount, 0) * 10000)::{units}) " +
         $"from {schema}.{flowTable} where year is null group by 1, 2, 3, 4, 5, 6";
 
     public static Table TargetTable(string schema, string name = Targets)

@@ -67,6 +67,12 @@ public sealed class LookAlikeCodeTests(LedgerApp app) : IAsyncLifetime
             all => all.ShouldContain(w => w.StartsWith("stream farmland:ZZ\\u202E1")),
             all => all.ShouldContain(w => w.StartsWith("event_index:") && w.Contains("４１０１０２")));
         problems.Count.ShouldBe(3);
+
+        var verify = await app.SendAsync(HttpMethod.Get, "/api/v1/ledger/verify", await app.KeyAsync("investigator"));
+        var body = JsonDocument.Parse(await verify.Content.ReadAsStringAsync()).RootElement;
+        body.GetProperty("ok").GetBoolean().ShouldBeFalse();
+        body.GetProperty("problems").EnumerateArray().Select(p => p.GetProperty("what").GetString())
+            .ShouldContain(w => w!.StartsWith("stream farmland:ZZ\\u202E1: its key"));
     }
 
     private async Task<string> SheetAsync(string key)

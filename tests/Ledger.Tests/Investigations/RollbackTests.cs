@@ -68,6 +68,9 @@ public sealed class RollbackTests(LedgerApp app) : IAsyncLifetime
         refused.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
         (await refused.Content.ReadAsStringAsync()).ShouldContain("restored to an older backup");
         (await SendAsync(HttpMethod.Post, "/api/v1/ledger/checkpoints", LedgerApp.AdminKey)).StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        var ready = await _client.GetAsync("/health/ready");
+        ready.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        (await ready.Content.ReadAsStringAsync()).ShouldContain("rollback detected (Behind)");
         new TrustedCheckpointFile(_file).Read()!.Position.ShouldBe(6, "a rolled-back head never overwrites the trusted file");
     }
 

@@ -95,7 +95,11 @@ public sealed class TamperEvidenceTests(LedgerApp app) : IAsyncLifetime
     {
         (await app.SendAsync(HttpMethod.Post, "/api/v1/ledger/checkpoints", _investigator)).StatusCode.ShouldBe(HttpStatusCode.Created);
         var exported = await (await app.SendAsync(HttpMethod.Get, "/api/v1/ledger/checkpoints", _investigator)).Content.ReadFromJsonAsync<JsonElement>();
-        await app.ExecuteSqlAsync("update ledger.mt_events set data = jsonb_set(data, '{areaHa}', '0.5') where seq_id = 9; truncate ledger.checkpoints");
+        // A change nothing is derived from (the source note): the derived tables cannot give it away either.
+        await app.ExecuteSqlAsync("""
+            update ledger.mt_events set headers = jsonb_set(coalesce(headers, '{}'), '{note}', '"forged"') where seq_id = 9;
+            truncate ledger.checkpoints
+            """);
         await RechainAsync();
 
         (await Verify()).GetProperty("ok").GetBoolean().ShouldBeTrue("with its own checkpoints gone, the database alone cannot tell");

@@ -118,6 +118,15 @@ public sealed class LedgerApp : IAsyncLifetime
         await cmd.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Runs SQL as the service's own append-only role: what someone who took over the service could do.</summary>
+    public async Task ExecuteSqlAsRuntimeRoleAsync(string sql)
+    {
+        await using var conn = new NpgsqlConnection(Ledger.Storage.DatabaseRoles.AsRole(ConnectionString, AppRole));
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
     public async Task<long> EventCountAsync()
     {
         await using var conn = new NpgsqlConnection(ConnectionString);
