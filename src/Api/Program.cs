@@ -8,7 +8,15 @@ if (KeysCommand.Matches(args)) return await KeysCommand.RunAsync(builder, args);
 if (FlowsCommand.Matches(args)) return await FlowsCommand.RunAsync(builder, args);
 if (Ledger.Api.Investigations.VerifyCommand.Matches(args)) return await Ledger.Api.Investigations.VerifyCommand.RunAsync(builder, args);
 
-await builder.AddLedgerAsync();
+try
+{
+    await builder.AddLedgerAsync();
+}
+catch (Ledger.Storage.StartupRefusedException refused)
+{
+    Console.Error.WriteLine($"Refusing to start: {refused.Message}");
+    return 1;
+}
 var app = builder.Build();
 app.UseLedger();
 // Plain runs skip JasperFx's command discovery, which prints a page of "Searching ... for commands".

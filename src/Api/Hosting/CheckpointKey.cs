@@ -4,7 +4,8 @@ namespace Ledger.Api.Hosting;
 
 /// <summary>
 /// The checkpoint signing key: <c>LEDGER_CHECKPOINT_KEY</c> (PEM) or <c>LEDGER_CHECKPOINT_KEY_FILE</c>;
-/// for the embedded default a key is generated once into <c>.data/checkpoint-key.pem</c>.
+/// otherwise a key is generated once into <c>.data/checkpoint-key.pem</c> (beside the embedded
+/// cluster, or in the checkout for a <c>LEDGER_DB</c> deployment) and the file is named at start.
 /// In production keep it outside the database host.
 /// </summary>
 public static class CheckpointKey
@@ -13,32 +14,13 @@ public static class CheckpointKey
     {
         if (config["LEDGER_CHECKPOINT_KEY"] is { Length: > 0 } pem) return CheckpointSigner.FromPem(pem);
         var file = config["LEDGER_CHECKPOINT_KEY_FILE"]
-                   ?? (embeddedDataDir is null ? null : Path.Combine(Path.GetDirectoryName(embeddedDataDir)!, "checkpoint-key.pem"));
-        if (file is null)
-            throw new InvalidOperationException("Set LEDGER_CHECKPOINT_KEY (PEM) or LEDGER_CHECKPOINT_KEY_FILE: checkpoints must be signed with a key kept outside the database.");
+                   ?? Path.Combine(embeddedDataDir is null ? Path.Combine(LedgerDatabase.FindRepoRoot(), ".data") : Path.GetDirectoryName(embeddedDataDir)!,
+                       "checkpoint-key.pem");
         if (File.Exists(file)) return CheckpointSigner.FromPem(File.ReadAllText(file));
         var signer = CheckpointSigner.Generate();
-        Write(file, signer.PrivateKeyPem());
+        SecretFile.Create(file, signer.PrivateKeyPem());
+        Console.WriteLine($"Generated a checkpoint signing key into {file}: keep it (and a copy) off the database host; " +
+                          "LEDGER_CHECKPOINT_KEY_FILE names where it lives.");
         return signer;
-    }
-
-    /// <summary>
-    /// Created 0600 in one step (in a 0700 folder when we create it): writing first and chmod-ing
-    /// after left the key readable by everyone for a moment. CreateNew never writes through a
-    /// file or link someone put there in the meantime.
-    /// </summary>
-    private static void Write(string file, string pem)
-    {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (OperatingSystem.IsWindows())
-            Directory.CreateDirectory(folder);
-        else
-        {
-            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-        using var writer = new StreamWriter(file, options);
-        writer.Write(pem);
     }
 }

@@ -7,10 +7,12 @@ namespace Ledger.Api.Hosting;
 /// Where the ledger lives: <c>LEDGER_DB</c> when set, else the embedded default (a private
 /// cluster under <c>.data/pg</c>, started from the machine's PostgreSQL binaries).
 /// <c>LEDGER_DB</c> is the schema owner's connection; the service itself runs as the
-/// append-only role <c>LEDGER_APP_ROLE</c> (default <c>ledger_app</c> on the embedded cluster),
-/// or on <c>LEDGER_APP_DB</c> when given.
+/// append-only role <c>LEDGER_APP_ROLE</c> (default <c>ledger_app</c>, on any database), or on
+/// <c>LEDGER_APP_DB</c> when given. Only <c>LEDGER_RUN_AS_OWNER=1</c> makes it run as the owner:
+/// a deployment must never end up able to rewrite history because a setting was forgotten.
 /// </summary>
-public sealed record LedgerDatabase(NpgsqlDataSource Owner, NpgsqlDataSource Runtime, string? AppRole, EmbeddedPostgres? Embedded)
+public sealed record LedgerDatabase(NpgsqlDataSource Owner, NpgsqlDataSource Runtime, string? AppRole, EmbeddedPostgres? Embedded,
+    string? AppPassword = null)
 {
     public static async Task<LedgerDatabase> ResolveAsync(IConfiguration config)
     {
@@ -29,11 +31,17 @@ public sealed record LedgerDatabase(NpgsqlDataSource Owner, NpgsqlDataSource Run
             embedded = await EmbeddedPostgres.StartAsync(dataDir, durable: true, Console.WriteLine);
             ownerConnection = embedded.ConnectionString();
         }
-        var appRole = config["LEDGER_APP_ROLE"] is { Length: > 0 } r ? r : embedded is not null ? "ledger_app" : null;
-        var runtimeConnection = config["LEDGER_APP_DB"] is { Length: > 0 } app ? app
-            : appRole is not null ? DatabaseRoles.AsRole(ownerConnection, appRole)
-            : ownerConnection;
-        return new LedgerDatabase(NpgsqlDataSource.Create(ownerConnection), NpgsqlDataSource.Create(runtimeConnection), appRole, embedded);
+        var runAsOwner = config["LEDGER_RUN_AS_OWNER"] is "1" or "true";
+        var appRole = config["LEDGER_APP_ROLE"] is { Length: > 0 } r ? r : runAsOwner ? null : DatabaseRoles.DefaultAppRole;
+        var givenApp = config["LEDGER_APP_DB"] is { Length: > 0 } app ? app : null;
+        // Where the owner signs in with a password, so must the runtime role: ours, kept in a 0600 file.
+        var appPassword = appRole is not null && givenApp is null && new NpgsqlConnectionStringBuilder(ownerConnection).Password is not null
+            ? AppRolePassword.Load(config, Path.Combine(FindRepoRoot(), ".data"))
+            : null;
+        var runtimeConnection = givenApp
+            ?? (appRole is not null ? DatabaseRoles.AsRole(ownerConnection, appRole, appPassword) : ownerConnection);
+        return new LedgerDatabase(NpgsqlDataSource.Create(ownerConnection), NpgsqlDataSource.Create(runtimeConnection), appRole, embedded,
+            appPassword);
     }
 
     /// <summary>Applies the schema as its owner and grants the runtime role its append-only rights.</summary>
@@ -41,11 +49,11 @@ public sealed record LedgerDatabase(NpgsqlDataSource Owner, NpgsqlDataSource Run
     {
         await using (var store = LedgerStore.Create(Owner))
             await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        if (AppRole is not null) await DatabaseRoles.GrantAsync(Owner, AppRole);
+        if (AppRole is not null) await DatabaseRoles.GrantAsync(Owner, AppRole, AppPassword);
     }
 
     /// <summary>The checkout's root (where Ledger.sln is), so the data folder does not depend on the working directory.</summary>
-    private static string FindRepoRoot()
+    public static string FindRepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Ledger.sln"))) return dir.FullName;

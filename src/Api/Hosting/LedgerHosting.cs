@@ -24,6 +24,8 @@ public static class LedgerHosting
 
         var database = await LedgerDatabase.ResolveAsync(builder.Configuration);
         await database.MigrateAsync();
+        // The service holds no owner connection once the schema is applied: everything after runs as the runtime role.
+        await database.Owner.DisposeAsync();
         var dataSource = database.Runtime;
         var embedded = database.Embedded;
         builder.Services.AddSingleton(dataSource);

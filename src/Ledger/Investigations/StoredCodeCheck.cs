@@ -35,7 +35,7 @@ public static class StoredCodeCheck
         await ReadAsync(conn, "mt_streams", $$"""
             select 0::bigint, id, '', '' from {{s}}.mt_streams
             where id !~ '^(farmland|redline|mining|tenure):[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'
-              and id !~ '^region:[0-9]{6}$' and id !~ '^water:[0-9]{6}-[0-9]{4}$'
+              and id !~ '^region:[0-9]{6}$' and id !~ '^water:[0-9]{6}-[0-9]{4}$' and id <> '{{MartenTombstones.StreamKey.Replace("'", "''")}}'
             """, (_, id, _, _) => StreamIdProblem(id) is { } bad ? $"stream {Printable(id)}: {bad}" : null, problems, ct);
 
         foreach (var table in new[] { EventIndex.Table, FlowTables.Flows, FlowTables.Targets })

@@ -24,6 +24,7 @@ public sealed class ApiProcess(string connectionString, string adminKey, string 
         };
         psi.Environment["LEDGER_DB"] = connectionString;
         psi.Environment["LEDGER_APP_ROLE"] = "ledger_app";
+        psi.Environment.Remove("LEDGER_RUN_AS_OWNER");
         psi.Environment["LEDGER_DEMO"] = "0";
         psi.Environment["LEDGER_BOOTSTRAP_ADMIN_KEY"] = adminKey;
         psi.Environment["LEDGER_CHECKPOINT_KEY_FILE"] = checkpointKeyFile;
@@ -32,7 +33,7 @@ public sealed class ApiProcess(string connectionString, string adminKey, string 
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) psi.Environment[name] = value;
         _process = Process.Start(psi)!;
         _process.OutputDataReceived += (_, e) => Heard(e.Data);
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, e) => Heard(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
