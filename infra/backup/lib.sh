@@ -33,7 +33,8 @@ to_conninfo() {
   case "$given" in
     postgres://*|postgresql://*) echo "$given"; return ;;
   esac
-  if [[ "$given" != *";"* && "$given" != *[Hh]ost=* && "$given" != *[Ss]erver=* ]]; then echo "$given"; return; fi
+  # libpq's own form (host=… port=…, lower-case keys, spaces between) passes through.
+  if [[ "$given" != *";"* && ! "$given" =~ ^[[:space:]]*[A-Z][A-Za-z\ ]*= ]]; then echo "$given"; return; fi
   local out="" part key value
   IFS=';' read -ra parts <<< "$given"
   for part in "${parts[@]}"; do

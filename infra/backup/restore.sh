@@ -135,8 +135,15 @@ failed() {
   echo " 'before consistent recovery point': the target is before the base backup's end — choose an earlier one.)" >&2
   exit 1
 }
-as_server "$bin/pg_ctl" -D "$target" -l "$target/restore.log" -w -t "$wait" \
-  -o "-c listen_addresses= -k $socket -p 5432 -c hot_standby=off -c archive_mode=off" start >/dev/null || failed
+options="-c listen_addresses= -k $socket -p 5432 -c hot_standby=off -c archive_mode=off"
+if [ ! -f "$target/postgresql.conf" ]; then
+  # Debian-style clusters keep their configuration outside the data directory (/etc/postgresql):
+  # recover with defaults and local connections on the private socket only.
+  : > "$socket/postgresql.conf"; echo "local all all trust" > "$socket/pg_hba.conf"; : > "$socket/pg_ident.conf"
+  if is_root; then chown "$SERVER_USER:" "$socket"/*.conf; fi
+  options+=" -c config_file=$socket/postgresql.conf -c hba_file=$socket/pg_hba.conf -c ident_file=$socket/pg_ident.conf"
+fi
+as_server "$bin/pg_ctl" -D "$target" -l "$target/restore.log" -w -t "$wait" -o "$options" start >/dev/null || failed
 # pg_ctl can return before recovery is over: done when the server answers out of recovery; failed when it is gone.
 user="" state="" deadline=$((SECONDS + wait))
 while [ "$state" != f ]; do
