@@ -102,7 +102,7 @@ else
 fi
 if [ -n "$wal_from" ]; then
   # Segments the archive already has are taken from the archive; these only fill in after its end.
-  find "$wal_from" -maxdepth 1 -type f -regex '.*/[0-9A-F]\{24\}' -exec cp -n {} "$target/pg_wal/" \;
+  find "$wal_from" -maxdepth 1 -type f -regextype posix-extended -regex '.*/[0-9A-F]{24}' -exec cp -n {} "$target/pg_wal/" \;
 fi
 rm -f "$target/postmaster.pid" "$target/server.log"
 
