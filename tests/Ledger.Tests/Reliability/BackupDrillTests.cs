@@ -83,6 +83,9 @@ public sealed class BackupDrillTests(ITestOutputHelper output)
         refused.Status.ShouldBe(HttpStatusCode.ServiceUnavailable);
         refused.Body.ShouldContain("restored to an older backup");
         refused.Body.ShouldContain($"{lost.Count} acknowledged events are missing");
+        var ready = await pitrHttp.GetAsync("/health/ready");
+        ready.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable, "contract 1.5: not ready while behind the trusted checkpoint");
+        (await ready.Content.ReadAsStringAsync()).ShouldContain("rollback detected (Behind)");
 
         (await drill.RunScriptAsync("lost-since.sh", "--db", pitr.ConnectionString(), "--trusted", drill.TrustedFile))
             .ShouldContain($"{lost.Count} acknowledged positions are missing");
