@@ -63,7 +63,10 @@ public static class LedgerTelemetry
             {
                 t.AddSource(Sources).AddAspNetCoreInstrumentation(o => o.Filter = http =>
                     !http.Request.Path.StartsWithSegments("/metrics") && !http.Request.Path.StartsWithSegments("/health"));
-                if (otlp) t.AddOtlpExporter();
+                // Spans nobody receives are pure cost: without an exporter none are sampled (a test host adds
+                // its own exporter and sampler). With OTLP, a caller's traceparent decides, else every request.
+                if (otlp) t.SetSampler(new ParentBasedSampler(new AlwaysOnSampler())).AddOtlpExporter();
+                else t.SetSampler(new AlwaysOffSampler());
             });
     }
 

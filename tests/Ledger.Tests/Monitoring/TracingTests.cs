@@ -20,11 +20,12 @@ public sealed class TracingTests(LedgerApp app) : IAsyncLifetime
     [Fact]
     public async Task one_posted_batch_is_one_trace_from_the_http_span_through_the_ingest_span_to_its_sql()
     {
-        // A host of its own with an in-memory exporter beside the service's own trace configuration.
+        // A host of its own with an in-memory exporter beside the service's own trace configuration (its sources and
+        // instrumentation); without OTLP the service samples nothing, so the exporter comes with a sampler that keeps all.
         var spans = new List<Activity>();
         await using var factory = app.NewFactory();
         using var http = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
-            s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans)))).CreateClient();
+            s.ConfigureOpenTelemetryTracerProvider(t => t.SetSampler(new AlwaysOnSampler()).AddInMemoryExporter(spans)))).CreateClient();
         var writer = await app.KeyAsync("writer");
 
         // Every host in the test process sees every span: this request's trace id picks ours out.
