@@ -46,8 +46,12 @@ internal static class IngestBenchmark
         Report(run.Total, batchSize, clients, run.HttpSeconds, run.CopySeconds!.Value, run.Latencies);
     }
 
-    /// <summary>Batch latencies are client-side, in ms. With telemetry on, /metrics is scraped every 5 s meanwhile, as Prometheus would.</summary>
-    public sealed record Run(int Total, double HttpSeconds, double? CopySeconds, List<double> Latencies, int Scrapes);
+    /// <summary>
+    /// Batch latencies are client-side, in ms. <paramref name="ApiCpuSeconds"/>: CPU the API process spent during the HTTP
+    /// phase, which other load on a shared machine disturbs far less than throughput. With telemetry on, /metrics is
+    /// scraped every 5 s meanwhile, as Prometheus would.
+    /// </summary>
+    public sealed record Run(int Total, double HttpSeconds, double? CopySeconds, List<double> Latencies, int Scrapes, double ApiCpuSeconds);
 
     /// <summary>One fresh cluster and API process; the HTTP ingest, then optionally the COPY baseline.</summary>
     public static async Task<Run> MeasureAsync(int events, int batchSize, int clients, bool telemetry, bool copyBaseline)
@@ -77,6 +81,8 @@ internal static class IngestBenchmark
             var latencies = new List<double>();
             using var scraping = new CancellationTokenSource();
             var scrapes = telemetry ? MetricsScraper.EveryFiveSecondsAsync(metricsPort, scraping.Token) : Task.FromResult(0);
+            api.Refresh();
+            var cpuBefore = api.TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(perClient.Select(batches => Task.Run(async () =>
             {
@@ -88,6 +94,8 @@ internal static class IngestBenchmark
                 }
             })));
             var httpSeconds = clock.Elapsed.TotalSeconds;
+            api.Refresh();
+            var apiCpuSeconds = (api.TotalProcessorTime - cpuBefore).TotalSeconds;
             await scraping.CancelAsync();
             var scraped = await scrapes;
             var stored = await CountAsync(pg.ConnectionString(), "select count(*) from ledger.mt_events") - Workload.Regions(counties).Length;
@@ -95,7 +103,7 @@ internal static class IngestBenchmark
             if (telemetry) await MetricsScraper.CheckAppendedAsync(metricsPort, stored + Workload.Regions(counties).Length);
 
             var copySeconds = copyBaseline ? await CopyBaselineAsync(pg.ConnectionString(), perClient) : (double?)null;
-            return new Run(total, httpSeconds, copySeconds, latencies, scraped);
+            return new Run(total, httpSeconds, copySeconds, latencies, scraped, apiCpuSeconds);
         }
         finally
         {

@@ -28,6 +28,7 @@ internal static class MetricsScraper
     public static async Task CheckAppendedAsync(int port, long expected)
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await Task.Delay(TimeSpan.FromSeconds(1)); // the exporter serves a scrape from its 300 ms cache: let the last one expire
         var line = (await http.GetStringAsync("/metrics")).Split('\n').FirstOrDefault(l => l.StartsWith("ledger_events_appended_total", StringComparison.Ordinal))
             ?? throw new InvalidOperationException("ledger_events_appended_total missing from /metrics");
         var value = double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
