@@ -16,12 +16,15 @@ if [ -z "${LEDGER_BOOTSTRAP_ADMIN_KEY:-}" ]; then
 fi
 url="${LEDGER_URLS:-http://127.0.0.1:5080}"
 url="${url%%;*}"
+metrics="${LEDGER_METRICS_URLS:-http://127.0.0.1:9464}"
+metrics="${metrics%%;*}"
 
 dotnet build src/Api/Api.csproj -c Release -v quiet -nologo
 cat <<INFO
 
   Land-resource ledger: $url   (API reference: $url/docs, OpenAPI: $url/openapi/v1.json)
   Auditor workbench:    $url/ui   (sign in with an auditor or investigator key, issued as below)
+  Prometheus metrics:   ${metrics%/}/metrics   (no key: LEDGER_METRICS_URLS; LEDGER_TELEMETRY=0 turns it off)
   Admin key (demo): $LEDGER_BOOTSTRAP_ADMIN_KEY
 
   Try:

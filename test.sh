@@ -7,6 +7,7 @@ source infra/scripts/common.sh
 ensure_postgres_binaries
 ensure_cjk_fonts || true
 ensure_chromium || true
+ensure_promtool || true
 
 results=test-output/results
 rm -rf "$results"

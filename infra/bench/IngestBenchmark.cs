@@ -20,7 +20,7 @@ internal static class IngestBenchmark
         var dataDir = Path.Combine(Path.GetTempPath(), $"ledger-bench-{Environment.ProcessId}-{Guid.NewGuid():N}");
         await using var pg = await EmbeddedPostgres.StartAsync(dataDir, durable: true, Console.WriteLine);
         var port = FreePort();
-        using var api = StartApi(root, pg.ConnectionString(), port);
+        using var api = StartApi(root, pg.ConnectionString(), port, telemetry: true, FreePort());
         try
         {
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections })
@@ -42,11 +42,26 @@ internal static class IngestBenchmark
 
     public static async Task RunAsync(int events, int batchSize, int clients)
     {
+        var run = await MeasureAsync(events, batchSize, clients, telemetry: true, copyBaseline: true);
+        Report(run.Total, batchSize, clients, run.HttpSeconds, run.CopySeconds!.Value, run.Latencies);
+    }
+
+    /// <summary>
+    /// Batch latencies are client-side, in ms. <paramref name="ApiCpuSeconds"/>: CPU the API process spent during the HTTP
+    /// phase, which other load on a shared machine disturbs far less than throughput. With telemetry on, /metrics is
+    /// scraped every 5 s meanwhile, as Prometheus would.
+    /// </summary>
+    public sealed record Run(int Total, double HttpSeconds, double? CopySeconds, List<double> Latencies, int Scrapes, double ApiCpuSeconds);
+
+    /// <summary>One fresh cluster and API process; the HTTP ingest, then optionally the COPY baseline.</summary>
+    public static async Task<Run> MeasureAsync(int events, int batchSize, int clients, bool telemetry, bool copyBaseline)
+    {
         var root = FindRoot();
         var dataDir = Path.Combine(Path.GetTempPath(), $"ledger-bench-{Environment.ProcessId}");
         await using var pg = await EmbeddedPostgres.StartAsync(dataDir, durable: true, Console.WriteLine);
         var port = FreePort();
-        using var api = StartApi(root, pg.ConnectionString(), port);
+        var metricsPort = FreePort();
+        using var api = StartApi(root, pg.ConnectionString(), port, telemetry, metricsPort);
         try
         {
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients * 2 })
@@ -64,6 +79,10 @@ internal static class IngestBenchmark
             Console.WriteLine($"HTTP ingest: {total:N0} events, batches of {batchSize}, {clients} concurrent clients ...");
 
             var latencies = new List<double>();
+            using var scraping = new CancellationTokenSource();
+            var scrapes = telemetry ? MetricsScraper.EveryFiveSecondsAsync(metricsPort, scraping.Token) : Task.FromResult(0);
+            api.Refresh();
+            var cpuBefore = api.TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(perClient.Select(batches => Task.Run(async () =>
             {
@@ -75,11 +94,16 @@ internal static class IngestBenchmark
                 }
             })));
             var httpSeconds = clock.Elapsed.TotalSeconds;
+            api.Refresh();
+            var apiCpuSeconds = (api.TotalProcessorTime - cpuBefore).TotalSeconds;
+            await scraping.CancelAsync();
+            var scraped = await scrapes;
             var stored = await CountAsync(pg.ConnectionString(), "select count(*) from ledger.mt_events") - Workload.Regions(counties).Length;
             if (stored != total) throw new InvalidOperationException($"stored {stored} events, expected {total}");
+            if (telemetry) await MetricsScraper.CheckAppendedAsync(metricsPort, stored + Workload.Regions(counties).Length);
 
-            var copySeconds = await CopyBaselineAsync(pg.ConnectionString(), perClient);
-            Report(total, batchSize, clients, httpSeconds, copySeconds, latencies);
+            var copySeconds = copyBaseline ? await CopyBaselineAsync(pg.ConnectionString(), perClient) : (double?)null;
+            return new Run(total, httpSeconds, copySeconds, latencies, scraped, apiCpuSeconds);
         }
         finally
         {
@@ -189,7 +213,7 @@ internal static class IngestBenchmark
         throw new TimeoutException("the API did not become healthy within 60 s");
     }
 
-    private static Process StartApi(string root, string connectionString, int port)
+    private static Process StartApi(string root, string connectionString, int port, bool telemetry, int metricsPort)
     {
         var dll = Path.Combine(root, "src/Api/bin/Release/net10.0/Ledger.Api.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException("build the API first: dotnet build src/Api -c Release", dll);
@@ -199,6 +223,8 @@ internal static class IngestBenchmark
         psi.Environment["LEDGER_BOOTSTRAP_ADMIN_KEY"] = AdminKey;
         psi.Environment["LEDGER_CHECKPOINT_KEY_FILE"] = Path.Combine(Path.GetTempPath(), $"ledger-bench-checkpoint-{Environment.ProcessId}.pem");
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        psi.Environment["LEDGER_TELEMETRY"] = telemetry ? "1" : "0";
+        psi.Environment["LEDGER_METRICS_URLS"] = $"http://127.0.0.1:{metricsPort}";
         var p = Process.Start(psi)!;
         p.OutputDataReceived += (_, _) => { };
         p.BeginOutputReadLine();
@@ -213,7 +239,7 @@ internal static class IngestBenchmark
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         l.Start();

@@ -72,3 +72,17 @@ ensure_demo_admin_key() {
   fi
   chmod 600 "$1"
 }
+
+# The monitoring tests check /metrics, the alert rules and the dashboard's queries with promtool,
+# from Debian's prometheus package (without recommends: no exporters, and no service is started).
+ensure_promtool() {
+  if command -v promtool >/dev/null; then
+    return 0
+  fi
+  echo "promtool not found: installing prometheus (apt-get) for the monitoring tests..."
+  if ! apt_install --no-install-recommends prometheus; then
+    echo "Could not install prometheus (needs root and apt-get); the monitoring tests will fail." >&2
+    echo "Install it with: sudo apt-get install --no-install-recommends prometheus" >&2
+    return 1
+  fi
+}

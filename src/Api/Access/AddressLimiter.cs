@@ -15,9 +15,11 @@ namespace Ledger.Api.Access;
 public sealed class AddressLimiter : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _limiter;
+    private readonly Hosting.LedgerMetrics _metrics;
 
-    public AddressLimiter(IConfiguration config)
+    public AddressLimiter(IConfiguration config, Hosting.LedgerMetrics metrics)
     {
+        _metrics = metrics;
         PerSecond = int.TryParse(config["LEDGER_ADDRESS_RATE_LIMIT"], out var r) && r > 0 ? r : 20;
         _limiter = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetTokenBucketLimiter(address,
             _ => new TokenBucketRateLimiterOptions
@@ -38,6 +40,7 @@ public sealed class AddressLimiter : IDisposable
         var address = Key(http.Connection.RemoteIpAddress);
         using var lease = _limiter.AttemptAcquire(address);
         if (lease.IsAcquired) return null;
+        _metrics.RateLimited("address");
         http.Response.Headers.RetryAfter = "1";
         return Problems.Of(http, 429, "Too many requests",
             string.Create(CultureInfo.InvariantCulture, $"at most {PerSecond} unauthenticated requests per second from one address; retry after 1 s"));

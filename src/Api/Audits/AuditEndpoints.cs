@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Ledger.Access;
 using Ledger.Api.Access;
+using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Audit.Departure;
 using Ledger.Audit.Reports;
@@ -22,7 +24,7 @@ public static class AuditEndpoints
     private static readonly string[] BodyFields = ["tenureId", "knownAt", "interim", "ruleSet", "functionalZone", "weights"];
 
     [WolverinePost("/api/v1/audits/departure")]
-    public static async Task<IResult> Create(HttpContext http, DepartureAudits audits, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Create(HttpContext http, DepartureAudits audits, IClock clock, LedgerMetrics metrics, CancellationToken ct)
     {
         if (http.Require(Role.Auditor) is { } denied) return denied;
         var (doc, problem) = await RequestBody.ReadAsync(http, ct);
@@ -32,7 +34,9 @@ public static class AuditEndpoints
         if (errors.Count > 0) return Problems.Validation(http, errors);
 
         var client = http.Client();
+        var started = Stopwatch.GetTimestamp();
         var (issued, refusal) = await audits.CreateAsync(request!, rules!, knownAt, client.CanSee, client.Scope, ct);
+        metrics.AuditIssued(refusal is null, started);
         if (refusal is not null)
         {
             if (refusal.RetryAfterSeconds is { } retry) http.Response.Headers.RetryAfter = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);

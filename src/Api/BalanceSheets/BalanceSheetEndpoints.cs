@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Ledger.Access;
 using Ledger.Api.Access;
+using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Audit.BalanceSheets;
 using Ledger.Events;
@@ -18,7 +20,7 @@ public static class BalanceSheetEndpoints
     /// <summary>A region's balance sheet for any period [from, to], as known at an instant. Defaults: the last full calendar year, now.</summary>
     [WolverineGet("/api/v1/regions/{code}/balance-sheet")]
     public static async Task<IResult> Sheet(HttpContext http, string code, SheetQuery sheets, IDocumentStore store, IClock clock,
-        CancellationToken ct)
+        LedgerMetrics metrics, CancellationToken ct)
     {
         var q = new QueryParameters(http);
         var now = clock.GetCurrentInstant();
@@ -30,14 +32,17 @@ public static class BalanceSheetEndpoints
         if (from > to) q.Errors.Add(new ItemError("to", "must not be before from"));
         if (await Check(http, code, q, store, ct) is { } problem) return problem;
 
+        var started = Stopwatch.GetTimestamp();
         var sheet = await sheets.BalanceSheetAsync(new SheetRequest(code, from, to, knownAt), ct);
-        return Render(http, [sheet], format, $"balance-sheet-{code}-{from:yyyyMMdd}-{to:yyyyMMdd}", series: false);
+        var rendered = Render(http, [sheet], format, $"balance-sheet-{code}-{from:yyyyMMdd}-{to:yyyyMMdd}", series: false);
+        metrics.SheetBuilt("period", format, started);
+        return rendered;
     }
 
     /// <summary>Calendar-year sheets for [fromYear, toYear]: each year's opening is the previous year's closing.</summary>
     [WolverineGet("/api/v1/regions/{code}/balance-sheet/annual")]
     public static async Task<IResult> Annual(HttpContext http, string code, SheetQuery sheets, IDocumentStore store, IClock clock,
-        CancellationToken ct)
+        LedgerMetrics metrics, CancellationToken ct)
     {
         var q = new QueryParameters(http);
         var now = clock.GetCurrentInstant();
@@ -50,10 +55,13 @@ public static class BalanceSheetEndpoints
         if (toYear - fromYear >= 50) q.Errors.Add(new ItemError("fromYear", "a series spans at most 50 years"));
         if (await Check(http, code, q, store, ct) is { } problem) return problem;
 
+        var started = Stopwatch.GetTimestamp();
         var list = new List<BalanceSheet>();
         for (var y = fromYear; y <= toYear; y++)
             list.Add(await sheets.BalanceSheetAsync(new SheetRequest(code, new LocalDate(y, 1, 1), new LocalDate(y, 12, 31), knownAt), ct));
-        return Render(http, list, format, $"balance-sheets-{code}-{fromYear}-{toYear}", series: true);
+        var rendered = Render(http, list, format, $"balance-sheets-{code}-{fromYear}-{toYear}", series: true);
+        metrics.SheetBuilt("annual", format, started);
+        return rendered;
     }
 
     private static async Task<IResult?> Check(HttpContext http, string code, QueryParameters q, IDocumentStore store, CancellationToken ct)

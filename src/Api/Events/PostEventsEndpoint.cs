@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Ledger.Access;
 using Ledger.Api.Access;
+using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Ingest;
 using Wolverine.Http;
@@ -9,7 +11,24 @@ namespace Ledger.Api.Events;
 public static class PostEventsEndpoint
 {
     [WolverinePost("/api/v1/events")]
-    public static async Task<IResult> Post(HttpContext http, Ingestor ingestor, Investigations.RollbackGuard rollback, CancellationToken ct)
+    public static async Task<IResult> Post(HttpContext http, Ingestor ingestor, Investigations.RollbackGuard rollback, LedgerMetrics metrics, CancellationToken ct)
+    {
+        // Timed here, around every answer; the ingest outcome tells appended from duplicate, which the answer alone does not.
+        var started = Stopwatch.GetTimestamp();
+        IResult? result = null;
+        IngestOutcome? outcome = null;
+        try
+        {
+            return result = await AcceptAsync(http, ingestor, rollback, o => outcome = o, ct);
+        }
+        finally
+        {
+            metrics.IngestAnswered(result, outcome, started);
+        }
+    }
+
+    private static async Task<IResult> AcceptAsync(HttpContext http, Ingestor ingestor, Investigations.RollbackGuard rollback,
+        Action<IngestOutcome> ingested, CancellationToken ct)
     {
         if (http.Require(Role.Writer) is { } denied) return denied;
         if (rollback.Current is { Blocks: true } behind)
@@ -42,6 +61,7 @@ public static class PostEventsEndpoint
         if (outside.Count > 0) return Problems.Of(http, 403, "Outside the client's region scope", Problems.Summary(outside), outside);
 
         var outcome = await ingestor.AppendAsync(parsed.Events, client.Name, ct);
+        ingested(outcome);
         if (outcome.Rejection is { } r) return Problems.Of(http, r.Status, r.Title, Problems.Summary(r.Errors), r.Errors);
 
         return Results.Json(new

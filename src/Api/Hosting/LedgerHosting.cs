@@ -18,9 +18,9 @@ public static class LedgerHosting
 {
     public static async Task AddLedgerAsync(this WebApplicationBuilder builder)
     {
-        var urls = builder.Configuration["LEDGER_URLS"];
-        if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null)
-            builder.WebHost.UseUrls(string.IsNullOrWhiteSpace(urls) ? "http://127.0.0.1:5080" : urls);
+        var urls = builder.Configuration["urls"] ?? builder.Configuration["ASPNETCORE_URLS"]
+            ?? (builder.Configuration["LEDGER_URLS"] is { Length: > 0 } ledgerUrls ? ledgerUrls : "http://127.0.0.1:5080");
+        builder.WebHost.UseUrls(LedgerTelemetry.ListenUrls(builder.Configuration, urls));
 
         var database = await LedgerDatabase.ResolveAsync(builder.Configuration);
         await database.MigrateAsync();
@@ -77,12 +77,14 @@ public static class LedgerHosting
         else
             builder.Logging.AddSimpleConsole(o => { o.IncludeScopes = true; o.SingleLine = true; });
         builder.Services.ConfigureHttpJsonOptions(o => LedgerJson.Configure(o.SerializerOptions));
+        builder.AddLedgerTelemetry();
     }
 
     public static void UseLedger(this WebApplication app)
     {
         // First, so everything after (cookies' Secure flag, the Origin check) sees the browser's scheme.
         app.UseForwardedHeaders(TrustedProxies.Options(app.Configuration));
+        app.UseLedgerMetricsListener();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<ApiKeyMiddleware>();

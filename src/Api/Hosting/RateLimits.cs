@@ -32,6 +32,7 @@ public static class RateLimits
             o.OnRejected = async (context, ct) =>
             {
                 var http = context.HttpContext;
+                http.RequestServices.GetRequiredService<LedgerMetrics>().RateLimited("key");
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 1;
                 http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
                 var detail = $"client '{(http.Items[typeof(ApiClient)] as ApiClient)?.Name}' may make {perSecond} requests per second; retry after {retryAfter} s";

@@ -11,7 +11,7 @@ namespace Ledger.Api.Investigations;
 /// most that run's age); a verification against posted checkpoints waits its turn. No caller's
 /// cancellation stops a run that others are waiting for.
 /// </summary>
-public sealed class VerifyRunner(ChainVerifier verifier, NpgsqlDataSource db)
+public sealed class VerifyRunner(ChainVerifier verifier, NpgsqlDataSource db, Hosting.LedgerMetrics metrics)
 {
     private readonly SemaphoreSlim _turn = new(1, 1);
     private readonly object _gate = new();
@@ -39,7 +39,10 @@ public sealed class VerifyRunner(ChainVerifier verifier, NpgsqlDataSource db)
         try
         {
             Interlocked.Increment(ref _runs);
-            return await verifier.VerifyAsync(external, CancellationToken.None);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var result = await verifier.VerifyAsync(external, CancellationToken.None);
+            metrics.Verified(result.Ok, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            return result;
         }
         finally
         {

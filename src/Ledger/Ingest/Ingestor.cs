@@ -23,11 +23,12 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
 
     public async Task<IngestOutcome> AppendAsync(IReadOnlyList<IncomingEvent> batch, string clientName, CancellationToken ct)
     {
+        using var activity = IngestTracing.Start(batch.Count);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await TryAppendAsync(batch, clientName, ct);
+                return IngestTracing.Finish(activity, await TryAppendAsync(batch, clientName, ct));
             }
             catch (Exception e) when (attempt < 3 && IsEventIdRace(e))
             {

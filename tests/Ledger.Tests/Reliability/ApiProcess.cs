@@ -14,6 +14,9 @@ public sealed class ApiProcess(string connectionString, string adminKey, string 
     public int Port { get; } = FreePort();
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
     public int? ProcessId => _process?.Id;
+    /// <summary>Prometheus's listener: a free port of its own, so processes started side by side never collide on the default 9464.</summary>
+    public int MetricsPort { get; } = FreePort();
+    public Uri MetricsAddress => new($"http://127.0.0.1:{MetricsPort}");
 
     public async Task StartAsync()
     {
@@ -29,6 +32,7 @@ public sealed class ApiProcess(string connectionString, string adminKey, string 
         psi.Environment["LEDGER_BOOTSTRAP_ADMIN_KEY"] = adminKey;
         psi.Environment["LEDGER_CHECKPOINT_KEY_FILE"] = checkpointKeyFile;
         psi.Environment["LEDGER_RATE_LIMIT"] = "10000";
+        psi.Environment["LEDGER_METRICS_URLS"] = MetricsAddress.ToString();
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) psi.Environment[name] = value;
         _process = Process.Start(psi)!;
