@@ -7,7 +7,8 @@ namespace Ledger.Api.Hosting;
 
 /// <summary>
 /// Checks the derived tables against the events at start and every
-/// <c>LEDGER_DERIVED_CHECK_MINUTES</c> (default 10; 0 = at start only), and keeps the last result
+/// <c>LEDGER_DERIVED_CHECK_MINUTES</c> (default 10; 0 = at start only; negative = never, for test
+/// hosts that reset the database under it and run the check themselves), and keeps the last result
 /// for <c>/health/ready</c>: readiness is polled, and the check reads every event, so the
 /// probe reports the last check rather than running one.
 /// </summary>
@@ -41,7 +42,8 @@ public sealed class DerivedCheckService(NpgsqlDataSource db, IConfiguration conf
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
         await Task.Yield(); // never hold up the host's start
-        var minutes = int.TryParse(config["LEDGER_DERIVED_CHECK_MINUTES"], out var m) && m >= 0 ? m : 10;
+        var minutes = int.TryParse(config["LEDGER_DERIVED_CHECK_MINUTES"], out var m) ? m : 10;
+        if (minutes < 0) return;
         while (true)
         {
             try
