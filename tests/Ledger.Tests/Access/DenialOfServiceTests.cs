@@ -102,23 +102,24 @@ public sealed class DenialOfServiceTests(LedgerApp app) : IAsyncLifetime
         await using var host = app.NewFactory();
         using var client = host.CreateClient();
         Environment.SetEnvironmentVariable("LEDGER_ADDRESS_RATE_LIMIT", LedgerApp.TestRateLimit);
+        // A key this node has resolved once is held only by its own per-key limit afterwards.
+        var known = await app.KeyAsync("investigator");
+        (await VerifyWithAsync(client, known)).ShouldBe(HttpStatusCode.OK); // one lookup: one token of the address's 4
+
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 10; i++) statuses.Add((await client.GetAsync("/api/v1/ledger/verify")).StatusCode);
         statuses.ShouldContain(HttpStatusCode.Unauthorized);
         statuses.ShouldContain(HttpStatusCode.TooManyRequests);
 
-        // A key this node already knows is held only by its own per-key limit.
-        var known = await app.KeyAsync("investigator");
-        using var first = new HttpRequestMessage(HttpMethod.Get, "/api/v1/ledger/verify");
-        first.Headers.Add("X-Api-Key", known);
-        await Task.Delay(1100); // one second refills the address bucket for the first lookup
-        (await client.SendAsync(first)).StatusCode.ShouldBe(HttpStatusCode.OK);
-        for (var i = 0; i < 10; i++)
-        {
-            using var again = new HttpRequestMessage(HttpMethod.Get, "/api/v1/ledger/verify");
-            again.Headers.Add("X-Api-Key", known);
-            (await client.SendAsync(again)).StatusCode.ShouldBe(HttpStatusCode.OK);
-        }
+        // The address's bucket is now empty, yet the known key goes on.
+        for (var i = 0; i < 10; i++) (await VerifyWithAsync(client, known)).ShouldBe(HttpStatusCode.OK);
+    }
+
+    private static async Task<HttpStatusCode> VerifyWithAsync(HttpClient client, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/ledger/verify");
+        request.Headers.Add("X-Api-Key", key);
+        return (await client.SendAsync(request)).StatusCode;
     }
 
     [Fact]
