@@ -98,6 +98,16 @@ public static partial class LedgerOpenApi
             FieldKind.Date => Str(null, "date"),
             FieldKind.Integer => new JsonObject { ["type"] = "integer", ["minimum"] = f.Min, ["maximum"] = f.Max },
             FieldKind.Uuid => Str(null, "uuid"),
+            FieldKind.RegionCodeList => new JsonObject
+            {
+                ["type"] = "array", ["minItems"] = f.Min, ["maxItems"] = f.Max, ["uniqueItems"] = true,
+                ["items"] = new JsonObject { ["type"] = "string", ["pattern"] = "^[0-9]{6}$" },
+            },
+            FieldKind.StreamList => new JsonObject
+            {
+                ["type"] = "array", ["minItems"] = f.Min, ["maxItems"] = f.Max, ["uniqueItems"] = true,
+                ["items"] = Str("A stream as domain/key, e.g. farmland/410122-000001"),
+            },
             _ => throw new ArgumentOutOfRangeException(nameof(f)),
         };
         s["description"] = f.Description;

@@ -15,10 +15,14 @@ public sealed class SheetQuery(NpgsqlDataSource db)
         await using var conn = await db.OpenConnectionAsync(ct);
         // One snapshot for the three reads, so a batch committing in between cannot split the sheet.
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        var (low, high) = CodeRange(request.Region);
-        var stocks = await StocksAsync(conn, tx, request, low, high, ct);
-        var water = await WaterAsync(conn, tx, request, low, high, ct);
-        var targets = await TargetsAsync(conn, tx, request, low, high, ct);
+        var scope = RegionScope.Of(request.Region, await LineageReader.LoadAsync(conn, tx, request.KnownAt, [], ct));
+        var within = ScopeSql.Within(scope, "region_code");
+        var stocks = await StocksAsync(conn, tx, request, within, ct);
+        stocks.AddRange(await LineageRows.PartStocksAsync(conn, tx, scope, request, ct));
+        stocks.AddRange(await LineageRows.TransfersAsync(conn, tx, scope, request, ct));
+        var water = await WaterAsync(conn, tx, request, within, ScopeSql.PartsFilter(scope), ct);
+        var targets = (await TargetsAsync(conn, tx, request, within, ct))
+            .Where(t => scope.Lineage.RetiredOn(t.RegionCode) is not { } retired || retired > request.To).ToList();
         return SheetBuilder.Build(request, stocks, water, targets);
     }
 
@@ -35,7 +39,7 @@ public sealed class SheetQuery(NpgsqlDataSource db)
     /// come from the flow rows. The three parts are disjoint and together are every flow with
     /// effective date ≤ to and recorded ≤ knownAt, so the sum is exact.
     /// </summary>
-    private static async Task<List<StockRow>> StocksAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, string low, string high,
+    private static async Task<List<StockRow>> StocksAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, ScopeSql within,
         CancellationToken ct)
     {
         var plan = SheetPlan.For(r);
@@ -53,21 +57,21 @@ public sealed class SheetQuery(NpgsqlDataSource db)
                    coalesce(sum(amount_pos) filter (where eff_year between @ws and @we), 0),
                    coalesce(sum(-amount_neg) filter (where eff_year between @ws and @we), 0)
             from {LedgerStore.Schema}.{FlowTables.Totals}
-            where region_code between @low and @high and rec_quarter < @quarter and (eff_year < @y1 or eff_year between @ws and @we)
+            where {within.Sql} and rec_quarter < @quarter and (eff_year < @y1 or eff_year between @ws and @we)
             group by 1, 2, 3, 4
             union all
             select region_code, account, cause, nature, {sums}
             from {f}
-            where year is null and region_code between @low and @high and recorded_at <= @known and {edge}
+            where year is null and {within.Sql} and recorded_at <= @known and {edge}
             group by 1, 2, 3, 4
             union all
             select region_code, account, cause, nature, {sums}
             from {f}
-            where year is null and region_code between @low and @high and recorded_at >= @quarterStart and recorded_at <= @known
+            where year is null and {within.Sql} and recorded_at >= @quarterStart and recorded_at <= @known
               and effective_date <= @to and not {edge}
             group by 1, 2, 3, 4
             """, conn, tx);
-        Bind(cmd, r, low, high);
+        Bind(cmd, r, within);
         cmd.Parameters.AddWithValue("y1", r.From.Year);
         cmd.Parameters.AddWithValue("ws", plan.WholeFrom);
         cmd.Parameters.AddWithValue("we", plan.WholeTo);
@@ -92,19 +96,20 @@ public sealed class SheetQuery(NpgsqlDataSource db)
     /// <summary>Exact: the sums are whole numbers of 1/10000; trailing zeros are dropped (2.5, not 2.5000).</summary>
     private static decimal FromUnits(decimal units) => Quantities.Normalize(units / FlowTables.Scale);
 
-    private static async Task<List<WaterRow>> WaterAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, string low, string high,
-        CancellationToken ct)
+    private static async Task<List<WaterRow>> WaterAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, ScopeSql within,
+        ScopeSql parts, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand($"""
             select region_code, year,
                    coalesce(sum(amount) filter (where account = '{Accounts.WaterQuota}'), 0),
                    coalesce(sum(amount) filter (where account = '{Accounts.WaterUse}'), 0)
             from {LedgerStore.Schema}.{FlowTables.Flows}
-            where region_code between @low and @high and year between @fromYear and @toYear
+            where ({within.Sql} or {parts.Sql}) and year between @fromYear and @toYear
               and effective_date <= @to and recorded_at <= @known
             group by region_code, year
             """, conn, tx);
-        Bind(cmd, r, low, high);
+        Bind(cmd, r, within);
+        parts.Bind(cmd);
         cmd.Parameters.AddWithValue("fromYear", r.From.Year);
         cmd.Parameters.AddWithValue("toYear", r.To.Year);
         var rows = new List<WaterRow>();
@@ -114,16 +119,16 @@ public sealed class SheetQuery(NpgsqlDataSource db)
         return rows;
     }
 
-    private static async Task<List<TargetInForce>> TargetsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, string low,
-        string high, CancellationToken ct)
+    private static async Task<List<TargetInForce>> TargetsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, ScopeSql within,
+        CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand($"""
             select distinct on (region_code) region_code, retention_ha, permanent_basic_ha, effective_date
             from {LedgerStore.Schema}.{FlowTables.Targets}
-            where region_code between @low and @high and effective_date <= @to and recorded_at <= @known
+            where {within.Sql} and effective_date <= @to and recorded_at <= @known
             order by region_code, effective_date desc, seq desc
             """, conn, tx);
-        Bind(cmd, r, low, high);
+        Bind(cmd, r, within);
         var rows = new List<TargetInForce>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -132,10 +137,9 @@ public sealed class SheetQuery(NpgsqlDataSource db)
         return rows;
     }
 
-    private static void Bind(NpgsqlCommand cmd, SheetRequest r, string low, string high)
+    internal static void Bind(NpgsqlCommand cmd, SheetRequest r, ScopeSql within)
     {
-        cmd.Parameters.AddWithValue("low", low);
-        cmd.Parameters.AddWithValue("high", high);
+        within.Bind(cmd);
         cmd.Parameters.AddWithValue("from", r.From.ToDateOnly());
         cmd.Parameters.AddWithValue("to", r.To.ToDateOnly());
         cmd.Parameters.AddWithValue("known", r.KnownAt.ToDateTimeUtc());

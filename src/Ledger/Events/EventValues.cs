@@ -15,5 +15,7 @@ public sealed class EventValues(string regionCode, LocalDate effectiveDate, IRea
     public bool Bool(string name) => (bool)values[name]!;
     public int Integer(string name) => (int)values[name]!;
     public LocalDate Date(string name) => (LocalDate)values[name]!;
+    public IReadOnlyList<string> List(string name) => (IReadOnlyList<string>)values[name]!;
+    public IReadOnlyList<string>? OptionalList(string name) => values.TryGetValue(name, out var v) ? (IReadOnlyList<string>?)v : null;
     public Guid? OptionalUuid(string name) => values.TryGetValue(name, out var v) ? (Guid?)v : null;
 }

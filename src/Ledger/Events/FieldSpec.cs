@@ -14,6 +14,10 @@ public enum FieldKind
     Date,
     Integer,
     Uuid,
+    /// <summary>A JSON array of distinct six-digit region codes (not 000000), <see cref="FieldSpec.Min"/>..<see cref="FieldSpec.Max"/> of them.</summary>
+    RegionCodeList,
+    /// <summary>A JSON array of distinct stream references <c>domain/key</c> (no region streams), at most <see cref="FieldSpec.Max"/>.</summary>
+    StreamList,
 }
 
 /// <summary>
@@ -46,6 +50,10 @@ public sealed record FieldSpec(
     public static FieldSpec Uuid(string name, string description, bool required = true) => new(name, FieldKind.Uuid, required, description);
     public static FieldSpec Integer(string name, string description, int min, int max) =>
         new(name, FieldKind.Integer, true, description, Min: min, Max: max);
+    public static FieldSpec CodeList(string name, string description, int min, int max) =>
+        new(name, FieldKind.RegionCodeList, true, description, Min: min, Max: max);
+    public static FieldSpec StreamList(string name, string description, int max) =>
+        new(name, FieldKind.StreamList, false, description, Min: 1, Max: max);
     public static FieldSpec OneOf(string name, string description, params string[] values) =>
         new(name, FieldKind.Enum, true, description, values);
 }

@@ -16,7 +16,10 @@ public interface IStreamState
 public sealed record RuleError(string Field, string Message);
 
 /// <summary>What a rule may look at besides the stream itself. No I/O, no clock.</summary>
-public sealed record RuleContext(LocalDate Today, Func<string, Regions.RegionState?> Region);
+public sealed record RuleContext(LocalDate Today, Func<string, Regions.RegionState?> Region, Regions.Lineage? Lineage = null)
+{
+    public Regions.Lineage Codes => Lineage ?? Regions.Lineage.Empty;
+}
 
 public interface IStreamRules
 {

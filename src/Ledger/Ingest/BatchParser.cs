@@ -49,9 +49,22 @@ public static class BatchParser
             errors.AddRange(itemErrors);
             index++;
         }
+        errors.AddRange(MixedSuccession(events));
         return new Outcome(events, errors, false);
 
         Outcome Fail(string field, string message) => new([], [new ItemError(field, message)], false);
+    }
+
+    /// <summary>
+    /// Successions change which code every later event must name, and Marten numbers a batch's
+    /// events stream by stream, not in batch order: so a batch with a succession holds nothing else.
+    /// </summary>
+    private static IEnumerable<ItemError> MixedSuccession(List<IncomingEvent> events)
+    {
+        if (!events.Any(e => e.Event is RegionSucceeded)) yield break;
+        foreach (var e in events.Where(e => e.Event is not RegionSucceeded))
+            yield return new ItemError($"events[{e.Index}].type",
+                "a batch holding region.succeeded holds only region.succeeded events: post the other events in a batch of their own");
     }
 
     private static IncomingEvent? ParseItem(JsonElement item, int index, List<ItemError> errors)
@@ -90,9 +103,13 @@ public static class BatchParser
         }
         var (documentRef, note) = ParseSource(item, at, errors);
 
+        // A new stream's key must carry its region; an existing stream's region is checked against
+        // its state (it may have moved to a successor code), not against its key.
         if (spec is not null && stream is not null && region is not null)
         {
-            var problem = EventCatalog.CheckStreamKey(spec.Domain, stream, region);
+            var problem = spec.CreatesStream || spec.Domain == "region"
+                ? EventCatalog.CheckStreamKey(spec.Domain, stream, region)
+                : EventCatalog.KeyShapeProblem(spec.Domain, stream);
             if (problem is not null) errors.Add(new ItemError($"{at}.stream", problem));
         }
 

@@ -54,6 +54,8 @@ internal static class DataReader
             ? (i, null) : (null, $"must be a whole number from {field.Min} to {field.Max}"),
         FieldKind.Uuid => raw.ValueKind == JsonValueKind.String && Guid.TryParseExact(raw.GetString(), "D", out var g)
             ? (g, null) : (null, "must be a UUID"),
+        FieldKind.RegionCodeList => ListReader.Read(raw, field, ListReader.RegionCodeProblem),
+        FieldKind.StreamList => ListReader.Read(raw, field, ListReader.StreamProblem),
         _ => throw new ArgumentOutOfRangeException(nameof(field), field.Kind, null),
     };
 

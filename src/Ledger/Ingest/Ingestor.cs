@@ -69,6 +69,7 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
             await ProjectAsync(conn, tx, decision.Transitions, appended.ToDictionary(a => a.Item.EventId, a => a.Event.Sequence), now, ct);
             await Investigations.EventIndex.InsertAsync(conn, tx, appended.Select(a => new Investigations.EventIndexRow(a.Event.Sequence,
                 a.Item.EventId, a.Item.Spec.Name, a.Item.StreamId, a.Item.RegionCode, a.Item.EffectiveDate, now, clientName)).ToList(), ct);
+            await LineageAsync(conn, tx, decision, appended, now, ct);
             await Chain.ChainWriter.ExtendAsync(conn, tx, appended.Select(a => a.Event.Sequence).ToArray(), ct);
             foreach (var (item, e) in appended)
                 results[item.EventId] = new IngestResult(item.EventId, "appended", item.Key, e.Version, e.Sequence, now);
@@ -80,7 +81,8 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
 
     private sealed record Transition(IncomingEvent Item, IStreamState? Before, IStreamState After);
 
-    private sealed record Decision(IReadOnlyList<IStreamState> Changed, IReadOnlyList<Transition> Transitions, IngestRejection? Rejection);
+    private sealed record Decision(IReadOnlyList<IStreamState> Changed, IReadOnlyList<Transition> Transitions, IngestRejection? Rejection,
+        Regions.Lineage? Lineage = null);
 
     private async Task<Decision> DecideAsync(IDocumentSession session, NpgsqlConnection conn, NpgsqlTransaction tx,
         IReadOnlyList<IncomingEvent> fresh, Instant now, CancellationToken ct)
@@ -89,8 +91,10 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
         var references = await KnownEvents.StreamsOfAsync(conn, tx,
             fresh.Select(e => (e.Event as ICorrection)?.CorrectedEventId).OfType<Guid>().ToArray(), ct);
 
+        var lineage = await Regions.LineageReader.LoadAsync(conn, tx, null, fresh.Select(e => e.StreamId).Distinct().ToList(), ct);
+        var successions = await SuccessionChecks.LoadAsync(session, conn, tx, fresh, ct);
         var context = new RuleContext(now.InZone(LedgerZone).Date,
-            code => working.GetValueOrDefault(EventCatalog.StreamId("region", code)) as Regions.RegionState);
+            code => working.GetValueOrDefault(EventCatalog.StreamId("region", code)) as Regions.RegionState, lineage);
         var errors = new List<ItemError>();
         var concurrencyOnly = true;
         var changed = new Dictionary<string, IStreamState>();
@@ -103,8 +107,13 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
             {
                 var rules = EventCatalog.RulesFor(item.Spec.Domain)!;
                 itemErrors.AddRange(rules.Check(state, item.Event, context));
+                if (item.Event is Regions.RegionSucceeded succeeded) itemErrors.AddRange(successions.Check(item, succeeded, fresh, context));
                 if (itemErrors.Count == 0)
                 {
+                    if (item.Event is Regions.RegionSucceeded accepted)
+                        foreach (var p in accepted.Predecessors)
+                            lineage.Add(new Regions.SuccessionLink(-1 - item.Index, item.EventId, p, accepted.RegionCode, accepted.Reason,
+                                accepted.EffectiveDate, now, accepted.Streams is not null, accepted.Streams));
                     var next = rules.Apply(state, item.Event, item.StreamId, (state?.Version ?? 0) + 1);
                     working[item.StreamId] = changed[item.StreamId] = next;
                     transitions.Add(new Transition(item, state, next));
@@ -116,7 +125,7 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
             errors.AddRange(itemErrors.Select(x => new ItemError($"events[{item.Index}].{x.Field}", x.Message)));
         }
 
-        if (errors.Count == 0) return new Decision(changed.Values.ToList(), transitions, null);
+        if (errors.Count == 0) return new Decision(changed.Values.ToList(), transitions, null, lineage);
         return new Decision([], [], concurrencyOnly
             ? new IngestRejection(409, "Stream version conflict", errors)
             : new IngestRejection(422, "Events break the ledger's rules", errors));
@@ -136,6 +145,33 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
             if (projected.Target is not null) targets.Add(projected.Target);
         }
         return FlowWriter.InsertAsync(conn, tx, flows, targets, ct);
+    }
+
+    /// <summary>
+    /// Successions write their links, moves and transfers (in sequence order: a chain in one
+    /// batch builds on itself); any other event under a code retired after its date moves with its stream.
+    /// </summary>
+    private static async Task LineageAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Decision decision,
+        List<(IncomingEvent Item, IEvent Event)> appended, Instant now, CancellationToken ct)
+    {
+        var successions = appended.Where(a => a.Item.Event is Regions.RegionSucceeded).OrderBy(a => a.Event.Sequence).ToList();
+        foreach (var (item, e) in successions)
+        {
+            var succeeded = (Regions.RegionSucceeded)item.Event;
+            var siblings = succeeded.Reason == "split" && succeeded.Streams is null
+                ? successions.Select(s => (Regions.RegionSucceeded)s.Item.Event)
+                    .Where(s => s.Reason == "split" && s.Predecessors[0] == succeeded.Predecessors[0])
+                    .SelectMany(s => s.Streams ?? []).ToList()
+                : [];
+            await Regions.LineageWriter.SucceededAsync(conn, tx, e.Sequence, item.EventId, succeeded, siblings, now, ct);
+        }
+        if (successions.Count > 0 || decision.Lineage is not { IsEmpty: false } lineage) return;
+        var transitions = decision.Transitions.ToDictionary(t => t.Item.EventId);
+        var late = appended.Where(a => lineage.RetiredOn(a.Item.RegionCode) is not null)
+            .Select(a => new Regions.LineageWriter.LateEvent(a.Event.Sequence, a.Item.StreamId, a.Item.RegionCode, a.Item.EffectiveDate,
+                FlowRules.Of(transitions[a.Item.EventId].Before, a.Item.Event, transitions[a.Item.EventId].After).ToList()))
+            .ToList();
+        if (late.Count > 0) await Regions.LineageWriter.LateAsync(conn, tx, late, lineage, now, ct);
     }
 
     private static List<(IncomingEvent Item, IEvent Event)> Append(IDocumentSession session, IReadOnlyList<IncomingEvent> fresh,

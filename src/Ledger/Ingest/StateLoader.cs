@@ -16,6 +16,8 @@ internal static class StateLoader
             .Concat(batch.Select(e => ("region", EventCatalog.StreamId("region", e.RegionCode))))
             .Concat(batch.Select(e => e.Event).OfType<Regions.RegionRegistered>()
                 .Select(r => ("region", EventCatalog.StreamId("region", r.ParentCode))))
+            .Concat(batch.Select(e => e.Event).OfType<Regions.RegionSucceeded>()
+                .SelectMany(s => s.Predecessors.Select(p => ("region", EventCatalog.StreamId("region", p)))))
             .Distinct()
             .GroupBy(x => x.Item1, x => x.Item2);
 
@@ -34,10 +36,13 @@ internal static class StateLoader
         (await session.LoadManyAsync<T>(ct, ids)).Cast<IStreamState>().ToList();
 
     /// <summary>The current state of one stream, or null.</summary>
-    public static async Task<IStreamState?> LoadOneAsync(IQuerySession session, string domain, string streamId, CancellationToken ct)
+    public static async Task<IStreamState?> LoadOneAsync(IQuerySession session, string domain, string streamId, CancellationToken ct) =>
+        (await LoadManyAsync(session, domain, [streamId], ct)).SingleOrDefault();
+
+    /// <summary>The current states of streams of one domain (those that exist).</summary>
+    public static Task<IReadOnlyList<IStreamState>> LoadManyAsync(IQuerySession session, string domain, string[] streamIds, CancellationToken ct)
     {
         var type = EventCatalog.RulesFor(domain)!.StateType;
-        var load = (Task<IReadOnlyList<IStreamState>>)LoadTyped.MakeGenericMethod(type).Invoke(null, [session, new[] { streamId }, ct])!;
-        return (await load).SingleOrDefault();
+        return (Task<IReadOnlyList<IStreamState>>)LoadTyped.MakeGenericMethod(type).Invoke(null, [session, streamIds, ct])!;
     }
 }

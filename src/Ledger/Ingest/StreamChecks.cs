@@ -30,8 +30,12 @@ internal static class StreamChecks
         if (state is not null && item.EffectiveDate < state.OpenedOn)
             yield return new RuleError("effectiveDate", $"precedes the stream's creation on {state.OpenedOn:yyyy-MM-dd}");
 
-        if (state is not null && state.RegionCode != item.RegionCode)
-            yield return new RuleError("regionCode", $"stream {spec.Domain}/{item.Key} belongs to region {state.RegionCode}");
+        var codes = context.Codes;
+        if (codes.Retirement(item.RegionCode) is [var link, ..] && link.EffectiveDate <= item.EffectiveDate)
+            yield return new RuleError("regionCode", $"region {item.RegionCode} was succeeded by {Successors(codes, item.RegionCode)} on " +
+                $"{link.EffectiveDate:yyyy-MM-dd}: events effective from then on name the successor");
+        else if (state is not null && codes.CodeAt(state.RegionCode, item.StreamId, item.EffectiveDate) is var code && code != item.RegionCode)
+            yield return new RuleError("regionCode", $"stream {spec.Domain}/{item.Key} belongs to region {code} on {item.EffectiveDate:yyyy-MM-dd}");
         else if (spec.Name != "region.registered" && context.Region(item.RegionCode) is null)
             yield return new RuleError("regionCode", $"region {item.RegionCode} is not registered");
 
@@ -39,4 +43,7 @@ internal static class StreamChecks
             && (!knownEventStreams.TryGetValue(corrected, out var stream) || stream != item.StreamId))
             yield return new RuleError("data.correctsEventId", $"event {corrected} is not an event of stream {spec.Domain}/{item.Key}");
     }
+
+    private static string Successors(Regions.Lineage codes, string code) =>
+        string.Join(" and ", codes.Retirement(code).Select(l => l.Successor));
 }

@@ -4,7 +4,8 @@ using NodaTime;
 namespace Ledger.Regions;
 
 public sealed record RegionState(string Id, long Version, string RegionCode, LocalDate OpenedOn,
-    string Name, string Level, string ParentCode, decimal? RetentionTargetHa, decimal? PermanentBasicTargetHa) : IStreamState;
+    string Name, string Level, string ParentCode, decimal? RetentionTargetHa, decimal? PermanentBasicTargetHa,
+    IReadOnlyList<string>? Predecessors = null) : IStreamState;
 
 public sealed class RegionRules : StreamRules<RegionState>
 {
@@ -35,6 +36,7 @@ public sealed class RegionRules : StreamRules<RegionState>
         {
             Version = version, RetentionTargetHa = t.RetentionHa, PermanentBasicTargetHa = t.PermanentBasicHa,
         },
+        RegionSucceeded s => Require(state) with { Version = version, Predecessors = [.. state!.Predecessors ?? [], .. s.Predecessors] },
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "not a region event"),
     };
 }

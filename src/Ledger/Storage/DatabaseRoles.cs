@@ -10,7 +10,8 @@ namespace Ledger.Storage;
 public static class DatabaseRoles
 {
     public static readonly string[] AppendOnly =
-        ["mt_events", "chain", "checkpoints", "flows", "targets", "event_index", ReportTable.Name];
+        ["mt_events", "chain", "checkpoints", "flows", "targets", "event_index", ReportTable.Name,
+         Regions.LineageTables.Successions, Regions.LineageTables.StreamMoves, Regions.LineageTables.Transfers];
 
     public const string DefaultAppRole = "ledger_app";
 

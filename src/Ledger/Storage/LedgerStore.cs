@@ -43,6 +43,9 @@ public static class LedgerStore
         o.Storage.ExtendedSchemaObjects.Add(Chain.ChainTables.CheckpointTable(Schema));
         o.Storage.ExtendedSchemaObjects.Add(Investigations.EventIndex.Definition(Schema));
         o.Storage.ExtendedSchemaObjects.Add(ReportTable.Definition(Schema));
+        o.Storage.ExtendedSchemaObjects.Add(Regions.LineageTables.SuccessionTable(Schema));
+        o.Storage.ExtendedSchemaObjects.Add(Regions.LineageTables.StreamMoveTable(Schema));
+        o.Storage.ExtendedSchemaObjects.Add(Regions.LineageTables.TransferTable(Schema));
     }
 
     public static DocumentStore Create(NpgsqlDataSource dataSource) => DocumentStore.For(o => Configure(o, dataSource));

@@ -7,6 +7,12 @@ namespace Ledger.Tests.Ingest;
 /// <summary>A valid history that uses every v1 event type at least once.</summary>
 public static class Scenarios
 {
+    /// <summary>After <see cref="EveryType"/> and registering county 410103 (no records): it merges into 410102.</summary>
+    public static JsonObject[] Succession() =>
+    [
+        Make("region.succeeded", County, County, new JsonObject { ["predecessors"] = new JsonArray("410103"), ["reason"] = "merger" }, "2025-01-01"),
+    ];
+
     public static JsonObject[] EveryType()
     {
         var parcel = "410102-000001";
