@@ -20,6 +20,7 @@ public static class DerivedCheck
     public static IReadOnlyList<string> Tables =>
     [
         "mt_events", StreamVersionCheck.Table, FlowTables.Totals, FlowTables.Flows, FlowTables.Targets, EventIndex.Table,
+        Regions.LineageTables.Successions, Regions.LineageTables.StreamMoves, Regions.LineageTables.Transfers,
         .. EventCatalog.Rules.Select(r => StateDocuments.TableOf(r.StateType)),
     ];
 
@@ -53,6 +54,8 @@ public static class DerivedCheck
         progress?.Invoke($"  yearly totals checked against the flows ({clock.Elapsed.TotalSeconds:F1} s)");
         found.Add(await StreamVersionCheck.RunAsync(conn, tx, ct));
         progress?.Invoke($"  stream versions checked against the events ({clock.Elapsed.TotalSeconds:F1} s)");
+        found.AddRange(await LineageCheck.RunAsync(conn, tx, ct));
+        progress?.Invoke($"  stream moves and transfers checked against the successions and flows ({clock.Elapsed.TotalSeconds:F1} s)");
         found.AddRange(await new ReplayCheck(conn, tx, progress).RunAsync(ct));
         progress?.Invoke($"  flows, targets, event index and stream states checked against a replay ({clock.Elapsed.TotalSeconds:F1} s)");
         return found.Select(d => d.Problem).OfType<VerifyProblem>().ToList();

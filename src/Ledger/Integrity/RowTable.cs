@@ -42,7 +42,14 @@ internal sealed record RowTable(string Name, string[] Fields, string Sql, Func<R
         e => [new DerivedRow(e.Row.Seq, "",
             [e.Row.EventId, e.Row.Type, e.Row.StreamId, e.Event.RegionCode, e.Event.EffectiveDate.ToDateOnly(), e.Row.RecordedAt, e.Row.Client])]);
 
-    public static IReadOnlyList<RowTable> All => [Flows, Targets, EventIndexRows];
+    public static readonly RowTable Successions = new(Regions.LineageTables.Successions,
+        ["event_id", "successor", "reason", "effective_date", "recorded_at", "streams"],
+        "select seq, predecessor, event_id, successor, reason, effective_date, recorded_at, array_to_string(streams, ',') " +
+        $"from {LedgerStore.Schema}.{Regions.LineageTables.Successions} order by seq, predecessor",
+        e => e.Event is not Regions.RegionSucceeded s ? [] : s.Predecessors.Order(StringComparer.Ordinal).Select(p => new DerivedRow(e.Row.Seq, p,
+            [e.Row.EventId, s.RegionCode, s.Reason, s.EffectiveDate.ToDateOnly(), e.Row.RecordedAt, s.Streams is null ? null : string.Join(',', s.Streams)])));
+
+    public static IReadOnlyList<RowTable> All => [Flows, Targets, EventIndexRows, Successions];
 
     public static DerivedRow Read(NpgsqlDataReader r)
     {
