@@ -4,6 +4,7 @@ using System.Text.Json;
 using Ledger.Tests.Support;
 using Shouldly;
 using static Ledger.Tests.Regions.Lineages;
+using static Ledger.Tests.Regions.SheetReading;
 
 namespace Ledger.Tests.Regions;
 
@@ -45,18 +46,18 @@ public sealed class SuccessionTests(LedgerApp app) : IAsyncLifetime
         // A late record under the old code, dated before the succession: it moves with its parcel.
         await Post(Occupy($"{OldCounty}-000002", OldCounty, 0.5m, "2022-09-01"));
 
-        var district = Farmland(await Sheet(District, "2022-01-01", "2023-12-31"));
+        var district = FarmlandOf(await Sheet(District, "2022-01-01", "2023-12-31"));
         district.Opening.ShouldBe(15m);
         district.Reductions.ShouldBe(new Dictionary<string, decimal> { ["occupation-construction-legal"] = 3.5m });
         district.Additions.ShouldBeEmpty();
         district.Closing.ShouldBe(11.5m);
-        Farmland(await Sheet(District, "2023-01-01", "2023-12-31")).Opening.ShouldBe(13.5m, "its opening on the date is the predecessor's closing");
+        FarmlandOf(await Sheet(District, "2023-01-01", "2023-12-31")).Opening.ShouldBe(13.5m, "its opening on the date is the predecessor's closing");
 
-        var old = Farmland(await Sheet(OldCounty, "2022-01-01", "2023-12-31"));
+        var old = FarmlandOf(await Sheet(OldCounty, "2022-01-01", "2023-12-31"));
         old.Reductions.ShouldBe(new Dictionary<string, decimal> { ["occupation-construction-legal"] = 1.5m, ["region-transfer"] = 13.5m });
         old.Closing.ShouldBe(0m);
 
-        var prefecture = Farmland(await Sheet("410100", "2022-01-01", "2023-12-31"));
+        var prefecture = FarmlandOf(await Sheet("410100", "2022-01-01", "2023-12-31"));
         prefecture.Reductions.ShouldBe(new Dictionary<string, decimal> { ["occupation-construction-legal"] = 3.5m });
         prefecture.Closing.ShouldBe(11.5m);
     }
@@ -66,16 +67,16 @@ public sealed class SuccessionTests(LedgerApp app) : IAsyncLifetime
     {
         await Post(Succeeded(Moved, "transfer", "2024-01-01", District));
 
-        Farmland(await Sheet("410100", "2024-01-01", "2024-12-31")).Reductions
+        FarmlandOf(await Sheet("410100", "2024-01-01", "2024-12-31")).Reductions
             .ShouldBe(new Dictionary<string, decimal> { ["region-transfer"] = 14m });
-        var into = Farmland(await Sheet("410200", "2024-01-01", "2024-12-31"));
+        var into = FarmlandOf(await Sheet("410200", "2024-01-01", "2024-12-31"));
         into.Additions.ShouldBe(new Dictionary<string, decimal> { ["region-transfer"] = 14m });
         into.Closing.ShouldBe(14m);
-        var province = Farmland(await Sheet("410000", "2024-01-01", "2024-12-31"));
+        var province = FarmlandOf(await Sheet("410000", "2024-01-01", "2024-12-31"));
         province.Additions.ShouldBeEmpty();
         province.Reductions.ShouldBeEmpty();
         province.Closing.ShouldBe(14m);
-        var moved = Farmland(await Sheet(Moved, "2021-01-01", "2024-12-31"));
+        var moved = FarmlandOf(await Sheet(Moved, "2021-01-01", "2024-12-31"));
         (moved.Opening, moved.Closing).ShouldBe((0m, 14m));
         moved.Additions.ShouldBe(new Dictionary<string, decimal> { ["registration-baseline"] = 15m }, "its history goes back through both codes");
     }
@@ -88,9 +89,9 @@ public sealed class SuccessionTests(LedgerApp app) : IAsyncLifetime
         await Post(Succeeded(Moved, "transfer", "2024-01-01", District));
         var known = NodaTime.Text.InstantPattern.ExtendedIso.Format(before);
         var then = await Get($"/api/v1/regions/410100/balance-sheet?from=2024-01-01&to=2024-12-31&knownAt={known}");
-        Farmland(then).Reductions.ShouldBeEmpty();
-        Farmland(then).Closing.ShouldBe(14m);
-        Farmland(await Sheet("410100", "2024-01-01", "2024-12-31")).Closing.ShouldBe(0m);
+        FarmlandOf(then).Reductions.ShouldBeEmpty();
+        FarmlandOf(then).Closing.ShouldBe(14m);
+        FarmlandOf(await Sheet("410100", "2024-01-01", "2024-12-31")).Closing.ShouldBe(0m);
     }
 
     private async Task Post(params System.Text.Json.Nodes.JsonObject[] events)
@@ -107,17 +108,5 @@ public sealed class SuccessionTests(LedgerApp app) : IAsyncLifetime
         var response = await app.SendAsync(HttpMethod.Get, url, _auditor);
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
-
-    internal sealed record Stock(decimal Opening, Dictionary<string, decimal> Additions, Dictionary<string, decimal> Reductions, decimal Closing);
-
-    internal static Stock Farmland(JsonElement sheet) => Account(sheet, "farmland");
-
-    internal static Stock Account(JsonElement sheet, string name)
-    {
-        var a = sheet.GetProperty("accounts").EnumerateArray().Single(x => x.GetProperty("account").GetString() == name);
-        Dictionary<string, decimal> Causes(string part) => a.GetProperty(part).EnumerateArray()
-            .ToDictionary(c => c.GetProperty("cause").GetString()!, c => c.GetProperty("amount").GetDecimal());
-        return new Stock(a.GetProperty("opening").GetDecimal(), Causes("additions"), Causes("reductions"), a.GetProperty("closing").GetDecimal());
     }
 }
