@@ -15,7 +15,7 @@ public sealed class SheetQuery(NpgsqlDataSource db)
         await using var conn = await db.OpenConnectionAsync(ct);
         // One snapshot for the three reads, so a batch committing in between cannot split the sheet.
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        var scope = RegionScope.Of(request.Region, await LineageReader.LoadAsync(conn, tx, request.KnownAt, [], ct));
+        var scope = RegionScope.Of(request.Region, await LineageReader.LoadAsync(conn, tx, request.KnownAt, [], ct), request.To);
         var within = ScopeSql.Within(scope, "region_code");
         var stocks = await StocksAsync(conn, tx, request, within, ct);
         stocks.AddRange(await LineageRows.PartStocksAsync(conn, tx, scope, request, ct));

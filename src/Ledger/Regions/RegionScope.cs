@@ -4,11 +4,13 @@ namespace Ledger.Regions;
 public sealed record PartOfPredecessor(string Code, long Seq, string To);
 
 /// <summary>
-/// What a region's figures are made of, as known at an instant: its own code (and everything
-/// under it) plus, followed back through successions, the codes it succeeded — a split
-/// predecessor only for the streams that went to it, and no further back. A transfer between
-/// two codes both inside is internal and not shown; one crossing the edge is a
-/// <c>region-transfer</c> in or out.
+/// What a region's figures are made of, as known at an instant, on the region's territory as of
+/// a date (the sheet's end: 按现行区划口径): its own code (and everything under it) plus, followed
+/// back through successions effective by then, the codes it succeeded — a split predecessor
+/// only for the streams that went to it, and no further back. A transfer between two codes both
+/// inside is internal and not shown; one crossing the edge is a <c>region-transfer</c> in or out.
+/// Successions after the date are left out, so a region that absorbs another later does not
+/// count it twice while both are in use.
 /// </summary>
 public sealed class RegionScope
 {
@@ -22,13 +24,13 @@ public sealed class RegionScope
     private RegionScope(string region, IReadOnlyList<string> codes, IReadOnlyList<PartOfPredecessor> parts, Lineage lineage) =>
         (Region, Codes, Parts, Lineage) = (region, codes, parts, lineage);
 
-    public static RegionScope Of(string region, Lineage lineage)
+    public static RegionScope Of(string region, Lineage lineage, NodaTime.LocalDate asOf)
     {
         var codes = new List<string> { region };
         var parts = new List<PartOfPredecessor>();
         var queue = new Queue<string>([region]);
         while (queue.TryDequeue(out var code))
-            foreach (var link in lineage.LinksInto(code))
+            foreach (var link in lineage.LinksInto(code).Where(l => l.EffectiveDate <= asOf))
             {
                 if (lineage.Retirement(link.Predecessor).Count > 1) parts.Add(new PartOfPredecessor(link.Predecessor, link.Seq, code));
                 else if (!codes.Contains(link.Predecessor) && !codes.Any(c => RegionCodes.Contains(c, link.Predecessor)))
