@@ -26,6 +26,7 @@ public sealed record TenureFacts(string TenureId, string RegionCode, string Regi
 /// <param name="Water">Quota and use flows of the tenure's calendar years.</param>
 /// <param name="Targets">Farmland target events effective by the end, in order.</param>
 /// <param name="Recorded">Events effective inside the tenure that were recorded late or correct earlier ones.</param>
+/// <param name="Successions">Successions of the region (or of part of it) effective inside the tenure.</param>
 public sealed record AuditInputs(TenureFacts Tenure, LocalDate End, bool Interim, Instant KnownAt, long HighWater,
     IReadOnlyList<OpeningRow> Opening, IReadOnlyList<FlowFact> Flows, IReadOnlyList<FlowFact> Water,
-    IReadOnlyList<TargetFact> Targets, IReadOnlyList<EventRef> Recorded, LocalDate LateFrom);
+    IReadOnlyList<TargetFact> Targets, IReadOnlyList<EventRef> Recorded, LocalDate LateFrom, IReadOnlyList<EventRef>? Successions = null);

@@ -34,18 +34,31 @@ public sealed class AuditReader(NpgsqlDataSource db, IDocumentStore store)
         var visible = await WithinHighWaterAsync(history.Select(h => h.Sequence).ToArray(), highWater, ct);
         var known = history.Where(h => h.RecordedAt <= knownAt && visible.Contains(h.Sequence)).ToList();
         if (StreamHistory.Replay("tenure", tenureId, known, null, null) is not TenureState t) return null;
-        var region = await session.LoadAsync<RegionState>(EventCatalog.StreamId("region", t.RegionCode), ct);
+        // The region the tenure ends in: a county that became a district during it is audited as the district.
+        // knownAt may be the end of time (reading "everything recorded"): then the tenure's code today.
+        var end = t.EndedOn ?? (knownAt < Instant.FromUtc(9999, 1, 1, 0, 0) ? knownAt.InZone(LedgerZone).Date : LocalDate.MaxIsoValue);
+        var regionCode = await CodeAtAsync(t.RegionCode, tenureId, end, knownAt, highWater, ct);
+        var region = await session.LoadAsync<RegionState>(EventCatalog.StreamId("region", regionCode), ct);
         var refs = known.Select(h => new EventRef(h.Sequence, h.EventId, h.Type, "tenure", tenureId, h.Version, h.EffectiveDate, h.RecordedAt,
             h.Client ?? "")).ToList();
-        return new TenureFacts(tenureId, t.RegionCode, region?.Name ?? t.RegionCode, t.OfficialId, t.OfficialName, t.Post, t.OpenedOn,
+        return new TenureFacts(tenureId, regionCode, region?.Name ?? regionCode, t.OfficialId, t.OfficialName, t.Post, t.OpenedOn,
             t.EndedOn, t.EndReason, refs);
     }
 
-    /// <summary>The region of a tenure as recorded now (a stream's region never changes), or null when there is no such tenure.</summary>
+    /// <summary>The region of a tenure as recorded now (its code today, through any succession), or null when there is no such tenure.</summary>
     public async Task<string?> TenureRegionAsync(string tenureId, CancellationToken ct)
     {
         await using var session = store.QuerySession();
-        return (await session.LoadAsync<Tenures.TenureState>(EventCatalog.StreamId("tenure", tenureId), ct))?.RegionCode;
+        if (await session.LoadAsync<Tenures.TenureState>(EventCatalog.StreamId("tenure", tenureId), ct) is not { } t) return null;
+        var now = SystemClock.Instance.GetCurrentInstant();
+        return await CodeAtAsync(t.RegionCode, tenureId, LocalDate.MaxIsoValue, now, null, ct);
+    }
+
+    private async Task<string> CodeAtAsync(string code, string tenureId, LocalDate date, Instant knownAt, long? highWater, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var lineage = await LineageReader.LoadAsync(conn, null, knownAt, [], ct, highWater);
+        return lineage.CodeAt(code, EventCatalog.StreamId("tenure", tenureId), date);
     }
 
     /// <summary>The chain position of the newest committed event: the high-water mark a new report freezes.</summary>
@@ -73,14 +86,20 @@ public sealed class AuditReader(NpgsqlDataSource db, IDocumentStore store)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        var (low, high) = SheetQuery.CodeRange(tenure.RegionCode);
+        // The tenure's region as it is at the tenure's end, with its territory then: a tenure in a
+        // successor covers its predecessors' history, one in a region later succeeded stays as it was.
+        var lineage = await LineageReader.LoadAsync(conn, tx, knownAt, [], ct, highWater);
+        var scope = RegionScope.Of(tenure.RegionCode, lineage, end);
+        var codes = ScopeSql.Within(scope, "x.region_code");
+        var parts = ScopeSql.PartsFilter(scope, alias: "x.");
+        var inScope = $"({codes.Sql} or {parts.Sql})";
         var lateFrom = end.PlusDays(-backDatingDays);
 
         NpgsqlCommand Command(string sql)
         {
             var cmd = new NpgsqlCommand(sql, conn, tx);
-            cmd.Parameters.AddWithValue("low", low);
-            cmd.Parameters.AddWithValue("high", high);
+            codes.Bind(cmd);
+            parts.Bind(cmd);
             cmd.Parameters.AddWithValue("start", tenure.Start.ToDateOnly());
             cmd.Parameters.AddWithValue("end", end.ToDateOnly());
             cmd.Parameters.AddWithValue("known", knownAt.ToDateTimeUtc());
@@ -103,7 +122,7 @@ public sealed class AuditReader(NpgsqlDataSource db, IDocumentStore store)
         var opening = new List<OpeningRow>();
         await using (var cmd = Command($"""
             select x.region_code, x.account, sum(x.amount) from {S}.{FlowTables.Flows} x {within}
-            where x.region_code between @low and @high and x.year is null and x.effective_date < @start and x.recorded_at <= @known
+            where {inScope} and x.year is null and x.effective_date < @start and x.recorded_at <= @known
             group by x.region_code, x.account
             order by 1, 2
             """))
@@ -113,14 +132,14 @@ public sealed class AuditReader(NpgsqlDataSource db, IDocumentStore store)
         var flows = await FlowsAsync(Command($"""
             select x.account, x.cause, x.region_code, x.stream_id, x.year, x.amount, {eventColumns}
             from {S}.{FlowTables.Flows} x {within} {evidence}
-            where x.region_code between @low and @high and x.year is null and x.recorded_at <= @known
+            where {inScope} and x.year is null and x.recorded_at <= @known
               and (x.effective_date between @start and @end or (x.account = '{Accounts.RedLineEncroachedOpen}' and x.effective_date < @start))
             order by x.seq, x.account
             """), ct);
         var water = await FlowsAsync(Command($"""
             select x.account, x.cause, x.region_code, x.stream_id, x.year, x.amount, {eventColumns}
             from {S}.{FlowTables.Flows} x {within} {evidence}
-            where x.region_code between @low and @high and x.year between @y1 and @y2 and x.recorded_at <= @known
+            where {inScope} and x.year between @y1 and @y2 and x.recorded_at <= @known
             order by x.seq, x.account
             """), ct);
 
@@ -128,7 +147,9 @@ public sealed class AuditReader(NpgsqlDataSource db, IDocumentStore store)
         await using (var cmd = Command($"""
             select x.region_code, x.retention_ha, x.permanent_basic_ha, {eventColumns}
             from {S}.{FlowTables.Targets} x {within} {evidence}
-            where x.region_code between @low and @high and x.effective_date <= @end and x.recorded_at <= @known
+            where {codes.Sql} and x.effective_date <= @end and x.recorded_at <= @known
+              and not exists (select 1 from {S}.{LineageTables.Successions} l where l.predecessor = x.region_code and l.effective_date <= @end
+                              and l.recorded_at <= @known)
             order by x.effective_date, x.seq
             """))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
@@ -140,15 +161,20 @@ public sealed class AuditReader(NpgsqlDataSource db, IDocumentStore store)
         await using (var cmd = Command($"""
             select x.seq, x.event_id, x.type, x.stream_id, e.version, x.effective_date, x.recorded_at, x.client
             from {S}.{EventIndex.Table} x {within} join {S}.mt_events e on e.seq_id = x.seq
-            where x.region_code between @low and @high and x.effective_date between @start and @end and x.recorded_at <= @known
+            where {codes.Sql} and x.effective_date between @start and @end and x.recorded_at <= @known
               and ((x.recorded_at at time zone 'Asia/Shanghai')::date > @lateFrom or x.type = any(@corrections))
             order by x.seq
             """))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct)) recorded.Add(ReadRef(r, 0));
 
+        var transfers = await AuditTransfers.ReadAsync(Command, scope, within, tenure.Start, eventColumns, ct);
+        opening.AddRange(transfers.Opening);
+        flows.AddRange(transfers.During);
         await tx.CommitAsync(ct);
-        return new AuditInputs(tenure, end, interim, knownAt, highWater, opening, flows, water, targets, recorded, lateFrom);
+        var successions = AuditTransfers.SuccessionsInside(scope, tenure.Start, end);
+        return new AuditInputs(tenure, end, interim, knownAt, highWater, opening, flows, water, targets, recorded, lateFrom,
+            await AuditTransfers.EvidenceAsync(Command, successions, ct));
     }
 
     /// <summary>
@@ -193,6 +219,8 @@ public sealed class AuditReader(NpgsqlDataSource db, IDocumentStore store)
                 Quantities.Normalize(r.GetDecimal(5)), ReadRef(r, 6)));
         return list;
     }
+
+    internal static EventRef ReadEvent(NpgsqlDataReader r, int i) => ReadRef(r, i);
 
     private static EventRef ReadRef(NpgsqlDataReader r, int i)
     {

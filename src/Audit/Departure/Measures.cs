@@ -23,7 +23,7 @@ public static class Measures
     [
         "farmland.belowRetentionTarget", "permanentBasic.belowTarget", "occupation.illegal", "occupation.unbalanced", "farmland.netDecrease",
         "water.overuse", "redLine.netDecrease", "redLine.encroachmentsOpen", "redLine.encroachmentsDetected",
-        "mining.reclamationRate", "mining.unreclaimed", "records.backDated", "records.corrections",
+        "mining.reclamationRate", "mining.unreclaimed", "records.backDated", "records.corrections", "region.successions",
     ];
 
     public static MeasureResult Compute(string name, AuditInputs inputs, LocalDate from, LocalDate to)
@@ -45,6 +45,8 @@ public static class Measures
             "records.backDated" => Events(name, inputs.Recorded.Where(e => IsBackDated(e, inputs.LateFrom)).ToList(),
                 ("days", Period.Between(inputs.LateFrom, inputs.End, PeriodUnits.Days).Days.ToString(CultureInfo.InvariantCulture))),
             "records.corrections" => Events(name, inputs.Recorded.Where(e => Investigations.EventSearch.CorrectionTypes.Contains(e.Type)).ToList()),
+            "region.successions" => Events(name, inputs.Successions ?? [],
+                ("codes", string.Join(", ", (inputs.Successions ?? []).Select(e => e.Stream)))),
             _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown measure"),
         };
     }
@@ -132,11 +134,13 @@ public static class Measures
         public MeasureResult NetDecrease(string name, string account)
         {
             decimal start = StockBefore(account, from), end = StockAtEnd(account);
-            var decrease = Math.Max(0, start - end);
+            // Land that changed region by a succession was not lost by anyone's decision.
+            var moved = In(account).Where(f => f.Cause == RegionScope.TransferCause).Sum(f => f.Amount);
+            var decrease = Math.Max(0, start - end + moved);
             return new MeasureResult(name, Quantities.Normalize(decrease), 0, true, true, new Dictionary<string, string>
             {
                 ["start"] = Number(start), ["end"] = Number(end), ["value"] = Number(decrease),
-            }, decrease > 0 ? Refs(In(account).Where(f => f.Amount < 0)) : []);
+            }, decrease > 0 ? Refs(In(account).Where(f => f.Amount < 0 && f.Cause != RegionScope.TransferCause)) : []);
         }
 
         public MeasureResult Overuse(string name)

@@ -11,15 +11,20 @@ public static class LineageReader
 
     /// <param name="knownAt">Only successions recorded by then (null: all).</param>
     /// <param name="streamIds">Streams whose split moves are wanted (a split's listing is read per stream, never whole).</param>
+    /// <param name="highWater">Only successions at or below this chain position (a report's frozen view), when given.</param>
     public static async Task<Lineage> LoadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Instant? knownAt, IReadOnlyCollection<string> streamIds,
-        CancellationToken ct)
+        CancellationToken ct, long? highWater = null)
     {
         var links = new List<SuccessionLink>();
         await using (var cmd = new NpgsqlCommand($"""
             select seq, event_id, predecessor, successor, reason, effective_date, recorded_at, streams is not null
-            from {S}.{LineageTables.Successions} where @known::timestamptz is null or recorded_at <= @known order by seq
+            from {S}.{LineageTables.Successions} l
+            where (@known::timestamptz is null or recorded_at <= @known)
+              and (@hw::bigint is null or exists (select 1 from {S}.{Chain.ChainTables.Links} c where c.seq = l.seq and c.position <= @hw))
+            order by seq
             """, conn, tx))
         {
+            cmd.Parameters.Add(new NpgsqlParameter("hw", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)highWater ?? DBNull.Value });
             cmd.Parameters.Add(new NpgsqlParameter("known", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = (object?)knownAt?.ToDateTimeUtc() ?? DBNull.Value });
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))

@@ -24,13 +24,14 @@ public sealed class ScopeSql
     }
 
     /// <summary>The flows of split predecessors counted for the streams that came here only (<c>false</c> when there are none).</summary>
-    public static ScopeSql PartsFilter(RegionScope scope, string prefix = "p")
+    /// <param name="alias">The flow table's alias with its dot (<c>x.</c>), where the query joins tables with the same columns.</param>
+    public static ScopeSql PartsFilter(RegionScope scope, string prefix = "p", string alias = "")
     {
         if (scope.Parts.Count == 0) return new ScopeSql();
         var sql = new ScopeSql
         {
             Sql = "(" + string.Join(" or ", scope.Parts.Select((_, i) =>
-                $"(region_code = @{prefix}_c{i} and stream_id in (select stream_id from {LedgerStore.Schema}.{LineageTables.StreamMoves} " +
+                $"({alias}region_code = @{prefix}_c{i} and {alias}stream_id in (select stream_id from {LedgerStore.Schema}.{LineageTables.StreamMoves} " +
                 $"where succession_seq = @{prefix}_s{i} and to_code = @{prefix}_t{i}))")) + ")",
         };
         for (var i = 0; i < scope.Parts.Count; i++)
