@@ -19,7 +19,8 @@ public sealed class SheetQuery(NpgsqlDataSource db)
         var stocks = await StocksAsync(conn, tx, request, low, high, ct);
         var water = await WaterAsync(conn, tx, request, low, high, ct);
         var targets = await TargetsAsync(conn, tx, request, low, high, ct);
-        return SheetBuilder.Build(request, stocks, water, targets);
+        var landQuota = await LandQuotaQuery.ReadAsync(conn, tx, request, ct);
+        return SheetBuilder.Build(request, stocks, water, targets) with { LandQuota = landQuota };
     }
 
     /// <summary>All six-digit codes inside a region: <c>410100</c> → 410100..410199. Works under any collation.</summary>
@@ -101,6 +102,7 @@ public sealed class SheetQuery(NpgsqlDataSource db)
                    coalesce(sum(amount) filter (where account = '{Accounts.WaterUse}'), 0)
             from {LedgerStore.Schema}.{FlowTables.Flows}
             where region_code between @low and @high and year between @fromYear and @toYear
+              and account in ('{Accounts.WaterQuota}', '{Accounts.WaterUse}')
               and effective_date <= @to and recorded_at <= @known
             group by region_code, year
             """, conn, tx);
