@@ -121,8 +121,13 @@ public sealed class AuditReader(NpgsqlDataSource db, IDocumentStore store)
             select x.account, x.cause, x.region_code, x.stream_id, x.year, x.amount, {eventColumns}
             from {S}.{FlowTables.Flows} x {within} {evidence}
             where x.region_code between @low and @high and x.year between @y1 and @y2 and x.recorded_at <= @known
+              and x.account in ('{Accounts.WaterQuota}', '{Accounts.WaterUse}')
             order by x.seq, x.account
             """), ct);
+        var landQuotas = Command(LandQuotaFacts.QuotaSql(S, within, evidence, eventColumns));
+        landQuotas.Parameters.AddWithValue("above", LandQuotaFacts.Above(tenure.RegionCode));
+        var landQuota = new LandQuotaFacts(await FlowsAsync(landQuotas, ct),
+            await FlowsAsync(Command(LandQuotaFacts.OccupationSql(S, within, evidence, eventColumns)), ct));
 
         var targets = new List<TargetFact>();
         await using (var cmd = Command($"""
@@ -148,7 +153,7 @@ public sealed class AuditReader(NpgsqlDataSource db, IDocumentStore store)
             while (await r.ReadAsync(ct)) recorded.Add(ReadRef(r, 0));
 
         await tx.CommitAsync(ct);
-        return new AuditInputs(tenure, end, interim, knownAt, highWater, opening, flows, water, targets, recorded, lateFrom);
+        return new AuditInputs(tenure, end, interim, knownAt, highWater, opening, flows, water, targets, recorded, lateFrom) { LandQuota = landQuota };
     }
 
     /// <summary>
