@@ -57,6 +57,27 @@ public sealed class LandQuotaUnitTests
             .Indicators.ShouldContain(i => i.Id == "landQuota");
     }
 
+    [Fact]
+    public void the_demo_province_has_land_quotas_and_at_least_one_region_year_over_its_quota()
+    {
+        var events = new Ledger.Demo.DemoLedger().Events().ToList();
+        decimal D(System.Text.Json.Nodes.JsonObject e, string field) => e["data"]![field]?.GetValue<decimal>() ?? 0;
+        string Region(System.Text.Json.Nodes.JsonObject e) => e["regionCode"]!.GetValue<string>();
+        int Year(System.Text.Json.Nodes.JsonObject e) => int.Parse(e["stream"]!.GetValue<string>()[7..]);
+        var quotas = events.Where(e => e["type"]!.GetValue<string>() == "landquota.allocated")
+            .Select(e => new QuotaFigure(Region(e), Year(e), D(e, "farmlandOccupationHa"), 0))
+            .Concat(events.Where(e => e["type"]!.GetValue<string>() == "landquota.adjusted")
+                .Select(e => new QuotaFigure(Region(e), Year(e), D(e, "deltaFarmlandOccupationHa"), 0))).ToList();
+        var uses = events.Where(e => e["type"]!.GetValue<string>() == "farmland.occupied" && e["data"]!["legal"]!.GetValue<bool>())
+            .Select(e => new UseFigure(Region(e), int.Parse(e["effectiveDate"]!.GetValue<string>()[..4]), D(e, "areaHa"), 0));
+
+        var units = LandQuotaUnits.Of(quotas, uses);
+        units.ShouldNotBeEmpty();
+        units.ShouldAllBe(u => u.HasQuota);
+        units.Count(u => u.Overuse > 0).ShouldBeGreaterThan(0);
+        events.Count(e => e["type"]!.GetValue<string>() == "landquota.adjusted").ShouldBe(1);
+    }
+
     private static AuditInputs Inputs(LocalDate start) => new(
         new TenureFacts("T", "410102", "县", "O", "某", "party-secretary", start, new LocalDate(2023, 12, 31), null, []),
         new LocalDate(2023, 12, 31), false, Instant.FromUtc(2024, 1, 1, 0, 0), 99, [], [], [], [], [], new LocalDate(2023, 12, 1));
