@@ -103,6 +103,25 @@ public sealed class LandQuotaSheetTests(LedgerApp app) : IAsyncLifetime
         stream.GetProperty("state").GetProperty("newConstructionHa").GetDecimal().ShouldBe(6m);
     }
 
+    [Fact]
+    public async Task the_region_page_shows_the_land_quota_with_its_figures_linked_to_their_flows()
+    {
+        using var http = app.Server.CreateClient();
+        var cookie = Workbench.WorkbenchForms.SessionCookie(await Workbench.WorkbenchForms.SignIn(http, _auditor));
+        var page = await Workbench.WorkbenchForms.Page(http, cookie, $"/ui/regions/{City}?from=2024-01-01&to=2024-12-31");
+        var html = await page.Content.ReadAsStringAsync();
+        page.StatusCode.ShouldBe(HttpStatusCode.OK, html);
+        html.ShouldContain("占用耕地指标");
+        html.ShouldContain("account=landQuotaUsed&amp;year=2024\">23</a>");
+        html.ShouldContain("占用耕地超过年度指标");
+
+        var provenance = await Workbench.WorkbenchForms.Page(http, cookie,
+            $"/ui/regions/{City}/provenance?from=2024-01-01&to=2024-12-31&account=landQuota&year=2024");
+        var text = await provenance.Content.ReadAsStringAsync();
+        provenance.StatusCode.ShouldBe(HttpStatusCode.OK, text);
+        text.ShouldContain("<strong id=\"provenance-total\">32</strong> ha");
+    }
+
     private static (decimal, decimal, decimal, decimal, decimal) Figures(JsonElement y) =>
         (y.GetProperty("quota").GetDecimal(), y.GetProperty("used").GetDecimal(), y.GetProperty("illegal").GetDecimal(),
             y.GetProperty("overuse").GetDecimal(), y.GetProperty("withoutQuota").GetDecimal());
