@@ -23,10 +23,8 @@ public static class LandQuotaIndicator
         var occupations = inputs.LandQuota.Occupations;
         decimal Occupied(string suffix) =>
             Quantities.Normalize(-occupations.Where(f => f.Cause.EndsWith(suffix, StringComparison.Ordinal)).Sum(f => f.Amount));
-        var units = LandQuotaUnits.Of(
-            quotas.GroupBy(f => (f.RegionCode, Year: f.Year!.Value)).Select(g => new QuotaFigure(g.Key.RegionCode, g.Key.Year, g.Sum(f => f.Amount), 0)),
-            occupations.Where(f => f.Cause.EndsWith("-legal", StringComparison.Ordinal)).GroupBy(f => (f.RegionCode, f.Event.EffectiveDate.Year))
-                .Select(g => new UseFigure(g.Key.RegionCode, g.Key.Year, -g.Sum(f => f.Amount), 0)))
+        var units = LandQuotaUnits.Of(LandQuotaMeasure.Quotas(quotas),
+                LandQuotaMeasure.Uses(occupations.Where(f => f.Cause.EndsWith("-legal", StringComparison.Ordinal))))
             .Where(u => RegionCodes.Contains(region, u.RegionCode)).ToList();
         var quota = Quantities.Normalize(units.Sum(u => u.Quota));
         var overuse = Quantities.Normalize(LandQuotaMeasure.Overused(inputs, start, end).Sum(o => o.Overuse));

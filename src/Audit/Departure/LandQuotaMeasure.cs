@@ -24,16 +24,12 @@ public static class LandQuotaMeasure
     {
         var facts = inputs.LandQuota;
         var quotaFlows = facts.Quotas.Where(f => f.Year >= from.Year && f.Year <= to.Year && f.Event.EffectiveDate <= to).ToList();
-        var quotas = quotaFlows.GroupBy(f => (f.RegionCode, Year: f.Year!.Value)).Select(g => new QuotaFigure(g.Key.RegionCode, g.Key.Year,
-            g.Where(f => f.Account == Accounts.LandQuota).Sum(f => f.Amount), g.Where(f => f.Account == Accounts.LandQuotaNewConstruction).Sum(f => f.Amount))).ToList();
+        var quotas = Quotas(quotaFlows);
         var approved = facts.Occupations.Where(f => f.Cause.EndsWith("-legal", StringComparison.Ordinal)
             && f.Event.EffectiveDate.Year >= from.Year && f.Event.EffectiveDate <= to).ToList();
-        List<UseFigure> Uses(Func<FlowFact, bool> which) => approved.Where(which).GroupBy(f => (f.RegionCode, f.Event.EffectiveDate.Year))
-            .Select(g => new UseFigure(g.Key.RegionCode, g.Key.Year, -g.Sum(f => f.Amount), 0)).ToList();
-
-        var before = LandQuotaUnits.Of(quotas, Uses(f => f.Event.EffectiveDate < from)).ToDictionary(u => (u.RegionCode, u.Year));
+        var before = LandQuotaUnits.Of(quotas, Uses(approved.Where(f => f.Event.EffectiveDate < from))).ToDictionary(u => (u.RegionCode, u.Year));
         var held = quotas.Select(q => (q.RegionCode, q.Year)).ToHashSet();
-        return LandQuotaUnits.Of(quotas, Uses(_ => true))
+        return LandQuotaUnits.Of(quotas, Uses(approved))
             .Where(u => u.HasQuota && RegionCodes.Contains(inputs.Tenure.RegionCode, u.RegionCode))
             .Select(u => (Unit: u, Excess: u.Overuse - (before.TryGetValue((u.RegionCode, u.Year), out var b) ? b.Overuse : 0)))
             .Where(x => x.Excess > 0)
@@ -43,6 +39,15 @@ public static class LandQuotaMeasure
                     .ToList()))
             .ToList();
     }
+
+    /// <summary>Quota flows summed per region and quota year.</summary>
+    public static List<QuotaFigure> Quotas(IEnumerable<FlowFact> quotaFlows) =>
+        quotaFlows.GroupBy(f => (f.RegionCode, Year: f.Year!.Value)).Select(g => new QuotaFigure(g.Key.RegionCode, g.Key.Year,
+            g.Where(f => f.Account == Accounts.LandQuota).Sum(f => f.Amount), g.Where(f => f.Account == Accounts.LandQuotaNewConstruction).Sum(f => f.Amount))).ToList();
+
+    /// <summary>Approved occupation flows (negative farmland flows) as hectares used per region and calendar year.</summary>
+    public static List<UseFigure> Uses(IEnumerable<FlowFact> approved) =>
+        approved.GroupBy(f => (f.RegionCode, f.Event.EffectiveDate.Year)).Select(g => new UseFigure(g.Key.RegionCode, g.Key.Year, -g.Sum(f => f.Amount), 0)).ToList();
 
     public static MeasureResult Compute(string name, AuditInputs inputs, LocalDate from, LocalDate to)
     {
