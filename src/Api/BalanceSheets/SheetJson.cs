@@ -32,7 +32,24 @@ public static class SheetJson
                 useProvenance = Link(s, Ledger.Flows.Accounts.WaterUse, "closing", null) + $"&year={y.Year}",
             }),
             liabilities = s.Water.Liabilities.Select(Liability),
+        }).Append(LandQuota(s)),
+    };
+
+    /// <summary>Contract 1.3: per year quota, used, illegal, overuse; withoutQuota and newConstructionQuota extend it.</summary>
+    private static object LandQuota(BalanceSheet s) => new
+    {
+        account = s.LandQuota.Account,
+        unit = s.LandQuota.Unit,
+        years = s.LandQuota.Years.Select(y => new
+        {
+            year = y.Year, quota = y.Quota, used = y.Used, illegal = y.Illegal, overuse = y.Overuse, withoutQuota = y.WithoutQuota,
+            newConstructionQuota = y.NewConstructionQuota,
+            quotaProvenance = Link(s, Ledger.Flows.Accounts.LandQuota, "closing", null) + $"&year={y.Year}",
+            usedProvenance = Link(s, Ledger.Investigations.LandQuotaProvenance.Used, "closing", null) + $"&year={y.Year}",
+            illegalProvenance = Link(s, Ledger.Investigations.LandQuotaProvenance.Illegal, "closing", null) + $"&year={y.Year}",
+            newConstructionQuotaProvenance = Link(s, Ledger.Flows.Accounts.LandQuotaNewConstruction, "closing", null) + $"&year={y.Year}",
         }),
+        liabilities = s.LandQuota.Liabilities.Select(Liability),
     };
 
     private static object Cause(BalanceSheet s, StockAccount a, CauseAmount c, string part) =>

@@ -57,11 +57,11 @@ public static class InvestigationEndpoints
     {
         if (http.Require(Role.Auditor) is { } denied) return denied;
         var q = new QueryParameters(http);
-        string[] accounts = [.. Accounts.Stocks, Accounts.RedLineEncroachedOpen, .. Ledger.Investigations.Provenance.WaterAccounts];
+        string[] accounts = [.. Accounts.Stocks, Accounts.RedLineEncroachedOpen, .. Ledger.Investigations.Provenance.YearAccounts];
         var account = q.OneOf("account", accounts) ?? Required<string>(q, "account", string.Join(", ", accounts));
         var year = q.Integer("year", 1949, 9999);
-        if (year is null && Ledger.Investigations.Provenance.WaterAccounts.Contains(account))
-            q.Errors.Add(new ItemError("year", "is required for a water account: the year whose quota or use the figure is"));
+        if (year is null && Ledger.Investigations.Provenance.YearAccounts.Contains(account))
+            q.Errors.Add(new ItemError("year", "is required for a water or land-quota account: the year whose quota or use the figure is"));
         var part = q.OneOf("part", Ledger.Investigations.Provenance.Parts) ?? "closing";
         var cause = http.Request.Query["cause"].ToString() is { Length: > 0 } c ? c : null;
         var from = q.Date("from") ?? Required<LocalDate?>(q, "from", "a date YYYY-MM-DD");

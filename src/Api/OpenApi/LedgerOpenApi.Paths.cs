@@ -39,7 +39,7 @@ public static partial class LedgerOpenApi
                     ["tenureId"] = new JsonObject { ["type"] = "string", ["description"] = "The tenure stream's key" },
                     ["knownAt"] = new JsonObject { ["type"] = "string", ["format"] = "date-time", ["description"] = "As known at (default: now; not in the future)" },
                     ["interim"] = new JsonObject { ["type"] = "boolean", ["description"] = "Audit a tenure that has not ended, up to the knowledge date" },
-                    ["ruleSet"] = new JsonObject { ["type"] = "string", ["description"] = "Rule set id@version (default national@2026.1; see /api/v1/audit-rule-sets)" },
+                    ["ruleSet"] = new JsonObject { ["type"] = "string", ["description"] = "Rule set id@version (default national@2026.2; see /api/v1/audit-rule-sets)" },
                     ["functionalZone"] = new JsonObject { ["type"] = "string", ["description"] = "Main functional zone choosing the module weights (default: the rule set's)" },
                     ["weights"] = new JsonObject
                     {
@@ -99,8 +99,9 @@ public static partial class LedgerOpenApi
         ["/api/v1/regions/{code}/balance-sheet/provenance"] = new JsonObject
         {
             ["get"] = Op("The flows and events behind one balance-sheet figure; their amounts sum to it (auditor, investigator)",
-                parameters: new JsonArray(PathParameter("code"), QueryParameter("account", "string", "Stock account, redLineEncroachedOpen, or waterQuota / waterUse (with year)"),
-                    QueryParameter("year", "int32", "For waterQuota / waterUse: the year of the figure"),
+                parameters: new JsonArray(PathParameter("code"), QueryParameter("account", "string",
+                    "Stock account, redLineEncroachedOpen, or (with year) waterQuota / waterUse / landQuota / landQuotaNewConstruction / landQuotaUsed / landQuotaIllegal"),
+                    QueryParameter("year", "int32", "For the water and land-quota accounts: the year of the figure"),
                     QueryParameter("part", "string", "opening, additions, reductions or closing"), QueryParameter("cause", "string", "One cause (optional)"),
                     QueryParameter("from", "date", "Period start"), QueryParameter("to", "date", "Period end"),
                     QueryParameter("knownAt", "date-time", "As known at")),
@@ -194,7 +195,7 @@ public static partial class LedgerOpenApi
 
     private static JsonArray StreamParameters(bool withAsOf)
     {
-        var list = new JsonArray(PathParameter("domain", "region, tenure, farmland, redline, mining or water"), PathParameter("key"));
+        var list = new JsonArray(PathParameter("domain", "region, tenure, farmland, redline, mining, water or landquota"), PathParameter("key"));
         if (withAsOf) list.Add(QueryParameter("asOf", "date", "Only events effective on or before this date"));
         list.Add(QueryParameter("knownAt", "date-time", "Only events recorded at or before this instant"));
         return list;

@@ -51,6 +51,7 @@ public static class RegionPages
         b.Append(SheetTable(ui, code, sheet));
         b.Append(Liabilities(ui, code, sheet));
         b.Append(WaterTable(ui, code, sheet));
+        b.Append(LandQuotaTable.Render(ui, code, sheet));
         var api = $"/api/v1/regions/{code}/balance-sheet{PeriodQuery(from, to, knownAt)}";
         b.Append($"<p class=\"downloads\">{ui.T("下载", "Download")}: <a href=\"{api}&amp;format=csv\">CSV</a> <a href=\"{api}&amp;format=xlsx\">XLSX</a> <a href=\"{api}\">JSON</a></p>");
 
@@ -90,12 +91,12 @@ public static class RegionPages
         var account = ui.Query("account");
         var part = ui.Query("part") is { Length: > 0 } p ? p : "closing";
         var cause = ui.Query("cause") is { Length: > 0 } c ? c : null;
-        var water = Ledger.Investigations.Provenance.WaterAccounts.Contains(account);
+        var water = Ledger.Investigations.Provenance.YearAccounts.Contains(account);
         var stock = Accounts.Stocks.Contains(account) || account == Accounts.RedLineEncroachedOpen;
         int? year = int.TryParse(ui.Query("year"), out var y) && y is >= 1949 and <= 9999 ? y : null;
         if (!(stock || water) || !Ledger.Investigations.Provenance.Parts.Contains(part) || (water && year is null))
-            return ui.Error(400, ui.T($"account 须为 {string.Join("、", Accounts.Stocks)}、waterQuota、waterUse 之一（用水须带 year）；part 须为 opening、additions、reductions、closing 之一。",
-                $"account must be one of {string.Join(", ", Accounts.Stocks)}, waterQuota, waterUse (water needs a year); part one of opening, additions, reductions, closing."));
+            return ui.Error(400, ui.T($"account 须为 {string.Join("、", Accounts.Stocks)}、waterQuota、waterUse、{string.Join("、", LandQuotaProvenance.Accounts)} 之一（用水与用地指标须带 year）；part 须为 opening、additions、reductions、closing 之一。",
+                $"account must be one of {string.Join(", ", Accounts.Stocks)}, waterQuota, waterUse, {string.Join(", ", LandQuotaProvenance.Accounts)} (water and land quotas need a year); part one of opening, additions, reductions, closing."));
         var afterText = ui.Query("after");
         if (afterText.Length > 0 && !(long.TryParse(afterText, out var a) && a >= 0))
             return ui.Error(400, ui.T("after 须为非负整数（上一页最后的序号）。", "after must be a whole number ≥ 0 (the last sequence of the previous page)."));
@@ -109,7 +110,7 @@ public static class RegionPages
             <p>{ui.T("下列流量（及其事件）相加正好等于资产负债表上的数字。", "These flows (and the events behind them) add up exactly to the balance-sheet figure.")}</p>
             <dl class="kv"><dt>{ui.T("科目", "Account")}</dt><dd>{Ui.E(AccountName(account))}</dd><dt>{ui.T("部分", "Part")}</dt><dd>{(water ? $"{year} {ui.T("年", "")}" : Ui.E(PartName(ui, part)))}{(cause is null ? "" : $" · {Ui.E(cause)}")}</dd>
             <dt>{ui.T("期间", "Period")}</dt><dd>{Ui.Date(from)} — {Ui.Date(to)}</dd><dt>{ui.T("数据截至", "Known at")}</dt><dd>{Ui.Instant(knownAt)}</dd>
-            <dt>{ui.T("合计", "Total")}</dt><dd><strong id="provenance-total">{Ui.Num(total)}</strong> {(water ? "10^4 m3" : "ha")} · {count:N0} {ui.T("条流量", "flows")}</dd></dl>
+            <dt>{ui.T("合计", "Total")}</dt><dd><strong id="provenance-total">{Ui.Num(total)}</strong> {(Ledger.Investigations.Provenance.WaterAccounts.Contains(account) ? "10^4 m3" : "ha")} · {count:N0} {ui.T("条流量", "flows")}</dd></dl>
             <p><a href="/ui/regions/{code}{PeriodQuery(from, to, knownAt)}#sheet">{ui.T("返回资产负债表", "Back to the balance sheet")}</a></p>
             """);
         b.Append(Ui.Table(ui.T("流量与事件", "Flows and events"),
@@ -232,6 +233,10 @@ public static class RegionPages
         Accounts.WaterQuota => "用水总量控制指标 water quota",
         Accounts.WaterUse => "用水量 water use",
         Accounts.RedLineEncroachedOpen => "生态保护红线被侵占未整改面积 red-line area encroached, not rectified",
+        Accounts.LandQuota => "占用耕地指标 farmland-occupation quota",
+        Accounts.LandQuotaNewConstruction => "新增建设用地指标 new-construction-land quota",
+        LandQuotaProvenance.Used => "依法批准占用耕地 approved farmland occupation",
+        LandQuotaProvenance.Illegal => "违法占用耕地 illegal farmland occupation",
         _ => SheetLabels.Account(account),
     };
 

@@ -27,4 +27,7 @@ public sealed record BalanceSheet(string Region, LocalDate From, LocalDate To, I
     IReadOnlyList<StockAccount> Stocks, WaterAccount Water)
 {
     public StockAccount Stock(string account) => Stocks.Single(s => s.Account == account);
+
+    /// <summary>The annual land-use caps (contract 1.3); an init property so the sheet's positional shape stays as it was.</summary>
+    public LandQuotaAccount LandQuota { get; init; } = LandQuotaAccount.Empty;
 }

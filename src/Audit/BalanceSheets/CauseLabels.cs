@@ -47,6 +47,8 @@ public static class CauseLabels
         "waterOveruse" => "用水超过总量控制指标",
         "miningDamagedUnreclaimed" => "矿山损毁土地未复垦",
         "redLineEncroachmentsOpen" => "生态保护红线侵占未整改",
+        "landQuotaOveruse" => "占用耕地超过年度指标",
+        "landUseWithoutQuota" => "无年度指标占用耕地",
         _ => kind,
     };
 }

@@ -11,6 +11,7 @@ public static class SheetLabels
         "miningOccupied" => "矿山占用土地 mining land occupied",
         "miningDamagedUnreclaimed" => "矿山损毁未复垦土地 mining land damaged, unreclaimed",
         "water" => "用水总量 water use",
+        "landQuota" => "占用耕地指标 farmland-occupation quota",
         _ => account,
     };
 

@@ -23,7 +23,8 @@ public sealed class SheetQuery(NpgsqlDataSource db)
         var water = await WaterAsync(conn, tx, request, within, ScopeSql.PartsFilter(scope), ct);
         var targets = (await TargetsAsync(conn, tx, request, within, ct))
             .Where(t => scope.Lineage.RetiredOn(t.RegionCode) is not { } retired || retired > request.To).ToList();
-        return SheetBuilder.Build(request, stocks, water, targets);
+        var landQuota = await LandQuotaQuery.ReadAsync(conn, tx, request, ct);
+        return SheetBuilder.Build(request, stocks, water, targets) with { LandQuota = landQuota };
     }
 
     /// <summary>All six-digit codes inside a region: <c>410100</c> → 410100..410199. Works under any collation.</summary>
@@ -105,6 +106,7 @@ public sealed class SheetQuery(NpgsqlDataSource db)
                    coalesce(sum(amount) filter (where account = '{Accounts.WaterUse}'), 0)
             from {LedgerStore.Schema}.{FlowTables.Flows}
             where ({within.Sql} or {parts.Sql}) and year between @fromYear and @toYear
+              and account in ('{Accounts.WaterQuota}', '{Accounts.WaterUse}')
               and effective_date <= @to and recorded_at <= @known
             group by region_code, year
             """, conn, tx);

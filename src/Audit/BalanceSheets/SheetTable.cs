@@ -31,6 +31,20 @@ public static class SheetTable
             yield return [SheetLabels.Account("water"), y.Year, null, y.Quota, y.Use, y.Overuse, null, sheet.Water.Unit];
         foreach (var l in sheet.Water.Liabilities)
             yield return [SheetLabels.Account("water"), $"{SheetLabels.Liability}: {l.Kind}", l.Detail, null, null, l.Amount, null, sheet.Water.Unit];
+        yield return [];
+        foreach (var row in LandQuotaRows(sheet.LandQuota)) yield return row;
+    }
+
+    /// <summary>Per year: quota, approved use, illegal use, overuse, use without quota, new-construction quota.</summary>
+    private static IEnumerable<object?[]> LandQuotaRows(LandQuotaAccount q)
+    {
+        var name = SheetLabels.Account(q.Account);
+        yield return [name, SheetLabels.Year, "指标 Quota", "依法占用 Used", "违法占用 Illegal", "超指标 Overuse", "无指标占用 Without quota",
+            "新增建设用地指标 New construction", SheetLabels.Unit];
+        foreach (var y in q.Years)
+            yield return [name, y.Year, y.Quota, y.Used, y.Illegal, y.Overuse, y.WithoutQuota, y.NewConstructionQuota, q.Unit];
+        foreach (var l in q.Liabilities)
+            yield return [name, $"{SheetLabels.Liability}: {l.Kind}", l.Detail, null, null, l.Amount, null, null, q.Unit];
     }
 
     public static string Csv(IEnumerable<BalanceSheet> sheets)

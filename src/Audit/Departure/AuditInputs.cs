@@ -29,4 +29,8 @@ public sealed record TenureFacts(string TenureId, string RegionCode, string Regi
 /// <param name="Successions">Successions of the region (or of part of it) effective inside the tenure.</param>
 public sealed record AuditInputs(TenureFacts Tenure, LocalDate End, bool Interim, Instant KnownAt, long HighWater,
     IReadOnlyList<OpeningRow> Opening, IReadOnlyList<FlowFact> Flows, IReadOnlyList<FlowFact> Water,
-    IReadOnlyList<TargetFact> Targets, IReadOnlyList<EventRef> Recorded, LocalDate LateFrom, IReadOnlyList<EventRef>? Successions = null);
+    IReadOnlyList<TargetFact> Targets, IReadOnlyList<EventRef> Recorded, LocalDate LateFrom, IReadOnlyList<EventRef>? Successions = null)
+{
+    /// <summary>Land quotas and occupations of the tenure's years (read for every report, measured only by rule sets that name them).</summary>
+    public LandQuotaFacts LandQuota { get; init; } = LandQuotaFacts.None;
+}

@@ -100,6 +100,10 @@ public sealed class AuditReader(NpgsqlDataSource db, IDocumentStore store)
             var cmd = new NpgsqlCommand(sql, conn, tx);
             codes.Bind(cmd);
             parts.Bind(cmd);
+            // The land-quota reads go by the tenure's own code range (they do not follow successions yet).
+            var (low, high) = SheetQuery.CodeRange(tenure.RegionCode);
+            cmd.Parameters.AddWithValue("low", low);
+            cmd.Parameters.AddWithValue("high", high);
             cmd.Parameters.AddWithValue("start", tenure.Start.ToDateOnly());
             cmd.Parameters.AddWithValue("end", end.ToDateOnly());
             cmd.Parameters.AddWithValue("known", knownAt.ToDateTimeUtc());
@@ -140,8 +144,13 @@ public sealed class AuditReader(NpgsqlDataSource db, IDocumentStore store)
             select x.account, x.cause, x.region_code, x.stream_id, x.year, x.amount, {eventColumns}
             from {S}.{FlowTables.Flows} x {within} {evidence}
             where {inScope} and x.year between @y1 and @y2 and x.recorded_at <= @known
+              and x.account in ('{Accounts.WaterQuota}', '{Accounts.WaterUse}')
             order by x.seq, x.account
             """), ct);
+        var landQuotas = Command(LandQuotaFacts.QuotaSql(S, within, evidence, eventColumns));
+        landQuotas.Parameters.AddWithValue("above", LandQuotaFacts.Above(tenure.RegionCode));
+        var landQuota = new LandQuotaFacts(await FlowsAsync(landQuotas, ct),
+            await FlowsAsync(Command(LandQuotaFacts.OccupationSql(S, within, evidence, eventColumns)), ct));
 
         var targets = new List<TargetFact>();
         await using (var cmd = Command($"""
@@ -174,7 +183,7 @@ public sealed class AuditReader(NpgsqlDataSource db, IDocumentStore store)
         await tx.CommitAsync(ct);
         var successions = AuditTransfers.SuccessionsInside(scope, tenure.Start, end);
         return new AuditInputs(tenure, end, interim, knownAt, highWater, opening, flows, water, targets, recorded, lateFrom,
-            await AuditTransfers.EvidenceAsync(Command, successions, ct));
+            await AuditTransfers.EvidenceAsync(Command, successions, ct)) { LandQuota = landQuota };
     }
 
     /// <summary>

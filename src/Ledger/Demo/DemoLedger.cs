@@ -8,11 +8,13 @@ namespace Ledger.Demo;
 /// 12 counties and ten years of events in all four domains. Deterministic for a seed, and
 /// valid by construction, so it goes through the same validation path as real posts.
 /// </summary>
-public sealed class DemoLedger(int seed = 2026, int parcelsPerCounty = 12, int firstYear = 2016, int years = 10,
+public sealed partial class DemoLedger(int seed = 2026, int parcelsPerCounty = 12, int firstYear = 2016, int years = 10,
     int prefectures = 3, int countiesPerPrefecture = 4, int occupationsPerYear = 1)
 {
     public const string Province = "990000";
     private readonly Random _random = new(seed);
+    /// <summary>Approved farmland occupation per county and year, for the land quotas (contract 1.3).</summary>
+    private readonly Dictionary<(string County, int Year), decimal> _approved = [];
 
     public int LastYear => firstYear + years - 1;
 
@@ -38,6 +40,7 @@ public sealed class DemoLedger(int seed = 2026, int parcelsPerCounty = 12, int f
                 foreach (var e in County(county)) yield return e;
             }
         }
+        foreach (var e in LandQuotas()) yield return e;
     }
 
     private IEnumerable<JsonObject> County(string county)
@@ -97,6 +100,7 @@ public sealed class DemoLedger(int seed = 2026, int parcelsPerCounty = 12, int f
                 if (loss <= 0) continue;
                 var legal = _random.Next(5) > 0;
                 area[lossKey] -= loss;
+                if (legal) _approved[(county, year)] = _approved.GetValueOrDefault((county, year)) + loss;
                 yield return Event("farmland.occupied", lossKey, county, day, new JsonObject
                 {
                     ["areaHa"] = loss, ["purpose"] = Pick("construction", "transport", "mining"), ["legal"] = legal,

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Ledger.Farmland;
+using Ledger.LandQuotas;
 using Ledger.Mining;
 using Ledger.RedLines;
 using Ledger.Regions;
@@ -15,11 +16,13 @@ public static partial class EventCatalog
     [
         .. RegionEventTypes.All, .. TenureEventTypes.All, .. FarmlandEventTypes.All,
         .. RedLineEventTypes.All, .. MiningEventTypes.All, .. WaterEventTypes.All,
+        .. LandQuotaEventTypes.All,
     ];
 
     public static readonly IReadOnlyList<IStreamRules> Rules =
     [
         new RegionRules(), new TenureRules(), new ParcelRules(), new ZoneRules(), new MiningRules(), new WaterRules(),
+        new LandQuotaRules(),
     ];
 
     private static readonly Dictionary<string, EventTypeSpec> ByName = Types.ToDictionary(t => t.Name);
@@ -51,6 +54,7 @@ public static partial class EventCatalog
     {
         "region" => RegionCodes.IsWellFormed(key) ? null : "a region stream's key is a six-digit GB/T 2260 code",
         "water" => WaterKey().IsMatch(key) ? null : "a water stream's key is regionCode-year, e.g. 410102-2024",
+        "landquota" => WaterKey().IsMatch(key) ? null : "a land-quota stream's key is regionCode-year, e.g. 410102-2024",
         _ => UnitKey().IsMatch(key) ? null : "must be 1-64 letters, ASCII digits or . _ - and start with a letter or digit",
     };
 
@@ -61,7 +65,7 @@ public static partial class EventCatalog
         if (KeyShapeProblem(domain, key) is { } bad) return bad;
         var prefix = RegionPrefixedKey().Match(key);
         if (!prefix.Success || prefix.Groups[1].Value == regionCode) return null;
-        return domain == "water"
+        return domain is "water" or "landquota"
             ? $"the stream belongs to region {prefix.Groups[1].Value}, not {regionCode}"
             : $"the key is prefixed with region {prefix.Groups[1].Value}, not {regionCode}";
     }

@@ -12,6 +12,10 @@ public static class Accounts
     public const string RedLineEncroachedOpen = "redLineEncroachedOpen";
     public const string WaterQuota = "waterQuota";
     public const string WaterUse = "waterUse";
+    /// <summary>The year's farmland-occupation quota (占用耕地指标); flows carry the quota year.</summary>
+    public const string LandQuota = "landQuota";
+    /// <summary>The year's new-construction-land quota (新增建设用地指标); flows carry the quota year.</summary>
+    public const string LandQuotaNewConstruction = "landQuotaNewConstruction";
 
     public static readonly string[] Stocks = [Farmland, PermanentBasicFarmland, RedLine, MiningOccupied, MiningDamagedUnreclaimed];
 }
@@ -27,5 +31,5 @@ public static class Nature
     public const string Other = "other";
 }
 
-/// <summary>A signed change of one account caused by one event. <see cref="Year"/> is set for water only.</summary>
+/// <summary>A signed change of one account caused by one event. <see cref="Year"/> is set for the yearly quota accounts (water, land quotas) only.</summary>
 public sealed record Flow(string Account, string Cause, string Nature, decimal Amount, int? Year = null);

@@ -1,5 +1,6 @@
 using Ledger.Events;
 using Ledger.Farmland;
+using Ledger.LandQuotas;
 using Ledger.Mining;
 using Ledger.RedLines;
 using Ledger.Water;
@@ -41,8 +42,17 @@ public static class FlowRules
         (_, WaterQuotaAdjusted q, WaterAccountState a) => [new Flow(WaterQuota, "adjustment", Nature.Human, q.DeltaQuota, a.Year)],
         (_, WaterUseReported u, WaterAccountState a) => [new Flow(WaterUse, $"use-{u.Source}-{u.Sector}", Nature.Human, u.Volume, a.Year)],
 
+        (_, LandQuotaAllocated q, LandQuotaState a) => LandQuotas(q.FarmlandOccupationHa, q.NewConstructionHa, "allocation", a.Year),
+        (_, LandQuotaAdjusted q, LandQuotaState a) => LandQuotas(q.DeltaFarmlandOccupationHa, q.DeltaNewConstructionHa, "adjustment", a.Year),
+
         _ => [],
     };
+
+    private static IEnumerable<Flow> LandQuotas(decimal? farmland, decimal? construction, string cause, int year)
+    {
+        if (farmland is { } f) yield return new Flow(LandQuota, cause, Nature.Human, f, year);
+        if (construction is { } c) yield return new Flow(LandQuotaNewConstruction, cause, Nature.Human, c, year);
+    }
 
     private static string RegistrationCause(string origin) => origin switch
     {

@@ -125,7 +125,7 @@ public static class BatchParser
         var eventValues = new EventValues(region, date.Value, values);
         foreach (var (field, message) in spec.Check?.Invoke(eventValues) ?? [])
             errors.Add(new ItemError($"{at}.data.{field}", message));
-        if (spec.Domain == "water" && values.TryGetValue("year", out var year) && !stream.EndsWith($"-{year}", StringComparison.Ordinal))
+        if (spec.Domain is ("water" or "landquota") && values.TryGetValue("year", out var year) && !stream.EndsWith($"-{year}", StringComparison.Ordinal))
             errors.Add(new ItemError($"{at}.data.year", $"must match the year in the stream key {stream}"));
         if (errors.Count > 0) return null;
 

@@ -6,7 +6,7 @@ using Npgsql;
 
 namespace Ledger.Investigations;
 
-/// <param name="Year">For the water accounts (<c>waterQuota</c>, <c>waterUse</c>): the year whose quota or use the figure is.</param>
+/// <param name="Year">For the yearly accounts (<c>waterQuota</c>, <c>waterUse</c>, the land-quota ones): the year whose quota or use the figure is.</param>
 public sealed record ProvenanceQuery(string Region, string Account, string? Cause, string Part, LocalDate From, LocalDate To, Instant KnownAt,
     long After, int Limit, int? Year = null);
 
@@ -21,6 +21,8 @@ public static class Provenance
 {
     public static readonly string[] Parts = ["opening", "additions", "reductions", "closing"];
     public static readonly string[] WaterAccounts = [Accounts.WaterQuota, Accounts.WaterUse];
+    /// <summary>Accounts whose figures are one year's (water, land quotas): a query names the year.</summary>
+    public static readonly string[] YearAccounts = [.. WaterAccounts, .. LandQuotaProvenance.Accounts];
 
     public static async Task<(IReadOnlyList<ProvenanceFlow> Flows, decimal Total, long Count)> FindAsync(NpgsqlDataSource db, ProvenanceQuery q,
         CancellationToken ct)
@@ -46,6 +48,7 @@ public static class Provenance
               and year is null and effective_date <= @to and recorded_at <= @known and {part}
               """;
         if (WaterAccounts.Contains(q.Account)) sign = "";
+        if (LandQuotaProvenance.Where(q.Account) is { } landQuota) (where, sign) = (landQuota, LandQuotaProvenance.Sign(q.Account));
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var f = $"{LedgerStore.Schema}.{FlowTables.Flows}";

@@ -49,6 +49,11 @@ public static class Scenarios
             {
                 ["periodStart"] = "2024-01-01", ["periodEnd"] = "2024-03-31", ["volume"] = 240.5m, ["source"] = "ground", ["sector"] = "agriculture",
             }, "2024-04-05"),
+            Make("landquota.allocated", $"{County}-2024", County, new JsonObject
+            {
+                ["year"] = 2024, ["farmlandOccupationHa"] = 12m, ["newConstructionHa"] = 20m, ["planRef"] = "2024年度计划",
+            }, "2024-01-10"),
+            Make("landquota.adjusted", $"{County}-2024", County, new JsonObject { ["deltaNewConstructionHa"] = -5m, ["approvalRef"] = "批2" }),
         ];
     }
 }

@@ -42,6 +42,9 @@ public sealed class SuccessionAuditTests(LedgerApp app) : IAsyncLifetime
         var farmland = Indicator(report, "farmland");
         (farmland.GetProperty("start").GetDecimal(), farmland.GetProperty("end").GetDecimal()).ShouldBe((0m, 12m));
         report.GetProperty("tenure").GetProperty("regionCode").GetString().ShouldBe(District);
+        var flag = report.GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("ruleId").GetString() == "B3");
+        flag.GetProperty("evidence").EnumerateArray().Select(e => e.GetProperty("type").GetString()).ShouldBe(["region.succeeded"]);
+        flag.GetProperty("statementEn").GetString()!.ShouldContain(District);
     }
 
     [Fact]
@@ -50,6 +53,7 @@ public sealed class SuccessionAuditTests(LedgerApp app) : IAsyncLifetime
         var report = await Audit("T-OLD-2");
         Indicator(report, "farmland").GetProperty("end").GetDecimal().ShouldBe(14m);
         report.GetProperty("tenure").GetProperty("regionCode").GetString().ShouldBe(OldCounty);
+        report.GetProperty("findings").EnumerateArray().ShouldNotContain(f => f.GetProperty("ruleId").GetString() == "B3");
     }
 
     private static JsonElement Indicator(JsonElement report, string id) =>

@@ -1,0 +1,67 @@
+using Ledger.Flows;
+using Ledger.LandQuotas;
+using Ledger.Storage;
+using Npgsql;
+
+namespace Ledger.Audit.BalanceSheets;
+
+/// <summary>
+/// Reads a sheet's land-quota figures inside the sheet's snapshot: the quota flows of the
+/// period's years (by quota year) and the farmland occupation flows effective in those years, up
+/// to the sheet's end, as known at its knowledge time.
+/// </summary>
+public static class LandQuotaQuery
+{
+    /// <summary>Farmland flows of occupations: the cause is <c>occupation-{purpose}-legal|illegal</c>.</summary>
+    public const string OccupationCause = "occupation-%";
+
+    public static async Task<LandQuotaAccount> ReadAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, CancellationToken ct)
+    {
+        var (low, high) = SheetQuery.CodeRange(r.Region);
+        var above = LandQuotaUnits.Covering(r.Region).Skip(1).ToArray();
+        var f = $"{LedgerStore.Schema}.{FlowTables.Flows}";
+        var quotas = new List<QuotaFigure>();
+        await using (var cmd = Command($"""
+            select region_code, year,
+                   coalesce(sum(amount) filter (where account = '{Accounts.LandQuota}'), 0),
+                   coalesce(sum(amount) filter (where account = '{Accounts.LandQuotaNewConstruction}'), 0)
+            from {f}
+            where (region_code between @low and @high or region_code = any(@above)) and year between @fromYear and @toYear
+              and account in ('{Accounts.LandQuota}', '{Accounts.LandQuotaNewConstruction}')
+              and effective_date <= @to and recorded_at <= @known
+            group by region_code, year
+            """))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+                quotas.Add(new QuotaFigure(reader.GetString(0), reader.GetInt32(1), reader.GetDecimal(2), reader.GetDecimal(3)));
+
+        var uses = new List<UseFigure>();
+        await using (var cmd = Command($"""
+            select region_code, extract(year from effective_date)::int,
+                   coalesce(sum(-amount) filter (where cause like '%-legal'), 0),
+                   coalesce(sum(-amount) filter (where cause like '%-illegal'), 0)
+            from {f}
+            where region_code between @low and @high and year is null and account = '{Accounts.Farmland}' and cause like '{OccupationCause}'
+              and effective_date >= @yearStart and effective_date <= @to and recorded_at <= @known
+            group by 1, 2
+            """))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+                uses.Add(new UseFigure(reader.GetString(0), reader.GetInt32(1), reader.GetDecimal(2), reader.GetDecimal(3)));
+        return LandQuotaSheet.Build(r, quotas, uses);
+
+        NpgsqlCommand Command(string sql)
+        {
+            var cmd = new NpgsqlCommand(sql, conn, tx);
+            cmd.Parameters.AddWithValue("low", low);
+            cmd.Parameters.AddWithValue("high", high);
+            cmd.Parameters.AddWithValue("above", above);
+            cmd.Parameters.AddWithValue("fromYear", r.From.Year);
+            cmd.Parameters.AddWithValue("toYear", r.To.Year);
+            cmd.Parameters.AddWithValue("yearStart", new DateOnly(r.From.Year, 1, 1));
+            cmd.Parameters.AddWithValue("to", r.To.ToDateOnly());
+            cmd.Parameters.AddWithValue("known", r.KnownAt.ToDateTimeUtc());
+            return cmd;
+        }
+    }
+}
