@@ -72,7 +72,7 @@ internal static class SheetBenchmark
         var ingestor = new Ingestor(store, db, clock);
         var watch = Stopwatch.StartNew();
         var loaded = 0;
-        foreach (var chunk in events.Chunk(1000))
+        foreach (var chunk in DemoLedger.Batches(events, 1000))
         {
             var latest = LocalDate.FromDateOnly(DateOnly.Parse(chunk[^1]["effectiveDate"]!.GetValue<string>()));
             clock.Now = latest.PlusDays(7).AtMidnight().InUtc().ToInstant();

@@ -44,7 +44,7 @@ public sealed class DemoDataLoader(IConfiguration config, NpgsqlDataSource db, I
 
         var events = new DemoLedger().Events().ToList();
         var loaded = 0;
-        foreach (var chunk in events.Chunk(500))
+        foreach (var chunk in DemoLedger.Batches(events, 500))
         {
             var body = new JsonObject { ["events"] = new JsonArray(chunk.Select(e => (JsonNode)e).ToArray()) };
             using var doc = JsonDocument.Parse(body.ToJsonString());

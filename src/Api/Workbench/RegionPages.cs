@@ -20,7 +20,8 @@ public static class RegionPages
 {
     private static readonly string[] Charted = [Accounts.Farmland, Accounts.PermanentBasicFarmland, Accounts.RedLine, Accounts.MiningDamagedUnreclaimed];
 
-    public static async Task<IResult> Region(HttpContext http, string code, SheetQuery sheets, IDocumentStore store, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Region(HttpContext http, string code, SheetQuery sheets, IDocumentStore store, NpgsqlDataSource db, IClock clock,
+        CancellationToken ct)
     {
         var ui = new Ui(http);
         if (await CheckRegionAsync(ui, code, store, ct) is { } refused) return refused;
@@ -38,13 +39,18 @@ public static class RegionPages
         for (var y = to.Year - 9; y <= to.Year; y++)
             years.Add(await sheets.BalanceSheetAsync(new SheetRequest(code, new LocalDate(y, 1, 1), new LocalDate(y, 12, 31), knownAt), ct));
 
+        Lineage lineage;
+        await using (var conn = await db.OpenConnectionAsync(ct))
+            lineage = await LineageReader.LoadAsync(conn, null, knownAt, [], ct);
+
         var title = region is null ? ui.T("全国", "The nation") : $"{region.Name}（{code}）";
         var b = new StringBuilder();
         b.Append(Breadcrumb(ui, code, http.Client()));
+        b.Append(await LineagePanel.HtmlAsync(ui, code, lineage, session, PeriodQuery(from, to, knownAt), ct));
         b.Append($"<h2 id=\"children\">{ui.T("下级地区", "Regions below")}</h2>");
         b.Append(children.Count == 0
             ? $"<p class=\"muted\">{ui.T("没有下级地区。", "No regions below this one.")}</p>"
-            : "<ul class=\"cards\">" + string.Concat(children.Select(c => $"<li><a href=\"/ui/regions/{c.RegionCode}{PeriodQuery(from, to, knownAt)}\">{Ui.E(c.Name)}</a><br><span class=\"muted\">{c.RegionCode} · {LevelName(ui, c.Level)}</span></li>")) + "</ul>");
+            : "<ul class=\"cards\">" + string.Concat(children.Select(c => $"<li><a href=\"/ui/regions/{c.RegionCode}{PeriodQuery(from, to, knownAt)}\">{Ui.E(c.Name)}</a><br><span class=\"muted\">{c.RegionCode} · {LevelName(ui, c.Level)}{LineagePanel.RetiredNote(ui, lineage, c.RegionCode)}</span></li>")) + "</ul>");
 
         b.Append($"<h2 id=\"sheet\">{ui.T("资产负债表", "Balance sheet")}</h2>");
         b.Append(PeriodForm(ui, $"/ui/regions/{code}", from, to, knownAt));

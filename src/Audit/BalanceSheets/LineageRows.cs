@@ -37,8 +37,8 @@ internal static class LineageRows
 
     /// <summary>
     /// Stock carried across the scope's edge by successions, as <c>region-transfer</c> rows on the
-    /// side inside, net per pair of codes: a late record that moves with its stream corrects the
-    /// transfer rather than showing as a second one in the other direction.
+    /// side inside, split by sign like any flow (so provenance lists exactly the rows of a figure):
+    /// a late record's share that moves the other way shows on the other side.
     /// </summary>
     public static async Task<List<StockRow>> TransfersAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RegionScope scope, SheetRequest r,
         CancellationToken ct)
@@ -48,7 +48,8 @@ internal static class LineageRows
         await using var cmd = new NpgsqlCommand($"""
             select from_code, to_code, succession_seq, account,
                    coalesce(sum(amount) filter (where effective_date < @from), 0),
-                   coalesce(sum(amount) filter (where effective_date >= @from), 0)
+                   coalesce(sum(amount) filter (where effective_date >= @from and amount > 0), 0),
+                   coalesce(sum(-amount) filter (where effective_date >= @from and amount < 0), 0)
             from {S}.{LineageTables.Transfers}
             where ({from.Sql} or {to.Sql}) and effective_date <= @to and recorded_at <= @known
             group by 1, 2, 3, 4
@@ -61,12 +62,12 @@ internal static class LineageRows
         while (await reader.ReadAsync(ct))
         {
             var (fromCode, toCode) = (reader.GetString(0), reader.GetString(1));
-            var (before, during) = (reader.GetDecimal(4), reader.GetDecimal(5));
+            var (before, positive, negative) = (reader.GetDecimal(4), reader.GetDecimal(5), reader.GetDecimal(6));
             var direction = scope.Direction(fromCode, toCode, reader.GetInt64(2));
-            if (direction == 0) continue;
-            var net = direction * during;
-            rows.Add(new StockRow(direction > 0 ? toCode : fromCode, reader.GetString(3), RegionScope.TransferCause, Nature.Other,
-                direction * before, Math.Max(net, 0), Math.Max(-net, 0)));
+            if (direction > 0)
+                rows.Add(new StockRow(toCode, reader.GetString(3), RegionScope.TransferCause, Nature.Other, before, positive, negative));
+            else if (direction < 0)
+                rows.Add(new StockRow(fromCode, reader.GetString(3), RegionScope.TransferCause, Nature.Other, -before, negative, positive));
         }
         return rows;
     }

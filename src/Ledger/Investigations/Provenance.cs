@@ -40,18 +40,21 @@ public static class Provenance
         // A water figure is one year's quota or use, summed over the flows of that year (as the sheet does).
         var where = WaterAccounts.Contains(q.Account)
             ? """
-              region_code between @low and @high and account = @account and (@cause::text is null or cause = @cause)
+              account = @account and (@cause::text is null or cause = @cause)
               and year = @year and effective_date <= @to and recorded_at <= @known
               """
             : $"""
-              region_code between @low and @high and account = @account and (@cause::text is null or cause = @cause)
+              account = @account and (@cause::text is null or cause = @cause)
               and year is null and effective_date <= @to and recorded_at <= @known and {part}
               """;
         if (WaterAccounts.Contains(q.Account)) sign = "";
         if (LandQuotaProvenance.Where(q.Account) is { } landQuota) (where, sign) = (landQuota, LandQuotaProvenance.Sign(q.Account));
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        var f = $"{LedgerStore.Schema}.{FlowTables.Flows}";
+        // The same territory as the sheet: the region and its lineage as of the period's end, and the transfers across its edge.
+        var scope = RegionScope.Of(q.Region, await LineageReader.LoadAsync(conn, tx, q.KnownAt, [], ct), q.To);
+        var source = LandQuotaProvenance.Where(q.Account) is null ? ProvenanceSource.Of(scope) : null;
+        var f = source?.Sql ?? $"{LedgerStore.Schema}.{FlowTables.Flows}";
 
         decimal total;
         long count;
@@ -77,6 +80,7 @@ public static class Provenance
         NpgsqlCommand Command(string sql)
         {
             var cmd = new NpgsqlCommand(sql, conn, tx);
+            source?.Bind(cmd);
             cmd.Parameters.AddWithValue("low", prefix.PadRight(6, '0'));
             cmd.Parameters.AddWithValue("high", prefix.PadRight(6, '9'));
             cmd.Parameters.AddWithValue("account", q.Account);

@@ -54,7 +54,8 @@ public sealed class SuccessionTests(LedgerApp app) : IAsyncLifetime
         FarmlandOf(await Sheet(District, "2023-01-01", "2023-12-31")).Opening.ShouldBe(13.5m, "its opening on the date is the predecessor's closing");
 
         var old = FarmlandOf(await Sheet(OldCounty, "2022-01-01", "2023-12-31"));
-        old.Reductions.ShouldBe(new Dictionary<string, decimal> { ["occupation-construction-legal"] = 1.5m, ["region-transfer"] = 13.5m });
+        old.Reductions.ShouldBe(new Dictionary<string, decimal> { ["occupation-construction-legal"] = 1.5m, ["region-transfer"] = 14m });
+        old.Additions.ShouldBe(new Dictionary<string, decimal> { ["region-transfer"] = 0.5m }, "the late record's share moves back the other way");
         old.Closing.ShouldBe(0m);
 
         var prefecture = FarmlandOf(await Sheet("410100", "2022-01-01", "2023-12-31"));
@@ -92,6 +93,29 @@ public sealed class SuccessionTests(LedgerApp app) : IAsyncLifetime
         FarmlandOf(then).Reductions.ShouldBeEmpty();
         FarmlandOf(then).Closing.ShouldBe(14m);
         FarmlandOf(await Sheet("410100", "2024-01-01", "2024-12-31")).Closing.ShouldBe(0m);
+    }
+
+    [Fact]
+    public async Task every_figure_across_codes_links_to_rows_that_sum_to_it()
+    {
+        await Post(Occupy($"{OldCounty}-000002", OldCounty, 0.5m, "2022-09-01"));
+        await Post(Succeeded(Moved, "transfer", "2024-01-01", District));
+        foreach (var region in new[] { OldCounty, District, Moved, "410100", "410200", "410000" })
+        {
+            var sheet = await Sheet(region, "2022-01-01", "2024-12-31");
+            foreach (var account in sheet.GetProperty("accounts").EnumerateArray().Where(a => a.TryGetProperty("closing", out _)))
+            {
+                var name = $"{region} {account.GetProperty("account").GetString()}";
+                (await Get(account.GetProperty("provenance").GetString()!)).GetProperty("total").GetDecimal()
+                    .ShouldBe(account.GetProperty("closing").GetDecimal(), name);
+                foreach (var side in new[] { "additions", "reductions" })
+                foreach (var cause in account.GetProperty(side).EnumerateArray())
+                {
+                    var rows = await Get(cause.GetProperty("provenance").GetString()!);
+                    rows.GetProperty("total").GetDecimal().ShouldBe(cause.GetProperty("amount").GetDecimal(), $"{name} {side} {cause.GetProperty("cause")}");
+                }
+            }
+        }
     }
 
     private async Task Post(params System.Text.Json.Nodes.JsonObject[] events)
