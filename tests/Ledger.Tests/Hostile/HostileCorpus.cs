@@ -28,6 +28,7 @@ public static class HostileCorpus
         foreach (var (name, events) in Semantic()) yield return (name, Body(events));
         foreach (var (name, e) in LookAlikes()) yield return (name, Body(e));
         foreach (var (name, e) in HostileLandQuotaCorpus.Cases()) yield return (name, Body(e));
+        foreach (var (name, events) in HostileSuccessionCorpus.Cases()) yield return (name, Body(events));
         yield return ("1001 events", Body(Enumerable.Range(0, 1001).Select(_ => Occupied(area: 0.0001m)).ToArray()));
         yield return ("body over 4 MB", Encoding.UTF8.GetBytes($"{{\"events\":[],\"pad\":\"{new string('x', 4 * 1024 * 1024 + 10)}\"}}"));
         yield return ("nesting 10,000 deep", Encoding.UTF8.GetBytes("{\"events\":" + new string('[', 10_000) + new string(']', 10_000) + "}"));
