@@ -2,6 +2,7 @@ using Ledger.Bench;
 
 // infra/bench/run.sh ingest [--events N --batch N --clients N]   the HTTP ingest path beside a raw COPY
 // infra/bench/run.sh sheets [--occupations N]                     flow rebuild and balance-sheet latency
+// infra/bench/run.sh successions [--occupations N --successions 100]  sheet latency before and after N successions, one ledger
 // infra/bench/run.sh audits [--occupations 200 --prefectures 5 --runs 20] departure-audit reports: issue, HTML, PDF, XLSX
 // infra/bench/run.sh soak [--minutes 10 --rate 6000]              sustained load: errors, latency, memory
 // infra/bench/run.sh verify [--data DIR --occupations 200 --prefectures 5 --runs 3] verify: chain and derived tables (ledger kept in DIR)
@@ -25,12 +26,15 @@ switch (mode)
     case "sheets":
         await SheetBenchmark.RunAsync(Args.Int(args, "--occupations", 480));
         break;
+    case "successions":
+        await SuccessionBenchmark.RunAsync(Args.Int(args, "--occupations", 480), Args.Int(args, "--successions", 100));
+        break;
     case "verify":
         await VerifyBenchmark.RunAsync(Args.Text(args, "--data", Path.Combine(Path.GetTempPath(), "ledger-verify-bench")),
             Args.Int(args, "--occupations", 200), Args.Int(args, "--prefectures", 5), Args.Int(args, "--runs", 3));
         break;
     default:
-        Console.Error.WriteLine("usage: run.sh ingest|sheets|audits|soak|verify|telemetry [options]");
+        Console.Error.WriteLine("usage: run.sh ingest|sheets|successions|audits|soak|verify|telemetry [options]");
         return 2;
 }
 return 0;
