@@ -118,6 +118,22 @@ public sealed class SuccessionTests(LedgerApp app) : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task the_region_pages_show_the_history_of_codes()
+    {
+        using var http = app.Server.CreateClient();
+        var cookie = Workbench.WorkbenchForms.SessionCookie(await Workbench.WorkbenchForms.SignIn(http, _auditor));
+        var district = await (await Workbench.WorkbenchForms.Page(http, cookie, $"/ui/regions/{District}")).Content.ReadAsStringAsync();
+        district.ShouldContain("id=\"lineage\"");
+        district.ShouldContain($"/ui/regions/{OldCounty}");
+        var old = await (await Workbench.WorkbenchForms.Page(http, cookie, $"/ui/regions/{OldCounty}")).Content.ReadAsStringAsync();
+        old.ShouldContain("2023-01-01");
+        old.ShouldContain($"/ui/regions/{District}");
+        var prefecture = await (await Workbench.WorkbenchForms.Page(http, cookie, "/ui/regions/410100")).Content.ReadAsStringAsync();
+        prefecture.ShouldContain($"{OldCounty} · ");
+        prefecture.ShouldContain($"2023-01-01 → {District}");
+    }
+
     private async Task Post(params System.Text.Json.Nodes.JsonObject[] events)
     {
         var response = await app.PostEventsAsync(_writer, events);
