@@ -95,6 +95,10 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             await using var create = new NpgsqlCommand($"create database \"{name}\"", conn);
             await create.ExecuteNonQueryAsync();
         }
+        // The ledger's geometry needs PostGIS in every database the cluster serves it from.
+        await using var db = new NpgsqlConnection(ConnectionString(name));
+        await db.OpenAsync();
+        await Postgis.EnsureAsync(db);
     }
 
     public async Task StopAsync()

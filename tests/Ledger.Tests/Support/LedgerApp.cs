@@ -76,7 +76,7 @@ public sealed class LedgerApp : IAsyncLifetime
         // Marten restarts the event sequence; the flat projections are ours to clear.
         await using var conn = new NpgsqlConnection(ConnectionString);
         await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand("truncate ledger.flows, ledger.targets, ledger.flow_totals, ledger.chain, ledger.checkpoints, ledger.event_index, ledger.audit_reports", conn);
+        await using var cmd = new NpgsqlCommand("truncate ledger.flows, ledger.targets, ledger.flow_totals, ledger.chain, ledger.checkpoints, ledger.event_index, ledger.audit_reports, ledger.geo_versions, ledger.geo_parts, ledger.overlaps", conn);
         await cmd.ExecuteNonQueryAsync();
     }
 
