@@ -50,7 +50,7 @@ public sealed record LedgerDatabase(NpgsqlDataSource Owner, NpgsqlDataSource Run
         await Postgis.EnsureAsync(Owner);
         await using (var store = LedgerStore.Create(Owner))
             await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        await Ledger.Geometry.GeoTables.EnsureAsync(Owner);
+        await Ledger.Spatial.GeoTables.EnsureAsync(Owner);
         if (AppRole is not null) await DatabaseRoles.GrantAsync(Owner, AppRole, AppPassword);
     }
 

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Ledger.Spatial;
 using NodaTime;
 
 namespace Ledger.Events;
@@ -15,5 +17,8 @@ public sealed class EventValues(string regionCode, LocalDate effectiveDate, IRea
     public bool Bool(string name) => (bool)values[name]!;
     public int Integer(string name) => (int)values[name]!;
     public LocalDate Date(string name) => (LocalDate)values[name]!;
+    public Shape? Shape => values.TryGetValue("geometry", out var v) ? (Shape?)v : null;
+    /// <summary>The geometry exactly as posted, kept in the event as evidence.</summary>
+    public JsonElement? Geometry => Shape?.Json;
     public Guid? OptionalUuid(string name) => values.TryGetValue(name, out var v) ? (Guid?)v : null;
 }

@@ -14,6 +14,8 @@ public enum FieldKind
     Date,
     Integer,
     Uuid,
+    /// <summary>A GeoJSON Polygon or MultiPolygon in CGCS2000 longitude/latitude (contract 1.1).</summary>
+    Geometry,
 }
 
 /// <summary>
@@ -46,6 +48,7 @@ public sealed record FieldSpec(
     public static FieldSpec Uuid(string name, string description, bool required = true) => new(name, FieldKind.Uuid, required, description);
     public static FieldSpec Integer(string name, string description, int min, int max) =>
         new(name, FieldKind.Integer, true, description, Min: min, Max: max);
+    public static FieldSpec Geometry(string description) => new("geometry", FieldKind.Geometry, false, description);
     public static FieldSpec OneOf(string name, string description, params string[] values) =>
         new(name, FieldKind.Enum, true, description, values);
 }

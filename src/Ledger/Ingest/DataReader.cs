@@ -54,6 +54,7 @@ internal static class DataReader
             ? (i, null) : (null, $"must be a whole number from {field.Min} to {field.Max}"),
         FieldKind.Uuid => raw.ValueKind == JsonValueKind.String && Guid.TryParseExact(raw.GetString(), "D", out var g)
             ? (g, null) : (null, "must be a UUID"),
+        FieldKind.Geometry => Spatial.GeoJsonReader.Read(raw) is var (shape, problem) ? (shape, problem) : default,
         _ => throw new ArgumentOutOfRangeException(nameof(field), field.Kind, null),
     };
 

@@ -20,7 +20,7 @@ public static class DerivedCheck
     public static IReadOnlyList<string> Tables =>
     [
         "mt_events", StreamVersionCheck.Table, FlowTables.Totals, FlowTables.Flows, FlowTables.Targets, EventIndex.Table,
-        .. EventCatalog.Rules.Select(r => StateDocuments.TableOf(r.StateType)),
+        .. EventCatalog.Rules.Select(r => StateDocuments.TableOf(r.StateType)), .. Spatial.GeoTables.All,
     ];
 
     /// <summary>Opens its own repeatable-read transaction (the background check behind readiness).</summary>
@@ -54,7 +54,9 @@ public static class DerivedCheck
         found.Add(await StreamVersionCheck.RunAsync(conn, tx, ct));
         progress?.Invoke($"  stream versions checked against the events ({clock.Elapsed.TotalSeconds:F1} s)");
         found.AddRange(await new ReplayCheck(conn, tx, progress).RunAsync(ct));
-        progress?.Invoke($"  flows, targets, event index and stream states checked against a replay ({clock.Elapsed.TotalSeconds:F1} s)");
+        progress?.Invoke($"  flows, targets, event index, geometry versions and stream states checked against a replay ({clock.Elapsed.TotalSeconds:F1} s)");
+        found.AddRange(await OverlapCheck.RunAsync(conn, tx, ct));
+        progress?.Invoke($"  geometry pieces and overlaps checked against the geometry versions ({clock.Elapsed.TotalSeconds:F1} s)");
         return found.Select(d => d.Problem).OfType<VerifyProblem>().ToList();
     }
 }

@@ -42,7 +42,8 @@ internal sealed record RowTable(string Name, string[] Fields, string Sql, Func<R
         e => [new DerivedRow(e.Row.Seq, "",
             [e.Row.EventId, e.Row.Type, e.Row.StreamId, e.Event.RegionCode, e.Event.EffectiveDate.ToDateOnly(), e.Row.RecordedAt, e.Row.Client])]);
 
-    public static IReadOnlyList<RowTable> All => [Flows, Targets, EventIndexRows];
+    /// <summary>A fresh set per check: the geometry table's expectation remembers boundaries across events.</summary>
+    public static IReadOnlyList<RowTable> All => [Flows, Targets, EventIndexRows, GeoRows.Table()];
 
     public static DerivedRow Read(NpgsqlDataReader r)
     {

@@ -10,7 +10,7 @@ namespace Ledger.Storage;
 public static class DatabaseRoles
 {
     public static readonly string[] AppendOnly =
-        ["mt_events", "chain", "checkpoints", "flows", "targets", "event_index", ReportTable.Name, .. Geometry.GeoTables.All];
+        ["mt_events", "chain", "checkpoints", "flows", "targets", "event_index", ReportTable.Name, .. Spatial.GeoTables.All];
 
     public const string DefaultAppRole = "ledger_app";
 

@@ -1,7 +1,7 @@
 using Ledger.Storage;
 using Npgsql;
 
-namespace Ledger.Geometry;
+namespace Ledger.Spatial;
 
 /// <summary>
 /// The geometry projections, written in the ingest transaction and rebuildable from the events.
