@@ -88,6 +88,8 @@ internal sealed record RowTable(string Name, string[] Fields, string Sql, Func<R
         decimal d => d.ToString("0.############################", CultureInfo.InvariantCulture),
         Instant i => Microseconds.Format(i),
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        // A geometry's WKB runs to megabytes: its start and length tell a reader enough.
+        string { Length: > 120 } t => $"{t[..60]}… ({t.Length:N0} characters)",
         _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "",
     };
 }
