@@ -60,7 +60,7 @@ public static partial class LedgerOpenApi
                 ["securitySchemes"] = new JsonObject { ["apiKey"] = new JsonObject { ["type"] = "apiKey", ["in"] = "header", ["name"] = "X-Api-Key" } },
             },
             ["security"] = new JsonArray(new JsonObject { ["apiKey"] = new JsonArray() }),
-            ["paths"] = Paths(),
+            ["paths"] = WithMapPaths(Paths()),
         };
     }
 
@@ -98,6 +98,7 @@ public static partial class LedgerOpenApi
             FieldKind.Date => Str(null, "date"),
             FieldKind.Integer => new JsonObject { ["type"] = "integer", ["minimum"] = f.Min, ["maximum"] = f.Max },
             FieldKind.Uuid => Str(null, "uuid"),
+            FieldKind.Geometry => GeometrySchema(),
             _ => throw new ArgumentOutOfRangeException(nameof(f)),
         };
         s["description"] = f.Description;

@@ -38,6 +38,7 @@ public sealed class DemoLedger(int seed = 2026, int parcelsPerCounty = 12, int f
                 foreach (var e in County(county)) yield return e;
             }
         }
+        foreach (var e in new DemoMap(Event).Events(start)) yield return e;
     }
 
     private IEnumerable<JsonObject> County(string county)
