@@ -22,15 +22,12 @@ public static class OverlapSql
         "id, seq, kind, layer, area_ha, effective_date, recorded_at, footprint_seq, footprint_layer, protected_seq, footprint_region, protected_region";
 
     public static string Select(string s = LedgerStore.Schema) => $"""
-        with pairs as (
-          select f.seq fseq, f.layer flayer, part.seq pseq, part.layer player,
-                 round((sum(ST_Area(ST_Intersection(f.geom, part.geom)::geography)) / 10000)::numeric, 4) area_ha
-          from {s}.{GeoTables.Versions} f
-          join {s}.{GeoTables.Parts} part on part.geom && f.geom and ST_Intersects(part.geom, f.geom)
-          where f.geom is not null
-            and (f.layer = '{Layers.Mining}' or (f.layer = '{Layers.Footprints}' and f.type <> all(@notOccupying)))
-            and (@new::bigint[] is null or f.seq = any(@new) or part.seq = any(@new))
-          group by 1, 2, 3, 4)
+        with candidates as (
+          {Candidates(s, "(@new::bigint[] is null or f.seq = any(@new))")}
+          union all
+          {Candidates(s, "@new::bigint[] is not null and part.seq = any(@new) and f.seq <> all(@new)")}),
+        pairs as (
+          select fseq, flayer, pseq, player, round((sum(m2) / 10000)::numeric, 4) area_ha from candidates group by 1, 2, 3, 4)
         select md5(f.event_id::text || '/' || p.event_id::text || '/' || p.layer)::uuid, greatest(f.seq, p.seq),
                case when f.layer = '{Layers.Mining}' then 'licence'
                     when p.effective_date > f.effective_date then 'pre-existing' else 'occupation' end,
@@ -45,6 +42,19 @@ public static class OverlapSql
             where q.stream_id = p.stream_id and q.layer = p.layer and q.seq <= greatest(f.seq, p.seq)
               and q.effective_date <= greatest(f.effective_date, p.effective_date)
               and (q.effective_date, q.seq) > (p.effective_date, p.seq))
+        """;
+
+    /// <summary>
+    /// Footprint × protection-piece pairs that meet, and the area they share. Ingest asks twice, each
+    /// side through its primary key (new footprints against every piece, then new pieces against
+    /// the older footprints), so a batch never scans the whole table.
+    /// </summary>
+    private static string Candidates(string s, string which) => $"""
+          select f.seq fseq, f.layer flayer, part.seq pseq, part.layer player, ST_Area(ST_Intersection(f.geom, part.geom)::geography) m2
+          from {s}.{GeoTables.Versions} f
+          join {s}.{GeoTables.Parts} part on part.geom && f.geom and ST_Intersects(part.geom, f.geom)
+          where f.geom is not null and {which}
+            and (f.layer = '{Layers.Mining}' or (f.layer = '{Layers.Footprints}' and f.type <> all(@notOccupying)))
         """;
 
     /// <summary>Cuts the new protection versions into indexed pieces of at most <see cref="GeoTables.PartVertices"/> vertices.</summary>
