@@ -8,8 +8,7 @@ namespace Ledger.Spatial;
 /// ellipsoidal trapezoids between each edge and a meridian. Here the trapezoid integral is
 /// exact: the area between latitude 0 and B on a unit of longitude has a closed form
 /// (<see cref="Strip"/>), and along an edge B varies linearly with L, so each edge contributes
-/// ∫ Strip(B(L)) dL, integrated by Gauss–Legendre quadrature (5 points: exact far beyond a
-/// millimetre² for any edge shorter than a degree).
+/// ∫ Strip(B(L)) dL, integrated by 2-point Gauss–Legendre quadrature.
 /// </summary>
 public static class EllipsoidArea
 {
@@ -20,12 +19,11 @@ public static class EllipsoidArea
     public static readonly double B2 = A * A * (1 - E2);
     private static readonly double E = Math.Sqrt(E2);
 
-    private static readonly (double X, double W)[] Gauss =
-    [
-        (0.0, 128.0 / 225.0),
-        (-0.5384693101056831, 0.4786286704993665), (0.5384693101056831, 0.4786286704993665),
-        (-0.9061798459386640, 0.2369268850561891), (0.9061798459386640, 0.2369268850561891),
-    ];
+    /// <summary>
+    /// 2-point Gauss–Legendre nodes on [-1, 1] (weights 1): exact for cubics in B; the error, about
+    /// ΔL·ΔB⁴·a²/4320, is below a square millimetre for an edge under 10 km and 10⁻⁹ of a 1° box.
+    /// </summary>
+    private static readonly double Node = 1 / Math.Sqrt(3);
 
     public static double SquareMetres(MultiPolygon multi)
     {
@@ -48,12 +46,11 @@ public static class EllipsoidArea
         var sum = 0.0;
         for (var i = 0; i + 1 < ring.Length; i++)
         {
-            var (l1, b1, l2, b2) = (Radians(ring[i].X), Radians(ring[i].Y), Radians(ring[i + 1].X), Radians(ring[i + 1].Y));
-            if (l1 == l2) continue;
-            var mid = (b1 + b2) / 2;
-            var half = (b2 - b1) / 2;
-            var integral = Gauss.Sum(g => g.W * (Strip(mid + half * g.X) - origin)) / 2;
-            sum += (l2 - l1) * integral;
+            var dl = Radians(ring[i + 1].X) - Radians(ring[i].X);
+            if (dl == 0) continue;
+            var (b1, b2) = (Radians(ring[i].Y), Radians(ring[i + 1].Y));
+            var (mid, half) = ((b1 + b2) / 2, (b2 - b1) / 2);
+            sum += dl * ((Strip(mid - half * Node) + Strip(mid + half * Node)) / 2 - origin);
         }
         return sum;
     }

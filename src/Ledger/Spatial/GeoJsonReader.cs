@@ -82,29 +82,30 @@ public static class GeoJsonReader
         if (n < 4) throw new Refused($"{at} has {n} positions; a linear ring needs at least 4 (the last repeating the first)");
         budget[0] += n;
         if (budget[0] > MaxVertices) throw new Refused($"has more than {MaxVertices:N0} vertices");
-        var coords = ring.EnumerateArray().Select((p, i) => Position(p, $"{at}[{i}]")).ToArray();
+        var coords = new Coordinate[n];
+        var i = 0;
+        foreach (var p in ring.EnumerateArray()) coords[i] = Position(p, at, i++);
         if (!coords[0].Equals2D(coords[^1]))
             throw new Refused($"{at} is not closed: its first position ({Num(coords[0].X)} {Num(coords[0].Y)}) differs from its last ({Num(coords[^1].X)} {Num(coords[^1].Y)})");
         return Factory.CreateLinearRing(coords);
     }
 
-    private static Coordinate Position(JsonElement p, string at)
+    /// <summary>Position <paramref name="index"/> of ring <paramref name="ring"/>; the path is only formatted for a refusal (a batch reads millions).</summary>
+    private static Coordinate Position(JsonElement p, string ring, int index)
     {
-        if (p.ValueKind != JsonValueKind.Array) throw new Refused($"{at} must be a position [longitude, latitude]");
+        if (p.ValueKind != JsonValueKind.Array) throw new Refused($"{ring}[{index}] must be a position [longitude, latitude]");
         if (p.GetArrayLength() != 2)
-            throw new Refused($"{at} has {p.GetArrayLength()} members; a position is exactly [longitude, latitude] (no height)");
-        var lon = Number(p[0], $"{at}[0]");
-        var lat = Number(p[1], $"{at}[1]");
+            throw new Refused($"{ring}[{index}] has {p.GetArrayLength()} members; a position is exactly [longitude, latitude] (no height)");
+        var lon = Number(p[0]) ?? throw new Refused($"{ring}[{index}][0] must be a finite number of degrees");
+        var lat = Number(p[1]) ?? throw new Refused($"{ring}[{index}][1] must be a finite number of degrees");
         if (lon is < MinLon or > MaxLon || lat is < MinLat or > MaxLat)
-            throw new Refused($"{at} ({Num(lon)} {Num(lat)}) lies outside longitude {MinLon}–{MaxLon}, latitude {MinLat}–{MaxLat} " +
+            throw new Refused($"{ring}[{index}] ({Num(lon)} {Num(lat)}) lies outside longitude {MinLon}–{MaxLon}, latitude {MinLat}–{MaxLat} " +
                               "(CGCS2000 longitude first, in degrees)");
         return new Coordinate(lon, lat);
     }
 
-    private static double Number(JsonElement e, string at) =>
-        e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out var d) && double.IsFinite(d)
-            ? d
-            : throw new Refused($"{at} must be a finite number of degrees");
+    private static double? Number(JsonElement e) =>
+        e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out var d) && double.IsFinite(d) ? d : null;
 
     private static string Num(double d) => d.ToString("0.#########", CultureInfo.InvariantCulture);
 }

@@ -15,11 +15,7 @@ public sealed class GeometryVerifyTests(LedgerApp app) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await app.ResetAsync();
-        var writer = await app.KeyAsync("writer", "410000");
-        (await app.PostEventsAsync(writer, MapScenario.First())).StatusCode.ShouldBe(HttpStatusCode.OK);
-        app.Clock.Advance(Duration.FromHours(1));
-        (await app.PostEventsAsync(writer, MapScenario.LaterZone())).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await MapScenario.LoadAsync(app);
         _investigator = await app.KeyAsync("investigator");
     }
 

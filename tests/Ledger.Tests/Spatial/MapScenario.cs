@@ -1,4 +1,10 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using NodaTime;
+using NodaTime.Text;
+using Shouldly;
 using Ledger.Tests.Support;
 using static Ledger.Tests.Support.Ev;
 
@@ -29,4 +35,18 @@ public static class MapScenario
 
     public static JsonObject LaterZone() => Make("redline.zone-designated", LaterZoneKey, County,
         new JsonObject { ["function"] = "water-conservation", ["approvalRef"] = "批3" }, "2023-01-01").Drawn(Geo.Cell(10, 0, 1, 1));
+
+    /// <summary>Resets the ledger and posts the scenario: the first batch, then an hour later zone RL02. Returns when RL02 was recorded.</summary>
+    public static async Task<Instant> LoadAsync(LedgerApp app)
+    {
+        await app.ResetAsync();
+        var writer = await app.KeyAsync("writer", "410000");
+        var first = await app.PostEventsAsync(writer, First());
+        first.StatusCode.ShouldBe(HttpStatusCode.OK, await first.Content.ReadAsStringAsync());
+        app.Clock.Advance(Duration.FromHours(1));
+        var later = await app.PostEventsAsync(writer, LaterZone());
+        later.StatusCode.ShouldBe(HttpStatusCode.OK, await later.Content.ReadAsStringAsync());
+        var recorded = (await later.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("results")[0].GetProperty("recordedAt").GetString()!;
+        return InstantPattern.ExtendedIso.Parse(recorded).Value;
+    }
 }

@@ -16,15 +16,7 @@ public sealed class OverlapTests(LedgerApp app) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await app.ResetAsync();
-        var writer = await app.KeyAsync("writer", "410000");
-        var first = await app.PostEventsAsync(writer, MapScenario.First());
-        first.StatusCode.ShouldBe(HttpStatusCode.OK, await first.Content.ReadAsStringAsync());
-        app.Clock.Advance(Duration.FromHours(1));
-        var later = await app.PostEventsAsync(writer, MapScenario.LaterZone());
-        later.StatusCode.ShouldBe(HttpStatusCode.OK, await later.Content.ReadAsStringAsync());
-        var recorded = (await later.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("results")[0].GetProperty("recordedAt").GetString()!;
-        _laterZoneRecorded = InstantPattern.ExtendedIso.Parse(recorded).Value;
+        _laterZoneRecorded = await MapScenario.LoadAsync(app);
         _auditor = await app.KeyAsync("auditor", "410100");
     }
 
