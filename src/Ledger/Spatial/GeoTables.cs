@@ -30,7 +30,6 @@ public static class GeoTables
           primary key (seq, layer));
         create index if not exists ix_geo_versions_geom on {s}.{Versions} using gist (geom);
         create index if not exists ix_geo_versions_stream on {s}.{Versions} (stream_id, layer, effective_date);
-        create index if not exists ix_geo_versions_region on {s}.{Versions} (region_code, layer);
         create table if not exists {s}.{Parts} (
           seq bigint not null, layer text not null, part int not null, geom geometry(Geometry, {Postgis.Srid}) not null,
           primary key (seq, layer, part));
@@ -41,7 +40,6 @@ public static class GeoTables
           footprint_seq bigint not null, footprint_layer text not null, protected_seq bigint not null,
           footprint_region text not null, protected_region text not null);
         create index if not exists ix_overlaps_seq on {s}.{Overlaps} (seq);
-        create index if not exists ix_overlaps_regions on {s}.{Overlaps} (footprint_region, protected_region);
         """;
 
     public static async Task EnsureAsync(NpgsqlDataSource owner, CancellationToken ct = default)
