@@ -57,6 +57,9 @@ public static class GeoJsonReader
         var typeName = type.GetString();
         if (typeName is not ("Polygon" or "MultiPolygon"))
             throw new Refused($"is a {Ingest.BatchParser.Clip(typeName ?? "")}; it must be a Polygon or MultiPolygon");
+        if (raw.TryGetProperty("bbox", out var bbox)
+            && (bbox.ValueKind != JsonValueKind.Array || bbox.GetArrayLength() != 4 || bbox.EnumerateArray().Any(n => Number(n) is null)))
+            throw new Refused("bbox must be [west, south, east, north]: four finite numbers");
         if (!raw.TryGetProperty("coordinates", out var coordinates) || coordinates.ValueKind != JsonValueKind.Array)
             throw new Refused("coordinates is required and must be an array");
 

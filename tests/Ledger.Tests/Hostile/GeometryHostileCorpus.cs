@@ -107,6 +107,8 @@ public static class GeometryHostileCorpus
         yield return ("Polygon with MultiPolygon depth", Poly(new JsonArray(Coords(A, B, C, A)), "Polygon"));
         yield return ("a crs member for EPSG:4326", Poly(Coords(A, B, C, A)).With("crs", new JsonObject { ["type"] = "name", ["properties"] = new JsonObject { ["name"] = "EPSG:4326" } }));
         yield return ("a crs member for EPSG:4490", Poly(Coords(A, B, C, A)).With("crs", new JsonObject { ["type"] = "name", ["properties"] = new JsonObject { ["name"] = "EPSG:4490" } }));
+        yield return ("a bbox that is text", Poly(Coords(A, B, C, A)).With("bbox", "everywhere"));
+        yield return ("a bbox of three numbers", Poly(Coords(A, B, C, A)).With("bbox", new JsonArray(113.6, 34.7, 113.61)));
         yield return ("a properties member", Poly(Coords(A, B, C, A)).With("properties", new JsonObject()));
         yield return ("more than 100,000 vertices", Poly(new JsonArray(new JsonArray(
             [.. Enumerable.Range(0, 100_001).Select(i => (JsonNode)new JsonArray(Math.Round(113.6 + i * 1e-7, 7), 34.7 + i % 2 * 1e-5)), new JsonArray(113.6, 34.7)]))));

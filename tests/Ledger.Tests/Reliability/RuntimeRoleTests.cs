@@ -63,7 +63,8 @@ public sealed class RuntimeRoleTests(LedgerApp app)
         if (owner is not null && postgis)
         {
             // A database someone else runs: its administrator enables PostGIS (an owner without superuser may not).
-            await using var admin = new NpgsqlConnection(builder.ConnectionString);
+            // Unpooled: the test counts who is connected to the database afterwards.
+            await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Pooling = false }.ConnectionString);
             await admin.OpenAsync();
             await using var create = new NpgsqlCommand("create extension postgis", admin);
             await create.ExecuteNonQueryAsync();
