@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 source infra/scripts/common.sh
 ensure_postgres_binaries
+ensure_postgis || true
 ensure_cjk_fonts || true
 
 ensure_private_dir .data

@@ -5,6 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")"
 source infra/scripts/common.sh
 ensure_postgres_binaries
+ensure_postgis || true
 ensure_cjk_fonts || true
 ensure_chromium || true
 ensure_promtool || true

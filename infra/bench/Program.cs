@@ -6,6 +6,7 @@ using Ledger.Bench;
 // infra/bench/run.sh audits [--occupations 200 --prefectures 5 --runs 20] departure-audit reports: issue, HTML, PDF, XLSX
 // infra/bench/run.sh soak [--minutes 10 --rate 6000]              sustained load: errors, latency, memory
 // infra/bench/run.sh verify [--data DIR --occupations 200 --prefectures 5 --runs 3] verify: chain and derived tables (ledger kept in DIR)
+// infra/bench/run.sh geometry [--batches 20 --batch 500 --clients 2]   parcels with ~50-vertex boundaries vs the same without geometry
 // infra/bench/run.sh telemetry [--events N --batch N --clients N --rounds 2]  ingest with telemetry on and off, alternating
 var mode = args.FirstOrDefault() ?? "ingest";
 switch (mode)
@@ -16,6 +17,9 @@ switch (mode)
     case "telemetry":
         await TelemetryOverhead.RunAsync(Args.Int(args, "--events", 200_000), Args.Int(args, "--batch", 500), Args.Int(args, "--clients", 4),
             Args.Int(args, "--rounds", 2));
+        break;
+    case "geometry":
+        await GeometryBenchmark.RunAsync(Args.Int(args, "--batches", 20), Args.Int(args, "--batch", 500), Args.Int(args, "--clients", 2));
         break;
     case "soak":
         await SoakTest.RunAsync(Args.Int(args, "--minutes", 10), Args.Int(args, "--rate", 6000));
@@ -34,7 +38,7 @@ switch (mode)
             Args.Int(args, "--occupations", 200), Args.Int(args, "--prefectures", 5), Args.Int(args, "--runs", 3));
         break;
     default:
-        Console.Error.WriteLine("usage: run.sh ingest|sheets|successions|audits|soak|verify|telemetry [options]");
+        Console.Error.WriteLine("usage: run.sh ingest|sheets|successions|audits|soak|verify|telemetry|geometry [options]");
         return 2;
 }
 return 0;

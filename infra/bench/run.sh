@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Benchmarks: run.sh ingest [--events N --batch N --clients N] | sheets [--occupations N] | audits [--occupations N --runs N] | soak | verify [--data DIR]
+# Benchmarks: run.sh ingest [--events N --batch N --clients N] | sheets [--occupations N] | audits [--occupations N --runs N] | soak | verify [--data DIR] | geometry [--batches N]
 #             | telemetry [--events N --rounds N] (ingest with LEDGER_TELEMETRY on and off)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source infra/scripts/common.sh
 ensure_postgres_binaries
+ensure_postgis || true
 ensure_cjk_fonts || true
 dotnet build src/Api/Api.csproj -c Release -v quiet -nologo
 dotnet run -c Release --project infra/bench/Ledger.Bench.csproj -- "$@"

@@ -30,6 +30,26 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null
 }
 
+# Geometry (contract 1.1) needs PostGIS beside the server binaries, of the same major version as the
+# server the embedded cluster uses (the newest under /usr/lib/postgresql). With LEDGER_DB the
+# server is someone else's: its administrator installs PostGIS there.
+ensure_postgis() {
+  if [ -n "${LEDGER_DB:-}" ] || [ -n "${LEDGER_PG_BIN:-}" ]; then
+    return 0
+  fi
+  local major
+  major="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sed 's#/usr/lib/postgresql/\([0-9]*\)/bin#\1#' | sort -n | tail -1)"
+  if [ -z "$major" ] || ls /usr/share/postgresql/"$major"/extension/postgis.control >/dev/null 2>&1; then
+    return 0
+  fi
+  echo "PostGIS not found for PostgreSQL $major: installing postgresql-$major-postgis-3 (apt-get)..."
+  if ! apt_install --no-install-recommends "postgresql-$major-postgis-3"; then
+    echo "Could not install postgresql-$major-postgis-3 (needs root and apt-get); the ledger will refuse to start without PostGIS." >&2
+    echo "Install it with: sudo apt-get install postgresql-$major-postgis-3" >&2
+    return 1
+  fi
+}
+
 # PDF reports draw Chinese text: they need a CJK font (Debian's fonts-noto-cjk).
 ensure_cjk_fonts() {
   if [ -n "${LEDGER_CJK_FONT:-}" ] || ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1; then

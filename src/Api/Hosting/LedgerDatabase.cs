@@ -40,15 +40,17 @@ public sealed record LedgerDatabase(NpgsqlDataSource Owner, NpgsqlDataSource Run
             : null;
         var runtimeConnection = givenApp
             ?? (appRole is not null ? DatabaseRoles.AsRole(ownerConnection, appRole, appPassword) : ownerConnection);
-        return new LedgerDatabase(NpgsqlDataSource.Create(ownerConnection), NpgsqlDataSource.Create(runtimeConnection), appRole, embedded,
+        return new LedgerDatabase(Postgis.DataSource(ownerConnection), Postgis.DataSource(runtimeConnection), appRole, embedded,
             appPassword);
     }
 
     /// <summary>Applies the schema as its owner and grants the runtime role its append-only rights.</summary>
     public async Task MigrateAsync()
     {
+        await Postgis.EnsureAsync(Owner);
         await using (var store = LedgerStore.Create(Owner))
             await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        await Ledger.Spatial.GeoTables.EnsureAsync(Owner);
         if (AppRole is not null) await DatabaseRoles.GrantAsync(Owner, AppRole, AppPassword);
     }
 

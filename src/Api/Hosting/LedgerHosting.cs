@@ -46,6 +46,8 @@ public static class LedgerHosting
 
         builder.Services.AddSingleton<Ingestor>();
         builder.Services.AddSingleton<Ledger.Audit.BalanceSheets.SheetQuery>();
+        builder.Services.AddSingleton<Ledger.Spatial.OverlapQuery>();
+        builder.Services.AddSingleton<Ledger.Spatial.MapQuery>();
         builder.Services.AddSingleton<Ledger.Audit.Departure.AuditReader>();
         builder.Services.AddSingleton<Ledger.Audit.Departure.ReportStore>();
         builder.Services.AddSingleton(Ledger.Audit.Departure.AuditQuota.From(k => builder.Configuration[k]));

@@ -60,7 +60,7 @@ public static partial class LedgerOpenApi
                 ["securitySchemes"] = new JsonObject { ["apiKey"] = new JsonObject { ["type"] = "apiKey", ["in"] = "header", ["name"] = "X-Api-Key" } },
             },
             ["security"] = new JsonArray(new JsonObject { ["apiKey"] = new JsonArray() }),
-            ["paths"] = Paths(),
+            ["paths"] = WithMapPaths(Paths()),
         };
     }
 
@@ -108,6 +108,7 @@ public static partial class LedgerOpenApi
                 ["type"] = "array", ["minItems"] = f.Min, ["maxItems"] = f.Max, ["uniqueItems"] = true,
                 ["items"] = Str("A stream as domain/key, e.g. farmland/410122-000001"),
             },
+            FieldKind.Geometry => GeometrySchema(),
             _ => throw new ArgumentOutOfRangeException(nameof(f)),
         };
         s["description"] = f.Description;

@@ -15,6 +15,16 @@ public static class ChainWriter
     public static async Task ExtendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long[] sequences, CancellationToken ct)
     {
         var s = LedgerStore.Schema;
+        // Our own rows, read before the global lock: the lock then covers only the head, the hashing and the insert.
+        var texts = new List<(long Seq, string Text)>();
+        await using (var read = new NpgsqlCommand(
+            $"select e.seq_id, {ChainTables.CanonicalText} from {s}.mt_events e where e.seq_id = any(@seqs) order by e.seq_id", conn, tx))
+        {
+            read.Parameters.AddWithValue("seqs", sequences);
+            await using var r = await read.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) texts.Add((r.GetInt64(0), r.GetString(1)));
+        }
+
         await using (var lockCmd = new NpgsqlCommand("select pg_advisory_xact_lock(@class, 0)", conn, tx))
         {
             lockCmd.Parameters.AddWithValue("class", ChainLockClass);
@@ -27,15 +37,6 @@ public static class ChainWriter
         await using (var r = await head.ExecuteReaderAsync(ct))
             if (await r.ReadAsync(ct))
                 (position, hash) = (r.GetInt64(0), (byte[])r[1]);
-
-        var texts = new List<(long Seq, string Text)>();
-        await using (var read = new NpgsqlCommand(
-            $"select e.seq_id, {ChainTables.CanonicalText} from {s}.mt_events e where e.seq_id = any(@seqs) order by e.seq_id", conn, tx))
-        {
-            read.Parameters.AddWithValue("seqs", sequences);
-            await using var r = await read.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct)) texts.Add((r.GetInt64(0), r.GetString(1)));
-        }
 
         var positions = new long[texts.Count];
         var hashes = new byte[texts.Count][];

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Ledger.Spatial;
 using NodaTime;
 
 namespace Ledger.Events;
@@ -17,5 +19,8 @@ public sealed class EventValues(string regionCode, LocalDate effectiveDate, IRea
     public LocalDate Date(string name) => (LocalDate)values[name]!;
     public IReadOnlyList<string> List(string name) => (IReadOnlyList<string>)values[name]!;
     public IReadOnlyList<string>? OptionalList(string name) => values.TryGetValue(name, out var v) ? (IReadOnlyList<string>?)v : null;
+    public Shape? Shape => values.TryGetValue("geometry", out var v) ? (Shape?)v : null;
+    /// <summary>The geometry exactly as posted, kept in the event as evidence.</summary>
+    public JsonElement? Geometry => Shape?.Json;
     public Guid? OptionalUuid(string name) => values.TryGetValue(name, out var v) ? (Guid?)v : null;
 }

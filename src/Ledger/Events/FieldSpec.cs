@@ -18,6 +18,8 @@ public enum FieldKind
     RegionCodeList,
     /// <summary>A JSON array of distinct stream references <c>domain/key</c> (no region streams), at most <see cref="FieldSpec.Max"/>.</summary>
     StreamList,
+    /// <summary>A GeoJSON Polygon or MultiPolygon in CGCS2000 longitude/latitude (contract 1.1).</summary>
+    Geometry,
 }
 
 /// <summary>
@@ -54,6 +56,7 @@ public sealed record FieldSpec(
         new(name, FieldKind.RegionCodeList, true, description, Min: min, Max: max);
     public static FieldSpec StreamList(string name, string description, int max) =>
         new(name, FieldKind.StreamList, false, description, Min: 1, Max: max);
+    public static FieldSpec Geometry(string description) => new("geometry", FieldKind.Geometry, false, description);
     public static FieldSpec OneOf(string name, string description, params string[] values) =>
         new(name, FieldKind.Enum, true, description, values);
 }

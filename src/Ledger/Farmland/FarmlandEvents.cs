@@ -1,20 +1,22 @@
+using System.Text.Json;
 using Ledger.Events;
+using Ledger.Spatial;
 using NodaTime;
 using static Ledger.Events.FieldSpec;
 
 namespace Ledger.Farmland;
 
 public sealed record ParcelRegistered(string RegionCode, LocalDate EffectiveDate, decimal AreaHa, string LandType,
-    int QualityGrade, bool PermanentBasic, string Origin) : ILedgerEvent;
+    int QualityGrade, bool PermanentBasic, string Origin, JsonElement? Geometry = null) : ILedgerEvent, IHasGeometry;
 public sealed record FarmlandOccupied(string RegionCode, LocalDate EffectiveDate, decimal AreaHa, string Purpose,
-    bool Legal, string? ApprovalRef) : ILedgerEvent;
+    bool Legal, string? ApprovalRef, JsonElement? Geometry = null) : ILedgerEvent, IHasGeometry;
 public sealed record FarmlandConverted(string RegionCode, LocalDate EffectiveDate, decimal AreaHa, string To) : ILedgerEvent;
 public sealed record FarmlandLostToDisaster(string RegionCode, LocalDate EffectiveDate, decimal AreaHa, string Disaster) : ILedgerEvent;
 public sealed record FarmlandSupplemented(string RegionCode, LocalDate EffectiveDate, decimal AreaHa, string Method) : ILedgerEvent;
 public sealed record PermanentBasicDesignated(string RegionCode, LocalDate EffectiveDate, decimal AreaHa) : ILedgerEvent;
 public sealed record PermanentBasicReleased(string RegionCode, LocalDate EffectiveDate, decimal AreaHa, string ApprovalRef) : ILedgerEvent;
 public sealed record FarmlandAreaCorrected(string RegionCode, LocalDate EffectiveDate, decimal DeltaHa, string Reason,
-    Guid? CorrectsEventId) : ILedgerEvent, ICorrection
+    Guid? CorrectsEventId, JsonElement? Geometry = null) : ILedgerEvent, ICorrection, IHasGeometry
 {
     Guid? ICorrection.CorrectedEventId => CorrectsEventId;
 }
@@ -33,9 +35,10 @@ public static class FarmlandEventTypes
                 Integer("qualityGrade", "Quality grade 1 (best) to 10", 1, 10),
                 Bool("permanentBasic", "Whether the whole parcel is permanent basic farmland (永久基本农田)"),
                 OneOf("origin", "How the parcel came to be farmland", "baseline", "supplemented", "restored"),
+                Geometry("The parcel (图斑) boundary"),
             ],
             v => new ParcelRegistered(v.RegionCode, v.EffectiveDate, v.Decimal("areaHa"), v.Text("landType"),
-                v.Integer("qualityGrade"), v.Bool("permanentBasic"), v.Text("origin"))),
+                v.Integer("qualityGrade"), v.Bool("permanentBasic"), v.Text("origin"), v.Geometry)),
         EventTypeSpec.For("farmland.occupied", creates: false,
             "Farmland occupied by construction, mining, transport or water works (legal with an approval, or illegal).",
             [
@@ -43,9 +46,10 @@ public static class FarmlandEventTypes
                 OneOf("purpose", "What occupied it", "construction", "mining", "transport", "water-conservancy", "other"),
                 Bool("legal", "Whether the occupation was approved"),
                 Text("approvalRef", "Approval reference; required when legal is true", required: false),
+                Geometry("The occupied footprint"),
             ],
             v => new FarmlandOccupied(v.RegionCode, v.EffectiveDate, v.Decimal("areaHa"), v.Text("purpose"), v.Bool("legal"),
-                v.OptionalText("approvalRef")),
+                v.OptionalText("approvalRef"), v.Geometry),
             v => v.Bool("legal") && v.OptionalText("approvalRef") is null
                 ? [("approvalRef", "is required when legal is true")]
                 : []),
@@ -75,8 +79,9 @@ public static class FarmlandEventTypes
                 Delta("deltaHa", "Signed, non-zero change in hectares"),
                 Text("reason", "Why the area is corrected"),
                 Uuid("correctsEventId", "The event on this parcel that the correction amends", required: false),
+                Geometry("The parcel's whole new boundary after a resurvey"),
             ],
             v => new FarmlandAreaCorrected(v.RegionCode, v.EffectiveDate, v.Decimal("deltaHa"), v.Text("reason"),
-                v.OptionalUuid("correctsEventId"))),
+                v.OptionalUuid("correctsEventId"), v.Geometry)),
     ];
 }

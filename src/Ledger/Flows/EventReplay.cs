@@ -11,7 +11,8 @@ namespace Ledger.Flows;
 public sealed record EventRow(long Seq, Guid EventId, string StreamId, string Type, string Data, Instant RecordedAt, string Client);
 
 /// <summary>An event folded into its stream, with the flow and target rows ingest wrote for it.</summary>
-public sealed record ReplayedEvent(EventRow Row, EventTypeSpec Spec, ILedgerEvent Event, IReadOnlyList<FlowRow> Flows, TargetRow? Target);
+public sealed record ReplayedEvent(EventRow Row, EventTypeSpec Spec, ILedgerEvent Event, IReadOnlyList<FlowRow> Flows, TargetRow? Target,
+    IStreamState? Before = null, IStreamState? After = null);
 
 /// <summary>An event the pure rules cannot fold (unknown type, unreadable data, or a state the rule refuses).</summary>
 public sealed class ReplayException(EventRow row, string reason)
@@ -62,7 +63,7 @@ public sealed class EventReplay
         }
         States[row.StreamId] = after;
         var flows = projected.Flows.Select(f => new FlowRow(row.Seq, row.EventId, row.StreamId, e.RegionCode, f, e.EffectiveDate, row.RecordedAt)).ToList();
-        return new ReplayedEvent(row, spec, e, flows, projected.Target);
+        return new ReplayedEvent(row, spec, e, flows, projected.Target, before, after);
     }
 
     /// <summary>Forgets a stream whose events cannot be replayed, so its later events are not folded onto a wrong state.</summary>

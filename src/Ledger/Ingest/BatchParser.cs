@@ -130,7 +130,7 @@ public static class BatchParser
         if (errors.Count > 0) return null;
 
         return new IncomingEvent(index, eventId.Value, spec, stream, region, date.Value, expectedVersion,
-            spec.Build(eventValues), documentRef, note, ContentHash.Of(item));
+            spec.Build(eventValues), documentRef, note, ContentHash.Of(item), eventValues.Shape);
     }
 
     private static (string?, string?) ParseSource(JsonElement item, string at, List<ItemError> errors)

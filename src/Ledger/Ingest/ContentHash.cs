@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Runtime.InteropServices;
 
 namespace Ledger.Ingest;
 
@@ -15,6 +16,31 @@ public static class ContentHash
         using (var writer = new Utf8JsonWriter(buffer))
             WriteCanonical(writer, item, skip: "expectedVersion");
         return Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray()));
+    }
+
+    internal static string Canonical(decimal d) => Events.Quantities.Normalize(d).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// True when a JSON number's text is exactly what <see cref="Canonical"/> makes of it: plain
+    /// digits with at most one point, no exponent, no trailing fractional zero, short enough for
+    /// decimal to hold exactly, and not a negative zero.
+    /// </summary>
+    internal static bool IsCanonical(ReadOnlySpan<byte> raw)
+    {
+        if (raw.Length is 0 or > 20) return false;
+        var digits = raw[0] == (byte)'-' ? raw[1..] : raw;
+        var point = digits.IndexOf((byte)'.');
+        var nonZero = false;
+        for (var i = 0; i < digits.Length; i++)
+        {
+            var c = digits[i];
+            if (i == point) continue;
+            if (c is < (byte)'0' or > (byte)'9') return false;
+            nonZero |= c != (byte)'0';
+        }
+        if (digits.Length == 0 || (point >= 0 && (point == 0 || digits[^1] is (byte)'0' or (byte)'.' || digits[(point + 1)..].Contains((byte)'.'))))
+            return false;
+        return nonZero || raw[0] != (byte)'-';
     }
 
     private static void WriteCanonical(Utf8JsonWriter w, JsonElement e, string? skip = null)
@@ -36,8 +62,12 @@ public static class ContentHash
                 foreach (var x in e.EnumerateArray()) WriteCanonical(w, x);
                 w.WriteEndArray();
                 break;
+            case JsonValueKind.Number when IsCanonical(JsonMarshal.GetRawUtf8Value(e)):
+                // Already what the decimal round trip below would write (a geometry holds thousands of these).
+                w.WriteRawValue(JsonMarshal.GetRawUtf8Value(e), skipInputValidation: true);
+                break;
             case JsonValueKind.Number when e.TryGetDecimal(out var d):
-                w.WriteRawValue(Events.Quantities.Normalize(d).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                w.WriteRawValue(Canonical(d));
                 break;
             default:
                 e.WriteTo(w);

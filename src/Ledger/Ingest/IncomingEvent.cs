@@ -15,7 +15,8 @@ public sealed record IncomingEvent(
     ILedgerEvent Event,
     string? DocumentRef,
     string? Note,
-    string ContentHash)
+    string ContentHash,
+    Spatial.Shape? Shape = null)
 {
     public string StreamId => EventCatalog.StreamId(Spec.Domain, Key);
 }

@@ -66,7 +66,9 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
             var appended = Append(session, fresh, clientName, now);
             session.StoreObjects(decision.Changed);
             await session.SaveChangesAsync(ct);
-            await ProjectAsync(conn, tx, decision.Transitions, appended.ToDictionary(a => a.Item.EventId, a => a.Event.Sequence), now, ct);
+            var sequences = appended.ToDictionary(a => a.Item.EventId, a => a.Event.Sequence);
+            await ProjectAsync(conn, tx, decision.Transitions, sequences, now, ct);
+            await ProjectGeometryAsync(conn, tx, decision.Transitions, sequences, now, ct);
             await Investigations.EventIndex.InsertAsync(conn, tx, appended.Select(a => new Investigations.EventIndexRow(a.Event.Sequence,
                 a.Item.EventId, a.Item.Spec.Name, a.Item.StreamId, a.Item.RegionCode, a.Item.EffectiveDate, now, clientName)).ToList(), ct);
             await LineageAsync(conn, tx, decision, appended, now, ct);
@@ -115,10 +117,14 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
                             lineage.Add(new Regions.SuccessionLink(-1 - item.Index, item.EventId, p, accepted.RegionCode, accepted.Reason,
                                 accepted.EffectiveDate, now, accepted.Streams is not null, accepted.Streams));
                     var next = rules.Apply(state, item.Event, item.StreamId, (state?.Version ?? 0) + 1);
-                    working[item.StreamId] = changed[item.StreamId] = next;
-                    transitions.Add(new Transition(item, state, next));
-                    references[item.EventId] = item.StreamId;
-                    continue;
+                    if (item.Shape is not null) itemErrors.AddRange(Spatial.DeclaredArea.Check(item.Event, next, item.Shape));
+                    if (itemErrors.Count == 0)
+                    {
+                        working[item.StreamId] = changed[item.StreamId] = next;
+                        transitions.Add(new Transition(item, state, next));
+                        references[item.EventId] = item.StreamId;
+                        continue;
+                    }
                 }
             }
             concurrencyOnly &= itemErrors.All(x => x.Field == "expectedVersion");
@@ -172,6 +178,20 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
                 FlowRules.Of(transitions[a.Item.EventId].Before, a.Item.Event, transitions[a.Item.EventId].After).ToList()))
             .ToList();
         if (late.Count > 0) await Regions.LineageWriter.LateAsync(conn, tx, late, lineage, now, ct);
+    }
+
+    /// <summary>Boundaries, footprints and the overlaps they make, in the same transaction (see <see cref="Spatial.GeoWriter"/>).</summary>
+    private static async Task ProjectGeometryAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<Transition> transitions,
+        Dictionary<Guid, long> sequences, Instant now, CancellationToken ct)
+    {
+        // Streams this batch creates have no stored boundary to look up.
+        var created = transitions.Where(t => t.Before is null).Select(t => t.Item.StreamId).ToHashSet();
+        var reused = transitions.Where(t => t.Item.Spec.Domain is "farmland" or "mining" && !created.Contains(t.Item.StreamId))
+            .Select(t => t.Item.StreamId).Distinct().ToArray();
+        var tracker = new Spatial.GeoTracker(await Spatial.GeoWriter.LastBoundariesAsync(conn, tx, reused, ct));
+        var rows = transitions.SelectMany(t => tracker.Project(sequences[t.Item.EventId], t.Item.EventId, t.Item.Spec.Name, t.Item.StreamId,
+            t.Item.Event, t.Before, t.After, now, t.Item.Shape)).ToList();
+        await Spatial.GeoWriter.WriteAsync(conn, tx, rows, ct);
     }
 
     private static List<(IncomingEvent Item, IEvent Event)> Append(IDocumentSession session, IReadOnlyList<IncomingEvent> fresh,

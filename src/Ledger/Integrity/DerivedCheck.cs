@@ -21,7 +21,7 @@ public static class DerivedCheck
     [
         "mt_events", StreamVersionCheck.Table, FlowTables.Totals, FlowTables.Flows, FlowTables.Targets, EventIndex.Table,
         Regions.LineageTables.Successions, Regions.LineageTables.StreamMoves, Regions.LineageTables.Transfers,
-        .. EventCatalog.Rules.Select(r => StateDocuments.TableOf(r.StateType)),
+        .. EventCatalog.Rules.Select(r => StateDocuments.TableOf(r.StateType)), .. Spatial.GeoTables.All,
     ];
 
     /// <summary>Opens its own repeatable-read transaction (the background check behind readiness).</summary>
@@ -57,7 +57,9 @@ public static class DerivedCheck
         found.AddRange(await LineageCheck.RunAsync(conn, tx, ct));
         progress?.Invoke($"  stream moves and transfers checked against the successions and flows ({clock.Elapsed.TotalSeconds:F1} s)");
         found.AddRange(await new ReplayCheck(conn, tx, progress).RunAsync(ct));
-        progress?.Invoke($"  flows, targets, event index and stream states checked against a replay ({clock.Elapsed.TotalSeconds:F1} s)");
+        progress?.Invoke($"  flows, targets, event index, geometry versions and stream states checked against a replay ({clock.Elapsed.TotalSeconds:F1} s)");
+        found.AddRange(await OverlapCheck.RunAsync(conn, tx, ct));
+        progress?.Invoke($"  geometry pieces and overlaps checked against the geometry versions ({clock.Elapsed.TotalSeconds:F1} s)");
         return found.Select(d => d.Problem).OfType<VerifyProblem>().ToList();
     }
 }

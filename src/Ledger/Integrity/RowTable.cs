@@ -49,7 +49,8 @@ internal sealed record RowTable(string Name, string[] Fields, string Sql, Func<R
         e => e.Event is not Regions.RegionSucceeded s ? [] : s.Predecessors.Order(StringComparer.Ordinal).Select(p => new DerivedRow(e.Row.Seq, p,
             [e.Row.EventId, s.RegionCode, s.Reason, s.EffectiveDate.ToDateOnly(), e.Row.RecordedAt, s.Streams is null ? null : string.Join(',', s.Streams)])));
 
-    public static IReadOnlyList<RowTable> All => [Flows, Targets, EventIndexRows, Successions];
+    /// <summary>A fresh set per check: the geometry table's expectation remembers boundaries across events.</summary>
+    public static IReadOnlyList<RowTable> All => [Flows, Targets, EventIndexRows, Successions, GeoRows.Table()];
 
     public static DerivedRow Read(NpgsqlDataReader r)
     {
@@ -94,6 +95,8 @@ internal sealed record RowTable(string Name, string[] Fields, string Sql, Func<R
         decimal d => d.ToString("0.############################", CultureInfo.InvariantCulture),
         Instant i => Microseconds.Format(i),
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        // A geometry's WKB runs to megabytes: its start and length tell a reader enough.
+        string { Length: > 120 } t => $"{t[..60]}… ({t.Length:N0} characters)",
         _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "",
     };
 }

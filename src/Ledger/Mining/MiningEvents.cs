@@ -1,14 +1,16 @@
+using System.Text.Json;
 using Ledger.Events;
+using Ledger.Spatial;
 using NodaTime;
 using static Ledger.Events.FieldSpec;
 
 namespace Ledger.Mining;
 
 public sealed record MiningRightGranted(string RegionCode, LocalDate EffectiveDate, string Mineral, LocalDate ValidFrom,
-    LocalDate ValidTo, decimal PermittedAreaHa) : ILedgerEvent;
-public sealed record MiningLandOccupied(string RegionCode, LocalDate EffectiveDate, decimal AreaHa, string PriorUse) : ILedgerEvent;
-public sealed record MiningLandDamaged(string RegionCode, LocalDate EffectiveDate, decimal AreaHa, string Damage) : ILedgerEvent;
-public sealed record MiningLandReclaimed(string RegionCode, LocalDate EffectiveDate, decimal AreaHa, string ReclaimedTo) : ILedgerEvent;
+    LocalDate ValidTo, decimal PermittedAreaHa, JsonElement? Geometry = null) : ILedgerEvent, IHasGeometry;
+public sealed record MiningLandOccupied(string RegionCode, LocalDate EffectiveDate, decimal AreaHa, string PriorUse, JsonElement? Geometry = null) : ILedgerEvent, IHasGeometry;
+public sealed record MiningLandDamaged(string RegionCode, LocalDate EffectiveDate, decimal AreaHa, string Damage, JsonElement? Geometry = null) : ILedgerEvent, IHasGeometry;
+public sealed record MiningLandReclaimed(string RegionCode, LocalDate EffectiveDate, decimal AreaHa, string ReclaimedTo, JsonElement? Geometry = null) : ILedgerEvent, IHasGeometry;
 public sealed record MiningSiteClosed(string RegionCode, LocalDate EffectiveDate, string? RestorationPlanRef) : ILedgerEvent;
 
 public static class MiningEventTypes
@@ -22,22 +24,23 @@ public static class MiningEventTypes
                 Date("validFrom", "First day the licence is valid"),
                 Date("validTo", "Last day the licence is valid"),
                 Positive("permittedAreaHa", "Area the licence permits to occupy, hectares"),
+                Geometry("The licensed area (矿区范围)"),
             ],
             v => new MiningRightGranted(v.RegionCode, v.EffectiveDate, v.Text("mineral"), v.Date("validFrom"), v.Date("validTo"),
-                v.Decimal("permittedAreaHa")),
+                v.Decimal("permittedAreaHa"), v.Geometry),
             v => v.Date("validTo") < v.Date("validFrom") ? [("validTo", "must not be before validFrom")] : []),
         EventTypeSpec.For("mining.land-occupied", creates: false,
             "Land occupied by the mine.",
-            [Positive("areaHa", "Hectares"), OneOf("priorUse", "What the land was", "farmland", "forest", "grassland", "other")],
-            v => new MiningLandOccupied(v.RegionCode, v.EffectiveDate, v.Decimal("areaHa"), v.Text("priorUse"))),
+            [Positive("areaHa", "Hectares"), OneOf("priorUse", "What the land was", "farmland", "forest", "grassland", "other"), Geometry("The footprint")],
+            v => new MiningLandOccupied(v.RegionCode, v.EffectiveDate, v.Decimal("areaHa"), v.Text("priorUse"), v.Geometry)),
         EventTypeSpec.For("mining.land-damaged", creates: false,
             "Occupied land damaged by mining.",
-            [Positive("areaHa", "Hectares"), OneOf("damage", "Kind of damage", "excavation", "subsidence", "tailings", "overburden")],
-            v => new MiningLandDamaged(v.RegionCode, v.EffectiveDate, v.Decimal("areaHa"), v.Text("damage"))),
+            [Positive("areaHa", "Hectares"), OneOf("damage", "Kind of damage", "excavation", "subsidence", "tailings", "overburden"), Geometry("The footprint")],
+            v => new MiningLandDamaged(v.RegionCode, v.EffectiveDate, v.Decimal("areaHa"), v.Text("damage"), v.Geometry)),
         EventTypeSpec.For("mining.land-reclaimed", creates: false,
             "Damaged land reclaimed; it leaves the mine's occupation.",
-            [Positive("areaHa", "Hectares"), OneOf("reclaimedTo", "The new use", "farmland", "forest", "grassland", "water", "other")],
-            v => new MiningLandReclaimed(v.RegionCode, v.EffectiveDate, v.Decimal("areaHa"), v.Text("reclaimedTo"))),
+            [Positive("areaHa", "Hectares"), OneOf("reclaimedTo", "The new use", "farmland", "forest", "grassland", "water", "other"), Geometry("The footprint")],
+            v => new MiningLandReclaimed(v.RegionCode, v.EffectiveDate, v.Decimal("areaHa"), v.Text("reclaimedTo"), v.Geometry)),
         EventTypeSpec.For("mining.site-closed", creates: false,
             "The mine closes; afterwards only reclamation may be recorded.",
             [Text("restorationPlanRef", "Reference of the restoration plan", required: false)],

@@ -11,7 +11,7 @@ public static class DatabaseRoles
 {
     public static readonly string[] AppendOnly =
         ["mt_events", "chain", "checkpoints", "flows", "targets", "event_index", ReportTable.Name,
-         Regions.LineageTables.Successions, Regions.LineageTables.StreamMoves, Regions.LineageTables.Transfers];
+         Regions.LineageTables.Successions, Regions.LineageTables.StreamMoves, Regions.LineageTables.Transfers, .. Spatial.GeoTables.All];
 
     public const string DefaultAppRole = "ledger_app";
 

@@ -95,6 +95,11 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             await using var create = new NpgsqlCommand($"create database \"{name}\"", conn);
             await create.ExecuteNonQueryAsync();
         }
+        // The ledger's geometry needs PostGIS in every database the cluster serves it from. Unpooled: an idle
+        // pooled connection would go stale across a server restart and fail its next user.
+        await using var db = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString(name)) { Pooling = false }.ConnectionString);
+        await db.OpenAsync();
+        await Postgis.EnsureAsync(db);
     }
 
     public async Task StopAsync()

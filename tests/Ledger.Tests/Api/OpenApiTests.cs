@@ -29,6 +29,11 @@ public sealed class OpenApiTests(LedgerApp app)
         doc.GetProperty("paths").GetProperty("/api/v1/events").GetProperty("post").ValueKind.ShouldBe(JsonValueKind.Object);
         doc.GetProperty("paths").GetProperty("/api/v1/audits/departure").GetProperty("post").ValueKind.ShouldBe(JsonValueKind.Object);
         doc.GetProperty("paths").GetProperty("/api/v1/audits/{reportId}.pdf").GetProperty("get").ValueKind.ShouldBe(JsonValueKind.Object);
+        doc.GetProperty("paths").GetProperty("/api/v1/regions/{code}/overlaps").GetProperty("get").ValueKind.ShouldBe(JsonValueKind.Object);
+        doc.GetProperty("paths").GetProperty("/api/v1/regions/{code}/map").GetProperty("get").ValueKind.ShouldBe(JsonValueKind.Object);
+        var geometry = schemas.GetProperty("FarmlandParcelRegisteredData").GetProperty("properties").GetProperty("geometry");
+        geometry.GetProperty("oneOf").EnumerateArray().Select(v => v.GetProperty("properties").GetProperty("type").GetProperty("const").GetString())
+            .ShouldBe(["Polygon", "MultiPolygon"]);
     }
 
     [Fact]

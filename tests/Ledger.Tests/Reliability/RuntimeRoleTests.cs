@@ -35,6 +35,16 @@ public sealed class RuntimeRoleTests(LedgerApp app)
         (await UsersOfAsync("ledger_role_refused")).ShouldBe(["plain_owner"]);
     }
 
+    [Fact]
+    public async Task a_database_without_postgis_that_the_owner_may_not_enable_is_a_refusal_to_start_naming_the_way_out()
+    {
+        var db = await FreshDatabaseAsync("ledger_no_postgis", owner: "plain_owner", postgis: false);
+        await using var api = await StartAsync(db, new Dictionary<string, string> { ["LEDGER_APP_ROLE"] = "", ["LEDGER_RUN_AS_OWNER"] = "1" });
+        (await Should.ThrowAsync<InvalidOperationException>(api.StartAsync())).Message.ShouldContain("exited with 1");
+        await api.WaitForOutputAsync("Refusing to start: PostGIS is installed on the server but not enabled in database 'ledger_no_postgis'", TimeSpan.FromSeconds(5));
+        await api.WaitForOutputAsync("create extension postgis", TimeSpan.FromSeconds(5));
+    }
+
     private static async Task<ApiProcess> StartAsync(string connection, Dictionary<string, string> settings)
     {
         var keyFile = Path.Combine(Path.GetTempPath(), $"role-key-{Guid.NewGuid():N}.pem");
@@ -43,13 +53,22 @@ public sealed class RuntimeRoleTests(LedgerApp app)
     }
 
     /// <summary>A new database on the test cluster; with <paramref name="owner"/>, owned by a role without CREATEROLE.</summary>
-    private async Task<string> FreshDatabaseAsync(string name, string? owner)
+    private async Task<string> FreshDatabaseAsync(string name, string? owner, bool postgis = true)
     {
         await app.ExecuteSqlAsync($"drop database if exists {name} with (force)");
         if (owner is not null)
             await app.ExecuteSqlAsync($"do $$ begin if not exists (select 1 from pg_roles where rolname = '{owner}') then create role {owner} login nocreaterole; end if; end $$");
         await app.ExecuteSqlAsync($"create database {name}{(owner is null ? "" : $" owner {owner}")}");
         var builder = new NpgsqlConnectionStringBuilder(app.ConnectionString) { Database = name };
+        if (owner is not null && postgis)
+        {
+            // A database someone else runs: its administrator enables PostGIS (an owner without superuser may not).
+            // Unpooled: the test counts who is connected to the database afterwards.
+            await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Pooling = false }.ConnectionString);
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand("create extension postgis", admin);
+            await create.ExecuteNonQueryAsync();
+        }
         if (owner is not null)
         {
             builder.Username = owner;

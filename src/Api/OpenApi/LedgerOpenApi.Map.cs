@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using Ledger.Spatial;
+
+namespace Ledger.Api.OpenApi;
+
+/// <summary>Contract 1.1 in the document: the geometry field's schema, the overlaps and map paths.</summary>
+public static partial class LedgerOpenApi
+{
+    private static JsonObject GeometrySchema()
+    {
+        JsonObject Numbers(int depth)
+        {
+            JsonObject position = new()
+            {
+                ["type"] = "array", ["minItems"] = 2, ["maxItems"] = 2,
+                ["prefixItems"] = new JsonArray(
+                    new JsonObject { ["type"] = "number", ["minimum"] = GeoJsonReader.MinLon, ["maximum"] = GeoJsonReader.MaxLon, ["description"] = "longitude" },
+                    new JsonObject { ["type"] = "number", ["minimum"] = GeoJsonReader.MinLat, ["maximum"] = GeoJsonReader.MaxLat, ["description"] = "latitude" }),
+            };
+            var s = position;
+            for (var i = 0; i < depth; i++) s = new JsonObject { ["type"] = "array", ["minItems"] = i == 0 ? 4 : 1, ["items"] = s };
+            return s;
+        }
+        JsonObject Variant(string type, int depth) => Obj(new JsonObject
+        {
+            ["type"] = new JsonObject { ["const"] = type },
+            ["coordinates"] = Numbers(depth),
+            ["bbox"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "number" } },
+        }, ["type", "coordinates"]);
+        return new JsonObject
+        {
+            ["oneOf"] = new JsonArray(Variant("Polygon", 2), Variant("MultiPolygon", 3)),
+            ["x-max-vertices"] = GeoJsonReader.MaxVertices,
+        };
+    }
+
+    private static JsonObject WithMapPaths(JsonObject paths)
+    {
+        var code = PathParameter("code", "Six-digit GB/T 2260 code; 000000 = the nation");
+        paths["/api/v1/regions/{code}/overlaps"] = new JsonObject
+        {
+            ["get"] = Op("Overlaps the ledger found between footprints or licensed areas and red lines or permanent basic farmland, with both events as evidence; bitemporal (auditor, investigator)",
+                parameters: new JsonArray(code.DeepClone(), QueryParameter("from", "date", "Overlaps effective on or after this date (default: all)"),
+                    QueryParameter("to", "date", "Overlaps effective on or before this date (default: all)"),
+                    QueryParameter("knownAt", "date-time", "As known at this instant (default: now)")),
+                responses: Responses(("200", "{region, knownAt, overlaps:[{id, kind (occupation/licence/pre-existing), layer (redline/permanentBasic), areaHa, effectiveDate, footprint:{domain, stream, eventId}, protected:{domain, stream, eventId}}]}", null),
+                    ("400", "Invalid parameters", "Problem"), ("403", "Outside scope (decided first)", "Problem"), ("404", "Unknown region", "Problem"))),
+        };
+        paths["/api/v1/regions/{code}/map"] = new JsonObject
+        {
+            ["get"] = Op("The region's map as a GeoJSON FeatureCollection (application/geo+json); each feature's properties carry layer, domain, stream, version, areaHa (auditor, investigator)",
+                parameters: new JsonArray(code.DeepClone(),
+                    QueryParameter("layers", "string", $"Comma-separated: {string.Join(", ", Layers.Map)} (default: all)"),
+                    QueryParameter("asOf", "date", "Boundaries and footprints in force on this date (default: today, Asia/Shanghai)"),
+                    QueryParameter("knownAt", "date-time", "As known at this instant (default: now)"),
+                    QueryParameter("bbox", "string", "west,south,east,north in degrees: only features whose bounding box meets it")),
+                responses: Responses(("200", "GeoJSON FeatureCollection", null), ("400", "Invalid parameters", "Problem"),
+                    ("403", "Outside scope (decided first)", "Problem"), ("404", "Unknown region", "Problem"))),
+        };
+        return paths;
+    }
+}

@@ -1,0 +1,51 @@
+using Ledger.Storage;
+using Npgsql;
+
+namespace Ledger.Spatial;
+
+/// <summary>
+/// The geometry projections, written in the ingest transaction and rebuildable from the events.
+/// <c>geo_versions</c> holds every version of every boundary (valid from its effective date,
+/// known from its recorded instant) and every footprint; a map or an overlap as of a date, as
+/// known at an instant, is a query over it. <c>geo_parts</c> cuts protections into pieces of at
+/// most <see cref="PartVertices"/> vertices so a 10,000-vertex zone is intersected piece by
+/// piece through the GiST index. <c>overlaps</c> records what the ledger found at ingest.
+/// </summary>
+/// <remarks>Plain DDL rather than Weasel tables: Weasel's delta compares column types as text and a typmod'ed geometry type is not one it knows.</remarks>
+public static class GeoTables
+{
+    public const string Versions = "geo_versions";
+    public const string Parts = "geo_parts";
+    public const string Overlaps = "overlaps";
+    public const int PartVertices = 256;
+
+    public static IReadOnlyList<string> All => [Versions, Parts, Overlaps];
+
+    public static string Ddl(string s = LedgerStore.Schema) => $"""
+        create table if not exists {s}.{Versions} (
+          seq bigint not null, layer text not null, event_id uuid not null, type text not null,
+          stream_id text not null, region_code text not null, version bigint not null,
+          effective_date date not null, recorded_at timestamptz not null,
+          area_ha numeric, geom geometry(MultiPolygon, {Postgis.Srid}),
+          primary key (seq, layer));
+        create index if not exists ix_geo_versions_geom on {s}.{Versions} using gist (geom);
+        create index if not exists ix_geo_versions_stream on {s}.{Versions} (stream_id, layer, effective_date);
+        create table if not exists {s}.{Parts} (
+          seq bigint not null, layer text not null, part int not null, geom geometry(Geometry, {Postgis.Srid}) not null,
+          primary key (seq, layer, part));
+        create index if not exists ix_geo_parts_geom on {s}.{Parts} using gist (geom);
+        create table if not exists {s}.{Overlaps} (
+          id uuid primary key, seq bigint not null, kind text not null, layer text not null, area_ha numeric not null,
+          effective_date date not null, recorded_at timestamptz not null,
+          footprint_seq bigint not null, footprint_layer text not null, protected_seq bigint not null,
+          footprint_region text not null, protected_region text not null);
+        create index if not exists ix_overlaps_seq on {s}.{Overlaps} (seq);
+        """;
+
+    public static async Task EnsureAsync(NpgsqlDataSource owner, CancellationToken ct = default)
+    {
+        await using var conn = await owner.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand(Ddl(), conn);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}

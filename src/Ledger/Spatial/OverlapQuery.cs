@@ -1,0 +1,59 @@
+using Ledger.Regions;
+using Ledger.Storage;
+using NodaTime;
+using Npgsql;
+
+namespace Ledger.Spatial;
+
+public sealed record OverlapParty(string Domain, string Stream, Guid EventId);
+
+public sealed record Overlap(Guid Id, string Kind, string Layer, decimal AreaHa, LocalDate EffectiveDate, OverlapParty Footprint,
+    OverlapParty Protected);
+
+/// <summary>
+/// The overlaps of a region (either party inside it), bitemporal like the sheets: those recorded
+/// by <c>knownAt</c> whose protection version was still the one in force on the overlap's date as
+/// known then — a later redrawn boundary retires an overlap it no longer makes.
+/// </summary>
+public sealed class OverlapQuery(NpgsqlDataSource db)
+{
+    public static string InForce(string overlap, string protection, string knownAt) => $"""
+        not exists (select 1 from {LedgerStore.Schema}.{GeoTables.Versions} q
+          where q.stream_id = {protection}.stream_id and q.layer = {protection}.layer and q.recorded_at <= {knownAt}
+            and q.effective_date <= {overlap}.effective_date
+            and (q.effective_date, q.seq) > ({protection}.effective_date, {protection}.seq))
+        """;
+
+    public async Task<IReadOnlyList<Overlap>> ListAsync(string region, LocalDate? from, LocalDate? to, Instant knownAt, CancellationToken ct)
+    {
+        var s = LedgerStore.Schema;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand($"""
+            select o.id, o.kind, o.layer, o.area_ha, o.effective_date, f.stream_id, f.event_id, p.stream_id, p.event_id
+            from {s}.{GeoTables.Overlaps} o
+            join {s}.{GeoTables.Versions} f on f.seq = o.footprint_seq and f.layer = o.footprint_layer
+            join {s}.{GeoTables.Versions} p on p.seq = o.protected_seq and p.layer = o.layer
+            where o.recorded_at <= @knownAt
+              and (o.footprint_region like @prefix or o.protected_region like @prefix)
+              and (@from::date is null or o.effective_date >= @from) and (@to::date is null or o.effective_date <= @to)
+              and {InForce("o", "p", "@knownAt")}
+            order by o.effective_date, o.seq, o.id
+            """, conn);
+        cmd.Parameters.AddWithValue("knownAt", knownAt.ToDateTimeUtc());
+        cmd.Parameters.AddWithValue("prefix", RegionCodes.Prefix(region) + "%");
+        cmd.Parameters.AddWithValue("from", NpgsqlTypes.NpgsqlDbType.Date, (object?)from?.ToDateOnly() ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("to", NpgsqlTypes.NpgsqlDbType.Date, (object?)to?.ToDateOnly() ?? DBNull.Value);
+        var list = new List<Overlap>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            list.Add(new Overlap(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetDecimal(3),
+                LocalDate.FromDateOnly(r.GetFieldValue<DateOnly>(4)), Party(r.GetString(5), r.GetGuid(6)), Party(r.GetString(7), r.GetGuid(8))));
+        return list;
+    }
+
+    private static OverlapParty Party(string streamId, Guid eventId)
+    {
+        var colon = streamId.IndexOf(':');
+        return new OverlapParty(streamId[..colon], streamId[(colon + 1)..], eventId);
+    }
+}

@@ -1,0 +1,66 @@
+using Ledger.Storage;
+
+namespace Ledger.Spatial;
+
+/// <summary>
+/// The overlap rule, as one query over <c>geo_versions</c> and <c>geo_parts</c>. Ingest runs it
+/// for the pairs the batch's new rows take part in (<c>@new</c>); the derived-table check runs it
+/// for every pair (<c>@new</c> null) and compares with what ingest stored — the same text both ways.
+/// </summary>
+/// <remarks>
+/// A pair is a footprint or licensed area F and a protection version P (red line, permanent
+/// basic) whose interiors share at least 0.0001 ha (boundaries that only touch share no area).
+/// Its effective date is the later of the two; P must be its stream's version in force on that
+/// date as known when the later of the two was recorded. <c>kind</c>: <c>licence</c> for a
+/// licensed area, <c>pre-existing</c> when P took effect after F, else <c>occupation</c>.
+/// </remarks>
+public static class OverlapSql
+{
+    public const decimal MinimumHa = 0.0001m;
+
+    public const string Columns =
+        "id, seq, kind, layer, area_ha, effective_date, recorded_at, footprint_seq, footprint_layer, protected_seq, footprint_region, protected_region";
+
+    public static string Select(string s = LedgerStore.Schema) => $"""
+        with candidates as (
+          {Candidates(s, "(@new::bigint[] is null or f.seq = any(@new))")}
+          union all
+          {Candidates(s, "@new::bigint[] is not null and part.seq = any(@new) and f.seq <> all(@new)")}),
+        pairs as (
+          select fseq, flayer, pseq, player, round((sum(m2) / 10000)::numeric, 4) area_ha from candidates group by 1, 2, 3, 4)
+        select md5(f.event_id::text || '/' || p.event_id::text || '/' || p.layer)::uuid, greatest(f.seq, p.seq),
+               case when f.layer = '{Layers.Mining}' then 'licence'
+                    when p.effective_date > f.effective_date then 'pre-existing' else 'occupation' end,
+               p.layer, x.area_ha, greatest(f.effective_date, p.effective_date), greatest(f.recorded_at, p.recorded_at),
+               f.seq, f.layer, p.seq, f.region_code, p.region_code
+        from pairs x
+        join {s}.{GeoTables.Versions} f on f.seq = x.fseq and f.layer = x.flayer
+        join {s}.{GeoTables.Versions} p on p.seq = x.pseq and p.layer = x.player
+        where x.area_ha >= {MinimumHa}
+          and not exists (
+            select 1 from {s}.{GeoTables.Versions} q
+            where q.stream_id = p.stream_id and q.layer = p.layer and q.seq <= greatest(f.seq, p.seq)
+              and q.effective_date <= greatest(f.effective_date, p.effective_date)
+              and (q.effective_date, q.seq) > (p.effective_date, p.seq))
+        """;
+
+    /// <summary>
+    /// Footprint × protection-piece pairs that meet, and the area they share. Ingest asks twice, each
+    /// side through its primary key (new footprints against every piece, then new pieces against
+    /// the older footprints), so a batch never scans the whole table.
+    /// </summary>
+    private static string Candidates(string s, string which) => $"""
+          select f.seq fseq, f.layer flayer, part.seq pseq, part.layer player, ST_Area(ST_Intersection(f.geom, part.geom)::geography) m2
+          from {s}.{GeoTables.Versions} f
+          join {s}.{GeoTables.Parts} part on part.geom && f.geom and ST_Intersects(part.geom, f.geom)
+          where f.geom is not null and {which}
+            and (f.layer = '{Layers.Mining}' or (f.layer = '{Layers.Footprints}' and f.type <> all(@notOccupying)))
+        """;
+
+    /// <summary>Cuts the new protection versions into indexed pieces of at most <see cref="GeoTables.PartVertices"/> vertices.</summary>
+    public static string Subdivide(string s = LedgerStore.Schema) => $"""
+        select v.seq, v.layer, d.n::int, d.g from {s}.{GeoTables.Versions} v
+        cross join lateral ST_Subdivide(v.geom, {GeoTables.PartVertices}) with ordinality d(g, n)
+        where v.geom is not null and v.layer = any(@protections) and (@new::bigint[] is null or v.seq = any(@new))
+        """;
+}
