@@ -54,7 +54,7 @@ public static class Provenance
         // The same territory as the sheet: the region and its lineage as of the period's end, and the transfers across its edge.
         var scope = RegionScope.Of(q.Region, await LineageReader.LoadAsync(conn, tx, q.KnownAt, [], ct), q.To);
         var source = LandQuotaProvenance.Where(q.Account) is null ? ProvenanceSource.Of(scope) : null;
-        var f = source?.Sql ?? $"{LedgerStore.Schema}.{FlowTables.Flows}";
+        var f = source?.Sql(q.Cause is null || q.Cause == RegionScope.TransferCause) ?? $"{LedgerStore.Schema}.{FlowTables.Flows}";
 
         decimal total;
         long count;

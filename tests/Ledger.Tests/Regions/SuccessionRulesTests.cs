@@ -41,6 +41,16 @@ public sealed class SuccessionRulesTests(LedgerApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_land_quota_or_water_quota_for_a_retired_code_is_refused()
+    {
+        await Ok(Succeeded(District, "upgrade", "2023-01-01", OldCounty));
+        await Refused(422, "events[0].regionCode", $"region {OldCounty} was succeeded by {District} on 2023-01-01",
+            Make("landquota.allocated", $"{OldCounty}-2024", OldCounty, new JsonObject { ["year"] = 2024, ["farmlandOccupationHa"] = 5m, ["planRef"] = "计划" }, "2024-01-01"));
+        await Refused(422, "events[0].regionCode", $"region {OldCounty} was succeeded by {District} on 2023-01-01",
+            Make("water.quota-allocated", $"{OldCounty}-2024", OldCounty, new JsonObject { ["year"] = 2024, ["totalQuota"] = 100m }, "2024-01-01"));
+    }
+
+    [Fact]
     public async Task a_cycle_is_refused()
     {
         await Ok(Succeeded("410103", "merger", "2022-01-01", "410102"));

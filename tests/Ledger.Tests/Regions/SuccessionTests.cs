@@ -80,6 +80,11 @@ public sealed class SuccessionTests(LedgerApp app) : IAsyncLifetime
         var moved = FarmlandOf(await Sheet(Moved, "2021-01-01", "2024-12-31"));
         (moved.Opening, moved.Closing).ShouldBe((0m, 14m));
         moved.Additions.ShouldBe(new Dictionary<string, decimal> { ["registration-baseline"] = 15m }, "its history goes back through both codes");
+
+        var rows = await Get("/api/v1/regions/410100/balance-sheet/provenance?account=farmland&part=reductions&cause=region-transfer&from=2024-01-01&to=2024-12-31");
+        rows.GetProperty("total").GetDecimal().ShouldBe(14m);
+        rows.GetProperty("flows").EnumerateArray().Select(f => (f.GetProperty("stream").GetString(), f.GetProperty("amount").GetDecimal()))
+            .ShouldBe([($"farmland:{OldCounty}-000001", 9m), ($"farmland:{OldCounty}-000002", 5m)], ignoreOrder: true, "the streams the move took, each with its stock");
     }
 
     [Fact]
