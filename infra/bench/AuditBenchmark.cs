@@ -22,9 +22,8 @@ internal static class AuditBenchmark
         await using var pg = await EmbeddedPostgres.StartAsync(dataDir, durable: true, Console.WriteLine);
         try
         {
-            var db = NpgsqlDataSource.Create(pg.ConnectionString());
-            await using var store = LedgerStore.Create(db);
-            await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+            var (db, store) = await BenchDatabase.PrepareAsync(pg.ConnectionString());
+            await using var storeScope = store;
             var demo = new DemoLedger(seed: 11, parcelsPerCounty: 200, prefectures: prefectures, countiesPerPrefecture: 10, occupationsPerYear: occupationsPerYear);
             var total = await SheetBenchmark.LoadAsync(store, db, demo);
 

@@ -24,9 +24,8 @@ internal static class SuccessionBenchmark
         await using var pg = await EmbeddedPostgres.StartAsync(dataDir, durable: true, Console.WriteLine);
         try
         {
-            var db = NpgsqlDataSource.Create(pg.ConnectionString());
-            await using var store = LedgerStore.Create(db);
-            await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+            var (db, store) = await BenchDatabase.PrepareAsync(pg.ConnectionString());
+            await using var storeScope = store;
             var demo = new DemoLedger(seed: 7, parcelsPerCounty: 200, prefectures: 10, countiesPerPrefecture: 10, occupationsPerYear: occupationsPerYear);
             var events = await SheetBenchmark.LoadAsync(store, db, demo);
             var counties = Enumerable.Range(1, 10).SelectMany(p => Enumerable.Range(1, 10).Select(c => $"99{p:00}{c:00}")).Take(successions).ToList();

@@ -18,9 +18,8 @@ internal static class VerifyBenchmark
     public static async Task RunAsync(string dataDir, int occupationsPerYear, int prefectures, int runs)
     {
         await using var pg = await EmbeddedPostgres.StartAsync(dataDir, durable: true, Console.WriteLine);
-        var db = NpgsqlDataSource.Create(pg.ConnectionString());
-        await using var store = LedgerStore.Create(db);
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        var (db, store) = await BenchDatabase.PrepareAsync(pg.ConnectionString());
+        await using var storeScope = store;
         long events;
         await using (var count = db.CreateCommand("select count(*) from ledger.mt_events"))
             events = (long)(await count.ExecuteScalarAsync())!;
