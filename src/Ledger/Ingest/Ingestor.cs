@@ -93,7 +93,11 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
         var references = await KnownEvents.StreamsOfAsync(conn, tx,
             fresh.Select(e => (e.Event as ICorrection)?.CorrectedEventId).OfType<Guid>().ToArray(), ct);
 
-        var lineage = await Regions.LineageReader.LoadAsync(conn, tx, null, fresh.Select(e => e.StreamId).Distinct().ToList(), ct);
+        // The batch's streams, and the streams a split lists (their way through earlier splits decides whose they are).
+        var streamIds = fresh.Select(e => e.StreamId)
+            .Concat(fresh.Select(e => e.Event).OfType<Regions.RegionSucceeded>().SelectMany(s => s.Streams ?? []).Select(Regions.Succession.StreamIdOf))
+            .Distinct().ToList();
+        var lineage = await Regions.LineageReader.LoadAsync(conn, tx, null, streamIds, ct);
         var successions = await SuccessionChecks.LoadAsync(session, conn, tx, fresh, ct);
         var context = new RuleContext(now.InZone(LedgerZone).Date,
             code => working.GetValueOrDefault(EventCatalog.StreamId("region", code)) as Regions.RegionState, lineage);

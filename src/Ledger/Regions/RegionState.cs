@@ -27,6 +27,11 @@ public sealed class RegionRules : StreamRules<RegionState>
         {
             yield return Error("data.parentCode", $"parent region {r.ParentCode} is not registered");
         }
+        else if (context.Codes.RetiredOn(r.ParentCode) is { } retired && retired <= r.EffectiveDate)
+        {
+            yield return Error("data.parentCode", $"parent region {r.ParentCode} was retired on {retired:yyyy-MM-dd} (succeeded by " +
+                $"{string.Join(", ", context.Codes.Retirement(r.ParentCode).Select(l => l.Successor))})");
+        }
     }
 
     protected override RegionState Apply(RegionState? state, ILedgerEvent e, string id, long version) => e switch

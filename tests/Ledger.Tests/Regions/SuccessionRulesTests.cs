@@ -51,6 +51,15 @@ public sealed class SuccessionRulesTests(LedgerApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_region_registered_under_a_retired_parent_is_refused()
+    {
+        await Ok(Region("410300", "prefecture", "410000", "洛阳市"), Region("410400", "prefecture", "410000", "新洛阳市"));
+        await Ok(Succeeded("410400", "renaming", "2022-01-01", "410300"));
+        await Refused(422, "events[0].data.parentCode", "parent region 410300 was retired on 2022-01-01 (succeeded by 410400)",
+            Region("410301", "county", "410300").With("effectiveDate", "2023-01-01"));
+    }
+
+    [Fact]
     public async Task a_cycle_is_refused()
     {
         await Ok(Succeeded("410103", "merger", "2022-01-01", "410102"));
