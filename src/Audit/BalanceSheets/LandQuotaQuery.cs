@@ -1,5 +1,6 @@
 using Ledger.Flows;
 using Ledger.LandQuotas;
+using Ledger.Regions;
 using Ledger.Storage;
 using Npgsql;
 
@@ -15,9 +16,12 @@ public static class LandQuotaQuery
     /// <summary>Farmland flows of occupations: the cause is <c>occupation-{purpose}-legal|illegal</c>.</summary>
     public const string OccupationCause = "occupation-%";
 
-    public static async Task<LandQuotaAccount> ReadAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, CancellationToken ct)
+    /// <param name="scope">The region's territory as of the sheet's end (its predecessors' region-years included), as for the other accounts.</param>
+    public static async Task<LandQuotaAccount> ReadAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, RegionScope scope,
+        CancellationToken ct)
     {
-        var (low, high) = SheetQuery.CodeRange(r.Region);
+        var within = ScopeSql.Within(scope, "region_code");
+        var parts = ScopeSql.PartsFilter(scope);
         var above = LandQuotaUnits.Covering(r.Region).Skip(1).ToArray();
         var f = $"{LedgerStore.Schema}.{FlowTables.Flows}";
         var quotas = new List<QuotaFigure>();
@@ -26,7 +30,7 @@ public static class LandQuotaQuery
                    coalesce(sum(amount) filter (where account = '{Accounts.LandQuota}'), 0),
                    coalesce(sum(amount) filter (where account = '{Accounts.LandQuotaNewConstruction}'), 0)
             from {f}
-            where (region_code between @low and @high or region_code = any(@above)) and year between @fromYear and @toYear
+            where ({within.Sql} or {parts.Sql} or region_code = any(@above)) and year between @fromYear and @toYear
               and account in ('{Accounts.LandQuota}', '{Accounts.LandQuotaNewConstruction}')
               and effective_date <= @to and recorded_at <= @known
             group by region_code, year
@@ -41,20 +45,20 @@ public static class LandQuotaQuery
                    coalesce(sum(-amount) filter (where cause like '%-legal'), 0),
                    coalesce(sum(-amount) filter (where cause like '%-illegal'), 0)
             from {f}
-            where region_code between @low and @high and year is null and account = '{Accounts.Farmland}' and cause like '{OccupationCause}'
+            where ({within.Sql} or {parts.Sql}) and year is null and account = '{Accounts.Farmland}' and cause like '{OccupationCause}'
               and effective_date >= @yearStart and effective_date <= @to and recorded_at <= @known
             group by 1, 2
             """))
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct))
                 uses.Add(new UseFigure(reader.GetString(0), reader.GetInt32(1), reader.GetDecimal(2), reader.GetDecimal(3)));
-        return LandQuotaSheet.Build(r, quotas, uses);
+        return LandQuotaSheet.Build(r, quotas, uses, code => scope.Holds(code) || scope.Parts.Any(p => p.Code == code));
 
         NpgsqlCommand Command(string sql)
         {
             var cmd = new NpgsqlCommand(sql, conn, tx);
-            cmd.Parameters.AddWithValue("low", low);
-            cmd.Parameters.AddWithValue("high", high);
+            within.Bind(cmd);
+            parts.Bind(cmd);
             cmd.Parameters.AddWithValue("above", above);
             cmd.Parameters.AddWithValue("fromYear", r.From.Year);
             cmd.Parameters.AddWithValue("toYear", r.To.Year);

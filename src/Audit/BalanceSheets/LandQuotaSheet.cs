@@ -26,10 +26,13 @@ public static class LandQuotaSheet
 
     /// <param name="quotas">Quotas of the region, its sub-regions and the regions above it (which may cover its occupations).</param>
     /// <param name="uses">Occupation inside the region.</param>
-    public static LandQuotaAccount Build(SheetRequest request, IReadOnlyList<QuotaFigure> quotas, IReadOnlyList<UseFigure> uses)
+    /// <param name="inside">Whether a unit's code is inside the sheet's territory (its own codes and its predecessors'); default: by prefix.</param>
+    public static LandQuotaAccount Build(SheetRequest request, IReadOnlyList<QuotaFigure> quotas, IReadOnlyList<UseFigure> uses,
+        Func<string, bool>? inside = null)
     {
+        inside ??= code => RegionCodes.Contains(request.Region, code);
         // Units above the region are its holders' business: their use is only partly inside this sheet.
-        var units = LandQuotaUnits.Of(quotas, uses).Where(u => RegionCodes.Contains(request.Region, u.RegionCode)).ToList();
+        var units = LandQuotaUnits.Of(quotas, uses).Where(u => inside(u.RegionCode)).ToList();
         var years = Enumerable.Range(request.From.Year, request.To.Year - request.From.Year + 1).Select(y =>
         {
             var ofYear = units.Where(u => u.Year == y).ToList();

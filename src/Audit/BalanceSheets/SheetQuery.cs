@@ -23,7 +23,7 @@ public sealed class SheetQuery(NpgsqlDataSource db)
         var water = await WaterAsync(conn, tx, request, within, ScopeSql.PartsFilter(scope), ct);
         var targets = (await TargetsAsync(conn, tx, request, within, ct))
             .Where(t => scope.Lineage.RetiredOn(t.RegionCode) is not { } retired || retired > request.To).ToList();
-        var landQuota = await LandQuotaQuery.ReadAsync(conn, tx, request, ct);
+        var landQuota = await LandQuotaQuery.ReadAsync(conn, tx, request, scope, ct);
         return SheetBuilder.Build(request, stocks, water, targets) with { LandQuota = landQuota };
     }
 

@@ -64,6 +64,17 @@ public sealed class SuccessionTests(LedgerApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task the_successor_sheet_carries_its_predecessor_land_quota_years()
+    {
+        await Post(Ev.Make("landquota.allocated", $"{OldCounty}-2022", OldCounty,
+            new System.Text.Json.Nodes.JsonObject { ["year"] = 2022, ["farmlandOccupationHa"] = 5m, ["planRef"] = "计划" }, "2022-01-01"));
+        var years = (await Sheet(District, "2022-01-01", "2023-12-31")).GetProperty("accounts").EnumerateArray()
+            .Single(a => a.GetProperty("account").GetString() == "landQuota").GetProperty("years").EnumerateArray().ToList();
+        var y2022 = years.Single(y => y.GetProperty("year").GetInt32() == 2022);
+        (y2022.GetProperty("quota").GetDecimal(), y2022.GetProperty("used").GetDecimal()).ShouldBe((5m, 1m));
+    }
+
+    [Fact]
     public async Task a_move_between_prefectures_is_a_transfer_out_of_one_and_into_the_other_and_invisible_above()
     {
         await Post(Succeeded(Moved, "transfer", "2024-01-01", District));
