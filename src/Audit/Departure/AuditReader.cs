@@ -100,10 +100,6 @@ public sealed class AuditReader(NpgsqlDataSource db, IDocumentStore store)
             var cmd = new NpgsqlCommand(sql, conn, tx);
             codes.Bind(cmd);
             parts.Bind(cmd);
-            // The land-quota reads go by the tenure's own code range (they do not follow successions yet).
-            var (low, high) = SheetQuery.CodeRange(tenure.RegionCode);
-            cmd.Parameters.AddWithValue("low", low);
-            cmd.Parameters.AddWithValue("high", high);
             cmd.Parameters.AddWithValue("start", tenure.Start.ToDateOnly());
             cmd.Parameters.AddWithValue("end", end.ToDateOnly());
             cmd.Parameters.AddWithValue("known", knownAt.ToDateTimeUtc());
@@ -147,10 +143,11 @@ public sealed class AuditReader(NpgsqlDataSource db, IDocumentStore store)
               and x.account in ('{Accounts.WaterQuota}', '{Accounts.WaterUse}')
             order by x.seq, x.account
             """), ct);
-        var landQuotas = Command(LandQuotaFacts.QuotaSql(S, within, evidence, eventColumns));
+        var landQuotas = Command(LandQuotaFacts.QuotaSql(S, within, evidence, eventColumns, inScope));
         landQuotas.Parameters.AddWithValue("above", LandQuotaFacts.Above(tenure.RegionCode));
         var landQuota = new LandQuotaFacts(await FlowsAsync(landQuotas, ct),
-            await FlowsAsync(Command(LandQuotaFacts.OccupationSql(S, within, evidence, eventColumns)), ct));
+            await FlowsAsync(Command(LandQuotaFacts.OccupationSql(S, within, evidence, eventColumns, inScope)), ct),
+            [.. scope.Codes, .. scope.Parts.Select(p => p.Code)]);
 
         var targets = new List<TargetFact>();
         await using (var cmd = Command($"""

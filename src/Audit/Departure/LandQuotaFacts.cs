@@ -9,23 +9,27 @@ namespace Ledger.Audit.Departure;
 /// the farmland occupation flows in its region from 1 January of its first year to its end
 /// (overuse is a fact about a whole quota year).
 /// </summary>
-public sealed record LandQuotaFacts(IReadOnlyList<FlowFact> Quotas, IReadOnlyList<FlowFact> Occupations)
+/// <param name="Territory">The codes the tenure's figures are made of (its region and, through successions, its predecessors); null: the region alone.</param>
+public sealed record LandQuotaFacts(IReadOnlyList<FlowFact> Quotas, IReadOnlyList<FlowFact> Occupations, IReadOnlyList<string>? Territory = null)
 {
     public static readonly LandQuotaFacts None = new([], []);
 
-    /// <summary>The quota flows: parameters @low, @high, @above, @y1, @y2, @end, @known; joins as the other reads do.</summary>
-    public static string QuotaSql(string schema, string within, string evidence, string eventColumns) => $"""
+    /// <summary>True when a quota unit's code lies inside the tenure's territory.</summary>
+    public bool Inside(string tenureRegion, string code) => (Territory ?? [tenureRegion]).Any(t => Ledger.Regions.RegionCodes.Contains(t, code));
+
+    /// <summary>The quota flows: <paramref name="inScope"/> is the tenure's territory as SQL; parameters @above, @y1, @y2, @end, @known; joins as the other reads do.</summary>
+    public static string QuotaSql(string schema, string within, string evidence, string eventColumns, string inScope) => $"""
         select x.account, x.cause, x.region_code, x.stream_id, x.year, x.amount, {eventColumns}
         from {schema}.{FlowTables.Flows} x {within} {evidence}
-        where (x.region_code between @low and @high or x.region_code = any(@above)) and x.year between @y1 and @y2
+        where ({inScope} or x.region_code = any(@above)) and x.year between @y1 and @y2
           and x.account in ('{Accounts.LandQuota}', '{Accounts.LandQuotaNewConstruction}') and x.effective_date <= @end and x.recorded_at <= @known
         order by x.seq, x.account
         """;
 
-    public static string OccupationSql(string schema, string within, string evidence, string eventColumns) => $"""
+    public static string OccupationSql(string schema, string within, string evidence, string eventColumns, string inScope) => $"""
         select x.account, x.cause, x.region_code, x.stream_id, x.year, x.amount, {eventColumns}
         from {schema}.{FlowTables.Flows} x {within} {evidence}
-        where x.region_code between @low and @high and x.year is null and x.account = '{Accounts.Farmland}' and x.cause like 'occupation-%'
+        where {inScope} and x.year is null and x.account = '{Accounts.Farmland}' and x.cause like 'occupation-%'
           and x.effective_date >= make_date(@y1, 1, 1) and x.effective_date <= @end and x.recorded_at <= @known
         order by x.seq
         """;

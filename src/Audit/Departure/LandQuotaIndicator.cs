@@ -25,7 +25,7 @@ public static class LandQuotaIndicator
             Quantities.Normalize(-occupations.Where(f => f.Cause.EndsWith(suffix, StringComparison.Ordinal)).Sum(f => f.Amount));
         var units = LandQuotaUnits.Of(LandQuotaMeasure.Quotas(quotas),
                 LandQuotaMeasure.Uses(occupations.Where(f => f.Cause.EndsWith("-legal", StringComparison.Ordinal))))
-            .Where(u => RegionCodes.Contains(region, u.RegionCode)).ToList();
+            .Where(u => inputs.LandQuota.Inside(region, u.RegionCode)).ToList();
         var quota = Quantities.Normalize(units.Sum(u => u.Quota));
         var overuse = Quantities.Normalize(LandQuotaMeasure.Overused(inputs, start, end).Sum(o => o.Overuse));
         var hasQuota = units.Any(u => u.HasQuota);

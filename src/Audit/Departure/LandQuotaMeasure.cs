@@ -30,7 +30,7 @@ public static class LandQuotaMeasure
         var before = LandQuotaUnits.Of(quotas, Uses(approved.Where(f => f.Event.EffectiveDate < from))).ToDictionary(u => (u.RegionCode, u.Year));
         var held = quotas.Select(q => (q.RegionCode, q.Year)).ToHashSet();
         return LandQuotaUnits.Of(quotas, Uses(approved))
-            .Where(u => u.HasQuota && RegionCodes.Contains(inputs.Tenure.RegionCode, u.RegionCode))
+            .Where(u => u.HasQuota && inputs.LandQuota.Inside(inputs.Tenure.RegionCode, u.RegionCode))
             .Select(u => (Unit: u, Excess: u.Overuse - (before.TryGetValue((u.RegionCode, u.Year), out var b) ? b.Overuse : 0)))
             .Where(x => x.Excess > 0)
             .Select(x => new UnitOveruse(x.Unit, Quantities.Normalize(x.Excess),

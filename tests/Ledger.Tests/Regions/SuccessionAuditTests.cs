@@ -56,6 +56,17 @@ public sealed class SuccessionAuditTests(LedgerApp app) : IAsyncLifetime
         report.GetProperty("findings").EnumerateArray().ShouldNotContain(f => f.GetProperty("ruleId").GetString() == "B3");
     }
 
+    [Fact]
+    public async Task land_quota_overuse_under_the_old_code_counts_in_the_successor_tenure()
+    {
+        await Ok(Make("landquota.allocated", $"{OldCounty}-2022", OldCounty,
+            new JsonObject { ["year"] = 2022, ["farmlandOccupationHa"] = 0.5m, ["planRef"] = "计划" }, "2022-01-01"));
+        var report = await Audit("T-OLD-1");
+        var f6 = report.GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("ruleId").GetString() == "F6");
+        f6.GetProperty("statementEn").GetString()!.ShouldContain(OldCounty);
+        f6.GetProperty("evidence").EnumerateArray().Select(e => e.GetProperty("type").GetString()).ShouldContain("landquota.allocated");
+    }
+
     private static JsonElement Indicator(JsonElement report, string id) =>
         report.GetProperty("indicators").EnumerateArray().Single(i => i.GetProperty("id").GetString() == id);
 
