@@ -24,14 +24,22 @@ internal static class MetricsScraper
         }
     }
 
-    /// <summary>The counter must agree with the database after the run, or the figures measured a broken exporter.</summary>
+    /// <summary>
+    /// The counter must agree with the database after the run, or the figures measured a broken
+    /// exporter. The exporter serves scrapes from a short cache, so scrape until it agrees (at most 10 s).
+    /// </summary>
     public static async Task CheckAppendedAsync(int port, long expected)
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await Task.Delay(TimeSpan.FromSeconds(1)); // the exporter serves a scrape from its 300 ms cache: let the last one expire
-        var line = (await http.GetStringAsync("/metrics")).Split('\n').FirstOrDefault(l => l.StartsWith("ledger_events_appended_total", StringComparison.Ordinal))
-            ?? throw new InvalidOperationException("ledger_events_appended_total missing from /metrics");
-        var value = double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
-        if (value != expected) throw new InvalidOperationException($"ledger_events_appended_total is {value}, the database holds {expected}");
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var line = (await http.GetStringAsync("/metrics")).Split('\n').FirstOrDefault(l => l.StartsWith("ledger_events_appended_total", StringComparison.Ordinal))
+                ?? throw new InvalidOperationException("ledger_events_appended_total missing from /metrics");
+            var value = double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+            if (value == expected) return;
+            if (DateTime.UtcNow > deadline) throw new InvalidOperationException($"ledger_events_appended_total is {value}, the database holds {expected}");
+            await Task.Delay(100);
+        }
     }
 }
