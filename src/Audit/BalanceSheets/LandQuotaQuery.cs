@@ -1,3 +1,4 @@
+using Ledger.Events;
 using Ledger.Flows;
 using Ledger.LandQuotas;
 using Ledger.Regions;
@@ -39,19 +40,8 @@ public static class LandQuotaQuery
             while (await reader.ReadAsync(ct))
                 quotas.Add(new QuotaFigure(reader.GetString(0), reader.GetInt32(1), reader.GetDecimal(2), reader.GetDecimal(3)));
 
-        var uses = new List<UseFigure>();
-        await using (var cmd = Command($"""
-            select region_code, extract(year from effective_date)::int,
-                   coalesce(sum(-amount) filter (where cause like '%-legal'), 0),
-                   coalesce(sum(-amount) filter (where cause like '%-illegal'), 0)
-            from {f}
-            where ({within.Sql} or {parts.Sql}) and year is null and account = '{Accounts.Farmland}' and cause like '{OccupationCause}'
-              and effective_date >= @yearStart and effective_date <= @to and recorded_at <= @known
-            group by 1, 2
-            """))
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
-            while (await reader.ReadAsync(ct))
-                uses.Add(new UseFigure(reader.GetString(0), reader.GetInt32(1), reader.GetDecimal(2), reader.GetDecimal(3)));
+        var uses = await UsesAsync(conn, tx, r, within, ct);
+        if (scope.Parts.Count > 0) uses.AddRange(await PartUsesAsync(conn, tx, r, parts, ct));
         return LandQuotaSheet.Build(r, quotas, uses, code => scope.Holds(code) || scope.Parts.Any(p => p.Code == code));
 
         NpgsqlCommand Command(string sql)
@@ -68,4 +58,76 @@ public static class LandQuotaQuery
             return cmd;
         }
     }
+
+    /// <summary>
+    /// Occupation in the scope's own codes, split like the stock accounts (<see cref="SheetPlan"/>):
+    /// whole years recorded before the knownAt quarter from the yearly totals, the part-year up
+    /// to the sheet's end and the knownAt quarter from the flow rows. Always whole years from
+    /// the period's first year, since a quota is yearly.
+    /// </summary>
+    private static async Task<List<UseFigure>> UsesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, ScopeSql within,
+        CancellationToken ct)
+    {
+        var plan = SheetPlan.For(r with { From = new NodaTime.LocalDate(r.From.Year, 1, 1) });
+        const string farmland = $"account = '{Accounts.Farmland}' and cause like '{OccupationCause}'";
+        const string edge = "effective_date between @e2s and @e2e";
+        var f = $"{LedgerStore.Schema}.{FlowTables.Flows}";
+        await using var cmd = new NpgsqlCommand($"""
+            select region_code, eff_year,
+                   coalesce(sum(-(amount_pos + amount_neg)) filter (where cause like '%-legal'), 0),
+                   coalesce(sum(-(amount_pos + amount_neg)) filter (where cause like '%-illegal'), 0)
+            from {LedgerStore.Schema}.{FlowTables.Totals}
+            where {within.Sql} and {farmland} and rec_quarter < @quarter and eff_year between @ws and @we
+            group by 1, 2
+            union all
+            select region_code, extract(year from effective_date)::int,
+                   coalesce(sum(-amount) filter (where cause like '%-legal'), 0) * 10000,
+                   coalesce(sum(-amount) filter (where cause like '%-illegal'), 0) * 10000
+            from {f}
+            where year is null and {within.Sql} and {farmland} and recorded_at <= @known
+              and ({edge} or (recorded_at >= @quarterStart and effective_date between @yearStart and @to))
+            group by 1, 2
+            """, conn, tx);
+        within.Bind(cmd);
+        cmd.Parameters.AddWithValue("quarter", plan.KnownQuarter);
+        cmd.Parameters.AddWithValue("quarterStart", plan.KnownQuarterStart.ToDateTimeUtc());
+        cmd.Parameters.AddWithValue("ws", plan.WholeFrom);
+        cmd.Parameters.AddWithValue("we", plan.WholeTo);
+        cmd.Parameters.AddWithValue("e2s", plan.Edge2.Start);
+        cmd.Parameters.AddWithValue("e2e", plan.Edge2.End);
+        cmd.Parameters.AddWithValue("yearStart", new DateOnly(r.From.Year, 1, 1));
+        cmd.Parameters.AddWithValue("to", r.To.ToDateOnly());
+        cmd.Parameters.AddWithValue("known", r.KnownAt.ToDateTimeUtc());
+        var uses = new List<UseFigure>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            uses.Add(new UseFigure(reader.GetString(0), reader.GetInt32(1), FromUnits(reader.GetDecimal(2)), FromUnits(reader.GetDecimal(3))));
+        return uses;
+    }
+
+    /// <summary>Occupation on the streams split predecessors passed to this region: from the rows, as the totals know no streams.</summary>
+    private static async Task<List<UseFigure>> PartUsesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, ScopeSql parts,
+        CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"""
+            select region_code, extract(year from effective_date)::int,
+                   coalesce(sum(-amount) filter (where cause like '%-legal'), 0),
+                   coalesce(sum(-amount) filter (where cause like '%-illegal'), 0)
+            from {LedgerStore.Schema}.{FlowTables.Flows}
+            where {parts.Sql} and year is null and account = '{Accounts.Farmland}' and cause like '{OccupationCause}'
+              and effective_date >= @yearStart and effective_date <= @to and recorded_at <= @known
+            group by 1, 2
+            """, conn, tx);
+        parts.Bind(cmd);
+        cmd.Parameters.AddWithValue("yearStart", new DateOnly(r.From.Year, 1, 1));
+        cmd.Parameters.AddWithValue("to", r.To.ToDateOnly());
+        cmd.Parameters.AddWithValue("known", r.KnownAt.ToDateTimeUtc());
+        var uses = new List<UseFigure>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            uses.Add(new UseFigure(reader.GetString(0), reader.GetInt32(1), reader.GetDecimal(2), reader.GetDecimal(3)));
+        return uses;
+    }
+
+    private static decimal FromUnits(decimal units) => Quantities.Normalize(units / FlowTables.Scale);
 }

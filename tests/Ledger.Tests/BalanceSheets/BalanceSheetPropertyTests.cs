@@ -69,6 +69,15 @@ public sealed class BalanceSheetPropertyTests(LedgerApp app)
             foreach (var account in Stocks)
                 Account(sheets["000000"], account).ShouldBe(await Reference(account, from, to, knownAt), $"{account} against the plain sum of the rows");
 
+            // Land-quota use reads whole years from the totals too: it must equal the plain sum of the occupation rows.
+            foreach (var (region, sheet) in sheets)
+            foreach (var year in sheet.GetProperty("accounts").EnumerateArray().Single(a => a.GetProperty("account").GetString() == "landQuota").GetProperty("years").EnumerateArray())
+            {
+                var y = year.GetProperty("year").GetInt32();
+                (year.GetProperty("used").GetDecimal(), year.GetProperty("illegal").GetDecimal())
+                    .ShouldBe(await OccupationReference(region, y, to, knownAt), $"{region} {y}: land-quota use against the plain sum of the rows");
+            }
+
             var replayed = 0m;
             foreach (var key in parcels)
             {
@@ -105,6 +114,26 @@ public sealed class BalanceSheetPropertyTests(LedgerApp app)
         await r.ReadAsync();
         var (opening, added, reduced) = (r.GetDecimal(0), r.GetDecimal(1), r.GetDecimal(2));
         return (opening, added, reduced, opening + added - reduced);
+    }
+
+    /// <summary>Farmland occupied with and without approval in a region and year, up to the sheet's end: the oracle for the land-quota reads.</summary>
+    private async Task<(decimal, decimal)> OccupationReference(string region, int year, DateOnly to, NodaTime.Instant knownAt)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(app.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand("""
+            select coalesce(sum(-amount) filter (where cause like '%-legal'), 0), coalesce(sum(-amount) filter (where cause like '%-illegal'), 0)
+            from ledger.flows where account = 'farmland' and cause like 'occupation-%' and (@region = '000000' or region_code like @prefix)
+              and extract(year from effective_date) = @year and effective_date <= @to and recorded_at <= @known
+            """, conn);
+        cmd.Parameters.AddWithValue("region", region);
+        cmd.Parameters.AddWithValue("prefix", Ledger.Regions.RegionCodes.Prefix(region) + "%");
+        cmd.Parameters.AddWithValue("year", year);
+        cmd.Parameters.AddWithValue("to", to);
+        cmd.Parameters.AddWithValue("known", knownAt.ToDateTimeUtc());
+        await using var r = await cmd.ExecuteReaderAsync();
+        await r.ReadAsync();
+        return (r.GetDecimal(0), r.GetDecimal(1));
     }
 
     private async Task<JsonElement> Get(string key, string url)
