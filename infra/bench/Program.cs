@@ -3,7 +3,7 @@ using Ledger.Bench;
 // infra/bench/run.sh ingest [--events N --batch N --clients N]   the HTTP ingest path beside a raw COPY
 // infra/bench/run.sh sheets [--occupations N]                     flow rebuild and balance-sheet latency
 // infra/bench/run.sh successions [--occupations N --successions 100]  sheet latency before and after N successions, one ledger
-// infra/bench/run.sh sheetparts [--occupations N]                 a province sheet beside its land-quota and lineage reads alone
+// infra/bench/run.sh sheetparts [--occupations N --data DIR]      county/prefecture/province sheets beside their parts, with plans (ledger kept in DIR)
 // infra/bench/run.sh audits [--occupations 200 --prefectures 5 --runs 20] departure-audit reports: issue, HTML, PDF, XLSX
 // infra/bench/run.sh soak [--minutes 10 --rate 6000]              sustained load: errors, latency, memory
 // infra/bench/run.sh verify [--data DIR --occupations 200 --prefectures 5 --runs 3] verify: chain and derived tables (ledger kept in DIR)
@@ -32,7 +32,7 @@ switch (mode)
         await SheetBenchmark.RunAsync(Args.Int(args, "--occupations", 480));
         break;
     case "sheetparts":
-        await SheetPartsBenchmark.RunAsync(Args.Int(args, "--occupations", 480));
+        await SheetPartsBenchmark.RunAsync(Args.Int(args, "--occupations", 480), args.Contains("--data") ? Args.Text(args, "--data", "") : null);
         break;
     case "successions":
         await SuccessionBenchmark.RunAsync(Args.Int(args, "--occupations", 480), Args.Int(args, "--successions", 100));

@@ -11,39 +11,75 @@ namespace Ledger.Bench;
 /// <summary>Where a sheet's time goes: the whole sheet beside its land-quota reads and its lineage reads alone, for one region.</summary>
 internal static class SheetPartsBenchmark
 {
-    public static async Task RunAsync(int occupationsPerYear)
+    /// <param name="keepIn">A directory to keep the loaded ledger in (loaded once, reused by later runs); null: a temporary one.</param>
+    public static async Task RunAsync(int occupationsPerYear, string? keepIn)
     {
-        var dataDir = Path.Combine(Path.GetTempPath(), $"ledger-sheetparts-bench-{Environment.ProcessId}");
+        var dataDir = keepIn ?? Path.Combine(Path.GetTempPath(), $"ledger-sheetparts-bench-{Environment.ProcessId}");
         await using var pg = await EmbeddedPostgres.StartAsync(dataDir, durable: true, Console.WriteLine);
         try
         {
             var (db, store) = await BenchDatabase.PrepareAsync(pg.ConnectionString());
             await using var storeScope = store;
-            var events = await SheetBenchmark.LoadAsync(store, db, new DemoLedger(seed: 7, parcelsPerCounty: 200, prefectures: 10,
-                countiesPerPrefecture: 10, occupationsPerYear: occupationsPerYear));
-            Console.WriteLine($"\nProvince 990000, 2024, as known now, over {events:N0} events (30 runs after 3 warm-ups):\n");
+            long events;
+            await using (var count = db.CreateCommand("select count(*) from ledger.mt_events"))
+                events = (long)(await count.ExecuteScalarAsync())!;
+            if (events == 0)
+                events = await SheetBenchmark.LoadAsync(store, db, new DemoLedger(seed: 7, parcelsPerCounty: 200, prefectures: 10,
+                    countiesPerPrefecture: 10, occupationsPerYear: occupationsPerYear));
+            await using (var analyze = db.CreateCommand("analyze"))
+                await analyze.ExecuteNonQueryAsync();
+            Console.WriteLine($"\n2024, as known now, over {events:N0} events (30 runs after 3 warm-ups):\n");
             Console.WriteLine("| part | p50 ms | p95 ms |");
             Console.WriteLine("| --- | ---: | ---: |");
-            var request = new SheetRequest("990000", new LocalDate(2024, 1, 1), new LocalDate(2024, 12, 31), SystemClock.Instance.GetCurrentInstant());
-            await TimeAsync("whole sheet (SheetQuery)", () => new SheetQuery(db).BalanceSheetAsync(request, CancellationToken.None));
-            await TimeAsync("land-quota reads alone (LandQuotaQuery)", async () =>
+            foreach (var region in new[] { "990101", "990100", "990000" })
             {
-                await using var conn = await db.OpenConnectionAsync();
-                await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
-                var scope = RegionScope.Of(request.Region, await LineageReader.LoadAsync(conn, tx, request.KnownAt, [], CancellationToken.None), request.To);
-                return await LandQuotaQuery.ReadAsync(conn, tx, request, scope, CancellationToken.None);
-            });
+                var request = new SheetRequest(region, new LocalDate(2024, 1, 1), new LocalDate(2024, 12, 31), SystemClock.Instance.GetCurrentInstant());
+                await TimeAsync($"{region} whole sheet (SheetQuery)", () => new SheetQuery(db).BalanceSheetAsync(request, CancellationToken.None));
+                await TimeAsync($"{region} land-quota reads alone (LandQuotaQuery)", () => InSnapshot(db, request,
+                    (conn, tx, scope) => LandQuotaQuery.ReadAsync(conn, tx, request, scope, CancellationToken.None)));
+                await TimeAsync($"{region} overlap liabilities alone (OverlapLiabilities)", () => InSnapshot(db, request,
+                    (conn, tx, scope) => OverlapLiabilities.ReadAsync(conn, tx, request, scope, CancellationToken.None)));
+            }
             await TimeAsync("lineage load alone (LineageReader)", async () =>
             {
                 await using var conn = await db.OpenConnectionAsync();
-                return await LineageReader.LoadAsync(conn, null, request.KnownAt, [], CancellationToken.None);
+                return await LineageReader.LoadAsync(conn, null, SystemClock.Instance.GetCurrentInstant(), [], CancellationToken.None);
             });
+            foreach (var region in new[] { "990100", "990000" })
+                await ExplainAsync(pg, dataDir, new SheetRequest(region, new LocalDate(2024, 1, 1), new LocalDate(2024, 12, 31),
+                    SystemClock.Instance.GetCurrentInstant()));
+            if (keepIn is not null) Console.WriteLine($"\nLedger kept in {Path.GetFullPath(dataDir)}; run again with --data to reuse it.");
         }
         finally
         {
             await pg.StopAsync();
-            try { Directory.Delete(dataDir, true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            if (keepIn is null)
+                try { Directory.Delete(dataDir, true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         }
+    }
+
+    private static async Task<T> InSnapshot<T>(NpgsqlDataSource db, SheetRequest request,
+        Func<NpgsqlConnection, NpgsqlTransaction, RegionScope, Task<T>> read)
+    {
+        await using var conn = await db.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
+        var scope = RegionScope.Of(request.Region, await LineageReader.LoadAsync(conn, tx, request.KnownAt, [], CancellationToken.None), request.To);
+        return await read(conn, tx, scope);
+    }
+
+    /// <summary>Every statement of one whole sheet with its plan and timings (auto_explain), from the server log: where the rest goes.</summary>
+    private static async Task ExplainAsync(EmbeddedPostgres pg, string dataDir, SheetRequest request)
+    {
+        var log = Path.Combine(dataDir, "server.log");
+        var start = new FileInfo(log).Length;
+        var options = "-c session_preload_libraries=auto_explain -c auto_explain.log_min_duration=1 -c auto_explain.log_analyze=on " +
+                      "-c auto_explain.log_buffers=on -c auto_explain.log_timing=on";
+        await using (var explained = new NpgsqlDataSourceBuilder(pg.ConnectionString() + $";Options='{options}'").Build())
+            await new SheetQuery(explained).BalanceSheetAsync(request, CancellationToken.None);
+        await using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        stream.Seek(start, SeekOrigin.Begin);
+        Console.WriteLine($"\nPlans of the statements over 1 ms of one {request.Region} sheet (auto_explain):\n");
+        Console.WriteLine(await new StreamReader(stream).ReadToEndAsync());
     }
 
     private static async Task TimeAsync<T>(string label, Func<Task<T>> run)

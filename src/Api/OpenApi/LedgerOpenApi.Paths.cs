@@ -39,7 +39,7 @@ public static partial class LedgerOpenApi
                     ["tenureId"] = new JsonObject { ["type"] = "string", ["description"] = "The tenure stream's key" },
                     ["knownAt"] = new JsonObject { ["type"] = "string", ["format"] = "date-time", ["description"] = "As known at (default: now; not in the future)" },
                     ["interim"] = new JsonObject { ["type"] = "boolean", ["description"] = "Audit a tenure that has not ended, up to the knowledge date" },
-                    ["ruleSet"] = new JsonObject { ["type"] = "string", ["description"] = "Rule set id@version (default national@2026.2; see /api/v1/audit-rule-sets)" },
+                    ["ruleSet"] = new JsonObject { ["type"] = "string", ["description"] = "Rule set id@version (default national@2026.3; see /api/v1/audit-rule-sets)" },
                     ["functionalZone"] = new JsonObject { ["type"] = "string", ["description"] = "Main functional zone choosing the module weights (default: the rule set's)" },
                     ["weights"] = new JsonObject
                     {

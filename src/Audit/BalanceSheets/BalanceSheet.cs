@@ -6,7 +6,7 @@ public sealed record SheetRequest(string Region, LocalDate From, LocalDate To, I
 
 public sealed record CauseAmount(string Cause, string Nature, decimal Amount);
 
-/// <param name="Kind">farmlandBelowRetentionTarget, permanentBasicBelowTarget, waterOveruse, miningDamagedUnreclaimed, redLineEncroachmentsOpen.</param>
+/// <param name="Kind">farmlandBelowRetentionTarget, permanentBasicBelowTarget, waterOveruse, miningDamagedUnreclaimed, redLineEncroachmentsOpen, landQuotaOveruse, landUseWithoutQuota, redLineOverlapsOpen, permanentBasicOverlapsOpen.</param>
 /// <param name="Detail">What the amount is measured against.</param>
 public sealed record Liability(string Kind, decimal Amount, string Detail);
 

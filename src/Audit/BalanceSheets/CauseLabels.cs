@@ -49,6 +49,8 @@ public static class CauseLabels
         "redLineEncroachmentsOpen" => "生态保护红线侵占未整改",
         "landQuotaOveruse" => "占用耕地超过年度指标",
         "landUseWithoutQuota" => "无年度指标占用耕地",
+        "redLineOverlapsOpen" => "图斑叠加发现的生态保护红线压占",
+        "permanentBasicOverlapsOpen" => "图斑叠加发现的永久基本农田压占",
         _ => kind,
     };
 }

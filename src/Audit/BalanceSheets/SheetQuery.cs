@@ -24,7 +24,8 @@ public sealed class SheetQuery(NpgsqlDataSource db)
         var targets = (await TargetsAsync(conn, tx, request, within, ct))
             .Where(t => scope.Lineage.RetiredOn(t.RegionCode) is not { } retired || retired > request.To).ToList();
         var landQuota = await LandQuotaQuery.ReadAsync(conn, tx, request, scope, ct);
-        return SheetBuilder.Build(request, stocks, water, targets) with { LandQuota = landQuota };
+        var overlaps = await OverlapLiabilities.ReadAsync(conn, tx, request, scope, ct);
+        return OverlapLiabilities.Add(SheetBuilder.Build(request, stocks, water, targets) with { LandQuota = landQuota }, overlaps);
     }
 
     /// <summary>All six-digit codes inside a region: <c>410100</c> → 410100..410199. Works under any collation.</summary>

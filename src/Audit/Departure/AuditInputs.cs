@@ -33,4 +33,7 @@ public sealed record AuditInputs(TenureFacts Tenure, LocalDate End, bool Interim
 {
     /// <summary>Land quotas and occupations of the tenure's years (read for every report, measured only by rule sets that name them).</summary>
     public LandQuotaFacts LandQuota { get; init; } = LandQuotaFacts.None;
+
+    /// <summary>Overlaps the ledger found effective inside the tenure (read for every report, measured only by rule sets that name them).</summary>
+    public IReadOnlyList<OverlapFact> Overlaps { get; init; } = [];
 }

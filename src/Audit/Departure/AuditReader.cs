@@ -149,6 +149,18 @@ public sealed class AuditReader(NpgsqlDataSource db, IDocumentStore store)
             await FlowsAsync(Command(LandQuotaFacts.OccupationSql(S, within, evidence, eventColumns, inScope)), ct),
             [.. scope.Codes, .. scope.Parts.Select(p => p.Code)]);
 
+        var overlaps = await OverlapFacts.ReadAsync(OverlapCommand(), ct);
+
+        // Either party inside the territory: the footprint's region answers for what it built, the protection's for what it let happen.
+        NpgsqlCommand OverlapCommand()
+        {
+            var (footprint, footprintParts) = (ScopeSql.Within(scope, "f.region_code", "fr"), ScopeSql.PartsFilter(scope, "fp", "f."));
+            var (protection, protectionParts) = (ScopeSql.Within(scope, "p.region_code", "pr"), ScopeSql.PartsFilter(scope, "pp", "p."));
+            var cmd = Command(OverlapFacts.Sql($"({footprint.Sql} or {footprintParts.Sql})", $"({protection.Sql} or {protectionParts.Sql})"));
+            foreach (var sql in new[] { footprint, footprintParts, protection, protectionParts }) sql.Bind(cmd);
+            return cmd;
+        }
+
         var targets = new List<TargetFact>();
         await using (var cmd = Command($"""
             select x.region_code, x.retention_ha, x.permanent_basic_ha, {eventColumns}
@@ -180,7 +192,7 @@ public sealed class AuditReader(NpgsqlDataSource db, IDocumentStore store)
         await tx.CommitAsync(ct);
         var successions = AuditTransfers.SuccessionsInside(scope, tenure.Start, end);
         return new AuditInputs(tenure, end, interim, knownAt, highWater, opening, flows, water, targets, recorded, lateFrom,
-            await AuditTransfers.EvidenceAsync(Command, successions, ct)) { LandQuota = landQuota };
+            await AuditTransfers.EvidenceAsync(Command, successions, ct)) { LandQuota = landQuota, Overlaps = overlaps };
     }
 
     /// <summary>

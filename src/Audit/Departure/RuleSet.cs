@@ -89,7 +89,7 @@ public sealed record Rule(
 
 public static class RuleSets
 {
-    public const string Default = "national@2026.2";
+    public const string Default = "national@2026.3";
     public static readonly string[] Severities = ["high", "medium", "low", "info"];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)

@@ -65,6 +65,14 @@ public static class FlowTables
         t.AddColumn("rec_quarter", "date").AsPrimaryKey();
         t.AddColumn("amount_pos", "bigint").NotNull();
         t.AddColumn("amount_neg", "bigint").NotNull();
+        // Land-quota use (approved and illegal occupation per region-year) is read for every sheet;
+        // without this it scans every total of the region (a province: all of them) for a few percent.
+        // The predicate is written as PostgreSQL prints it back (LIKE is ~~, AND in capitals), or
+        // Weasel would find it changed at every start and try to re-create it as the runtime role.
+        t.Indexes.Add(new IndexDefinition($"ix_{name}_occupation")
+        {
+            Columns = ["region_code", "eff_year"], Predicate = $"account = '{Accounts.Farmland}' AND cause ~~ 'occupation-%'",
+        });
         return t;
     }
 

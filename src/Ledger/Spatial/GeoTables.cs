@@ -40,6 +40,8 @@ public static class GeoTables
           footprint_seq bigint not null, footprint_layer text not null, protected_seq bigint not null,
           footprint_region text not null, protected_region text not null);
         create index if not exists ix_overlaps_seq on {s}.{Overlaps} (seq);
+        create index if not exists ix_overlaps_protected_region on {s}.{Overlaps} (protected_region, effective_date);
+        create index if not exists ix_overlaps_footprint_region on {s}.{Overlaps} (footprint_region, effective_date);
         """;
 
     public static async Task EnsureAsync(NpgsqlDataSource owner, CancellationToken ct = default)

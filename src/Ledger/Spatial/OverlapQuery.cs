@@ -17,11 +17,14 @@ public sealed record Overlap(Guid Id, string Kind, string Layer, decimal AreaHa,
 /// </summary>
 public sealed class OverlapQuery(NpgsqlDataSource db)
 {
-    public static string InForce(string overlap, string protection, string knownAt) => $"""
+    public static string InForce(string overlap, string protection, string knownAt) => InForceOn($"{overlap}.effective_date", protection, knownAt);
+
+    /// <summary>SQL: <paramref name="version"/> (a geo_versions alias) is its stream's version of its layer in force on <paramref name="date"/>, as known at <paramref name="knownAt"/>.</summary>
+    public static string InForceOn(string date, string version, string knownAt) => $"""
         not exists (select 1 from {LedgerStore.Schema}.{GeoTables.Versions} q
-          where q.stream_id = {protection}.stream_id and q.layer = {protection}.layer and q.recorded_at <= {knownAt}
-            and q.effective_date <= {overlap}.effective_date
-            and (q.effective_date, q.seq) > ({protection}.effective_date, {protection}.seq))
+          where q.stream_id = {version}.stream_id and q.layer = {version}.layer and q.recorded_at <= {knownAt}
+            and q.effective_date <= {date}
+            and (q.effective_date, q.seq) > ({version}.effective_date, {version}.seq))
         """;
 
     public async Task<IReadOnlyList<Overlap>> ListAsync(string region, LocalDate? from, LocalDate? to, Instant knownAt, CancellationToken ct)

@@ -42,7 +42,7 @@ public sealed class LandQuotaAuditTests(LedgerApp app) : IAsyncLifetime
     public async Task overuse_in_the_tenure_years_is_deducted_with_the_quota_and_occupation_events_as_evidence()
     {
         var report = await IssueAsync(null);
-        report.GetProperty("ruleSet").GetProperty("version").GetString().ShouldBe("2026.2");
+        report.GetProperty("ruleSet").GetProperty("version").GetString().ShouldBe("2026.3");
         var finding = report.GetProperty("findings").EnumerateArray().ShouldHaveSingleItem();
         finding.GetProperty("ruleId").GetString().ShouldBe("F6");
         finding.GetProperty("deduction").GetDecimal().ShouldBe(4m);

@@ -11,7 +11,7 @@ public sealed class AuditRuleTests
     [Fact]
     public void the_shipped_rule_sets_hold_together()
     {
-        RuleSets.All.Keys.ShouldBe(["county-last3@2026.1", "national@2026.1", "national@2026.2"], ignoreOrder: true);
+        RuleSets.All.Keys.ShouldBe(["county-last3@2026.1", "national@2026.1", "national@2026.2", "national@2026.3"], ignoreOrder: true);
         RuleSets.Find(RuleSets.Default).ShouldNotBeNull();
         foreach (var set in RuleSets.All.Values) RuleSets.Validate(set).ShouldBeEmpty();
     }
@@ -77,7 +77,7 @@ public sealed class AuditRuleTests
     [Theory]
     [InlineData("agricultural", "farmland", 45, "weights.farmland", "must be from 30 to 40 in zone agricultural")]
     [InlineData("key-ecological", "redLine", 25, "weights.redLine", "must be from 30 to 40 in zone key-ecological")]
-    [InlineData("agricultural", "forests", 10, "weights.forests", "is not a module of national@2026.2")]
+    [InlineData("agricultural", "forests", 10, "weights.forests", "is not a module of national@2026.3")]
     [InlineData("agricultural", "farmland", 40, "weights", "add up to 105, not 100")]
     public void chosen_weights_stay_within_the_zone_brackets_and_add_up_to_100(string zone, string module, int points, string field, string message)
     {
