@@ -51,6 +51,7 @@ public sealed record LedgerDatabase(NpgsqlDataSource Owner, NpgsqlDataSource Run
         await using (var store = LedgerStore.Create(Owner))
             await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         await Ledger.Spatial.GeoTables.EnsureAsync(Owner);
+        await Ledger.Imports.ImportStore.EnsureAsync(Owner);
         if (AppRole is not null) await DatabaseRoles.GrantAsync(Owner, AppRole, AppPassword);
     }
 

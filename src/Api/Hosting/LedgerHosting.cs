@@ -41,10 +41,16 @@ public static class LedgerHosting
             // Handlers are generated in memory at start (Dynamic): nothing is written into the source
             // tree, and generated code can never go stale. See docs/decisions.md.
             opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Dynamic;
+            // Imports run one at a time from a queue persisted in PostgreSQL (the durable inbox): an
+            // acknowledged import survives a restart and resumes where its progress rows say.
+            opts.PublishMessage<Ledger.Api.Imports.RunImport>().ToLocalQueue(Ledger.Api.Imports.ImportEndpoints.Queue);
+            opts.LocalQueue(Ledger.Api.Imports.ImportEndpoints.Queue).UseDurableInbox().Sequential();
         });
         builder.Services.AddWolverineHttp();
 
         builder.Services.AddSingleton<Ingestor>();
+        builder.Services.AddSingleton<Ledger.Imports.ImportStore>();
+        builder.Services.AddSingleton<Ledger.Imports.ImportRunner>();
         builder.Services.AddSingleton<Ledger.Audit.BalanceSheets.SheetQuery>();
         builder.Services.AddSingleton<Ledger.Spatial.OverlapQuery>();
         builder.Services.AddSingleton<Ledger.Spatial.MapQuery>();

@@ -15,6 +15,7 @@ public sealed class SheetQuery(NpgsqlDataSource db)
         await using var conn = await db.OpenConnectionAsync(ct);
         // One snapshot for the three reads, so a batch committing in between cannot split the sheet.
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        await NoParallelWorkersAsync(conn, tx, ct);
         var scope = RegionScope.Of(request.Region, await LineageReader.LoadAsync(conn, tx, request.KnownAt, [], ct), request.To);
         var within = ScopeSql.Within(scope, "region_code");
         var stocks = await StocksAsync(conn, tx, request, within, ct);
@@ -26,6 +27,16 @@ public sealed class SheetQuery(NpgsqlDataSource db)
         var landQuota = await LandQuotaQuery.ReadAsync(conn, tx, request, scope, ct);
         var overlaps = await OverlapLiabilities.ReadAsync(conn, tx, request, scope, ct);
         return OverlapLiabilities.Add(SheetBuilder.Build(request, stocks, water, targets) with { LandQuota = landQuota }, overlaps);
+    }
+
+    /// <summary>
+    /// A sheet is a handful of small reads: starting parallel workers costs more (10–15 ms each on
+    /// a small machine) than the work they would share, and takes cores from concurrent sheets.
+    /// </summary>
+    internal static async Task NoParallelWorkersAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("set local max_parallel_workers_per_gather = 0", conn, tx);
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>All six-digit codes inside a region: <c>410100</c> → 410100..410199. Works under any collation.</summary>
@@ -41,7 +52,7 @@ public sealed class SheetQuery(NpgsqlDataSource db)
     /// come from the flow rows. The three parts are disjoint and together are every flow with
     /// effective date ≤ to and recorded ≤ knownAt, so the sum is exact.
     /// </summary>
-    private static async Task<List<StockRow>> StocksAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, ScopeSql within,
+    internal static async Task<List<StockRow>> StocksAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, ScopeSql within,
         CancellationToken ct)
     {
         var plan = SheetPlan.For(r);
@@ -98,7 +109,7 @@ public sealed class SheetQuery(NpgsqlDataSource db)
     /// <summary>Exact: the sums are whole numbers of 1/10000; trailing zeros are dropped (2.5, not 2.5000).</summary>
     private static decimal FromUnits(decimal units) => Quantities.Normalize(units / FlowTables.Scale);
 
-    private static async Task<List<WaterRow>> WaterAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, ScopeSql within,
+    internal static async Task<List<WaterRow>> WaterAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, ScopeSql within,
         ScopeSql parts, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand($"""
@@ -122,7 +133,7 @@ public sealed class SheetQuery(NpgsqlDataSource db)
         return rows;
     }
 
-    private static async Task<List<TargetInForce>> TargetsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, ScopeSql within,
+    internal static async Task<List<TargetInForce>> TargetsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, ScopeSql within,
         CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand($"""

@@ -11,7 +11,8 @@ public static class DatabaseRoles
 {
     public static readonly string[] AppendOnly =
         ["mt_events", "chain", "checkpoints", "flows", "targets", "event_index", ReportTable.Name,
-         Regions.LineageTables.Successions, Regions.LineageTables.StreamMoves, Regions.LineageTables.Transfers, .. Spatial.GeoTables.All];
+         Regions.LineageTables.Successions, Regions.LineageTables.StreamMoves, Regions.LineageTables.Transfers, .. Spatial.GeoTables.All,
+         .. Imports.ImportStore.Tables];
 
     public const string DefaultAppRole = "ledger_app";
 

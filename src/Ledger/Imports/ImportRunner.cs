@@ -1,0 +1,123 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Ledger.Ingest;
+using NodaTime;
+
+namespace Ledger.Imports;
+
+/// <summary>
+/// Runs an import: reads the stored file feature by feature, turns each into an event, and posts
+/// them through the same parser and <see cref="Ingestor"/> as <c>POST /events</c>, 500 at a time,
+/// as the client who uploaded it. A batch the rules refuse is retried without the features its
+/// errors name, so one bad feature never holds back the others. After every batch a progress row
+/// records the counts: a job started again (after a restart) skips the features already counted,
+/// and re-posting any of them is harmless because their event ids are deterministic.
+/// </summary>
+public sealed partial class ImportRunner(ImportStore imports, Ingestor ingestor, IClock clock)
+{
+    public const int BatchSize = 500;
+
+    public async Task RunAsync(Guid id, CancellationToken ct)
+    {
+        var status = await imports.StatusAsync(id, 0, ct);
+        if (status is null || ImportStore.Terminal.Contains(status.Status)) return;
+        var job = (await imports.JobAsync(id, ct))!;
+        var work = Directory.CreateTempSubdirectory("ledger-import-").FullName;
+        var counts = new ImportCounts(status.FeaturesRead, status.Appended, status.Duplicates, status.Skipped, status.RejectedCount);
+        try
+        {
+            var file = Path.Combine(work, "upload");
+            await imports.WriteFileAsync(id, file, ct);
+            var (mapping, mappingErrors) = ImportMapping.Parse(job.Layer, job.Mapping);
+            if (mapping is null) throw new ImportFileException($"mapping: {mappingErrors[0].Message}");
+            using var source = ImportFiles.Open(file, job.FileName, work);
+            var batch = new List<(ImportFeature Feature, JsonObject Event)>();
+            var rejected = new List<RejectedFeature>();
+            // Resume: the features counted by the last progress row were handled by an earlier run.
+            foreach (var feature in source.Features().Skip(status.FeaturesRead))
+            {
+                ct.ThrowIfCancellationRequested();
+                counts = counts with { FeaturesRead = counts.FeaturesRead + 1 };
+                var outcome = FeatureEvents.Of(feature, mapping, job.EffectiveDate);
+                if (outcome.Skipped is not null) counts = counts with { Skipped = counts.Skipped + 1 };
+                else if (outcome.Event is null) rejected.Add(new RejectedFeature(feature.Number, outcome.Reasons));
+                else if (!Regions.RegionCodes.Contains(job.Scope, outcome.Event["regionCode"]!.GetValue<string>()))
+                    rejected.Add(new RejectedFeature(feature.Number, [$"region {outcome.Event["regionCode"]} is outside the importing client's scope {job.Scope}"]));
+                else batch.Add((feature, outcome.Event));
+
+                if (batch.Count + rejected.Count >= BatchSize)
+                    counts = await FlushAsync(id, job, batch, rejected, counts, ct);
+            }
+            counts = await FlushAsync(id, job, batch, rejected, counts, ct);
+            await imports.AppendProgressAsync(id, counts, "done", [], null, clock.GetCurrentInstant(), ct);
+        }
+        catch (ImportFileException e)
+        {
+            // The file was checked at upload; this is a file that reads differently now (or a failure midway).
+            await imports.AppendProgressAsync(id, counts, "failed", [], $"the file {e.Message}", clock.GetCurrentInstant(), CancellationToken.None);
+        }
+        finally
+        {
+            try { Directory.Delete(work, true); } catch (IOException) { }
+        }
+    }
+
+    private async Task<ImportCounts> FlushAsync(Guid id, ImportJob job, List<(ImportFeature Feature, JsonObject Event)> batch,
+        List<RejectedFeature> rejected, ImportCounts counts, CancellationToken ct)
+    {
+        if (batch.Count == 0 && rejected.Count == 0) return counts;
+        var pending = batch.ToList();
+        while (pending.Count > 0)
+        {
+            var refused = await TryPostAsync(pending, job.Client, ct);
+            if (refused.Results is { } results)
+            {
+                counts = counts with
+                {
+                    Appended = counts.Appended + results.Count(r => r.Status == "appended"),
+                    Duplicates = counts.Duplicates + results.Count(r => r.Status != "appended"),
+                };
+                break;
+            }
+            // Drop the features the errors name; an error naming none refuses the rest of the batch with it.
+            var named = refused.Errors.GroupBy(e => Index(e.Field)).ToList();
+            var unplaced = named.Where(g => g.Key is null || g.Key >= pending.Count).SelectMany(g => g).ToList();
+            var drop = unplaced.Count > 0 ? Enumerable.Range(0, pending.Count).ToHashSet() : named.Select(g => g.Key!.Value).ToHashSet();
+            foreach (var i in drop.Order())
+            {
+                var reasons = named.Where(g => g.Key == i).SelectMany(g => g).Concat(unplaced).Select(Reason).ToList();
+                rejected.Add(new RejectedFeature(pending[i].Feature.Number, reasons));
+            }
+            pending = pending.Where((_, i) => !drop.Contains(i)).ToList();
+        }
+        counts = counts with { Rejected = counts.Rejected + rejected.Count };
+        await imports.AppendProgressAsync(id, counts, "running", rejected.OrderBy(r => r.Feature).ToList(), null, clock.GetCurrentInstant(), ct);
+        batch.Clear();
+        rejected.Clear();
+        return counts;
+    }
+
+    private async Task<(IReadOnlyList<IngestResult>? Results, IReadOnlyList<ItemError> Errors)> TryPostAsync(
+        List<(ImportFeature Feature, JsonObject Event)> pending, string client, CancellationToken ct)
+    {
+        var body = new JsonObject { ["events"] = new JsonArray(pending.Select(p => (JsonNode)p.Event.DeepClone()).ToArray()) };
+        using var doc = JsonDocument.Parse(body.ToJsonString());
+        var parsed = BatchParser.Parse(doc.RootElement);
+        if (parsed.Errors.Count > 0) return (null, parsed.Errors);
+        var outcome = await ingestor.AppendAsync(parsed.Events, client, ct);
+        return outcome.Rejection is { } r ? (null, r.Errors) : (outcome.Results, []);
+    }
+
+    private static int? Index(string field) => EventIndex().Match(field) is { Success: true } m ? int.Parse(m.Groups[1].Value) : null;
+
+    /// <summary>The error in the feature's terms: <c>events[3].data.areaHa</c> becomes <c>data.areaHa</c>.</summary>
+    private static string Reason(ItemError e)
+    {
+        var field = EventIndex().Replace(e.Field, "");
+        return field.Length == 0 ? e.Message : $"{field.TrimStart('.')}: {e.Message}";
+    }
+
+    [GeneratedRegex(@"^events\[(\d+)\]")]
+    private static partial Regex EventIndex();
+}
