@@ -3,6 +3,8 @@ using Ledger.Api.Access;
 using Ledger.Api.Hosting;
 
 // Content root = the binary's folder, so appsettings.json is found whatever the working directory.
+// An HTTP client of a running service: no database, no host.
+if (Ledger.Api.Imports.ImportCommand.Matches(args)) return await Ledger.Api.Imports.ImportCommand.RunAsync(args, Console.Out, Console.Error);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 if (KeysCommand.Matches(args)) return await KeysCommand.RunAsync(builder, args);
 if (FlowsCommand.Matches(args)) return await FlowsCommand.RunAsync(builder, args);

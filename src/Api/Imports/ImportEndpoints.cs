@@ -68,9 +68,11 @@ public static class ImportEndpoints
             errors.AddRange(mappingErrors);
             if (errors.Count > 0) return Problems.Validation(http, errors);
 
+            int total;
             try
             {
                 using var source = ImportFiles.Open(Path.Combine(work, "upload"), form.FileName!, work);
+                total = source.Count;
                 var missing = mapping!.Attributes.Where(a => !source.AttributeNames.Contains(a.Attribute))
                     .Select(a => new ItemError($"mapping.{a.Target}", $"names attribute {a.Attribute}, which the layer does not have; its attributes are " +
                                                                       Clip(string.Join(", ", source.AttributeNames), 300)))
@@ -84,7 +86,7 @@ public static class ImportEndpoints
 
             var client = http.Client();
             var job = new ImportJob(Guid.NewGuid(), client.Name, client.Scope, layer!, date!.Value, mappingText, Clip(form.FileName!, 200), form.FileBytes,
-                Storage.StoredInstant.Truncate(clock.GetCurrentInstant()));
+                Storage.StoredInstant.Truncate(clock.GetCurrentInstant()), total);
             var file = await File.ReadAllBytesAsync(Path.Combine(work, "upload"), ct);
             await using (var session = store.LightweightSession())
             {
@@ -118,7 +120,8 @@ public static class ImportEndpoints
         var s = (await imports.StatusAsync(importId, 10_000, ct))!;
         return Results.Json(new
         {
-            importId = s.ImportId, status = s.Status, layer = s.Layer, fileName = s.FileName, featuresRead = s.FeaturesRead, appended = s.Appended,
+            importId = s.ImportId, status = s.Status, layer = s.Layer, fileName = s.FileName, featuresTotal = s.FeaturesTotal, featuresRead = s.FeaturesRead,
+            appended = s.Appended,
             duplicates = s.Duplicates, skipped = s.Skipped, rejectedCount = s.RejectedCount,
             rejected = s.Rejected.Select(r => new { feature = r.Feature, reasons = r.Reasons }), message = s.Message,
             createdAt = s.CreatedAt, updatedAt = s.UpdatedAt,

@@ -1,3 +1,4 @@
+using Ledger.Imports;
 using System.Text.Json.Nodes;
 using Ledger.Spatial;
 
@@ -57,6 +58,53 @@ public static partial class LedgerOpenApi
                 responses: Responses(("200", "GeoJSON FeatureCollection", null), ("400", "Invalid parameters", "Problem"),
                     ("403", "Outside scope (decided first)", "Problem"), ("404", "Unknown region", "Problem"))),
         };
+        paths["/api/v1/imports"] = new JsonObject
+        {
+            ["post"] = WithBody(Op("Import a survey layer (writer): multipart/form-data with file (GeoPackage, a zip holding a Shapefile or a FileGDB, or GeoJSON; " +
+                          "CGCS2000 longitude/latitude), layer (farmland/redline/mining), effectiveDate and optional mapping JSON; runs as a queued job",
+                responses: Responses(("202", "{importId, status: queued, links:{self}}; Location: /api/v1/imports/{id}", null),
+                    ("400", "A field, the mapping or the file refused (what and why)", "Problem"), ("403", "Not a writer", "Problem"),
+                    ("413", "Larger than LEDGER_IMPORT_MAX_MB (default 256)", "Problem"), ("415", "Not multipart/form-data", "Problem"))), new JsonObject
+                    {
+                        ["required"] = true,
+                        ["content"] = new JsonObject
+                        {
+                            ["multipart/form-data"] = new JsonObject
+                            {
+                                ["schema"] = new JsonObject
+                                {
+                                    ["type"] = "object", ["required"] = new JsonArray("file", "layer", "effectiveDate"),
+                                    ["properties"] = new JsonObject
+                                    {
+                                        ["file"] = new JsonObject { ["type"] = "string", ["format"] = "binary" },
+                                        ["layer"] = new JsonObject { ["type"] = "string", ["enum"] = new JsonArray(ImportMapping.Layers.Select(l => (JsonNode)l).ToArray()) },
+                                        ["effectiveDate"] = new JsonObject { ["type"] = "string", ["format"] = "date" },
+                                        ["mapping"] = new JsonObject
+                                        {
+                                            ["type"] = "string",
+                                            ["description"] = "JSON object: per field an attribute name, or {\"value\": …} for every feature; farmland defaults to the 三调 fields " +
+                                                              "(key BSM, region ZLDWDM, landClass DLBM, area TBDLMJ in m²) and needs qualityGrade; areaUnit m2 or ha",
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                    }),
+        };
+        paths["/api/v1/imports/{id}"] = new JsonObject
+        {
+            ["get"] = Op("An import's progress (writer, auditor, investigator within the import's scope)",
+                parameters: new JsonArray(PathParameter("id", "The import id (UUID)")),
+                responses: Responses(("200", "{importId, status (queued/running/done/failed), layer, fileName, featuresTotal, featuresRead, appended, duplicates, skipped, " +
+                                             "rejectedCount, rejected:[{feature, reasons}] (the first 10,000), message, createdAt, updatedAt}", null),
+                    ("400", "Not a UUID", "Problem"), ("404", "No such import in the caller's scope", "Problem"))),
+        };
         return paths;
+    }
+
+    private static JsonObject WithBody(JsonObject op, JsonObject requestBody)
+    {
+        op["requestBody"] = requestBody;
+        return op;
     }
 }

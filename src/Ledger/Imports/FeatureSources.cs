@@ -42,6 +42,8 @@ public sealed class GeoJsonSource : IFeatureSource
 
     public IReadOnlyList<string> AttributeNames { get; }
 
+    public int Count => _features.GetArrayLength();
+
     public IEnumerable<ImportFeature> Features()
     {
         var n = 0;
@@ -87,6 +89,7 @@ public sealed class ShapefileSource : IFeatureSource
             if (!string.IsNullOrWhiteSpace(reader.Projection) && !Crs.IsCgcs2000Geographic(reader.Projection))
                 throw new ImportFileException($"is in the CRS {Crs.Name(reader.Projection)} (from its .prj); only CGCS2000 longitude/latitude (EPSG:4490) is imported. {Crs.Advice}");
             AttributeNames = reader.Fields.Select(f => f.Name).ToList();
+            Count = reader.RecordCount;
         }
         catch (Exception e) when (e is IOException or NetTopologySuite.IO.Esri.ShapefileException or InvalidDataException
                                        or ArgumentException or NotSupportedException or FormatException)
@@ -96,6 +99,8 @@ public sealed class ShapefileSource : IFeatureSource
     }
 
     public IReadOnlyList<string> AttributeNames { get; }
+
+    public int Count { get; }
 
     public IEnumerable<ImportFeature> Features()
     {
@@ -154,6 +159,9 @@ public sealed class GeoPackageSource : IFeatureSource
             var names = new List<string>();
             while (c.Read()) names.Add(c.GetString(0));
             AttributeNames = names.Where(x => x != _geometryColumn).ToList();
+            using var count = _conn.CreateCommand();
+            count.CommandText = $"select count(*) from \"{_table.Replace("\"", "\"\"")}\"";
+            Count = Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         }
         catch (SqliteException e)
         {
@@ -168,6 +176,8 @@ public sealed class GeoPackageSource : IFeatureSource
     }
 
     public IReadOnlyList<string> AttributeNames { get; }
+
+    public int Count { get; }
 
     public IEnumerable<ImportFeature> Features()
     {

@@ -13,6 +13,9 @@ public interface IFeatureSource : IDisposable
 {
     IReadOnlyList<string> AttributeNames { get; }
 
+    /// <summary>How many features the file holds (for progress).</summary>
+    int Count { get; }
+
     IEnumerable<ImportFeature> Features();
 }
 

@@ -8,13 +8,13 @@ namespace Ledger.Imports;
 
 /// <summary>An accepted upload: who sent what, for which layer and date. The file itself is kept with it (the job reads it from here, after a restart too).</summary>
 public sealed record ImportJob(Guid Id, string Client, string Scope, string Layer, LocalDate EffectiveDate, string? Mapping, string FileName,
-    long FileBytes, Instant CreatedAt);
+    long FileBytes, Instant CreatedAt, int? FeaturesTotal = null);
 
 /// <summary>A feature the import did not append, and why.</summary>
 public sealed record RejectedFeature(int Feature, IReadOnlyList<string> Reasons);
 
 /// <summary>Where an import stands: its last progress row's cumulative counts and every rejection so far.</summary>
-public sealed record ImportStatus(Guid ImportId, string Status, string Layer, string FileName, int FeaturesRead, int Appended, int Duplicates,
+public sealed record ImportStatus(Guid ImportId, string Status, string Layer, string FileName, int? FeaturesTotal, int FeaturesRead, int Appended, int Duplicates,
     int Skipped, int RejectedCount, IReadOnlyList<RejectedFeature> Rejected, string? Message, Instant CreatedAt, Instant UpdatedAt);
 
 /// <summary>
@@ -37,6 +37,7 @@ public sealed class ImportStore(NpgsqlDataSource db)
           import_id uuid not null references {s}.{Imports} (id), n int not null, status text not null,
           features_read int not null, appended int not null, duplicates int not null, skipped int not null, rejected_count int not null,
           rejected jsonb not null, message text, at timestamptz not null, primary key (import_id, n));
+        alter table {s}.{Imports} add column if not exists features_total int;
         """;
 
     public static async Task EnsureAsync(NpgsqlDataSource owner, CancellationToken ct = default)
@@ -49,21 +50,22 @@ public sealed class ImportStore(NpgsqlDataSource db)
     /// <summary>The insert of a new import, as SQL and parameters, to run in the transaction that also queues its job.</summary>
     /// <param name="file">The file's bytes (held in memory once, at upload: the upload limit bounds it).</param>
     public static (string Sql, object[] Parameters) InsertSql(ImportJob job, byte[] file) => (
-        $"insert into {S}.{Imports} (id, client, scope, layer, effective_date, mapping, file_name, file_bytes, file, created_at) " +
-        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        $"insert into {S}.{Imports} (id, client, scope, layer, effective_date, mapping, file_name, file_bytes, file, created_at, features_total) " +
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [job.Id, job.Client, job.Scope, job.Layer, job.EffectiveDate.ToDateOnly(), (object?)job.Mapping ?? DBNull.Value, job.FileName, job.FileBytes,
-         file, job.CreatedAt.ToDateTimeOffset()]);
+         file, job.CreatedAt.ToDateTimeOffset(), (object?)job.FeaturesTotal ?? DBNull.Value]);
 
     public async Task<ImportJob?> JobAsync(Guid id, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand($"""
-            select id, client, scope, layer, effective_date, mapping, file_name, file_bytes, created_at from {S}.{Imports} where id = @id
+            select id, client, scope, layer, effective_date, mapping, file_name, file_bytes, created_at, features_total from {S}.{Imports} where id = @id
             """);
         cmd.Parameters.AddWithValue("id", id);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
         return new ImportJob(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), LocalDate.FromDateOnly(r.GetFieldValue<DateOnly>(4)),
-            r.IsDBNull(5) ? null : r.GetString(5), r.GetString(6), r.GetInt64(7), Instant.FromDateTimeOffset(r.GetFieldValue<DateTimeOffset>(8)));
+            r.IsDBNull(5) ? null : r.GetString(5), r.GetString(6), r.GetInt64(7), Instant.FromDateTimeOffset(r.GetFieldValue<DateTimeOffset>(8)),
+            r.IsDBNull(9) ? null : r.GetInt32(9));
     }
 
     /// <summary>Copies the stored file to <paramref name="path"/> in pieces (never the whole file in memory).</summary>
@@ -120,7 +122,7 @@ public sealed class ImportStore(NpgsqlDataSource db)
                 rejected.AddRange((JsonSerializer.Deserialize<List<RejectedFeature>>(r.GetString(8), LedgerJsonOptions) ?? []).Take(maxRejected - rejected.Count));
         }
         var c = last.Counts;
-        return new ImportStatus(id, last.Status, job.Layer, job.FileName, c.FeaturesRead, c.Appended, c.Duplicates, c.Skipped, c.Rejected,
+        return new ImportStatus(id, last.Status, job.Layer, job.FileName, job.FeaturesTotal, c.FeaturesRead, c.Appended, c.Duplicates, c.Skipped, c.Rejected,
             rejected, last.Message, job.CreatedAt, last.At);
     }
 

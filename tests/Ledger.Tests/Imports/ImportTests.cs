@@ -195,6 +195,35 @@ public sealed class ImportTests(LedgerApp app) : IAsyncLifetime
         auditorPost.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
     }
 
+    [Fact]
+    public async Task the_command_line_uploads_shows_progress_and_exits_by_the_outcome()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"ledger-cli-{Guid.NewGuid():N}.geojson");
+        await File.WriteAllBytesAsync(file, GeoJson(Parcel("9101", "0101", 0), Parcel("9102", "0201", 1)));
+        var previous = Environment.GetEnvironmentVariable("LEDGER_API_KEY");
+        try
+        {
+            Environment.SetEnvironmentVariable("LEDGER_API_KEY", _writer);
+            var (output, error) = (new StringWriter(), new StringWriter());
+            var exit = await Ledger.Api.Imports.ImportCommand.RunAsync(
+                ["import", file, "--layer", "farmland", "--effective-date", "2024-01-01", "--mapping", QualityFromZldj, "--url", "http://localhost"],
+                output, error, app.Server.CreateHandler());
+            exit.ShouldBe(0, error.ToString());
+            error.ToString().ShouldContain("[####################] 2/2 features · 1 appended · 0 duplicates · 1 skipped · 0 rejected (done)");
+
+            var refused = await Ledger.Api.Imports.ImportCommand.RunAsync(
+                ["import", file, "--layer", "forest", "--effective-date", "2024-01-01", "--url", "http://localhost"], output, error, app.Server.CreateHandler());
+            refused.ShouldBe(1);
+            error.ToString().ShouldContain("refused (400): layer: must be one of farmland, redline, mining");
+            (await Ledger.Api.Imports.ImportCommand.RunAsync(["import", file], output, error)).ShouldBe(2);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("LEDGER_API_KEY", previous);
+            File.Delete(file);
+        }
+    }
+
     private async Task<JsonElement> ImportAsync(byte[] file, string name, string? mapping, string? key = null)
     {
         var response = await PostAsync(Form(file, name, mapping), key ?? _writer);
