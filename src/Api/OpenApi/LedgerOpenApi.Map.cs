@@ -58,6 +58,16 @@ public static partial class LedgerOpenApi
                 responses: Responses(("200", "GeoJSON FeatureCollection", null), ("400", "Invalid parameters", "Problem"),
                     ("403", "Outside scope (decided first)", "Problem"), ("404", "Unknown region", "Problem"))),
         };
+        paths["/api/v1/regions/{code}/tiles/{z}/{x}/{y}.mvt"] = new JsonObject
+        {
+            ["get"] = Op("The map's layers as a Mapbox vector tile (application/vnd.mapbox-vector-tile; Web Mercator z/x/y, for drawing only); one tile layer per map layer (auditor, investigator)",
+                parameters: new JsonArray(code.DeepClone(), PathParameter("z", "Zoom 0–22"), PathParameter("x", "Column 0 – 2^z−1"), PathParameter("y", "Row 0 – 2^z−1"),
+                    QueryParameter("layers", "string", $"Comma-separated: {string.Join(", ", Layers.Map)} (default: all)"),
+                    QueryParameter("asOf", "date", "Boundaries and footprints in force on this date (default: today, Asia/Shanghai)"),
+                    QueryParameter("knownAt", "date-time", "As known at this instant (default: now)")),
+                responses: Responses(("200", "The tile", null), ("204", "Nothing in the tile", null), ("400", "Invalid parameters", "Problem"),
+                    ("403", "Outside scope (decided first)", "Problem"), ("404", "Unknown region", "Problem"))),
+        };
         paths["/api/v1/imports"] = new JsonObject
         {
             ["post"] = WithBody(Op("Import a survey layer (writer): multipart/form-data with file (GeoPackage, a zip holding a Shapefile or a FileGDB, or GeoJSON; " +

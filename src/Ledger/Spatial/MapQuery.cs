@@ -19,12 +19,53 @@ public sealed class MapQuery(NpgsqlDataSource db)
 {
     public async Task<string> FeatureCollectionAsync(MapRequest request, CancellationToken ct)
     {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var cmd = Command(conn, request, $"""
+            select json_build_object('type', 'FeatureCollection', 'region', @region, 'asOf', @asOfText, 'knownAt', @knownAtText,
+              'features', coalesce(json_agg(json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(geom)::json, 'properties', props)
+                order by layer, seq), '[]'::json))::text
+            from features
+            where @west::float8 is null or geom && ST_MakeEnvelope(@west, @south, @east, @north, {Postgis.Srid})
+            """);
+        return (string)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>
+    /// One Mapbox vector tile (z/x/y in Web Mercator, for drawing only: the features are the same
+    /// rows as the GeoJSON, transformed from EPSG:4490 at the last step), one tile layer per map
+    /// layer, every feature's properties as in the GeoJSON. Empty when nothing meets the tile.
+    /// </summary>
+    public async Task<byte[]> TileAsync(MapRequest request, int z, int x, int y, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var cmd = Command(conn, request, $"""
+            , tile as (select ST_TileEnvelope(@z, @x, @y) b),
+            shapes as (
+              select f.layer, f.seq, ST_AsMVTGeom(ST_Transform(f.geom, 3857), tile.b, 4096, 64, true) geom, f.props::jsonb props
+              from features f, tile
+              where f.geom && ST_Transform(tile.b, {Postgis.Srid})),
+            layers as (
+              -- The row given to ST_AsMVT holds only the geometry and the properties (layer is already one of them).
+              select ST_AsMVT(t, l.layer, 4096, 'geom') mvt
+              from (select distinct layer from shapes where geom is not null) l
+              cross join lateral (select s.geom, s.props from shapes s where s.layer = l.layer and s.geom is not null order by s.seq) t
+              group by l.layer)
+            select coalesce(string_agg(mvt, ''::bytea), ''::bytea) from layers
+            """);
+        cmd.Parameters.AddWithValue("z", z);
+        cmd.Parameters.AddWithValue("x", x);
+        cmd.Parameters.AddWithValue("y", y);
+        return (byte[])(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>The map's features as a CTE (<c>features</c>: seq, layer, geom in 4490, props as json), then <paramref name="select"/>.</summary>
+    private static NpgsqlCommand Command(NpgsqlConnection conn, MapRequest request, string select)
+    {
         var s = LedgerStore.Schema;
         var v = GeoTables.Versions;
         const string Props = "'domain', split_part(x.stream_id, ':', 1), 'stream', split_part(x.stream_id, ':', 2), 'version', x.version, " +
                              "'eventId', x.event_id, 'effectiveDate', x.effective_date";
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var cmd = new NpgsqlCommand($"""
+        var cmd = new NpgsqlCommand($"""
             with boundaries as (
               select distinct on (stream_id, layer) * from {s}.{v}
               where layer = any(@boundaryLayers) and effective_date <= @asOf and recorded_at <= @knownAt and region_code like @prefix
@@ -46,11 +87,7 @@ public sealed class MapQuery(NpgsqlDataSource db)
               where @overlaps and o.effective_date <= @asOf and o.recorded_at <= @knownAt
                 and (o.footprint_region like @prefix or o.protected_region like @prefix)
                 and {OverlapQuery.InForce("o", "p", "@knownAt")})
-            select json_build_object('type', 'FeatureCollection', 'region', @region, 'asOf', @asOfText, 'knownAt', @knownAtText,
-              'features', coalesce(json_agg(json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(geom)::json, 'properties', props)
-                order by layer, seq), '[]'::json))::text
-            from features
-            where @west::float8 is null or geom && ST_MakeEnvelope(@west, @south, @east, @north, {Postgis.Srid})
+            {select}
             """, conn);
         var layers = request.Layers;
         cmd.Parameters.AddWithValue("boundaryLayers", layers.Where(l => l is not (Layers.Footprints or Layers.Overlaps)).ToArray());
@@ -67,6 +104,6 @@ public sealed class MapQuery(NpgsqlDataSource db)
         cmd.Parameters.AddWithValue("south", NpgsqlTypes.NpgsqlDbType.Double, (object?)box?.South ?? DBNull.Value);
         cmd.Parameters.AddWithValue("east", NpgsqlTypes.NpgsqlDbType.Double, (object?)box?.East ?? DBNull.Value);
         cmd.Parameters.AddWithValue("north", NpgsqlTypes.NpgsqlDbType.Double, (object?)box?.North ?? DBNull.Value);
-        return (string)(await cmd.ExecuteScalarAsync(ct))!;
+        return cmd;
     }
 }

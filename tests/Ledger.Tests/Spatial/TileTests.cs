@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Ledger.Tests.Support;
+using NetTopologySuite.IO.VectorTiles.Mapbox;
+using Shouldly;
+
+namespace Ledger.Tests.Spatial;
+
+/// <summary>Vector tiles of <see cref="MapScenario"/>: the same features as the GeoJSON map, one tile layer per map layer, decoded with a Mapbox reader.</summary>
+[Collection(LedgerCollection.Name)]
+public sealed class TileTests(LedgerApp app) : IAsyncLifetime
+{
+    private string _auditor = "";
+
+    public async Task InitializeAsync()
+    {
+        await MapScenario.LoadAsync(app);
+        _auditor = await app.KeyAsync("auditor", "410100");
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>The Web Mercator tile holding a longitude/latitude at a zoom.</summary>
+    private static (int X, int Y) TileOf(double lon, double lat, int z)
+    {
+        var n = 1 << z;
+        var rad = lat * Math.PI / 180;
+        return ((int)((lon + 180) / 360 * n), (int)((1 - Math.Log(Math.Tan(rad) + 1 / Math.Cos(rad)) / Math.PI) / 2 * n));
+    }
+
+    [Fact]
+    public async Task a_tile_holds_the_maps_layers_and_properties()
+    {
+        const int z = 10;
+        var (x, y) = TileOf(Geo.Lon + 0.02, Geo.Lat + 0.02, z);
+        var response = await app.SendAsync(HttpMethod.Get, $"/api/v1/regions/410102/tiles/{z}/{x}/{y}.mvt", _auditor);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/vnd.mapbox-vector-tile");
+        var tile = new MapboxTileReader().Read(await response.Content.ReadAsStreamAsync(), new NetTopologySuite.IO.VectorTiles.Tiles.Tile(x, y, z));
+
+        var map = await app.SendAsync(HttpMethod.Get, "/api/v1/regions/410102/map", _auditor);
+        var features = (await map.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("features").EnumerateArray()
+            .GroupBy(f => f.GetProperty("properties").GetProperty("layer").GetString()!).ToDictionary(g => g.Key, g => g.Count());
+        tile.Layers.Select(l => l.Name).Order().ShouldBe(features.Keys.Order());
+        foreach (var layer in tile.Layers) layer.Features.Count.ShouldBe(features[layer.Name], layer.Name);
+
+        var overlap = tile.Layers.Single(l => l.Name == "overlaps").Features.First(f => (string)f.Attributes["kind"] == "licence");
+        overlap.Attributes["protectedStream"].ShouldBe(MapScenario.ZoneKey);
+        overlap.Geometry.IsEmpty.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task a_tile_elsewhere_is_empty()
+    {
+        var (x, y) = TileOf(80.0, 40.0, 10);
+        (await app.SendAsync(HttpMethod.Get, $"/api/v1/regions/410102/tiles/10/{x}/{y}.mvt", _auditor)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+    }
+
+    [Theory]
+    [InlineData("23/0/0", "z")]
+    [InlineData("2/4/0", "x")]
+    [InlineData("2/0/-1", "y")]
+    [InlineData("a/0/0", "z")]
+    public async Task tile_numbers_are_validated(string zxy, string field)
+    {
+        var response = await app.SendAsync(HttpMethod.Get, $"/api/v1/regions/410102/tiles/{zxy}.mvt", _auditor);
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors")[0].GetProperty("field").GetString().ShouldBe(field);
+    }
+
+    [Fact]
+    public async Task scope_comes_first()
+    {
+        var outsider = await app.KeyAsync("auditor", "420000");
+        (await app.SendAsync(HttpMethod.Get, "/api/v1/regions/410102/tiles/99/0/0.mvt", outsider)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
+}
