@@ -47,6 +47,7 @@ public static class RegionPages
         var b = new StringBuilder();
         b.Append(Breadcrumb(ui, code, http.Client()));
         b.Append(await LineagePanel.HtmlAsync(ui, code, lineage, session, PeriodQuery(from, to, knownAt), ct));
+        b.Append($"<p><a href=\"/ui/regions/{code}/map?asOf={to:yyyy-MM-dd}\">{ui.T("查看一张图（图斑、红线、矿区与叠加）", "Open the map (parcels, red lines, mines and overlaps)")}</a></p>");
         b.Append($"<h2 id=\"children\">{ui.T("下级地区", "Regions below")}</h2>");
         b.Append(children.Count == 0
             ? $"<p class=\"muted\">{ui.T("没有下级地区。", "No regions below this one.")}</p>"
@@ -139,7 +140,7 @@ public static class RegionPages
 
     public static string TenureKey(TenureState t) => t.Id[(t.Id.IndexOf(':') + 1)..];
 
-    private static async Task<IResult?> CheckRegionAsync(Ui ui, string code, IDocumentStore store, CancellationToken ct)
+    internal static async Task<IResult?> CheckRegionAsync(Ui ui, string code, IDocumentStore store, CancellationToken ct)
     {
         if (!RegionCodes.IsWellFormed(code)) return ui.Error(400, ui.T("地区代码须为六位数字（GB/T 2260）。", "A region code is six digits (GB/T 2260)."));
         var client = ui.Http.Client();
@@ -217,8 +218,12 @@ public static class RegionPages
                 "redLineEncroachmentsOpen" => Accounts.RedLineEncroachedOpen,
                 _ => null,
             };
-            var amount = account is null ? Ui.Num(l.Amount)
-                : $"<a href=\"/ui/regions/{code}/provenance{PeriodQuery(sheet.From, sheet.To, sheet.KnownAt)}&amp;account={account}&amp;part=closing\">{Ui.Num(l.Amount)}</a>";
+            var amount = account is not null
+                ? $"<a href=\"/ui/regions/{code}/provenance{PeriodQuery(sheet.From, sheet.To, sheet.KnownAt)}&amp;account={account}&amp;part=closing\">{Ui.Num(l.Amount)}</a>"
+                // Overlaps found by the ledger: their list, and where they are, is the map page.
+                : l.Kind is OverlapLiabilities.RedLineKind or OverlapLiabilities.PermanentBasicKind
+                    ? $"<a href=\"/ui/regions/{code}/map?asOf={sheet.To:yyyy-MM-dd}&amp;knownAt={Ui.Q(NodaTime.Text.InstantPattern.ExtendedIso.Format(sheet.KnownAt))}#overlaps\">{Ui.Num(l.Amount)}</a>"
+                    : Ui.Num(l.Amount);
             return $"<div class=\"liability\" role=\"note\"><strong>{Ui.E(ui.T(CauseLabels.Liability(l.Kind), l.Kind))}</strong>: {amount} · <span class=\"muted\">{Ui.E(l.Detail)}</span></div>";
         }));
     }

@@ -31,6 +31,8 @@ public static class WorkbenchCss
         .top .badge.ok-on-dark{background:#dcfce7;color:#14532d} .top .badge.bad-on-dark{background:#fee2e2;color:#7f1d1d} .top .badge.muted-on-dark{background:#e5e7eb;color:#1f2937}
         fieldset.weights{display:flex;flex-wrap:wrap;gap:.8rem;border:1px solid #d1d5db;flex-basis:100%} fieldset.weights legend{font-size:.9rem}
         .grade{font-size:1.6rem;font-weight:bold} .downloads{display:flex;flex-wrap:wrap;gap:1rem}
+        .map{height:560px;border:1px solid #d1d5db;margin:.6rem 0} fieldset.layers{display:flex;flex-wrap:wrap;gap:.8rem;border:1px solid #d1d5db}
+        .maplibregl-popup-content a{color:var(--accent)}
         @media (max-width:700px){header.top{flex-direction:column;align-items:flex-start} main{padding:.6rem}}
         """;
 }

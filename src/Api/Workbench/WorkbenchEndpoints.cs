@@ -12,6 +12,7 @@ public static class WorkbenchEndpoints
         app.MapGet("/ui/sign-in", SignInForm).ExcludeFromDescription();
         app.MapPost("/ui/sign-in", SignIn).ExcludeFromDescription().DisableAntiforgery();
         app.MapGet("/ui/lang", Language).ExcludeFromDescription();
+        app.MapGet("/ui/assets/{*path}", WorkbenchAssets.Serve).ExcludeFromDescription();
 
         var pages = app.MapGroup("/ui").ExcludeFromDescription().AddEndpointFilter(async (context, next) =>
         {
@@ -28,6 +29,8 @@ public static class WorkbenchEndpoints
         pages.MapPost("/sign-out", SignOut).DisableAntiforgery();
         pages.MapGet("/regions/{code}", RegionPages.Region);
         pages.MapGet("/regions/{code}/provenance", RegionPages.Provenance);
+        pages.MapGet("/regions/{code}/map", MapPage.Page);
+        pages.MapGet("/regions/{code}/tiles/{z}/{x}/{y}.mvt", MapPage.Tile);
         pages.MapGet("/tenures/{id}", AuditPages.Tenure);
         pages.MapPost("/tenures/{id}/audits", AuditPages.Create).DisableAntiforgery();
         pages.MapGet("/audits", AuditPages.List);

@@ -58,6 +58,20 @@ public sealed class MapQuery(NpgsqlDataSource db)
         return (byte[])(await cmd.ExecuteScalarAsync(ct))!;
     }
 
+    /// <summary>The extent of everything the region's map could show (every recorded geometry of its codes), or null when it has none.</summary>
+    public async Task<BoundingBox?> ExtentAsync(string region, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand($"""
+            select ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
+            from (select ST_Extent(geom) e from {LedgerStore.Schema}.{GeoTables.Versions} where region_code like @prefix and geom is not null) x
+            where e is not null
+            """, conn);
+        cmd.Parameters.AddWithValue("prefix", RegionCodes.Prefix(region) + "%");
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? new BoundingBox(r.GetDouble(0), r.GetDouble(1), r.GetDouble(2), r.GetDouble(3)) : null;
+    }
+
     /// <summary>The map's features as a CTE (<c>features</c>: seq, layer, geom in 4490, props as json), then <paramref name="select"/>.</summary>
     private static NpgsqlCommand Command(NpgsqlConnection conn, MapRequest request, string select)
     {

@@ -51,7 +51,9 @@ public sealed class DemoService : IAsyncLifetime
         {
             ExecutablePath = "/usr/bin/chromium",
             Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            // WebGL for the map page comes from SwiftShader (software): no GPU on a CI machine.
+            Args = ["--headless", "--no-sandbox", "--enable-unsafe-swiftshader", "--use-angle=swiftshader", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"],
         });
     }
 
