@@ -27,7 +27,15 @@ public sealed record DepartureReport(
     string Grade,
     string GradeEn,
     IReadOnlyList<Finding> Findings,
-    IReadOnlyDictionary<string, decimal>? ChosenWeights);
+    IReadOnlyDictionary<string, decimal>? ChosenWeights)
+{
+    /// <summary>
+    /// Maps of the overlaps the findings cite (rule sets with overlap rules). Left out of the JSON
+    /// when there are none, so reports issued before it existed regenerate byte for byte.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<OverlapMap>? OverlapMaps { get; init; }
+}
 
 public sealed record RuleSetRef(string Id, string Version, string Title, string TitleEn);
 

@@ -32,12 +32,31 @@ public static class ReportBuilder
 
         var score = Quantities.Normalize(modules.Sum(m => m.Score));
         var grade = rules.GradeFor(score);
+        var maps = OverlapMapsOf(findings, inputs);
         return new DepartureReport(issue.ReportId, inputs.Interim, issue.GeneratedAt, issue.GeneratedBy, inputs.KnownAt, inputs.HighWater,
             new RuleSetRef(rules.Id, rules.Version, rules.Title, rules.TitleEn), issue.FunctionalZone, rules.Zones[issue.FunctionalZone], from, to,
             new TenureSection(t.TenureId, t.OfficialId, t.OfficialName, t.Post, t.RegionCode, t.RegionName, t.Start, inputs.End,
                 t.EndedOn is not null, t.EndReason, t.Events),
-            [.. Indicators(inputs), .. LandQuotaIndicator.For(inputs, rules)], WaterYears(inputs), modules, score, grade.Grade, grade.GradeEn, findings, issue.Weights);
+            [.. Indicators(inputs), .. LandQuotaIndicator.For(inputs, rules)], WaterYears(inputs), modules, score, grade.Grade, grade.GradeEn, findings, issue.Weights)
+        {
+            OverlapMaps = maps.Count > 0 ? maps : null,
+        };
     }
+
+    /// <summary>A small map for every overlap the findings cite (the first <see cref="MaxOverlapMaps"/>), in the order cited.</summary>
+    private static List<OverlapMap> OverlapMapsOf(List<Finding> findings, AuditInputs inputs)
+    {
+        var byId = inputs.Overlaps.ToDictionary(o => o.Id);
+        return findings.Where(f => f.Quantities.ContainsKey("overlaps"))
+            .SelectMany(f => f.Quantities["overlaps"].Split(", ", StringSplitOptions.RemoveEmptyEntries))
+            .Select(Guid.Parse).Distinct().Where(byId.ContainsKey).Take(MaxOverlapMaps)
+            .Select(id => byId[id])
+            .Select(o => new OverlapMap(o.Id, o.Kind, o.Layer, o.AreaHa, $"{o.Footprint.Domain}/{o.Footprint.Stream}", $"{o.Protected.Domain}/{o.Protected.Stream}",
+                o.Shapes.Footprint, o.Shapes.Protected, o.Shapes.Overlap))
+            .ToList();
+    }
+
+    public const int MaxOverlapMaps = 50;
 
     /// <summary>The whole tenure, or its last N calendar years when the rule set says so.</summary>
     public static (LocalDate From, LocalDate To) ScoringWindow(RuleSet rules, LocalDate start, LocalDate end)

@@ -9,6 +9,8 @@ public sealed record LineShape(float X1, float Y1, float X2, float Y2, string Co
 public sealed record RectShape(float X, float Y, float W, float H, string Color) : Shape;
 public sealed record TextShape(float X, float Y, string Text, float Size, string Color, string Anchor) : Shape;
 public sealed record DotShape(float X, float Y, float R, string Color) : Shape;
+/// <summary>Rings filled even-odd (so holes stay open), in chart coordinates.</summary>
+public sealed record PolygonShape(IReadOnlyList<IReadOnlyList<(float X, float Y)>> Rings, string Fill, string Stroke, float Opacity) : Shape;
 
 /// <summary>Lays out the report's small charts: a stock across the tenure's year ends, and water quota against use per year.</summary>
 public static class Chart
@@ -16,6 +18,44 @@ public static class Chart
     public const float Width = 480, Height = 200;
     private const float Left = 64, Right = 12, Top = 14, Bottom = 34;
     public const string Ink = "#1f2937", Grid = "#d1d5db", Accent = "#1d4ed8", Warn = "#b91c1c", Muted = "#6b7280";
+
+    /// <summary>
+    /// An overlap's small map: the protection around the footprint, the footprint, and their shared
+    /// area, in an equirectangular frame scaled by cos(latitude) (true shape at this size), north up,
+    /// with a legend and the frame's width in metres.
+    /// </summary>
+    public static IReadOnlyList<Shape> OverlapMap(OverlapMap map)
+    {
+        var shapes = new List<Shape>();
+        var all = map.ProtectedShape.Rings.Concat(map.FootprintShape.Rings).Concat(map.OverlapShape.Rings).SelectMany(r => r).ToList();
+        if (all.Count == 0) return shapes;
+        double minX = all.Min(c => c[0]), maxX = all.Max(c => c[0]), minY = all.Min(c => c[1]), maxY = all.Max(c => c[1]);
+        var cos = Math.Cos((minY + maxY) / 2 * Math.PI / 180);
+        const float frameW = Width - 16, frameH = Height - 34;
+        var spanX = Math.Max((maxX - minX) * cos, 1e-9);
+        var spanY = Math.Max(maxY - minY, 1e-9);
+        var scale = Math.Min(frameW / spanX, frameH / spanY);
+        var offX = 8 + (frameW - spanX * scale) / 2;
+        var offY = 6 + (frameH - spanY * scale) / 2;
+        IReadOnlyList<IReadOnlyList<(float, float)>> Project(Outline o) => o.Rings
+            .Select(r => (IReadOnlyList<(float, float)>)r.Select(c => ((float)(offX + (c[0] - minX) * cos * scale), (float)(offY + (maxY - c[1]) * scale))).ToList())
+            .ToList();
+        var (protectFill, protectLine) = map.Layer == "redline" ? ("#fecaca", "#b91c1c") : ("#bbf7d0", "#15803d");
+        shapes.Add(new RectShape(0, 0, Width, Height - 28, "#f8fafc"));
+        shapes.Add(new PolygonShape(Project(map.ProtectedShape), protectFill, protectLine, 0.8f));
+        shapes.Add(new PolygonShape(Project(map.FootprintShape), "#fed7aa", "#c2410c", 0.8f));
+        shapes.Add(new PolygonShape(Project(map.OverlapShape), "#d946ef", "#86198f", 0.9f));
+        float legend = Height - 10;
+        shapes.Add(new RectShape(8, legend - 8, 8, 8, protectFill));
+        shapes.Add(new TextShape(20, legend, map.Layer == "redline" ? "红线 red line" : "永久基本农田 permanent basic", 9, Muted, "start"));
+        shapes.Add(new RectShape(170, legend - 8, 8, 8, "#fed7aa"));
+        shapes.Add(new TextShape(182, legend, "占地 footprint", 9, Muted, "start"));
+        shapes.Add(new RectShape(270, legend - 8, 8, 8, "#d946ef"));
+        shapes.Add(new TextShape(282, legend, "叠加 overlap", 9, Muted, "start"));
+        var widthMetres = frameW / scale * 111_320;
+        shapes.Add(new TextShape(Width - 8, legend, $"宽 width ≈ {widthMetres.ToString("N0", CultureInfo.InvariantCulture)} m", 9, Muted, "end"));
+        return shapes;
+    }
 
     public static IReadOnlyList<Shape> Stock(IReadOnlyList<PointInTime> points)
     {

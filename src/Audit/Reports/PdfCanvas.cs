@@ -93,6 +93,22 @@ public sealed class PdfCanvas : IDisposable
                     using (var p = new SKPaint { Color = SKColor.Parse(d.Color), IsAntialias = true })
                         _page!.DrawCircle(left + d.X * scale, top + d.Y * scale, d.R * scale, p);
                     break;
+                case PolygonShape g:
+                    using (var builder = new SKPathBuilder())
+                    {
+                        foreach (var ring in g.Rings.Where(r => r.Count > 2))
+                        {
+                            builder.MoveTo(left + ring[0].X * scale, top + ring[0].Y * scale);
+                            foreach (var (x, y) in ring.Skip(1)) builder.LineTo(left + x * scale, top + y * scale);
+                            builder.Close();
+                        }
+                        using var path = builder.Detach();
+                        path.FillType = SKPathFillType.EvenOdd;
+                        using (var fill = new SKPaint { Color = SKColor.Parse(g.Fill).WithAlpha((byte)(255 * g.Opacity)), IsAntialias = true })
+                            _page!.DrawPath(path, fill);
+                        using (var p = Stroke(g.Stroke, 0.8f)) _page!.DrawPath(path, p);
+                    }
+                    break;
                 case TextShape t:
                     using (var f = Font(t.Size * scale))
                     {

@@ -74,7 +74,10 @@ public static class ReportHtml
                 """);
             foreach (var e in f.Evidence)
                 h.Append($"<tr><td>{E(e.Domain)}/{E(e.Stream)}</td><td class=\"n\">{e.Version}</td><td>{E(e.Type)}</td><td>{ReportText.Date(e.EffectiveDate)}</td><td>{ReportText.Instant(e.RecordedAt)}</td><td>{E(e.Client)}</td><td>{e.EventId}</td></tr>");
-            h.Append("</tbody></table></section>");
+            h.Append("</tbody></table>");
+            foreach (var map in OverlapMaps.Of(r, f))
+                h.Append(Figure(OverlapMaps.Caption(map), Chart.OverlapMap(map)));
+            h.Append("</section>");
         }
 
         h.Append($"<footer>本报告内容由账本事件按所列规则计算，可按报告编号、数据截至时间与事件高水位重新生成。 This report is computed from the ledger's events under the named rule set and regenerates identically from its id, knowledge time and high-water mark. SHA-256 of the JSON: {E(sha256)}</footer></body></html>");
@@ -105,6 +108,8 @@ public static class ReportHtml
                 RectShape r => $"<rect x=\"{F(r.X)}\" y=\"{F(r.Y)}\" width=\"{F(r.W)}\" height=\"{F(Math.Max(0, r.H))}\" fill=\"{r.Color}\"/>",
                 DotShape d => $"<circle cx=\"{F(d.X)}\" cy=\"{F(d.Y)}\" r=\"{F(d.R)}\" fill=\"{d.Color}\"/>",
                 TextShape t => $"<text x=\"{F(t.X)}\" y=\"{F(t.Y)}\" font-size=\"{F(t.Size)}\" fill=\"{t.Color}\" text-anchor=\"{t.Anchor}\">{E(t.Text)}</text>",
+                PolygonShape g => $"<path fill-rule=\"evenodd\" fill=\"{g.Fill}\" fill-opacity=\"{F(g.Opacity)}\" stroke=\"{g.Stroke}\" stroke-width=\"1\" d=\"" +
+                                  string.Concat(g.Rings.Select(r => "M" + string.Join("L", r.Select(p => $"{F(p.X)} {F(p.Y)}")) + "Z")) + "\"/>",
                 _ => "",
             });
         return s.Append($"</svg><figcaption>{E(caption)}</figcaption></figure>").ToString();

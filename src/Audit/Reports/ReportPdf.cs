@@ -66,6 +66,8 @@ public static class ReportPdf
                     7);
                 if (f.Evidence.Count > shown.Count)
                     pdf.Text($"另有 {f.Evidence.Count - shown.Count} 条证据见 JSON / XLSX 版本。{f.Evidence.Count - shown.Count} more evidence rows are in the JSON and XLSX.", 8.5f, Chart.Muted);
+                foreach (var map in OverlapMaps.Of(r, f))
+                    pdf.Figure(Chart.OverlapMap(map), OverlapMaps.Caption(map));
             }
             pdf.Gap(8);
             pdf.Text($"SHA-256 (JSON): {sha256}", 7.5f, Chart.Muted);

@@ -88,11 +88,34 @@ public sealed class OverlapFindingTests(LedgerApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task each_cited_overlap_gets_a_small_map_in_the_report_html_and_pdf()
+    {
+        var report = await IssueAsync("national@2026.3");
+        var maps = report.GetProperty("overlapMaps").EnumerateArray().ToList();
+        maps.Select(m => m.GetProperty("overlapId").GetString()).ShouldBe(Cited(Finding(report, "R4")), ignoreOrder: true);
+        foreach (var m in maps)
+            foreach (var part in new[] { "footprintShape", "protectedShape", "overlapShape" })
+                m.GetProperty(part).GetProperty("rings").GetArrayLength().ShouldBeGreaterThan(0, part);
+        // The mine footprint lies inside RL01: the shared area is the footprint itself.
+        var mine = maps.Single(m => m.GetProperty("kind").GetString() == "occupation");
+        mine.GetProperty("overlapShape").GetProperty("rings")[0].GetArrayLength().ShouldBe(5);
+
+        var id = report.GetProperty("reportId").GetString();
+        var html = await (await app.SendAsync(HttpMethod.Get, $"/api/v1/audits/{id}.html", _auditor)).Content.ReadAsStringAsync();
+        html.ShouldContain("<path fill-rule=\"evenodd\"");
+        html.ShouldContain($"叠加 Overlap {mine.GetProperty("overlapId").GetString()![..8]}");
+        var pdf = await (await app.SendAsync(HttpMethod.Get, $"/api/v1/audits/{id}.pdf", _auditor)).Content.ReadAsByteArrayAsync();
+        using var document = UglyToad.PdfPig.PdfDocument.Open(pdf);
+        string.Concat(document.GetPages().Select(p => p.Text)).ShouldContain("Overlap");
+    }
+
+    [Fact]
     public async Task earlier_rule_sets_ignore_the_overlay()
     {
         var report = await IssueAsync("national@2026.2");
         FindingIds(report).ShouldNotContain("R4");
         FindingIds(report).ShouldNotContain("R5");
+        report.TryGetProperty("overlapMaps", out _).ShouldBeFalse();
         (await IssueAsync(null)).GetProperty("ruleSet").GetProperty("version").GetString().ShouldBe("2026.3");
     }
 
