@@ -185,11 +185,13 @@ internal static class IngestBenchmark
             throw new InvalidOperationException($"POST failed {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
-    private static async Task<string> IssueWriterKey(HttpClient http)
+    private static Task<string> IssueWriterKey(HttpClient http) => IssueKeyAsync(http, "bench-writer", "writer");
+
+    internal static async Task<string> IssueKeyAsync(HttpClient http, string name, string role)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/keys")
         {
-            Content = JsonContent.Create(new { name = "bench-writer", role = "writer", scope = "000000" }),
+            Content = JsonContent.Create(new { name, role, scope = "000000" }),
         };
         request.Headers.Add("X-Api-Key", AdminKey);
         using var response = await http.SendAsync(request);

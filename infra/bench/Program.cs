@@ -3,6 +3,7 @@ using Ledger.Bench;
 // infra/bench/run.sh ingest [--events N --batch N --clients N]   the HTTP ingest path beside a raw COPY
 // infra/bench/run.sh sheets [--occupations N]                     flow rebuild and balance-sheet latency
 // infra/bench/run.sh successions [--occupations N --successions 100]  sheet latency before and after N successions, one ledger
+// infra/bench/run.sh county [--parcels N --zones N --zone-vertices N --footprint-batches N]  a large county on the map: overlap detection, map/tiles, import
 // infra/bench/run.sh sheetparts [--occupations N --data DIR]      county/prefecture/province sheets beside their parts, with plans (ledger kept in DIR)
 // infra/bench/run.sh audits [--occupations 200 --prefectures 5 --runs 20] departure-audit reports: issue, HTML, PDF, XLSX
 // infra/bench/run.sh soak [--minutes 10 --rate 6000]              sustained load: errors, latency, memory
@@ -18,6 +19,10 @@ switch (mode)
     case "telemetry":
         await TelemetryOverhead.RunAsync(Args.Int(args, "--events", 200_000), Args.Int(args, "--batch", 500), Args.Int(args, "--clients", 4),
             Args.Int(args, "--rounds", 2));
+        break;
+    case "county":
+        await CountyBenchmark.RunAsync(Args.Int(args, "--parcels", 100_000), Args.Int(args, "--zones", 1000), Args.Int(args, "--zone-vertices", 10_000),
+            Args.Int(args, "--footprint-batches", 20));
         break;
     case "geometry":
         await GeometryBenchmark.RunAsync(Args.Int(args, "--batches", 20), Args.Int(args, "--batch", 500), Args.Int(args, "--clients", 2));

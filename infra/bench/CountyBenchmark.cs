@@ -1,0 +1,281 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ledger.Spatial;
+using Microsoft.Data.Sqlite;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO;
+
+namespace Ledger.Bench;
+
+/// <summary>
+/// A large county on the map (issue 11): N parcels with ~20-vertex boundaries and Z red-line zones
+/// of 50 to V vertices (geometric spread: most small, a few huge), all through the HTTP ingest.
+/// Then: overlap detection at ingest (500-footprint batches with boundaries beside the same
+/// batches without, alternating), map and tile latency, and a GeoPackage import of N features in
+/// a second county.
+/// </summary>
+internal static class CountyBenchmark
+{
+    private const int ParcelVertices = 20;
+    private const double Spacing = 0.003;
+
+    public static async Task RunAsync(int parcels, int zones, int maxZoneVertices, int footprintBatches) => await IngestBenchmark.WithApiAsync(async (http, writer, _, _) =>
+    {
+        var auditor = await IngestBenchmark.IssueKeyAsync(http, "bench-auditor", "auditor");
+        var county = Workload.County(0);
+        var importCounty = Workload.County(1);
+        await IngestBenchmark.PostAsync(http, writer, IngestBenchmark.Body(Workload.Regions(2)));
+        var side = (int)Math.Ceiling(Math.Sqrt(parcels));
+
+        var clock = Stopwatch.StartNew();
+        var zoneVertices = 0L;
+        foreach (var batch in Batches(Enumerable.Range(0, zones).Select(i => Zone(county, i, zones, maxZoneVertices, side)), e => Count(e), 100_000))
+        {
+            zoneVertices += batch.Sum(Count);
+            await IngestBenchmark.PostAsync(http, writer, IngestBenchmark.Body(batch.ToArray()));
+        }
+        Console.WriteLine($"{zones:N0} zones ({zoneVertices:N0} vertices) in {clock.Elapsed.TotalSeconds:F1} s");
+
+        clock.Restart();
+        foreach (var batch in Enumerable.Range(0, parcels).Chunk(500))
+            await IngestBenchmark.PostAsync(http, writer, IngestBenchmark.Body(batch.Select(n => Parcel(county, n, side)).ToArray()));
+        var parcelRate = parcels / clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"{parcels:N0} parcels in {clock.Elapsed.TotalSeconds:F1} s = {parcelRate:N0} events/s");
+
+        // Footprints on parcels, with boundaries (overlap detection runs) and without, alternating.
+        var latency = new Dictionary<bool, List<double>> { [true] = [], [false] = [] };
+        var next = 0;
+        for (var b = 0; b < footprintBatches * 2; b++)
+        {
+            var geometry = b % 4 is 0 or 3;
+            var body = IngestBenchmark.Body(Enumerable.Range(next, 500).Select(n => Footprint(county, n, side, geometry)).ToArray());
+            next += 500;
+            var t = Stopwatch.GetTimestamp();
+            await IngestBenchmark.PostAsync(http, writer, body);
+            latency[geometry].Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+        }
+        var overlaps = await GetAsync(http, auditor, $"/api/v1/regions/{county}/overlaps");
+        var found = JsonDocument.Parse(overlaps.Body).RootElement.GetProperty("overlaps").GetArrayLength();
+
+        Console.WriteLine();
+        Console.WriteLine("| 500-footprint batch | batches | p50 ms | p95 ms |");
+        Console.WriteLine("| --- | ---: | ---: | ---: |");
+        foreach (var geometry in new[] { false, true })
+            Console.WriteLine($"| {(geometry ? "with boundaries (overlaps found at ingest)" : "without boundaries")} | {latency[geometry].Count} | {P(latency[geometry], 0.5):F0} | {P(latency[geometry], 0.95):F0} |");
+        Console.WriteLine($"Added by the boundaries and the overlap detection: p50 {P(latency[true], 0.5) - P(latency[false], 0.5):+0;-0} ms, " +
+                          $"p95 {P(latency[true], 0.95) - P(latency[false], 0.95):+0;-0} ms per batch; {found:N0} overlaps found in all.");
+
+        // Map and tiles: a 1 km box, tiles at z 12 and 14 at the centre, and the whole county once.
+        var (lon, lat) = (113.0 + side / 2 * Spacing, 34.0 + side / 2 * Spacing);
+        var reads = new (string Name, string Url)[]
+        {
+            ("GeoJSON map, 1 km bbox", $"/api/v1/regions/{county}/map?bbox={lon:F4},{lat:F4},{lon + 0.01:F4},{lat + 0.009:F4}"),
+            ("tile z12", Tile(county, 12, lon, lat)),
+            ("tile z14", Tile(county, 14, lon, lat)),
+        };
+        Console.WriteLine();
+        Console.WriteLine("| read (30 runs after 3 warm-ups) | p50 ms | p95 ms | bytes |");
+        Console.WriteLine("| --- | ---: | ---: | ---: |");
+        foreach (var (name, url) in reads)
+        {
+            var times = new List<double>();
+            var bytes = 0;
+            for (var i = 0; i < 33; i++)
+            {
+                var t = Stopwatch.GetTimestamp();
+                var r = await GetAsync(http, auditor, url);
+                if (i >= 3) times.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                bytes = r.Bytes;
+            }
+            Console.WriteLine($"| {name} | {P(times, 0.5):F0} | {P(times, 0.95):F0} | {bytes:N0} |");
+        }
+        var whole = Stopwatch.GetTimestamp();
+        var all = await GetAsync(http, auditor, $"/api/v1/regions/{county}/map");
+        Console.WriteLine($"| whole county map, once | {Stopwatch.GetElapsedTime(whole).TotalMilliseconds:F0} | | {all.Bytes:N0} |");
+
+        // Import: the same number of parcels as a GeoPackage, in the second county.
+        var gpkg = Path.Combine(Path.GetTempPath(), $"ledger-bench-{Guid.NewGuid():N}.gpkg");
+        try
+        {
+            WriteGeoPackage(gpkg, importCounty, parcels, side);
+            var size = new FileInfo(gpkg).Length;
+            clock.Restart();
+            var id = await UploadAsync(http, writer, gpkg);
+            var uploaded = clock.Elapsed.TotalSeconds;
+            JsonElement status;
+            while (true)
+            {
+                status = JsonDocument.Parse((await GetAsync(http, writer, $"/api/v1/imports/{id}")).Body).RootElement;
+                if (status.GetProperty("status").GetString() is "done" or "failed") break;
+                await Task.Delay(500);
+            }
+            var seconds = clock.Elapsed.TotalSeconds;
+            Console.WriteLine();
+            Console.WriteLine($"Import of a {parcels:N0}-feature GeoPackage ({size / 1024.0 / 1024.0:N1} MiB): {status.GetProperty("status").GetString()}, " +
+                              $"{status.GetProperty("appended").GetInt32():N0} appended, {status.GetProperty("rejectedCount").GetInt32():N0} rejected; " +
+                              $"upload {uploaded:F1} s, total {seconds:F1} s = {parcels / seconds:N0} features/s " +
+                              $"(the same parcels posted as events above: {parcelRate:N0} events/s; import / post = {parcels / seconds / parcelRate:P0}).");
+        }
+        finally
+        {
+            File.Delete(gpkg);
+        }
+    }, 4);
+
+    private static double P(List<double> values, double q)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[Math.Min(sorted.Count - 1, (int)(q * sorted.Count))];
+    }
+
+    private static int Count(JsonObject e) => e["data"]!["geometry"]!["coordinates"]![0]!.AsArray().Count;
+
+    private static IEnumerable<List<JsonObject>> Batches(IEnumerable<JsonObject> events, Func<JsonObject, int> weight, int maxWeight)
+    {
+        var batch = new List<JsonObject>();
+        var total = 0;
+        foreach (var e in events)
+        {
+            if (batch.Count > 0 && total + weight(e) > maxWeight) { yield return batch; batch = []; total = 0; }
+            batch.Add(e);
+            total += weight(e);
+        }
+        if (batch.Count > 0) yield return batch;
+    }
+
+    private static JsonArray Ring(double lon, double lat, double rx, double ry, int vertices)
+    {
+        var ring = new JsonArray();
+        for (var v = 0; v <= vertices; v++)
+        {
+            var a = 2 * Math.PI * (v % vertices) / vertices;
+            ring.Add(new JsonArray(Math.Round(lon + rx * Math.Cos(a), 7), Math.Round(lat + ry * Math.Sin(a), 7)));
+        }
+        return ring;
+    }
+
+    private static JsonObject Polygon(JsonArray ring) => new() { ["type"] = "Polygon", ["coordinates"] = new JsonArray(ring) };
+
+    private static decimal AreaHa(JsonObject geometry) => GeoJsonReader.Read(JsonDocument.Parse(geometry.ToJsonString()).RootElement).Shape!.AreaHa;
+
+    /// <summary>Zone i of a square grid over the parcels, radius 0.008°, with 50 × (V/50)^(i/(n−1)) vertices.</summary>
+    private static JsonObject Zone(string county, int i, int zones, int maxVertices, int parcelSide)
+    {
+        var grid = (int)Math.Ceiling(Math.Sqrt(zones));
+        var step = parcelSide * Spacing / grid;
+        var vertices = (int)Math.Round(50 * Math.Pow(maxVertices / 50.0, zones == 1 ? 1 : i / (double)(zones - 1)));
+        var geometry = Polygon(Ring(113.0 + (i % grid + 0.5) * step, 34.0 + (i / grid + 0.5) * step, 0.008, 0.006, Math.Max(4, vertices)));
+        return Event("redline.zone-designated", $"{county}-RL{i:0000}", county, new JsonObject
+        {
+            ["areaHa"] = AreaHa(geometry), ["function"] = "biodiversity", ["approvalRef"] = "bench", ["geometry"] = geometry,
+        });
+    }
+
+    private static (double Lon, double Lat) Centre(int n, int side) => (113.0 + n % side * Spacing, 34.0 + n / side * Spacing);
+
+    private static JsonObject Parcel(string county, int n, int side)
+    {
+        var (lon, lat) = Centre(n, side);
+        return Event("farmland.parcel-registered", $"{county}-{n:0000000}", county, new JsonObject
+        {
+            ["areaHa"] = 3m, ["landType"] = "dry", ["qualityGrade"] = 5, ["permanentBasic"] = false, ["origin"] = "baseline",
+            ["geometry"] = Polygon(Ring(lon, lat, 0.0012, 0.0009, ParcelVertices)),
+        });
+    }
+
+    /// <summary>An occupation of a square 0.0004° inside parcel n (about 0.15 ha, declared 0.1 ha).</summary>
+    private static JsonObject Footprint(string county, int n, int side, bool geometry)
+    {
+        var (lon, lat) = Centre(n, side);
+        var data = new JsonObject { ["areaHa"] = 0.1m, ["purpose"] = "construction", ["legal"] = true, ["approvalRef"] = "bench" };
+        if (geometry)
+            data["geometry"] = Polygon(new JsonArray(new JsonArray(lon, lat), new JsonArray(lon + 0.0004, lat), new JsonArray(lon + 0.0004, lat + 0.0004),
+                new JsonArray(lon, lat + 0.0004), new JsonArray(lon, lat)));
+        return Event("farmland.occupied", $"{county}-{n:0000000}", county, data);
+    }
+
+    private static JsonObject Event(string type, string stream, string county, JsonObject data) => new()
+    {
+        ["eventId"] = Guid.NewGuid().ToString(), ["type"] = type, ["stream"] = stream, ["regionCode"] = county, ["effectiveDate"] = "2022-01-01", ["data"] = data,
+    };
+
+    private static string Tile(string county, int z, double lon, double lat)
+    {
+        var n = 1 << z;
+        var rad = lat * Math.PI / 180;
+        var x = (int)((lon + 180) / 360 * n);
+        var y = (int)((1 - Math.Log(Math.Tan(rad) + 1 / Math.Cos(rad)) / Math.PI) / 2 * n);
+        return $"/api/v1/regions/{county}/tiles/{z}/{x}/{y}.mvt";
+    }
+
+    private static async Task<(string Body, int Bytes)> GetAsync(HttpClient http, string key, string url)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Add("X-Api-Key", key);
+        using var response = await http.SendAsync(request);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"GET {url}: {(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(bytes)}");
+        return (url.EndsWith(".mvt", StringComparison.Ordinal) ? "" : System.Text.Encoding.UTF8.GetString(bytes), bytes.Length);
+    }
+
+    private static async Task<string> UploadAsync(HttpClient http, string key, string file)
+    {
+        using var content = new MultipartFormDataContent();
+        var part = new StreamContent(File.OpenRead(file));
+        part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        content.Add(part, "file", "dltb.gpkg");
+        content.Add(new StringContent("farmland"), "layer");
+        content.Add(new StringContent("2022-01-01"), "effectiveDate");
+        content.Add(new StringContent("""{"qualityGrade":"ZLDJ"}"""), "mapping");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/imports") { Content = content };
+        request.Headers.Add("X-Api-Key", key);
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        if ((int)response.StatusCode != 202) throw new InvalidOperationException($"import refused: {body}");
+        return JsonDocument.Parse(body).RootElement.GetProperty("importId").GetString()!;
+    }
+
+    /// <summary>A 三调-style 地类图斑 GeoPackage: BSM, DLBM 0103, TBDLMJ (m²), ZLDWDM, ZLDJ, in EPSG:4490.</summary>
+    private static void WriteGeoPackage(string path, string county, int parcels, int side)
+    {
+        using var conn = new SqliteConnection($"Data Source={path};Pooling=False");
+        conn.Open();
+        using (var cmd = conn.CreateCommand())
+        {
+            cmd.CommandText = """
+                create table gpkg_spatial_ref_sys (srs_name text, srs_id integer primary key, organization text, organization_coordsys_id integer, definition text, description text);
+                insert into gpkg_spatial_ref_sys values ('CGCS2000', 4490, 'EPSG', 4490, 'GEOGCS["China Geodetic Coordinate System 2000"]', null);
+                create table gpkg_contents (table_name text primary key, data_type text, identifier text, description text, last_change text, min_x real, min_y real, max_x real, max_y real, srs_id integer);
+                insert into gpkg_contents (table_name, data_type, srs_id) values ('DLTB', 'features', 4490);
+                create table gpkg_geometry_columns (table_name text, column_name text, geometry_type_name text, srs_id integer, z integer, m integer);
+                insert into gpkg_geometry_columns values ('DLTB', 'geom', 'POLYGON', 4490, 0, 0);
+                create table DLTB (fid integer primary key, geom blob, BSM text, DLBM text, TBDLMJ real, ZLDWDM text, ZLDJ integer);
+                """;
+            cmd.ExecuteNonQuery();
+        }
+        var factory = new GeometryFactory(new PrecisionModel(), 4490);
+        var writer = new GeoPackageGeoWriter();
+        using var tx = conn.BeginTransaction();
+        using var insert = conn.CreateCommand();
+        insert.CommandText = "insert into DLTB (geom, BSM, DLBM, TBDLMJ, ZLDWDM, ZLDJ) values ($g, $b, '0103', 30000, $z, 5)";
+        var g = insert.Parameters.Add("$g", SqliteType.Blob);
+        var b = insert.Parameters.Add("$b", SqliteType.Text);
+        insert.Parameters.AddWithValue("$z", county + "0010010000000");
+        for (var n = 0; n < parcels; n++)
+        {
+            var (lon, lat) = Centre(n, side);
+            var ring = Enumerable.Range(0, ParcelVertices + 1).Select(v =>
+            {
+                var a = 2 * Math.PI * (v % ParcelVertices) / ParcelVertices;
+                return new Coordinate(Math.Round(lon + 0.0012 * Math.Cos(a), 7), Math.Round(lat + 0.0009 * Math.Sin(a), 7));
+            }).ToArray();
+            var polygon = factory.CreatePolygon(ring);
+            g.Value = writer.Write(polygon);
+            b.Value = n.ToString("0000000", System.Globalization.CultureInfo.InvariantCulture);
+            insert.ExecuteNonQuery();
+        }
+        tx.Commit();
+    }
+}
