@@ -45,6 +45,9 @@ public static class LedgerHosting
             // acknowledged import survives a restart and resumes where its progress rows say.
             opts.PublishMessage<Ledger.Api.Imports.RunImport>().ToLocalQueue(Ledger.Api.Imports.ImportEndpoints.Queue);
             opts.LocalQueue(Ledger.Api.Imports.ImportEndpoints.Queue).UseDurableInbox().Sequential();
+            // Wolverine cancels a handler after a minute by default; an import of 100k features runs
+            // for minutes. Imports are the only messages, so the default is theirs.
+            opts.DefaultExecutionTimeout = TimeSpan.FromHours(6);
         });
         builder.Services.AddWolverineHttp();
 

@@ -57,6 +57,13 @@ public sealed partial class ImportRunner(ImportStore imports, Ingestor ingestor,
             // The file was checked at upload; this is a file that reads differently now (or a failure midway).
             await imports.AppendProgressAsync(id, counts, "failed", [], $"the file {e.Message}", clock.GetCurrentInstant(), CancellationToken.None);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Say so rather than leave the import "running" for ever. What was appended stays, and
+            // uploading the file again appends only the rest (its event ids are the same).
+            await imports.AppendProgressAsync(id, counts, "failed", [], $"the job stopped: {e.GetType().Name}: {e.Message}. Upload the file again to append the rest.",
+                clock.GetCurrentInstant(), CancellationToken.None);
+        }
         finally
         {
             try { Directory.Delete(work, true); } catch (IOException) { }

@@ -20,13 +20,14 @@ public sealed class MapQuery(NpgsqlDataSource db)
     public async Task<string> FeatureCollectionAsync(MapRequest request, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
+        var frame = request.Bbox is null ? null : $"ST_MakeEnvelope(@west, @south, @east, @north, {Postgis.Srid})";
         await using var cmd = Command(conn, request, $"""
             select json_build_object('type', 'FeatureCollection', 'region', @region, 'asOf', @asOfText, 'knownAt', @knownAtText,
               'features', coalesce(json_agg(json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(geom)::json, 'properties', props)
                 order by layer, seq), '[]'::json))::text
             from features
             where @west::float8 is null or geom && ST_MakeEnvelope(@west, @south, @east, @north, {Postgis.Srid})
-            """);
+            """, frame);
         return (string)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
@@ -51,7 +52,7 @@ public sealed class MapQuery(NpgsqlDataSource db)
               cross join lateral (select s.geom, s.props from shapes s where s.layer = l.layer and s.geom is not null order by s.seq) t
               group by l.layer)
             select coalesce(string_agg(mvt, ''::bytea), ''::bytea) from layers
-            """);
+            """, $"ST_Transform(ST_TileEnvelope(@z, @x, @y), {Postgis.Srid})");
         cmd.Parameters.AddWithValue("z", z);
         cmd.Parameters.AddWithValue("x", x);
         cmd.Parameters.AddWithValue("y", y);
@@ -73,16 +74,24 @@ public sealed class MapQuery(NpgsqlDataSource db)
     }
 
     /// <summary>The map's features as a CTE (<c>features</c>: seq, layer, geom in 4490, props as json), then <paramref name="select"/>.</summary>
-    private static NpgsqlCommand Command(NpgsqlConnection conn, MapRequest request, string select)
+    /// <param name="frame">SQL for the area asked (a geometry in EPSG:4490), or null for the whole region.</param>
+    private static NpgsqlCommand Command(NpgsqlConnection conn, MapRequest request, string select, string? frame)
     {
         var s = LedgerStore.Schema;
         var v = GeoTables.Versions;
         const string Props = "'domain', split_part(x.stream_id, ':', 1), 'stream', split_part(x.stream_id, ':', 2), 'version', x.version, " +
                              "'eventId', x.event_id, 'effectiveDate', x.effective_date";
+        // Only streams with some version in the frame are candidates (through the GiST index); the
+        // version in force is still chosen among all of a candidate's versions, then kept if it meets the frame.
         var cmd = new NpgsqlCommand($"""
-            with boundaries as (
+            with frame as (select {frame ?? "null::geometry"} g),
+            candidates as (
+              select distinct c.stream_id, c.layer from {s}.{v} c, frame
+              where frame.g is not null and c.geom && frame.g and c.layer = any(@boundaryLayers)),
+            boundaries as (
               select distinct on (stream_id, layer) * from {s}.{v}
               where layer = any(@boundaryLayers) and effective_date <= @asOf and recorded_at <= @knownAt and region_code like @prefix
+                and ((select g from frame) is null or (stream_id, layer) in (select stream_id, layer from candidates))
               order by stream_id, layer, effective_date desc, seq desc),
             features as (
               select x.seq, x.layer, x.geom, json_build_object('layer', x.layer, {Props}, 'areaHa', x.area_ha) props
@@ -90,7 +99,7 @@ public sealed class MapQuery(NpgsqlDataSource db)
               union all
               select x.seq, x.layer, x.geom, json_build_object('layer', x.layer, {Props}, 'areaHa', x.area_ha, 'type', x.type)
               from {s}.{v} x where @footprints and x.layer = '{Layers.Footprints}' and x.effective_date <= @asOf
-                and x.recorded_at <= @knownAt and x.region_code like @prefix
+                and x.recorded_at <= @knownAt and x.region_code like @prefix and ((select g from frame) is null or x.geom && (select g from frame))
               union all
               select o.seq, '{Layers.Overlaps}', ST_Multi(ST_CollectionExtract(ST_Intersection(x.geom, p.geom), 3)),
                      json_build_object('layer', '{Layers.Overlaps}', {Props}, 'areaHa', o.area_ha, 'id', o.id, 'kind', o.kind,
@@ -100,6 +109,7 @@ public sealed class MapQuery(NpgsqlDataSource db)
               join {s}.{v} p on p.seq = o.protected_seq and p.layer = o.layer
               where @overlaps and o.effective_date <= @asOf and o.recorded_at <= @knownAt
                 and (o.footprint_region like @prefix or o.protected_region like @prefix)
+                and ((select g from frame) is null or x.geom && (select g from frame))
                 and {OverlapQuery.InForce("o", "p", "@knownAt")})
             {select}
             """, conn);

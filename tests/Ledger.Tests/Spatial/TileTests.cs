@@ -51,6 +51,29 @@ public sealed class TileTests(LedgerApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_frame_shows_the_version_in_force_not_an_older_one_that_was_there()
+    {
+        // RL01 (cells 0–4) is redrawn in 2024 to cells 20–24 (a little smaller): a frame over its old place shows it before, not after.
+        var writer = await app.KeyAsync("writer", "410000");
+        var moved = Ev.Make("redline.zone-adjusted", MapScenario.ZoneKey, Ev.County, new System.Text.Json.Nodes.JsonObject
+        {
+            ["deltaHa"] = Geo.AreaHa(Geo.Cell(20, 0, 4, 3.5)) - Geo.AreaHa(Geo.Cell(0, 0, 4, 4)), ["reason"] = "勘界", ["approvalRef"] = "批9",
+            ["geometry"] = Geo.Cell(20, 0, 4, 3.5),
+        }, "2024-06-01");
+        var posted = await app.PostEventsAsync(writer, moved);
+        posted.StatusCode.ShouldBe(HttpStatusCode.OK, await posted.Content.ReadAsStringAsync());
+        var bbox = FormattableString.Invariant($"{Geo.Lon + 0.005},{Geo.Lat + 0.005},{Geo.Lon + 0.015},{Geo.Lat + 0.015}");
+        async Task<bool> Shown(string asOf)
+        {
+            var map = await app.SendAsync(HttpMethod.Get, $"/api/v1/regions/410102/map?layers=redline&asOf={asOf}&bbox={bbox}", _auditor);
+            return (await map.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("features").EnumerateArray()
+                .Any(f => f.GetProperty("properties").GetProperty("stream").GetString() == MapScenario.ZoneKey);
+        }
+        (await Shown("2024-05-31")).ShouldBeTrue();
+        (await Shown("2024-06-01")).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task a_tile_elsewhere_is_empty()
     {
         var (x, y) = TileOf(80.0, 40.0, 10);
