@@ -89,10 +89,16 @@ public sealed class MapQuery(NpgsqlDataSource db)
               select distinct c.stream_id, c.layer from {s}.{v} c, frame
               where frame.g is not null and c.geom && frame.g and c.layer = any(@boundaryLayers)),
             boundaries as (
-              select distinct on (stream_id, layer) * from {s}.{v}
-              where layer = any(@boundaryLayers) and effective_date <= @asOf and recorded_at <= @knownAt and region_code like @prefix
-                and ((select g from frame) is null or (stream_id, layer) in (select stream_id, layer from candidates))
-              order by stream_id, layer, effective_date desc, seq desc),
+              (select distinct on (stream_id, layer) * from {s}.{v}
+               where (select g from frame) is null
+                 and layer = any(@boundaryLayers) and effective_date <= @asOf and recorded_at <= @knownAt and region_code like @prefix
+               order by stream_id, layer, effective_date desc, seq desc)
+              union all
+              select q.* from candidates c cross join lateral (
+                select * from {s}.{v} q
+                where q.stream_id = c.stream_id and q.layer = c.layer and q.effective_date <= @asOf and q.recorded_at <= @knownAt
+                  and q.region_code like @prefix
+                order by q.effective_date desc, q.seq desc limit 1) q),
             features as (
               select x.seq, x.layer, x.geom, json_build_object('layer', x.layer, {Props}, 'areaHa', x.area_ha) props
               from boundaries x where x.geom is not null
