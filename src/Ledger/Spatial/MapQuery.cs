@@ -17,17 +17,32 @@ public sealed record MapRequest(string Region, IReadOnlyList<string> Layers, Loc
 /// </summary>
 public sealed class MapQuery(NpgsqlDataSource db)
 {
+    /// <summary>
+    /// The region's territory on a date, as known at an instant (its codes and, through successions,
+    /// its predecessors'), as SQL over a geo_versions alias: the map of a district that was a county
+    /// shows what was recorded under the county's code too, as the sheets do.
+    /// </summary>
+    public static async Task<Func<string, string, ScopeSql[]>> TerritoryAsync(NpgsqlConnection conn, string region, LocalDate date, Instant knownAt,
+        CancellationToken ct)
+    {
+        var scope = RegionScope.Of(region, await LineageReader.LoadAsync(conn, null, knownAt, [], ct), date);
+        return (alias, prefix) => [ScopeSql.Within(scope, $"{alias}region_code", prefix), ScopeSql.PartsFilter(scope, prefix + "p", alias)];
+    }
+
+    internal static string Inside(ScopeSql[] territory) => $"({territory[0].Sql} or {territory[1].Sql})";
+
     public async Task<string> FeatureCollectionAsync(MapRequest request, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         var frame = request.Bbox is null ? null : $"ST_MakeEnvelope(@west, @south, @east, @north, {Postgis.Srid})";
+        var territory = await TerritoryAsync(conn, request.Region, request.AsOf, request.KnownAt, ct);
         await using var cmd = Command(conn, request, $"""
             select json_build_object('type', 'FeatureCollection', 'region', @region, 'asOf', @asOfText, 'knownAt', @knownAtText,
               'features', coalesce(json_agg(json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(geom)::json, 'properties', props)
                 order by layer, seq), '[]'::json))::text
             from features
             where @west::float8 is null or geom && ST_MakeEnvelope(@west, @south, @east, @north, {Postgis.Srid})
-            """, frame);
+            """, frame, territory);
         return (string)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
@@ -39,6 +54,7 @@ public sealed class MapQuery(NpgsqlDataSource db)
     public async Task<byte[]> TileAsync(MapRequest request, int z, int x, int y, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
+        var territory = await TerritoryAsync(conn, request.Region, request.AsOf, request.KnownAt, ct);
         await using var cmd = Command(conn, request, $"""
             , tile as (select ST_TileEnvelope(@z, @x, @y) b),
             shapes as (
@@ -52,7 +68,7 @@ public sealed class MapQuery(NpgsqlDataSource db)
               cross join lateral (select s.geom, s.props from shapes s where s.layer = l.layer and s.geom is not null order by s.seq) t
               group by l.layer)
             select coalesce(string_agg(mvt, ''::bytea), ''::bytea) from layers
-            """, $"ST_Transform(ST_TileEnvelope(@z, @x, @y), {Postgis.Srid})");
+            """, $"ST_Transform(ST_TileEnvelope(@z, @x, @y), {Postgis.Srid})", territory);
         cmd.Parameters.AddWithValue("z", z);
         cmd.Parameters.AddWithValue("x", x);
         cmd.Parameters.AddWithValue("y", y);
@@ -63,20 +79,22 @@ public sealed class MapQuery(NpgsqlDataSource db)
     public async Task<BoundingBox?> ExtentAsync(string region, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
+        var territory = (await TerritoryAsync(conn, region, LocalDate.MaxIsoValue, SystemClock.Instance.GetCurrentInstant(), ct))("", "t");
         await using var cmd = new NpgsqlCommand($"""
             select ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
-            from (select ST_Extent(geom) e from {LedgerStore.Schema}.{GeoTables.Versions} where region_code like @prefix and geom is not null) x
+            from (select ST_Extent(geom) e from {LedgerStore.Schema}.{GeoTables.Versions} where {Inside(territory)} and geom is not null) x
             where e is not null
             """, conn);
-        cmd.Parameters.AddWithValue("prefix", RegionCodes.Prefix(region) + "%");
+        foreach (var t in territory) t.Bind(cmd);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         return await r.ReadAsync(ct) ? new BoundingBox(r.GetDouble(0), r.GetDouble(1), r.GetDouble(2), r.GetDouble(3)) : null;
     }
 
     /// <summary>The map's features as a CTE (<c>features</c>: seq, layer, geom in 4490, props as json), then <paramref name="select"/>.</summary>
     /// <param name="frame">SQL for the area asked (a geometry in EPSG:4490), or null for the whole region.</param>
-    private static NpgsqlCommand Command(NpgsqlConnection conn, MapRequest request, string select, string? frame)
+    private static NpgsqlCommand Command(NpgsqlConnection conn, MapRequest request, string select, string? frame, Func<string, string, ScopeSql[]> territory)
     {
+        var (b, c, x, xo, po) = (territory("", "tb"), territory("c.", "tc"), territory("x.", "tx"), territory("x.", "to"), territory("p.", "tp"));
         var s = LedgerStore.Schema;
         var v = GeoTables.Versions;
         const string Props = "'domain', split_part(x.stream_id, ':', 1), 'stream', split_part(x.stream_id, ':', 2), 'version', x.version, " +
@@ -87,17 +105,16 @@ public sealed class MapQuery(NpgsqlDataSource db)
             with frame as (select {frame ?? "null::geometry"} g),
             candidates as (
               select distinct c.stream_id, c.layer from {s}.{v} c, frame
-              where frame.g is not null and c.geom && frame.g and c.layer = any(@boundaryLayers)),
+              where frame.g is not null and c.geom && frame.g and c.layer = any(@boundaryLayers) and {Inside(c)}),
             boundaries as (
               (select distinct on (stream_id, layer) * from {s}.{v}
                where (select g from frame) is null
-                 and layer = any(@boundaryLayers) and effective_date <= @asOf and recorded_at <= @knownAt and region_code like @prefix
+                 and layer = any(@boundaryLayers) and effective_date <= @asOf and recorded_at <= @knownAt and {Inside(b)}
                order by stream_id, layer, effective_date desc, seq desc)
               union all
               select q.* from candidates c cross join lateral (
                 select * from {s}.{v} q
                 where q.stream_id = c.stream_id and q.layer = c.layer and q.effective_date <= @asOf and q.recorded_at <= @knownAt
-                  and q.region_code like @prefix
                 order by q.effective_date desc, q.seq desc limit 1) q),
             features as (
               select x.seq, x.layer, x.geom, json_build_object('layer', x.layer, {Props}, 'areaHa', x.area_ha) props
@@ -105,7 +122,7 @@ public sealed class MapQuery(NpgsqlDataSource db)
               union all
               select x.seq, x.layer, x.geom, json_build_object('layer', x.layer, {Props}, 'areaHa', x.area_ha, 'type', x.type)
               from {s}.{v} x where @footprints and x.layer = '{Layers.Footprints}' and x.effective_date <= @asOf
-                and x.recorded_at <= @knownAt and x.region_code like @prefix and ((select g from frame) is null or x.geom && (select g from frame))
+                and x.recorded_at <= @knownAt and {Inside(x)} and ((select g from frame) is null or x.geom && (select g from frame))
               union all
               select o.seq, '{Layers.Overlaps}', ST_Multi(ST_CollectionExtract(ST_Intersection(x.geom, p.geom), 3)),
                      json_build_object('layer', '{Layers.Overlaps}', {Props}, 'areaHa', o.area_ha, 'id', o.id, 'kind', o.kind,
@@ -114,7 +131,7 @@ public sealed class MapQuery(NpgsqlDataSource db)
               join {s}.{v} x on x.seq = o.footprint_seq and x.layer = o.footprint_layer
               join {s}.{v} p on p.seq = o.protected_seq and p.layer = o.layer
               where @overlaps and o.effective_date <= @asOf and o.recorded_at <= @knownAt
-                and (o.footprint_region like @prefix or o.protected_region like @prefix)
+                and ({Inside(xo)} or {Inside(po)})
                 and ((select g from frame) is null or x.geom && (select g from frame))
                 and {OverlapQuery.InForce("o", "p", "@knownAt")})
             {select}
@@ -128,7 +145,7 @@ public sealed class MapQuery(NpgsqlDataSource db)
         cmd.Parameters.AddWithValue("region", request.Region);
         cmd.Parameters.AddWithValue("asOfText", NodaTime.Text.LocalDatePattern.Iso.Format(request.AsOf));
         cmd.Parameters.AddWithValue("knownAtText", NodaTime.Text.InstantPattern.ExtendedIso.Format(request.KnownAt));
-        cmd.Parameters.AddWithValue("prefix", RegionCodes.Prefix(request.Region) + "%");
+        foreach (var t in new[] { b, c, x, xo, po }.SelectMany(t => t)) t.Bind(cmd);
         var box = request.Bbox;
         cmd.Parameters.AddWithValue("west", NpgsqlTypes.NpgsqlDbType.Double, (object?)box?.West ?? DBNull.Value);
         cmd.Parameters.AddWithValue("south", NpgsqlTypes.NpgsqlDbType.Double, (object?)box?.South ?? DBNull.Value);

@@ -31,19 +31,21 @@ public sealed class OverlapQuery(NpgsqlDataSource db)
     {
         var s = LedgerStore.Schema;
         await using var conn = await db.OpenConnectionAsync(ct);
+        var territory = await MapQuery.TerritoryAsync(conn, region, to ?? LocalDate.MaxIsoValue, knownAt, ct);
+        var (f, p) = (territory("f.", "tf"), territory("p.", "tp"));
         await using var cmd = new NpgsqlCommand($"""
             select o.id, o.kind, o.layer, o.area_ha, o.effective_date, f.stream_id, f.event_id, p.stream_id, p.event_id
             from {s}.{GeoTables.Overlaps} o
             join {s}.{GeoTables.Versions} f on f.seq = o.footprint_seq and f.layer = o.footprint_layer
             join {s}.{GeoTables.Versions} p on p.seq = o.protected_seq and p.layer = o.layer
             where o.recorded_at <= @knownAt
-              and (o.footprint_region like @prefix or o.protected_region like @prefix)
+              and ({MapQuery.Inside(f)} or {MapQuery.Inside(p)})
               and (@from::date is null or o.effective_date >= @from) and (@to::date is null or o.effective_date <= @to)
               and {InForce("o", "p", "@knownAt")}
             order by o.effective_date, o.seq, o.id
             """, conn);
         cmd.Parameters.AddWithValue("knownAt", knownAt.ToDateTimeUtc());
-        cmd.Parameters.AddWithValue("prefix", RegionCodes.Prefix(region) + "%");
+        foreach (var t in f.Concat(p)) t.Bind(cmd);
         cmd.Parameters.AddWithValue("from", NpgsqlTypes.NpgsqlDbType.Date, (object?)from?.ToDateOnly() ?? DBNull.Value);
         cmd.Parameters.AddWithValue("to", NpgsqlTypes.NpgsqlDbType.Date, (object?)to?.ToDateOnly() ?? DBNull.Value);
         var list = new List<Overlap>();

@@ -74,6 +74,30 @@ public sealed class TileTests(LedgerApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_successor_regions_map_and_overlaps_include_what_was_recorded_under_its_predecessor()
+    {
+        // 410102 becomes district 410199 from 2025 (an upgrade under a new code), as regions do.
+        var writer = await app.KeyAsync("writer", "410000");
+        var posted = await app.PostEventsAsync(writer, Ev.Region("410199", "county", Ev.City, "新区"));
+        posted.StatusCode.ShouldBe(HttpStatusCode.OK, await posted.Content.ReadAsStringAsync());
+        posted = await app.PostEventsAsync(writer, Ledger.Tests.Regions.Lineages.Succeeded("410199", "upgrade", "2025-01-01", "410102"));
+        posted.StatusCode.ShouldBe(HttpStatusCode.OK, await posted.Content.ReadAsStringAsync());
+
+        async Task<int> Features(string asOf)
+        {
+            var map = await app.SendAsync(HttpMethod.Get, $"/api/v1/regions/410199/map?asOf={asOf}", _auditor);
+            map.StatusCode.ShouldBe(HttpStatusCode.OK, await map.Content.ReadAsStringAsync());
+            return (await map.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("features").GetArrayLength();
+        }
+        var before = await app.SendAsync(HttpMethod.Get, "/api/v1/regions/410102/map?asOf=2025-06-01", _auditor);
+        var all = (await before.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("features").GetArrayLength();
+        (await Features("2025-06-01")).ShouldBe(all);
+        (await Features("2024-06-01")).ShouldBe(0); // before the upgrade the district had no territory of its own
+        var overlaps = await app.SendAsync(HttpMethod.Get, "/api/v1/regions/410199/overlaps", _auditor);
+        (await overlaps.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("overlaps").GetArrayLength().ShouldBe(4);
+    }
+
+    [Fact]
     public async Task a_tile_elsewhere_is_empty()
     {
         var (x, y) = TileOf(80.0, 40.0, 10);
