@@ -21,7 +21,7 @@ internal static class CountyBenchmark
     private const int ParcelVertices = 20;
     private const double Spacing = 0.003;
 
-    public static async Task RunAsync(int parcels, int zones, int maxZoneVertices, int footprintBatches) => await IngestBenchmark.WithApiAsync(async (http, writer, _, _) =>
+    public static async Task RunAsync(int parcels, int zones, int maxZoneVertices, int footprintBatches) => await IngestBenchmark.WithApiAsync(async (http, writer, _, pg) =>
     {
         var auditor = await IngestBenchmark.IssueKeyAsync(http, "bench-auditor", "auditor");
         var county = Workload.County(0);
@@ -91,6 +91,16 @@ internal static class CountyBenchmark
             }
             Console.WriteLine($"| {name} | {P(times, 0.5):F0} | {P(times, 0.95):F0} | {bytes:N0} |");
         }
+        // Where a frame read's time goes: the same queries in process, with their plans.
+        var request = new MapRequest(county, Layers.Map, new NodaTime.LocalDate(2026, 1, 1), NodaTime.SystemClock.Instance.GetCurrentInstant(),
+            new BoundingBox(lon, lat, lon + 0.01, lat + 0.009));
+        await Explained.RunAsync(pg, "a 1 km GeoJSON frame and a z12 tile", async db =>
+        {
+            var map = new MapQuery(db);
+            await map.FeatureCollectionAsync(request, CancellationToken.None);
+            var (x, y) = TileXY(12, lon, lat);
+            await map.TileAsync(request with { Bbox = null }, 12, x, y, CancellationToken.None);
+        });
         var whole = Stopwatch.GetTimestamp();
         var all = await GetAsync(http, auditor, $"/api/v1/regions/{county}/map");
         Console.WriteLine($"| whole county map, once | {Stopwatch.GetElapsedTime(whole).TotalMilliseconds:F0} | | {all.Bytes:N0} |");
@@ -204,11 +214,15 @@ internal static class CountyBenchmark
 
     private static string Tile(string county, int z, double lon, double lat)
     {
+        var (x, y) = TileXY(z, lon, lat);
+        return $"/api/v1/regions/{county}/tiles/{z}/{x}/{y}.mvt";
+    }
+
+    private static (int X, int Y) TileXY(int z, double lon, double lat)
+    {
         var n = 1 << z;
         var rad = lat * Math.PI / 180;
-        var x = (int)((lon + 180) / 360 * n);
-        var y = (int)((1 - Math.Log(Math.Tan(rad) + 1 / Math.Cos(rad)) / Math.PI) / 2 * n);
-        return $"/api/v1/regions/{county}/tiles/{z}/{x}/{y}.mvt";
+        return ((int)((lon + 180) / 360 * n), (int)((1 - Math.Log(Math.Tan(rad) + 1 / Math.Cos(rad)) / Math.PI) / 2 * n));
     }
 
     private static async Task<(string Body, int Bytes)> GetAsync(HttpClient http, string key, string url)

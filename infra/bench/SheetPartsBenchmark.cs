@@ -58,8 +58,8 @@ internal static class SheetPartsBenchmark
                 return await LineageReader.LoadAsync(conn, null, SystemClock.Instance.GetCurrentInstant(), [], CancellationToken.None);
             });
             foreach (var region in new[] { "990100", "990000" })
-                await ExplainAsync(pg, dataDir, new SheetRequest(region, new LocalDate(2024, 1, 1), new LocalDate(2024, 12, 31),
-                    SystemClock.Instance.GetCurrentInstant()));
+                await Explained.RunAsync(pg, $"one {region} sheet", db => new SheetQuery(db).BalanceSheetAsync(new SheetRequest(region,
+                    new LocalDate(2024, 1, 1), new LocalDate(2024, 12, 31), SystemClock.Instance.GetCurrentInstant()), CancellationToken.None));
             if (keepIn is not null) Console.WriteLine($"\nLedger kept in {Path.GetFullPath(dataDir)}; run again with --data to reuse it.");
         }
         finally
@@ -81,20 +81,6 @@ internal static class SheetPartsBenchmark
     }
 
     /// <summary>Every statement of one whole sheet with its plan and timings (auto_explain), from the server log: where the rest goes.</summary>
-    private static async Task ExplainAsync(EmbeddedPostgres pg, string dataDir, SheetRequest request)
-    {
-        var log = Path.Combine(dataDir, "server.log");
-        var start = new FileInfo(log).Length;
-        var options = "-c session_preload_libraries=auto_explain -c auto_explain.log_min_duration=1 -c auto_explain.log_analyze=on " +
-                      "-c auto_explain.log_buffers=on -c auto_explain.log_timing=on";
-        await using (var explained = new NpgsqlDataSourceBuilder(pg.ConnectionString() + $";Options='{options}'").Build())
-            await new SheetQuery(explained).BalanceSheetAsync(request, CancellationToken.None);
-        await using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        stream.Seek(start, SeekOrigin.Begin);
-        Console.WriteLine($"\nPlans of the statements over 1 ms of one {request.Region} sheet (auto_explain):\n");
-        Console.WriteLine(await new StreamReader(stream).ReadToEndAsync());
-    }
-
     private static async Task TimeAsync<T>(string label, Func<Task<T>> run)
     {
         var times = new List<double>();

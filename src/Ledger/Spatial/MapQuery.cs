@@ -99,30 +99,35 @@ public sealed class MapQuery(NpgsqlDataSource db)
         var v = GeoTables.Versions;
         const string Props = "'domain', split_part(x.stream_id, ':', 1), 'stream', split_part(x.stream_id, ':', 2), 'version', x.version, " +
                              "'eventId', x.event_id, 'effectiveDate', x.effective_date";
-        // Only streams with some version in the frame are candidates (through the GiST index); the
-        // version in force is still chosen among all of a candidate's versions, then kept if it meets the frame.
-        var cmd = new NpgsqlCommand($"""
-            with frame as (select {frame ?? "null::geometry"} g),
-            candidates as (
-              select distinct c.stream_id, c.layer from {s}.{v} c, frame
-              where frame.g is not null and c.geom && frame.g and c.layer = any(@boundaryLayers) and {Inside(c)}),
-            boundaries as (
-              (select distinct on (stream_id, layer) * from {s}.{v}
-               where (select g from frame) is null
-                 and layer = any(@boundaryLayers) and effective_date <= @asOf and recorded_at <= @knownAt and {Inside(b)}
-               order by stream_id, layer, effective_date desc, seq desc)
-              union all
-              select q.* from candidates c cross join lateral (
+        // With a frame, only streams with some version in it are candidates (through the GiST index);
+        // the version in force is still chosen among all of a candidate's versions (through the stream
+        // index), then kept if it meets the frame. The SQL is chosen here rather than by a run-time
+        // test in the query: the planner would start parallel workers for the branch it never runs.
+        var boundaries = frame is null
+            ? $"""
+              select distinct on (stream_id, layer) * from {s}.{v}
+              where layer = any(@boundaryLayers) and effective_date <= @asOf and recorded_at <= @knownAt and {Inside(b)}
+              order by stream_id, layer, effective_date desc, seq desc
+              """
+            : $"""
+              select q.* from (select distinct c.stream_id, c.layer from {s}.{v} c
+                               where c.geom && (select g from frame) and c.layer = any(@boundaryLayers) and {Inside(c)}) c
+              cross join lateral (
                 select * from {s}.{v} q
                 where q.stream_id = c.stream_id and q.layer = c.layer and q.effective_date <= @asOf and q.recorded_at <= @knownAt
-                order by q.effective_date desc, q.seq desc limit 1) q),
+                order by q.effective_date desc, q.seq desc limit 1) q
+              """;
+        var inFrame = frame is null ? "true" : "x.geom && (select g from frame)";
+        var cmd = new NpgsqlCommand($"""
+            with frame as (select {frame ?? "null::geometry"} g),
+            boundaries as ({boundaries}),
             features as (
               select x.seq, x.layer, x.geom, json_build_object('layer', x.layer, {Props}, 'areaHa', x.area_ha) props
               from boundaries x where x.geom is not null
               union all
               select x.seq, x.layer, x.geom, json_build_object('layer', x.layer, {Props}, 'areaHa', x.area_ha, 'type', x.type)
               from {s}.{v} x where @footprints and x.layer = '{Layers.Footprints}' and x.effective_date <= @asOf
-                and x.recorded_at <= @knownAt and {Inside(x)} and ((select g from frame) is null or x.geom && (select g from frame))
+                and x.recorded_at <= @knownAt and {Inside(x)} and {inFrame}
               union all
               select o.seq, '{Layers.Overlaps}', ST_Multi(ST_CollectionExtract(ST_Intersection(x.geom, p.geom), 3)),
                      json_build_object('layer', '{Layers.Overlaps}', {Props}, 'areaHa', o.area_ha, 'id', o.id, 'kind', o.kind,
@@ -132,7 +137,7 @@ public sealed class MapQuery(NpgsqlDataSource db)
               join {s}.{v} p on p.seq = o.protected_seq and p.layer = o.layer
               where @overlaps and o.effective_date <= @asOf and o.recorded_at <= @knownAt
                 and ({Inside(xo)} or {Inside(po)})
-                and ((select g from frame) is null or x.geom && (select g from frame))
+                and {inFrame}
                 and {OverlapQuery.InForce("o", "p", "@knownAt")})
             {select}
             """, conn);
