@@ -117,10 +117,9 @@ internal static class CountyBenchmark
             JsonElement status;
             while (true)
             {
-                status = JsonDocument.Parse((await GetAsync(http, writer, $"/api/v1/imports/{id}")).Body).RootElement;
+                status = JsonDocument.Parse((await GetAsync(http, writer, $"/api/v1/imports/{id}?waitSeconds=30")).Body).RootElement;
                 if (status.GetProperty("status").GetString() is "done" or "failed") break;
                 if (clock.Elapsed > TimeSpan.FromMinutes(30)) throw new TimeoutException($"import {id} did not finish in 30 minutes: {status}");
-                await Task.Delay(500);
             }
             var seconds = clock.Elapsed.TotalSeconds;
             Console.WriteLine();

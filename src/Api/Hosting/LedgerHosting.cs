@@ -52,6 +52,7 @@ public static class LedgerHosting
         builder.Services.AddWolverineHttp();
 
         builder.Services.AddSingleton<Ingestor>();
+        builder.Services.AddSingleton<Ledger.Imports.ImportSignal>();
         builder.Services.AddSingleton<Ledger.Imports.ImportStore>();
         builder.Services.AddSingleton<Ledger.Imports.ImportRunner>();
         builder.Services.AddSingleton<Ledger.Audit.BalanceSheets.SheetQuery>();

@@ -62,7 +62,8 @@ public static class ImportCommand
         var lastLine = DateTime.MinValue;
         while (true)
         {
-            using var status = JsonDocument.Parse(await http.GetStringAsync($"/api/v1/imports/{id}"));
+            // The server holds each answer until the job's next progress row (or 5 s): no client-side sleeping.
+            using var status = JsonDocument.Parse(await http.GetStringAsync($"/api/v1/imports/{id}?waitSeconds=5"));
             var s = status.RootElement;
             var line = Progress(s);
             var state = s.GetProperty("status").GetString();
@@ -78,7 +79,6 @@ public static class ImportCommand
                 if (state == "failed") await error.WriteLineAsync($"failed: {s.GetProperty("message").GetString()}");
                 return state == "done" ? 0 : 1;
             }
-            await Task.Delay(TimeSpan.FromSeconds(1));
         }
     }
 

@@ -106,18 +106,29 @@ public static class ImportEndpoints
         }
     }
 
+    /// <summary>The import's status; with <c>waitSeconds</c> (1–60) an unfinished import's answer waits for its next progress row, at most that long.</summary>
     [WolverineGet("/api/v1/imports/{id}")]
-    public static async Task<IResult> Get(HttpContext http, string id, ImportStore imports, CancellationToken ct)
+    public static async Task<IResult> Get(HttpContext http, string id, ImportStore imports, ImportSignal signal, CancellationToken ct)
     {
         var client = http.Client();
         if (!client.Has(Role.Writer) && !client.Has(Role.Auditor))
             return Problems.Forbidden(http, $"client '{client.Name}' has role {ApiClient.RoleName(client.Role)}; imports are read by writers, auditors and investigators");
-        if (!Guid.TryParse(id, out var importId)) return Problems.Validation(http, [new ItemError("id", $"'{Clip(id)}' is not an import id (a UUID)")]);
+        var q = new QueryParameters(http);
+        var wait = q.Integer("waitSeconds", 0, 60) ?? 0;
+        if (!Guid.TryParse(id, out var importId)) q.Errors.Add(new ItemError("id", $"'{Clip(id)}' is not an import id (a UUID)"));
+        if (q.Errors.Count > 0) return Problems.Validation(http, q.Errors);
         var job = await imports.JobAsync(importId, ct);
         // An import outside the caller's scope is answered like a missing one: ids are not to be probed.
         if (job is null || !Regions.RegionCodes.Contains(client.Scope, job.Scope))
             return Problems.NotFound(http, $"no import {importId} in the client's scope");
+        var changed = signal.NextChange(importId);
         var s = (await imports.StatusAsync(importId, 10_000, ct))!;
+        if (wait > 0 && !ImportStore.Terminal.Contains(s.Status))
+        {
+            try { await changed.WaitAsync(TimeSpan.FromSeconds(wait), ct); }
+            catch (TimeoutException) { }
+            s = (await imports.StatusAsync(importId, 10_000, ct))!;
+        }
         return Results.Json(new
         {
             importId = s.ImportId, status = s.Status, layer = s.Layer, fileName = s.FileName, featuresTotal = s.FeaturesTotal, featuresRead = s.FeaturesRead,

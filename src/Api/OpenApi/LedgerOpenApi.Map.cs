@@ -104,7 +104,8 @@ public static partial class LedgerOpenApi
         paths["/api/v1/imports/{id}"] = new JsonObject
         {
             ["get"] = Op("An import's progress (writer, auditor, investigator within the import's scope)",
-                parameters: new JsonArray(PathParameter("id", "The import id (UUID)")),
+                parameters: new JsonArray(PathParameter("id", "The import id (UUID)"),
+                    QueryParameter("waitSeconds", "int32", "1–60: an unfinished import's answer waits for its next progress row, at most this long (default 0: at once)")),
                 responses: Responses(("200", "{importId, status (queued/running/done/failed), layer, fileName, featuresTotal, featuresRead, appended, duplicates, skipped, " +
                                              "rejectedCount, rejected:[{feature, reasons}] (the first 10,000), message, createdAt, updatedAt}", null),
                     ("400", "Not a UUID", "Problem"), ("404", "No such import in the caller's scope", "Problem"))),

@@ -22,7 +22,7 @@ public sealed record ImportStatus(Guid ImportId, string Status, string Layer, st
 /// per upload, with the file) and <c>import_progress</c> (a row per batch and at the end, each
 /// with the cumulative counts and that batch's rejections). The status is the last row.
 /// </summary>
-public sealed class ImportStore(NpgsqlDataSource db)
+public sealed class ImportStore(NpgsqlDataSource db, ImportSignal signal)
 {
     public const string Imports = "imports", Progress = "import_progress";
     public static readonly string[] Tables = [Imports, Progress];
@@ -100,6 +100,7 @@ public sealed class ImportStore(NpgsqlDataSource db)
         cmd.Parameters.AddWithValue("message", (object?)message ?? DBNull.Value);
         cmd.Parameters.AddWithValue("at", at.ToDateTimeUtc());
         await cmd.ExecuteNonQueryAsync(ct);
+        signal.Changed(id);
     }
 
     /// <summary>The import's status, or null when there is no such import. <paramref name="maxRejected"/> bounds the listed rejections (the count is exact).</summary>
