@@ -62,7 +62,7 @@ public static class ImportEndpoints
             if (layer is null) errors.Add(new ItemError("layer", $"is required: one of {string.Join(", ", ImportMapping.Layers)}"));
             var dateText = form.Fields.GetValueOrDefault("effectiveDate");
             var date = dateText is null ? null : LocalDatePattern.Iso.Parse(dateText) is { Success: true } d ? d.Value : (LocalDate?)null;
-            if (date is null) errors.Add(new ItemError("effectiveDate", dateText is null ? "is required (YYYY-MM-DD)" : $"'{Clip(dateText)}' is not a date (YYYY-MM-DD)"));
+            if (date is null) errors.Add(new ItemError("effectiveDate", dateText is null ? "is required (YYYY-MM-DD)" : $"'{BatchParser.Clip(dateText)}' is not a date (YYYY-MM-DD)"));
             var mappingText = form.Fields.GetValueOrDefault("mapping");
             var (mapping, mappingErrors) = layer is null ? (null, []) : ImportMapping.Parse(layer, mappingText);
             errors.AddRange(mappingErrors);
@@ -75,17 +75,17 @@ public static class ImportEndpoints
                 total = source.Count;
                 var missing = mapping!.Attributes.Where(a => !source.AttributeNames.Contains(a.Attribute))
                     .Select(a => new ItemError($"mapping.{a.Target}", $"names attribute {a.Attribute}, which the layer does not have; its attributes are " +
-                                                                      Clip(string.Join(", ", source.AttributeNames), 300)))
+                                                                      BatchParser.Clip(string.Join(", ", source.AttributeNames), 300)))
                     .ToList();
                 if (missing.Count > 0) return Problems.Validation(http, missing);
             }
             catch (ImportFileException e)
             {
-                return Problems.Validation(http, [new ItemError("file", $"{Clip(form.FileName!, 80)} {e.Message}")]);
+                return Problems.Validation(http, [new ItemError("file", $"{BatchParser.Clip(form.FileName!, 80)} {e.Message}")]);
             }
 
             var client = http.Client();
-            var job = new ImportJob(Guid.NewGuid(), client.Name, client.Scope, layer!, date!.Value, mappingText, Clip(form.FileName!, 200), form.FileBytes,
+            var job = new ImportJob(Guid.NewGuid(), client.Name, client.Scope, layer!, date!.Value, mappingText, BatchParser.Clip(form.FileName!, 200), form.FileBytes,
                 Storage.StoredInstant.Truncate(clock.GetCurrentInstant()), total);
             var file = await File.ReadAllBytesAsync(Path.Combine(work, "upload"), ct);
             await using (var session = store.LightweightSession())
@@ -115,19 +115,19 @@ public static class ImportEndpoints
             return Problems.Forbidden(http, $"client '{client.Name}' has role {ApiClient.RoleName(client.Role)}; imports are read by writers, auditors and investigators");
         var q = new QueryParameters(http);
         var wait = q.Integer("waitSeconds", 0, 60) ?? 0;
-        if (!Guid.TryParse(id, out var importId)) q.Errors.Add(new ItemError("id", $"'{Clip(id)}' is not an import id (a UUID)"));
+        if (!Guid.TryParse(id, out var importId)) q.Errors.Add(new ItemError("id", $"'{BatchParser.Clip(id)}' is not an import id (a UUID)"));
         if (q.Errors.Count > 0) return Problems.Validation(http, q.Errors);
         var job = await imports.JobAsync(importId, ct);
         // An import outside the caller's scope is answered like a missing one: ids are not to be probed.
         if (job is null || !Regions.RegionCodes.Contains(client.Scope, job.Scope))
             return Problems.NotFound(http, $"no import {importId} in the client's scope");
         var changed = signal.NextChange(importId);
-        var s = (await imports.StatusAsync(importId, 10_000, ct))!;
+        var s = await imports.StatusAsync(job, 10_000, ct);
         if (wait > 0 && !ImportStore.Terminal.Contains(s.Status))
         {
             try { await changed.WaitAsync(TimeSpan.FromSeconds(wait), ct); }
             catch (TimeoutException) { }
-            s = (await imports.StatusAsync(importId, 10_000, ct))!;
+            s = await imports.StatusAsync(job, 10_000, ct);
         }
         return Results.Json(new
         {
@@ -156,7 +156,7 @@ public static class ImportEndpoints
                     return (null!, Problems.Validation(http, [new ItemError("$", "every part needs Content-Disposition: form-data with a name")]));
                 var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
                 if (!FormFields.Contains(name))
-                    return (null!, Problems.Validation(http, [new ItemError(Clip(name), $"is not a field of an import; the fields are {string.Join(", ", FormFields)}")]));
+                    return (null!, Problems.Validation(http, [new ItemError(BatchParser.Clip(name), $"is not a field of an import; the fields are {string.Join(", ", FormFields)}")]));
                 if (name == "file" ? fileName is not null : fields.ContainsKey(name))
                     return (null!, Problems.Validation(http, [new ItemError(name, "is given twice")]));
                 if (name == "file")
@@ -192,13 +192,11 @@ public static class ImportEndpoints
         {
             return (null!, e is Microsoft.AspNetCore.Http.BadHttpRequestException { StatusCode: 413 }
                 ? TooLarge(http, limit)
-                : Problems.Of(http, 400, "The upload is not valid multipart/form-data", Clip(e.Message, 200)));
+                : Problems.Of(http, 400, "The upload is not valid multipart/form-data", BatchParser.Clip(e.Message, 200)));
         }
         return (new Form(fields, fileName, fileBytes), null);
     }
 
     private static IResult TooLarge(HttpContext http, long limit) =>
         Problems.Of(http, 413, "Upload too large", $"an import file may be at most {limit / (1024 * 1024):N0} MiB (LEDGER_IMPORT_MAX_MB); split the layer");
-
-    private static string Clip(string s, int max = 60) => s.Length <= max ? s : s[..max] + "…";
 }

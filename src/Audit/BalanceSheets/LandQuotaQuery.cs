@@ -101,7 +101,7 @@ public static class LandQuotaQuery
         var uses = new List<UseFigure>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            uses.Add(new UseFigure(reader.GetString(0), reader.GetInt32(1), FromUnits(reader.GetDecimal(2)), FromUnits(reader.GetDecimal(3))));
+            uses.Add(new UseFigure(reader.GetString(0), reader.GetInt32(1), SheetQuery.FromUnits(reader.GetDecimal(2)), SheetQuery.FromUnits(reader.GetDecimal(3))));
         return uses;
     }
 
@@ -128,6 +128,4 @@ public static class LandQuotaQuery
             uses.Add(new UseFigure(reader.GetString(0), reader.GetInt32(1), reader.GetDecimal(2), reader.GetDecimal(3)));
         return uses;
     }
-
-    private static decimal FromUnits(decimal units) => Quantities.Normalize(units / FlowTables.Scale);
 }

@@ -107,7 +107,7 @@ public sealed class SheetQuery(NpgsqlDataSource db)
     }
 
     /// <summary>Exact: the sums are whole numbers of 1/10000; trailing zeros are dropped (2.5, not 2.5000).</summary>
-    private static decimal FromUnits(decimal units) => Quantities.Normalize(units / FlowTables.Scale);
+    internal static decimal FromUnits(decimal units) => Quantities.Normalize(units / FlowTables.Scale);
 
     internal static async Task<List<WaterRow>> WaterAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, ScopeSql within,
         ScopeSql parts, CancellationToken ct)

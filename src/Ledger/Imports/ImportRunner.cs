@@ -20,9 +20,9 @@ public sealed partial class ImportRunner(ImportStore imports, Ingestor ingestor,
 
     public async Task RunAsync(Guid id, CancellationToken ct)
     {
-        var status = await imports.StatusAsync(id, 0, ct);
-        if (status is null || ImportStore.Terminal.Contains(status.Status)) return;
-        var job = (await imports.JobAsync(id, ct))!;
+        if (await imports.JobAsync(id, ct) is not { } job) return;
+        var status = await imports.StatusAsync(job, 0, ct);
+        if (ImportStore.Terminal.Contains(status.Status)) return;
         var work = Directory.CreateTempSubdirectory("ledger-import-").FullName;
         var counts = new ImportCounts(status.FeaturesRead, status.Appended, status.Duplicates, status.Skipped, status.RejectedCount);
         try

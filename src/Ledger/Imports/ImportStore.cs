@@ -104,9 +104,13 @@ public sealed class ImportStore(NpgsqlDataSource db, ImportSignal signal)
     }
 
     /// <summary>The import's status, or null when there is no such import. <paramref name="maxRejected"/> bounds the listed rejections (the count is exact).</summary>
-    public async Task<ImportStatus?> StatusAsync(Guid id, int maxRejected, CancellationToken ct)
+    public async Task<ImportStatus?> StatusAsync(Guid id, int maxRejected, CancellationToken ct) =>
+        await JobAsync(id, ct) is { } job ? await StatusAsync(job, maxRejected, ct) : null;
+
+    /// <summary>The status of an import already read.</summary>
+    public async Task<ImportStatus> StatusAsync(ImportJob job, int maxRejected, CancellationToken ct)
     {
-        if (await JobAsync(id, ct) is not { } job) return null;
+        var id = job.Id;
         await using var cmd = db.CreateCommand($"""
             select status, features_read, appended, duplicates, skipped, rejected_count, message, at, rejected
             from {S}.{Progress} where import_id = @id order by n

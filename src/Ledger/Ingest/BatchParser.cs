@@ -181,5 +181,5 @@ public static class BatchParser
     }
 
     /// <summary>Echoing client input in an error, at most 60 characters of it.</summary>
-    public static string Clip(string s) => s.Length <= 60 ? s : s[..60] + "…";
+    public static string Clip(string s, int max = 60) => s.Length <= max ? s : s[..max] + "…";
 }

@@ -70,15 +70,9 @@ public sealed class LandQuotaAuditTests(LedgerApp app) : IAsyncLifetime
     private string Id(string type, string date) =>
         _events.Single(e => e["type"]!.GetValue<string>() == type && e["effectiveDate"]!.GetValue<string>() == date)["eventId"]!.GetValue<string>();
 
-    private async Task<JsonElement> IssueAsync(string? ruleSet)
+    private Task<JsonElement> IssueAsync(string? ruleSet)
     {
         SetClock(app, "2024-01-15");
-        object body = ruleSet is null ? new { tenureId = TenureId } : new { tenureId = TenureId, ruleSet };
-        var created = await app.SendAsync(HttpMethod.Post, "/api/v1/audits/departure", _auditor, body);
-        var text = await created.Content.ReadAsStringAsync();
-        created.StatusCode.ShouldBe(HttpStatusCode.Created, text);
-        var id = JsonDocument.Parse(text).RootElement.GetProperty("reportId").GetString()!;
-        var report = await app.SendAsync(HttpMethod.Get, $"/api/v1/audits/{id}", _auditor);
-        return JsonDocument.Parse(await report.Content.ReadAsStringAsync()).RootElement.Clone();
+        return app.IssueReportAsync(_auditor, TenureId, ruleSet);
     }
 }

@@ -160,16 +160,7 @@ public sealed class OverlapFindingTests(LedgerApp app) : IAsyncLifetime
         posted.StatusCode.ShouldBe(HttpStatusCode.OK, await posted.Content.ReadAsStringAsync());
     }
 
-    private async Task<JsonElement> IssueAsync(string? ruleSet)
-    {
-        object body = ruleSet is null ? new { tenureId = TenureId } : new { tenureId = TenureId, ruleSet };
-        var created = await app.SendAsync(HttpMethod.Post, "/api/v1/audits/departure", _auditor, body);
-        var text = await created.Content.ReadAsStringAsync();
-        created.StatusCode.ShouldBe(HttpStatusCode.Created, text);
-        var id = JsonDocument.Parse(text).RootElement.GetProperty("reportId").GetString()!;
-        var report = await app.SendAsync(HttpMethod.Get, $"/api/v1/audits/{id}", _auditor);
-        return JsonDocument.Parse(await report.Content.ReadAsStringAsync()).RootElement.Clone();
-    }
+    private Task<JsonElement> IssueAsync(string? ruleSet) => app.IssueReportAsync(_auditor, TenureId, ruleSet);
 
     /// <summary>Overlap ids by "kind layer" (one of each in the scenario).</summary>
     private async Task<Dictionary<string, string>> OverlapIdsAsync()
