@@ -43,7 +43,7 @@ internal static class IngestBenchmark
     public static async Task RunAsync(int events, int batchSize, int clients)
     {
         var run = await MeasureAsync(events, batchSize, clients, telemetry: true, copyBaseline: true);
-        Report(run.Total, batchSize, clients, run.HttpSeconds, run.CopySeconds!.Value, run.Latencies);
+        Report(run.Total, batchSize, clients, run.HttpSeconds, run.MartenSeconds!.Value, run.CopySeconds!.Value, run.Latencies);
     }
 
     /// <summary>
@@ -51,14 +51,19 @@ internal static class IngestBenchmark
     /// phase, which other load on a shared machine disturbs far less than throughput. With telemetry on, /metrics is
     /// scraped every 5 s meanwhile, as Prometheus would.
     /// </summary>
-    public sealed record Run(int Total, double HttpSeconds, double? CopySeconds, List<double> Latencies, int Scrapes, double ApiCpuSeconds);
+    public sealed record Run(int Total, double HttpSeconds, double? MartenSeconds, double? CopySeconds, List<double> Latencies, int Scrapes,
+        double ApiCpuSeconds);
 
-    /// <summary>One fresh cluster and API process; the HTTP ingest, then optionally the COPY baseline.</summary>
+    /// <summary>
+    /// One fresh cluster and API process; the HTTP ingest, then optionally the baselines (plain Marten appends, raw COPY)
+    /// and where the ingest's time went.
+    /// </summary>
     public static async Task<Run> MeasureAsync(int events, int batchSize, int clients, bool telemetry, bool copyBaseline)
     {
         var root = FindRoot();
         var dataDir = Path.Combine(Path.GetTempPath(), $"ledger-bench-{Environment.ProcessId}");
-        await using var pg = await EmbeddedPostgres.StartAsync(dataDir, durable: true, Console.WriteLine);
+        await using var pg = await EmbeddedPostgres.StartAsync(dataDir, durable: true, Console.WriteLine,
+            copyBaseline ? IngestProfile.ServerOptions : null);
         var port = FreePort();
         var metricsPort = FreePort();
         using var api = StartApi(root, pg.ConnectionString(), port, telemetry, metricsPort);
@@ -78,11 +83,13 @@ internal static class IngestBenchmark
             var total = perClient.Sum(b => b.Count) * batchSize;
             Console.WriteLine($"HTTP ingest: {total:N0} events, batches of {batchSize}, {clients} concurrent clients ...");
 
+            if (copyBaseline) await IngestProfile.ResetAsync(pg.ConnectionString());
             var latencies = new List<double>();
             using var scraping = new CancellationTokenSource();
             var scrapes = telemetry ? MetricsScraper.EveryFiveSecondsAsync(metricsPort, scraping.Token) : Task.FromResult(0);
             api.Refresh();
             var cpuBefore = api.TotalProcessorTime;
+            var pgCpuBefore = IngestProfile.PostgresCpuSeconds();
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(perClient.Select(batches => Task.Run(async () =>
             {
@@ -96,14 +103,20 @@ internal static class IngestBenchmark
             var httpSeconds = clock.Elapsed.TotalSeconds;
             api.Refresh();
             var apiCpuSeconds = (api.TotalProcessorTime - cpuBefore).TotalSeconds;
+            var pgCpuSeconds = IngestProfile.PostgresCpuSeconds() - pgCpuBefore;
             await scraping.CancelAsync();
             var scraped = await scrapes;
             var stored = await CountAsync(pg.ConnectionString(), "select count(*) from ledger.mt_events") - Workload.Regions(counties).Length;
             if (stored != total) throw new InvalidOperationException($"stored {stored} events, expected {total}");
             if (telemetry) await MetricsScraper.CheckAppendedAsync(metricsPort, stored + Workload.Regions(counties).Length);
 
-            var copySeconds = copyBaseline ? await CopyBaselineAsync(pg.ConnectionString(), perClient) : (double?)null;
-            return new Run(total, httpSeconds, copySeconds, latencies, scraped, apiCpuSeconds);
+            if (!copyBaseline) return new Run(total, httpSeconds, null, null, latencies, scraped, apiCpuSeconds);
+            await IngestProfile.PrintAsync(metricsPort, pg.ConnectionString(), perClient.Sum(b => b.Count), apiCpuSeconds, pgCpuSeconds, httpSeconds);
+            Console.WriteLine("Plain Marten appends of the same events ...");
+            var martenSeconds = await PlainMartenBaseline.RunAsync(pg.ConnectionString(), perClient);
+            Console.WriteLine("Raw COPY of the same rows ...");
+            var copySeconds = await CopyBaselineAsync(pg.ConnectionString(), perClient);
+            return new Run(total, httpSeconds, martenSeconds, copySeconds, latencies, scraped, apiCpuSeconds);
         }
         finally
         {
@@ -114,19 +127,22 @@ internal static class IngestBenchmark
         }
     }
 
-    private static void Report(int total, int batchSize, int clients, double httpSeconds, double copySeconds, List<double> latencies)
+    private static void Report(int total, int batchSize, int clients, double httpSeconds, double martenSeconds, double copySeconds,
+        List<double> latencies)
     {
         latencies.Sort();
         double P(double q) => latencies[Math.Min(latencies.Count - 1, (int)(q * latencies.Count))];
         var httpRate = total / httpSeconds;
+        var martenRate = total / martenSeconds;
         var copyRate = total / copySeconds;
         Console.WriteLine();
         Console.WriteLine($"| path | events | seconds | events/s |");
         Console.WriteLine($"| --- | ---: | ---: | ---: |");
         Console.WriteLine($"| HTTP POST /api/v1/events ({clients} clients, batches of {batchSize}) | {total:N0} | {httpSeconds:F1} | {httpRate:N0} |");
+        Console.WriteLine($"| plain Marten appends of the same events ({clients} writers, a session per batch) | {total:N0} | {martenSeconds:F1} | {martenRate:N0} |");
         Console.WriteLine($"| raw COPY of the same rows into a plain table ({clients} connections) | {total:N0} | {copySeconds:F1} | {copyRate:N0} |");
         Console.WriteLine();
-        Console.WriteLine($"HTTP / COPY ratio: {httpRate / copyRate:P1}");
+        Console.WriteLine($"HTTP / plain Marten: {httpRate / martenRate:F2}×; HTTP / COPY: {httpRate / copyRate:P1}; plain Marten / COPY: {martenRate / copyRate:P1}");
         Console.WriteLine($"batch latency ms: p50 {P(0.5):F0}, p95 {P(0.95):F0}, p99 {P(0.99):F0}, max {latencies[^1]:F0}");
     }
 

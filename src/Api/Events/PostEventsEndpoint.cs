@@ -17,18 +17,20 @@ public static class PostEventsEndpoint
         var started = Stopwatch.GetTimestamp();
         IResult? result = null;
         IngestOutcome? outcome = null;
+        var phases = new IngestPhases();
         try
         {
-            return result = await AcceptAsync(http, ingestor, rollback, o => outcome = o, ct);
+            return result = await AcceptAsync(http, ingestor, rollback, phases, o => outcome = o, ct);
         }
         finally
         {
             metrics.IngestAnswered(result, outcome, started);
+            metrics.IngestPhases(phases);
         }
     }
 
     private static async Task<IResult> AcceptAsync(HttpContext http, Ingestor ingestor, Investigations.RollbackGuard rollback,
-        Action<IngestOutcome> ingested, CancellationToken ct)
+        IngestPhases phases, Action<IngestOutcome> ingested, CancellationToken ct)
     {
         if (http.Require(Role.Writer) is { } denied) return denied;
         if (rollback.Current is { Blocks: true } behind)
@@ -37,6 +39,7 @@ public static class PostEventsEndpoint
             return Problems.Of(http, 503, "The ledger's database is behind its signed checkpoint", behind.Explanation);
         }
         var (doc, problem) = await RequestBody.ReadAsync(http, ct);
+        phases.Mark("read_body");
         if (problem is not null) return problem;
         using var _ = doc;
 
@@ -50,6 +53,7 @@ public static class PostEventsEndpoint
             // System.Text.Json refuses to decode an unpaired surrogate escape (\ud800) outside the text fields we check one by one.
             return Problems.Validation(http, [new ItemError("$", "holds an unpaired surrogate escape: not valid Unicode text")]);
         }
+        phases.Mark("parse");
         if (parsed.TooMany)
             return Problems.Of(http, 413, "Too many events", Problems.Summary(parsed.Errors), parsed.Errors);
         if (parsed.Errors.Count > 0) return Problems.Validation(http, parsed.Errors);
@@ -60,7 +64,7 @@ public static class PostEventsEndpoint
             .ToList();
         if (outside.Count > 0) return Problems.Of(http, 403, "Outside the client's region scope", Problems.Summary(outside), outside);
 
-        var outcome = await ingestor.AppendAsync(parsed.Events, client.Name, ct);
+        var outcome = await ingestor.AppendAsync(parsed.Events, client.Name, ct, phases);
         ingested(outcome);
         if (outcome.Rejection is { } r) return Problems.Of(http, r.Status, r.Title, Problems.Summary(r.Errors), r.Errors);
 

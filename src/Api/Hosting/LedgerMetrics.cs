@@ -19,10 +19,12 @@ public sealed class LedgerMetrics
 
     // Seconds: OpenTelemetry's default buckets are meant for milliseconds.
     private static readonly double[] RequestBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+    private static readonly double[] PhaseBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
     private static readonly double[] VerifyBuckets = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800];
 
     private readonly Counter<long> _appended;
     private readonly Histogram<double> _ingest;
+    private readonly Histogram<double> _ingestPhases;
     private readonly Counter<long> _rejections;
     private readonly Histogram<double> _sheets;
     private readonly Histogram<double> _audits;
@@ -39,6 +41,8 @@ public sealed class LedgerMetrics
         Meter = meters.Create(MeterName);
         _appended = Meter.CreateCounter<long>("ledger.events.appended", "{event}", "Events stored by POST /api/v1/events (duplicates not counted)");
         _ingest = Histogram("ledger.ingest.duration", "Time to answer one POST /api/v1/events, by outcome (appended, duplicate, rejected) and status", RequestBuckets);
+        _ingestPhases = Histogram("ledger.ingest.phase.duration",
+            "Time one POST /api/v1/events spent in each phase (read_body, parse, connect, lock_streams, ... chain_lock_wait, commit): where a batch's time goes", PhaseBuckets);
         _rejections = Meter.CreateCounter<long>("ledger.ingest.rejections", "{batch}", "Batches refused by POST /api/v1/events, by HTTP status");
         _sheets = Histogram("ledger.balance_sheet.duration", "Time to build and render a balance sheet (kind: period or annual; format)", RequestBuckets);
         _audits = Histogram("ledger.audit.duration", "Time to issue a departure-audit report, by outcome (issued or refused)", RequestBuckets);
@@ -71,6 +75,12 @@ public sealed class LedgerMetrics
         {
             try { _chainMoved.Release(); } catch (SemaphoreFullException) { }
         }
+    }
+
+    public void IngestPhases(IngestPhases phases)
+    {
+        foreach (var (phase, seconds) in phases.Totals())
+            _ingestPhases.Record(seconds, new KeyValuePair<string, object?>("phase", phase));
     }
 
     public void SheetBuilt(string kind, string format, long startedTimestamp) =>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -11,10 +12,17 @@ public static class ChainHash
     /// <summary>SHA-256(previous hash ‖ UTF-8 canonical text of the event).</summary>
     public static byte[] Next(byte[] previous, string canonicalText)
     {
-        var text = Encoding.UTF8.GetBytes(canonicalText);
-        var buffer = new byte[previous.Length + text.Length];
-        previous.CopyTo(buffer, 0);
-        text.CopyTo(buffer, previous.Length);
-        return SHA256.HashData(buffer);
+        var length = previous.Length + Encoding.UTF8.GetByteCount(canonicalText);
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            previous.CopyTo(buffer, 0);
+            Encoding.UTF8.GetBytes(canonicalText, buffer.AsSpan(previous.Length));
+            return SHA256.HashData(buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }

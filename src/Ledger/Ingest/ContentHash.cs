@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Runtime.InteropServices;
@@ -12,10 +13,12 @@ public static class ContentHash
 {
     public static string Of(JsonElement item)
     {
-        using var buffer = new MemoryStream();
+        var buffer = new ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(buffer))
             WriteCanonical(writer, item, skip: "expectedVersion");
-        return Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray()));
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(buffer.WrittenSpan, hash);
+        return Convert.ToHexStringLower(hash);
     }
 
     internal static string Canonical(decimal d) => Events.Quantities.Normalize(d).ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -21,14 +21,16 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
     private const int LockClass = 0x4C45_4447; // "LEDG": keeps our advisory locks apart from Marten's own.
     private static readonly DateTimeZone LedgerZone = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
 
-    public async Task<IngestOutcome> AppendAsync(IReadOnlyList<IncomingEvent> batch, string clientName, CancellationToken ct)
+    public async Task<IngestOutcome> AppendAsync(IReadOnlyList<IncomingEvent> batch, string clientName, CancellationToken ct,
+        IngestPhases? phases = null)
     {
+        phases ??= new IngestPhases();
         using var activity = IngestTracing.Start(batch.Count);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return IngestTracing.Finish(activity, await TryAppendAsync(batch, clientName, ct));
+                return IngestTracing.Finish(activity, await TryAppendAsync(batch, clientName, phases, ct));
             }
             catch (Exception e) when (attempt < 3 && IsEventIdRace(e))
             {
@@ -38,13 +40,14 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
         }
     }
 
-    private async Task<IngestOutcome> TryAppendAsync(IReadOnlyList<IncomingEvent> batch, string clientName, CancellationToken ct)
+    private async Task<IngestOutcome> TryAppendAsync(IReadOnlyList<IncomingEvent> batch, string clientName, IngestPhases phases,
+        CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await LockStreamsAsync(conn, tx, batch, ct);
-
-        var known = await KnownEvents.FindAsync(conn, tx, batch.Select(e => e.EventId).ToArray(), ct);
+        phases.Mark("connect");
+        var known = await LockStreamsAndFindKnownAsync(conn, tx, batch, ct);
+        phases.Mark("lock_streams_known_ids");
         var conflicts = batch.Where(e => known.TryGetValue(e.EventId, out var k) && k.ContentHash != e.ContentHash)
             .Select(e => new ItemError($"events[{e.Index}].eventId",
                 $"eventId {e.EventId} was already used for different content (stream {known[e.EventId].StreamId.Replace(":", "/")}, version {known[e.EventId].Version})"))
@@ -60,24 +63,30 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
         {
             await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
             var now = Storage.StoredInstant.Truncate(clock.GetCurrentInstant());
-            var decision = await DecideAsync(session, conn, tx, fresh, now, ct);
+            var decision = await DecideAsync(session, conn, tx, fresh, now, phases, ct);
             if (decision.Rejection is not null) return new IngestOutcome([], decision.Rejection);
 
-            var appended = Append(session, fresh, clientName, now);
-            session.StoreObjects(decision.Changed);
-            await session.SaveChangesAsync(ct);
+            var appended = Build(session, decision.Transitions, clientName, now);
+            await EventWriter.WriteAsync(conn, tx, store, appended, now, ct);
+            phases.Mark("append_events");
             var sequences = appended.ToDictionary(a => a.Item.EventId, a => a.Event.Sequence);
-            await ProjectAsync(conn, tx, decision.Transitions, sequences, now, ct);
+            var writes = new List<NpgsqlBatchCommand>(StateWriter.Upserts(store, decision.Changed));
+            writes.AddRange(Project(decision.Transitions, sequences, now));
+            writes.Add(Investigations.EventIndex.Insert(appended.Select(a => new Investigations.EventIndexRow(a.Event.Sequence,
+                a.Item.EventId, a.Item.Spec.Name, a.Item.StreamId, a.Item.RegionCode, a.Item.EffectiveDate, now, clientName)).ToList()));
+            await SqlBatch.ExecuteAsync(conn, tx, writes, ct);
+            phases.Mark("states_flows_index");
             await ProjectGeometryAsync(conn, tx, decision.Transitions, sequences, now, ct);
-            await Investigations.EventIndex.InsertAsync(conn, tx, appended.Select(a => new Investigations.EventIndexRow(a.Event.Sequence,
-                a.Item.EventId, a.Item.Spec.Name, a.Item.StreamId, a.Item.RegionCode, a.Item.EffectiveDate, now, clientName)).ToList(), ct);
+            phases.Mark("geometry");
             await LineageAsync(conn, tx, decision, appended, now, ct);
-            await Chain.ChainWriter.ExtendAsync(conn, tx, appended.Select(a => a.Event.Sequence).ToArray(), ct);
-            foreach (var (item, e) in appended)
+            phases.Mark("lineage");
+            await Chain.ChainWriter.ExtendAsync(conn, tx, appended.Select(a => a.Event.Sequence).ToArray(), phases, ct);
+            foreach (var (item, e, _) in appended)
                 results[item.EventId] = new IngestResult(item.EventId, "appended", item.Key, e.Version, e.Sequence, now);
         }
 
         await tx.CommitAsync(ct);
+        phases.Mark("commit");
         return IngestOutcome.Stored(batch.Select(e => results[e.EventId] with { Stream = e.Key }).ToList());
     }
 
@@ -87,9 +96,10 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
         Regions.Lineage? Lineage = null);
 
     private async Task<Decision> DecideAsync(IDocumentSession session, NpgsqlConnection conn, NpgsqlTransaction tx,
-        IReadOnlyList<IncomingEvent> fresh, Instant now, CancellationToken ct)
+        IReadOnlyList<IncomingEvent> fresh, Instant now, IngestPhases phases, CancellationToken ct)
     {
         var working = await StateLoader.LoadAsync(session, fresh, ct);
+        phases.Mark("load_states");
         var references = await KnownEvents.StreamsOfAsync(conn, tx,
             fresh.Select(e => (e.Event as ICorrection)?.CorrectedEventId).OfType<Guid>().ToArray(), ct);
 
@@ -99,6 +109,7 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
             .Distinct().ToList();
         var lineage = await Regions.LineageReader.LoadAsync(conn, tx, null, streamIds, ct);
         var successions = await SuccessionChecks.LoadAsync(session, conn, tx, fresh, ct);
+        phases.Mark("load_references");
         var context = new RuleContext(now.InZone(LedgerZone).Date,
             code => working.GetValueOrDefault(EventCatalog.StreamId("region", code)) as Regions.RegionState, lineage);
         var errors = new List<ItemError>();
@@ -135,6 +146,7 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
             errors.AddRange(itemErrors.Select(x => new ItemError($"events[{item.Index}].{x.Field}", x.Message)));
         }
 
+        phases.Mark("rules");
         if (errors.Count == 0) return new Decision(changed.Values.ToList(), transitions, null, lineage);
         return new Decision([], [], concurrencyOnly
             ? new IngestRejection(409, "Stream version conflict", errors)
@@ -142,8 +154,7 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
     }
 
     /// <summary>The flat balance-sheet tables, in the same transaction: they never lag the events.</summary>
-    private static Task ProjectAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<Transition> transitions,
-        Dictionary<Guid, long> sequences, Instant now, CancellationToken ct)
+    private static List<NpgsqlBatchCommand> Project(IReadOnlyList<Transition> transitions, Dictionary<Guid, long> sequences, Instant now)
     {
         var flows = new List<FlowRow>();
         var targets = new List<TargetRow>();
@@ -154,7 +165,7 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
             flows.AddRange(projected.Flows.Select(f => new FlowRow(seq, item.EventId, item.StreamId, item.RegionCode, f, item.EffectiveDate, now)));
             if (projected.Target is not null) targets.Add(projected.Target);
         }
-        return FlowWriter.InsertAsync(conn, tx, flows, targets, ct);
+        return FlowWriter.Inserts(flows, targets);
     }
 
     /// <summary>
@@ -162,10 +173,10 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
     /// batch builds on itself); any other event under a code retired after its date moves with its stream.
     /// </summary>
     private static async Task LineageAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Decision decision,
-        List<(IncomingEvent Item, IEvent Event)> appended, Instant now, CancellationToken ct)
+        List<EventWriter.Pending> appended, Instant now, CancellationToken ct)
     {
         var successions = appended.Where(a => a.Item.Event is Regions.RegionSucceeded).OrderBy(a => a.Event.Sequence).ToList();
-        foreach (var (item, e) in successions)
+        foreach (var (item, e, _) in successions)
         {
             var succeeded = (Regions.RegionSucceeded)item.Event;
             var siblings = succeeded.Reason == "split" && succeeded.Streams is null
@@ -198,44 +209,49 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
         await Spatial.GeoWriter.WriteAsync(conn, tx, rows, ct);
     }
 
-    private static List<(IncomingEvent Item, IEvent Event)> Append(IDocumentSession session, IReadOnlyList<IncomingEvent> fresh,
-        string clientName, Instant now)
+    /// <summary>
+    /// The batch's events as Marten events, grouped stream by stream in first-seen order (the order Marten's own
+    /// append numbered them in), each with the version its rules checked.
+    /// </summary>
+    private static List<EventWriter.Pending> Build(IDocumentSession session, IReadOnlyList<Transition> transitions, string clientName, Instant now)
     {
-        var appended = new List<(IncomingEvent, IEvent)>();
-        foreach (var stream in fresh.GroupBy(e => e.StreamId))
-        {
-            var events = stream.Select(item =>
+        var pending = new List<EventWriter.Pending>();
+        foreach (var stream in transitions.GroupBy(t => t.Item.StreamId))
+            foreach (var (item, before, after) in stream)
             {
                 var e = session.Events.BuildEvent(item.Event);
                 e.Id = item.EventId;
+                e.StreamKey = item.StreamId;
+                e.Version = after.Version;
                 e.Timestamp = now.ToDateTimeOffset();
                 e.UserName = clientName;
                 e.SetHeader("contentHash", item.ContentHash);
                 if (item.DocumentRef is not null) e.SetHeader("documentRef", item.DocumentRef);
                 if (item.Note is not null) e.SetHeader("note", item.Note);
-                appended.Add((item, e));
-                return (object)e;
-            }).ToArray();
-
-            var first = stream.First();
-            if (first.Spec.CreatesStream)
-                session.Events.StartStream(EventCatalog.RulesFor(first.Spec.Domain)!.StateType, stream.Key, events);
-            else
-                session.Events.Append(stream.Key, events);
-        }
-        return appended;
+                pending.Add(new EventWriter.Pending(item, e, stream.First().Before is null));
+            }
+        return pending;
     }
 
-    private static async Task LockStreamsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<IncomingEvent> batch,
-        CancellationToken ct)
+    /// <summary>
+    /// Takes the batch's stream locks, then (under them) looks up which of its event ids are already stored: one round trip.
+    /// </summary>
+    private static async Task<Dictionary<Guid, KnownEvents.Known>> LockStreamsAndFindKnownAsync(NpgsqlConnection conn, NpgsqlTransaction tx,
+        IReadOnlyList<IncomingEvent> batch, CancellationToken ct)
     {
         // Sorted, so two batches touching the same streams always lock them in the same order (no deadlock).
-        var keys = batch.Select(e => LockKey(e.StreamId)).Distinct().Order().ToArray();
-        await using var cmd = new NpgsqlCommand(
-            "select count(pg_advisory_xact_lock(@class, k)) from unnest(@keys) as k", conn, tx);
-        cmd.Parameters.AddWithValue("class", LockClass);
-        cmd.Parameters.AddWithValue("keys", keys);
-        await cmd.ExecuteScalarAsync(ct);
+        var keys = batch.Select(e => e.StreamId).Distinct().Select(LockKey).Distinct().Order().ToArray();
+        await using var both = new NpgsqlBatch(conn, tx)
+        {
+            BatchCommands =
+            {
+                SqlBatch.Command("select count(pg_advisory_xact_lock(@class, k)) from unnest(@keys) as k", ("class", LockClass), ("keys", keys)),
+                KnownEvents.Query(batch.Select(e => e.EventId).ToArray()),
+            },
+        };
+        await using var r = await both.ExecuteReaderAsync(ct);
+        await r.NextResultAsync(ct);
+        return await KnownEvents.ReadAsync(r, ct);
     }
 
     private static int LockKey(string streamId) => BitConverter.ToInt32(SHA256.HashData(Encoding.UTF8.GetBytes(streamId)));

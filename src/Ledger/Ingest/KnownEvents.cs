@@ -15,12 +15,19 @@ internal static class KnownEvents
     public static async Task<Dictionary<Guid, Known>> FindAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid[] ids,
         CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(
-            $"select id, stream_id, version, seq_id, timestamp, headers->>'contentHash' from {LedgerStore.Schema}.mt_events where id = any(@ids)",
-            conn, tx);
-        cmd.Parameters.AddWithValue("ids", ids);
+        await using var batch = new NpgsqlBatch(conn, tx) { BatchCommands = { Query(ids) } };
+        await using var r = await batch.ExecuteReaderAsync(ct);
+        return await ReadAsync(r, ct);
+    }
+
+    /// <summary>The lookup as a statement of a larger batch; read its rows with <see cref="ReadAsync"/>.</summary>
+    public static NpgsqlBatchCommand Query(Guid[] ids) => SqlBatch.Command(
+        $"select id, stream_id, version, seq_id, timestamp, headers->>'contentHash' from {LedgerStore.Schema}.mt_events where id = any(@ids)",
+        ("ids", ids));
+
+    public static async Task<Dictionary<Guid, Known>> ReadAsync(NpgsqlDataReader r, CancellationToken ct)
+    {
         var found = new Dictionary<Guid, Known>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
             var id = r.GetGuid(0);

@@ -34,20 +34,13 @@ public static class EventIndex
         return t;
     }
 
-    public static async Task InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<EventIndexRow> rows, CancellationToken ct)
-    {
-        if (rows.Count == 0) return;
-        await using var cmd = new NpgsqlCommand(
-            $"insert into {LedgerStore.Schema}.{Table} (seq, event_id, type, stream_id, region_code, effective_date, recorded_at, client) " +
-            "select * from unnest(@seq, @id, @type, @stream, @region, @date, @recorded, @client)", conn, tx);
-        cmd.Parameters.AddWithValue("seq", rows.Select(r => r.Seq).ToArray());
-        cmd.Parameters.AddWithValue("id", rows.Select(r => r.EventId).ToArray());
-        cmd.Parameters.AddWithValue("type", rows.Select(r => r.Type).ToArray());
-        cmd.Parameters.AddWithValue("stream", rows.Select(r => r.StreamId).ToArray());
-        cmd.Parameters.AddWithValue("region", rows.Select(r => r.RegionCode).ToArray());
-        cmd.Parameters.Add(new NpgsqlParameter("date", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = rows.Select(r => r.EffectiveDate.ToDateOnly()).ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter("recorded", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = rows.Select(r => r.RecordedAt.ToDateTimeUtc()).ToArray() });
-        cmd.Parameters.AddWithValue("client", rows.Select(r => r.Client).ToArray());
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
+    /// <summary>The insert of a batch's rows, for the ingest transaction's batch of writes.</summary>
+    public static NpgsqlBatchCommand Insert(IReadOnlyList<EventIndexRow> rows) => SqlBatch.Command(
+        $"insert into {LedgerStore.Schema}.{Table} (seq, event_id, type, stream_id, region_code, effective_date, recorded_at, client) " +
+        "select * from unnest(@seq, @id, @type, @stream, @region, @date, @recorded, @client)",
+        ("seq", rows.Select(r => r.Seq).ToArray()), ("id", rows.Select(r => r.EventId).ToArray()), ("type", rows.Select(r => r.Type).ToArray()),
+        ("stream", rows.Select(r => r.StreamId).ToArray()), ("region", rows.Select(r => r.RegionCode).ToArray()),
+        ("date", new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Date, Value = rows.Select(r => r.EffectiveDate.ToDateOnly()).ToArray() }),
+        ("recorded", new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, Value = rows.Select(r => r.RecordedAt.ToDateTimeUtc()).ToArray() }),
+        ("client", rows.Select(r => r.Client).ToArray()));
 }

@@ -39,7 +39,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     /// <summary>Starts (or reuses, when it is already running) the cluster in <paramref name="dataDir"/>.</summary>
     /// <param name="durable">false turns fsync off: for throwaway test clusters only.</param>
-    public static async Task<EmbeddedPostgres> StartAsync(string dataDir, bool durable, Action<string>? log = null)
+    /// <param name="extraOptions">more server settings (<c>-c name=value</c> …) when this call starts the server: the benchmarks' profiling.</param>
+    public static async Task<EmbeddedPostgres> StartAsync(string dataDir, bool durable, Action<string>? log = null, string? extraOptions = null)
     {
         log ??= _ => { };
         dataDir = Path.GetFullPath(dataDir);
@@ -73,7 +74,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             pg.Port = FreePort();
             var options = $"-p {pg.Port} -k {ShellQuote(pg.SocketDirectory)} -c listen_addresses= -c unix_socket_permissions=0700 " +
                           "-c max_connections=200 -c shared_buffers=256MB" +
-                          (durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
+                          (durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off") +
+                          (extraOptions is null ? "" : " " + extraOptions);
             await pg.RunServerCommand("pg_ctl", "-D", dataDir, "-o", options,
                 "-l", Path.Combine(dataDir, "server.log"), "-w", "-t", "60", "start");
             pg._startedHere = true;
