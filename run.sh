@@ -8,6 +8,7 @@ cd "$(dirname "$0")"
 source infra/scripts/common.sh
 ensure_postgres_binaries
 ensure_postgis || true
+ensure_gdal || true
 ensure_cjk_fonts || true
 
 ensure_private_dir .data

@@ -6,6 +6,7 @@ cd "$(dirname "$0")"
 source infra/scripts/common.sh
 ensure_postgres_binaries
 ensure_postgis || true
+ensure_gdal || true
 ensure_cjk_fonts || true
 ensure_chromium || true
 ensure_promtool || true

@@ -42,8 +42,8 @@ internal static partial class IngestProfile
         return ticks / 100.0; // USER_HZ
     }
 
-    public static async Task PrintAsync(int metricsPort, string connectionString, int batches, double apiCpuSeconds, double postgresCpuSeconds,
-        double wallSeconds)
+    public static async Task PrintAsync(int metricsPort, Dictionary<string, double> phasesBefore, string connectionString, int batches,
+        double apiCpuSeconds, double postgresCpuSeconds, double wallSeconds)
     {
         Console.WriteLine();
         Console.WriteLine($"CPU during the HTTP phase ({wallSeconds:F1} s on {Environment.ProcessorCount} cores = {wallSeconds * Environment.ProcessorCount:F1} core-seconds): " +
@@ -53,7 +53,7 @@ internal static partial class IngestProfile
         Console.WriteLine($"Server time per batch, by phase (mean over {batches} batches, from ledger_ingest_phase_duration_seconds):");
         Console.WriteLine("| phase | ms per batch | share |");
         Console.WriteLine("| --- | ---: | ---: |");
-        var phases = await PhasesAsync(metricsPort);
+        var phases = (await PhasesAsync(metricsPort)).Select(p => (Phase: p.Key, Seconds: p.Value - phasesBefore.GetValueOrDefault(p.Key))).ToList();
         var total = phases.Sum(p => p.Seconds);
         foreach (var (phase, seconds) in phases)
             Console.WriteLine($"| {phase} | {seconds * 1000 / batches:F2} | {seconds / total:P1} |");
@@ -82,13 +82,31 @@ internal static partial class IngestProfile
                                   $"{r.GetDouble(5) / batches:F2} ms of fsync per batch");
     }
 
-    private static async Task<List<(string Phase, double Seconds)>> PhasesAsync(int metricsPort)
+    /// <summary>The runtime's GC counters (allocated bytes, collections, pause time) as the exporter serves them now.</summary>
+    public static async Task<Dictionary<string, double>> GcAsync(int metricsPort)
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
         var text = await http.GetStringAsync("/metrics");
-        return SumLine().Matches(text)
-            .Select(m => (m.Groups[1].Value, double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)))
-            .ToList();
+        return GcLine().Matches(text).GroupBy(m => m.Groups[1].Value)
+            .ToDictionary(g => g.Key, g => g.Sum(m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)));
+    }
+
+    public static void PrintGc(Dictionary<string, double> before, Dictionary<string, double> after, int batches)
+    {
+        double Delta(string name) => after.GetValueOrDefault(name) - before.GetValueOrDefault(name);
+        Console.WriteLine($"GC in the API during the HTTP phase: {Delta("dotnet_gc_heap_total_allocated_bytes_total") / batches / 1048576:F1} MiB allocated per batch, " +
+                          $"{Delta("dotnet_gc_collections_total"):N0} collections, {Delta("dotnet_gc_pause_time_seconds_total") * 1000 / batches:F1} ms of pauses per batch");
+    }
+
+    [GeneratedRegex("""^(dotnet_gc_heap_total_allocated_bytes_total|dotnet_gc_collections_total|dotnet_gc_pause_time_seconds_total)(?:\{[^}]*\})? ([0-9.eE+-]+)""", RegexOptions.Multiline)]
+    private static partial Regex GcLine();
+
+    /// <summary>Seconds spent so far in each ingest phase, as the exporter serves them now (in the order it lists them).</summary>
+    public static async Task<Dictionary<string, double>> PhasesAsync(int metricsPort)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
+        var text = await http.GetStringAsync("/metrics");
+        return SumLine().Matches(text).ToDictionary(m => m.Groups[1].Value, m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
     }
 
     [GeneratedRegex("""^ledger_ingest_phase_duration_seconds_sum\{[^}]*phase="([^"]+)"[^}]*\} ([0-9.eE+-]+)""", RegexOptions.Multiline)]

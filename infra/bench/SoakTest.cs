@@ -26,10 +26,10 @@ internal static class SoakTest
             {
                 while (DateTime.UtcNow < end)
                 {
-                    memory.Add((clock.Elapsed.TotalMinutes, ResidentMb(api.Id)));
+                    memory.Add((clock.Elapsed.TotalMinutes, ResidentMb(api.Process.Id)));
                     await Task.Delay(TimeSpan.FromSeconds(30));
                 }
-                memory.Add((clock.Elapsed.TotalMinutes, ResidentMb(api.Id)));
+                memory.Add((clock.Elapsed.TotalMinutes, ResidentMb(api.Process.Id)));
             });
             await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
             {

@@ -50,6 +50,19 @@ ensure_postgis() {
   fi
 }
 
+# FileGDB imports are converted by GDAL's ogr2ogr (Debian's gdal-bin; PostGIS already pulls in libgdal).
+ensure_gdal() {
+  if command -v ogr2ogr >/dev/null 2>&1; then
+    return 0
+  fi
+  echo "ogr2ogr not found: installing gdal-bin (apt-get) for FileGDB imports..."
+  if ! apt_install --no-install-recommends gdal-bin; then
+    echo "Could not install gdal-bin (needs root and apt-get). FileGDB imports will be refused until it is installed" >&2
+    echo "(sudo apt-get install gdal-bin); GeoJSON, Shapefile and GeoPackage imports do not need it." >&2
+    return 1
+  fi
+}
+
 # PDF reports draw Chinese text: they need a CJK font (Debian's fonts-noto-cjk).
 ensure_cjk_fonts() {
   if [ -n "${LEDGER_CJK_FONT:-}" ] || ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1; then

@@ -46,19 +46,56 @@ public static class ContentHash
         return nonZero || raw[0] != (byte)'-';
     }
 
+    /// <summary>
+    /// The object's members sorted by name (ordinal), nulls and <paramref name="skip"/> left out. Sorted by insertion
+    /// in a pooled array: members are few, and usually already in order, which a LINQ OrderBy paid for in allocations.
+    /// </summary>
+    private static void WriteObject(Utf8JsonWriter w, JsonElement e, string? skip)
+    {
+        var members = ArrayPool<(string Name, JsonElement Value)>.Shared.Rent(16);
+        var n = 0;
+        try
+        {
+            foreach (var p in e.EnumerateObject())
+            {
+                if (p.Value.ValueKind == JsonValueKind.Null) continue;
+                var name = p.Name;
+                if (name == skip) continue;
+                if (n == members.Length)
+                {
+                    var larger = ArrayPool<(string, JsonElement)>.Shared.Rent(n * 2);
+                    members.AsSpan(0, n).CopyTo(larger);
+                    ArrayPool<(string, JsonElement)>.Shared.Return(members, clearArray: true);
+                    members = larger;
+                }
+                var at = n++;
+                while (at > 0 && string.CompareOrdinal(members[at - 1].Name, name) > 0)
+                {
+                    members[at] = members[at - 1];
+                    at--;
+                }
+                members[at] = (name, p.Value);
+            }
+            w.WriteStartObject();
+            for (var i = 0; i < n; i++)
+            {
+                w.WritePropertyName(members[i].Name);
+                WriteCanonical(w, members[i].Value);
+            }
+            w.WriteEndObject();
+        }
+        finally
+        {
+            ArrayPool<(string, JsonElement)>.Shared.Return(members, clearArray: true);
+        }
+    }
+
     private static void WriteCanonical(Utf8JsonWriter w, JsonElement e, string? skip = null)
     {
         switch (e.ValueKind)
         {
             case JsonValueKind.Object:
-                w.WriteStartObject();
-                foreach (var p in e.EnumerateObject().Where(p => p.Name != skip && p.Value.ValueKind != JsonValueKind.Null)
-                             .OrderBy(p => p.Name, StringComparer.Ordinal))
-                {
-                    w.WritePropertyName(p.Name);
-                    WriteCanonical(w, p.Value);
-                }
-                w.WriteEndObject();
+                WriteObject(w, e, skip);
                 break;
             case JsonValueKind.Array:
                 w.WriteStartArray();

@@ -66,6 +66,38 @@ public static class LayerFiles
         }
     }
 
+    /// <summary>
+    /// A zipped FileGDB folder DLTB.gdb, written by GDAL's ogr2ogr (OpenFileGDB driver) from the same features as
+    /// <see cref="GeoJson"/>, the way an ArcGIS user would hand one over. The test scripts install gdal-bin.
+    /// </summary>
+    public static byte[] ZippedFileGdb(params (string Bsm, string Dlbm, decimal TbdlmjM2, JsonObject Geometry)[] parcels)
+    {
+        var folder = Directory.CreateTempSubdirectory("ledger-test-gdb-").FullName;
+        try
+        {
+            var source = Path.Combine(folder, "dltb.geojson");
+            File.WriteAllBytes(source, GeoJson(parcels));
+            var gdb = Path.Combine(folder, "DLTB.gdb");
+            var start = new System.Diagnostics.ProcessStartInfo("ogr2ogr") { RedirectStandardError = true };
+            foreach (var a in new[] { "-f", "OpenFileGDB", "-a_srs", "EPSG:4490", "-nln", "DLTB", gdb, source }) start.ArgumentList.Add(a);
+            using (var ogr = System.Diagnostics.Process.Start(start)!)
+            {
+                var error = ogr.StandardError.ReadToEnd();
+                ogr.WaitForExit();
+                if (ogr.ExitCode != 0) throw new InvalidOperationException($"ogr2ogr could not write the FileGDB fixture: {error}");
+            }
+            using var zip = new MemoryStream();
+            using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
+                foreach (var file in Directory.GetFiles(gdb))
+                    archive.CreateEntryFromFile(file, "DLTB.gdb/" + Path.GetFileName(file));
+            return zip.ToArray();
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
     /// <summary>A minimal GeoPackage (the tables the standard requires to find features) with one table DLTB in EPSG:<paramref name="srid"/>.</summary>
     public static byte[] GeoPackage(int srid, params (string Bsm, string Dlbm, decimal TbdlmjM2, JsonObject Geometry)[] parcels)
     {

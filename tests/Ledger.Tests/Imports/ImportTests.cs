@@ -89,6 +89,18 @@ public sealed class ImportTests(LedgerApp app) : IAsyncLifetime
         (await stream.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("state").GetProperty("landType").GetString().ShouldBe("dry");
     }
 
+    [Fact]
+    public async Task a_zipped_filegdb_imports_through_ogr2ogr_like_the_other_formats()
+    {
+        var gdb = await ImportAsync(ZippedFileGdb(Parcel("6001", "0101", 3), Parcel("6002", "0103", 4)), "dltb-gdb.zip", QualityFromZldj);
+        (gdb.GetProperty("status").GetString(), Count(gdb, "appended")).ShouldBe(("done", 2), gdb.ToString());
+        var stream = await app.SendAsync(HttpMethod.Get, "/api/v1/streams/farmland/410102-6002", _auditor);
+        var state = (await stream.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("state");
+        (state.GetProperty("landType").GetString(), state.GetProperty("qualityGrade").GetInt32()).ShouldBe(("dry", 4));
+        var again = await ImportAsync(ZippedFileGdb(Parcel("6001", "0101", 3), Parcel("6002", "0103", 4)), "dltb-gdb.zip", QualityFromZldj);
+        (again.GetProperty("status").GetString(), Count(again, "appended")).ShouldBe(("done", 0), again.ToString());
+    }
+
     [Theory]
     [InlineData("layer", "forest", null, "layer")]
     [InlineData("effectiveDate", "2024-13-01", null, "effectiveDate")]

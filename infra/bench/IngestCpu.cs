@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Ledger.Events;
+using Ledger.Ingest;
+using Marten;
+using Npgsql;
+
+namespace Ledger.Bench;
+
+/// <summary>
+/// The CPU a 500-event batch costs in the API's own code, without HTTP, the database or other
+/// threads: one thread, the same bodies the ingest benchmark posts, each step timed alone.
+/// What the per-phase histogram cannot separate from waiting for a core.
+/// </summary>
+internal static class IngestCpu
+{
+    public static void Run(int batches, int batchSize)
+    {
+        var counties = 40;
+        var bodies = Workload.ForClient(0, 1, batches * batchSize, counties).Chunk(batchSize).Select(IngestBenchmark.Body)
+            .Select(System.Text.Encoding.UTF8.GetBytes).ToList();
+        using var dataSource = NpgsqlDataSource.Create("Host=/nonexistent;Database=none");
+        using var store = Storage.LedgerStore.Create(dataSource);
+        var serializer = store.Options.Serializer();
+
+        var steps = new Dictionary<string, double>();
+        void Time(string step, Action body)
+        {
+            var t = Stopwatch.GetTimestamp();
+            body();
+            steps[step] = steps.GetValueOrDefault(step) + Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+        }
+
+        for (var round = 0; round < 2; round++) // the first round warms the JIT up
+        {
+            steps.Clear();
+            var allocated = GC.GetTotalAllocatedBytes(precise: true);
+            foreach (var body in bodies)
+            {
+                JsonDocument doc = null!;
+                Time("JSON parse (JsonDocument)", () => doc = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 }));
+                BatchParser.Outcome parsed = null!;
+                Time("BatchParser.Parse (fields, rules of shape, typed events, content hashes)", () => parsed = BatchParser.Parse(doc.RootElement));
+                Time("  of which content hashes", () =>
+                {
+                    foreach (var item in doc.RootElement.GetProperty("events").EnumerateArray()) ContentHash.Of(item);
+                });
+                Time("serialize event data (Marten's serializer)", () =>
+                {
+                    foreach (var e in parsed.Events) serializer.ToJson(e.Event);
+                });
+                doc.Dispose();
+            }
+            allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+            if (round == 0) continue;
+            Console.WriteLine($"One thread, {bodies.Count} batches of {batchSize} ({bodies.Average(b => b.Length) / 1024:F0} KiB each):");
+            Console.WriteLine("| step | ms per batch |");
+            Console.WriteLine("| --- | ---: |");
+            foreach (var (step, ms) in steps) Console.WriteLine($"| {step} | {ms / bodies.Count:F2} |");
+            Console.WriteLine($"allocated: {allocated / (double)bodies.Count / 1048576:F2} MiB per batch");
+        }
+    }
+}
