@@ -13,7 +13,7 @@ internal static class GeometryBenchmark
 {
     public const int Vertices = 50;
 
-    public static async Task RunAsync(int batches, int batchSize, int clients) => await IngestBenchmark.WithApiAsync(async (http, writer, api, _) =>
+    public static async Task RunAsync(int batches, int batchSize, int clients) => await IngestBenchmark.WithApiAsync(async (http, writer, api, pg) =>
     {
         await IngestBenchmark.PostAsync(http, writer, IngestBenchmark.Body(Workload.Regions(clients)));
         async Task<(double Seconds, List<double> Latencies)> RoundAsync(int round, bool geometry, bool warmup = false)
@@ -36,6 +36,7 @@ internal static class GeometryBenchmark
         for (var round = batches; warm.Elapsed < IngestBenchmark.Warmup; round++)
             await RoundAsync(round, geometry: round % 2 == 0, warmup: true);
 
+        await IngestProfile.ResetAsync(pg.ConnectionString());
         var rounds = new Dictionary<bool, List<(double Seconds, List<double> Latencies)>> { [true] = [], [false] = [] };
         // Rounds run one kind at a time, so the phase histogram's growth over a round is that kind's. The exporter answers
         // scrapes from a 300 ms cache, so each scrape waits that out (outside the timed round).
@@ -76,6 +77,7 @@ internal static class GeometryBenchmark
         var perBatch = batches * clients;
         foreach (var phase in phases[true].Keys.Union(phases[false].Keys))
             Console.WriteLine($"| {phase} | {phases[false].GetValueOrDefault(phase) * 1000 / perBatch:F1} | {phases[true].GetValueOrDefault(phase) * 1000 / perBatch:F1} |");
+        await IngestProfile.PrintStatementsAsync(pg.ConnectionString(), 2 * perBatch);
     }, clients * 2);
 
     /// <summary>

@@ -29,7 +29,7 @@ internal static class IngestBenchmark
     {
         var root = FindRoot();
         var dataDir = Path.Combine(Path.GetTempPath(), $"ledger-bench-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        await using var pg = await EmbeddedPostgres.StartAsync(dataDir, durable: true, Console.WriteLine);
+        await using var pg = await EmbeddedPostgres.StartAsync(dataDir, durable: true, Console.WriteLine, IngestProfile.ServerOptions);
         var port = FreePort();
         var metricsPort = FreePort();
         using var api = StartApi(root, pg.ConnectionString(), port, telemetry: true, metricsPort);

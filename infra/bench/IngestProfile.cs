@@ -59,6 +59,20 @@ internal static partial class IngestProfile
             Console.WriteLine($"| {phase} | {seconds * 1000 / batches:F2} | {seconds / total:P1} |");
         Console.WriteLine($"| all phases | {total * 1000 / batches:F2} | |");
 
+        await PrintStatementsAsync(connectionString, batches);
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync();
+        await using (var wal = new NpgsqlCommand("select wal_records, wal_bytes, wal_write, wal_sync, wal_write_time, wal_sync_time from pg_stat_wal", conn))
+        await using (var r = await wal.ExecuteReaderAsync())
+            if (await r.ReadAsync())
+                Console.WriteLine($"\nWAL: {r.GetInt64(1) / 1048576.0:N0} MiB, {r.GetInt64(3):N0} syncs taking {r.GetDouble(5):N0} ms " +
+                                  $"({r.GetDouble(5) / Math.Max(1, r.GetInt64(3)):F2} ms each), writes {r.GetDouble(4):N0} ms; " +
+                                  $"{r.GetDouble(5) / batches:F2} ms of fsync per batch");
+    }
+
+    /// <summary>The statements by total time since <see cref="ResetAsync"/>, per batch.</summary>
+    public static async Task PrintStatementsAsync(string connectionString, int batches)
+    {
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync();
         Console.WriteLine();
@@ -74,13 +88,8 @@ internal static partial class IngestProfile
                 var query = r.GetString(4);
                 Console.WriteLine($"| {r.GetInt64(0)} | {r.GetDouble(1) / batches:F2} | {r.GetDouble(2):F2} | {r.GetInt64(3)} | {(query.Length > 140 ? query[..140] + "…" : query).Replace("|", "\\|")} |");
             }
-        await using (var wal = new NpgsqlCommand("select wal_records, wal_bytes, wal_write, wal_sync, wal_write_time, wal_sync_time from pg_stat_wal", conn))
-        await using (var r = await wal.ExecuteReaderAsync())
-            if (await r.ReadAsync())
-                Console.WriteLine($"\nWAL: {r.GetInt64(1) / 1048576.0:N0} MiB, {r.GetInt64(3):N0} syncs taking {r.GetDouble(5):N0} ms " +
-                                  $"({r.GetDouble(5) / Math.Max(1, r.GetInt64(3)):F2} ms each), writes {r.GetDouble(4):N0} ms; " +
-                                  $"{r.GetDouble(5) / batches:F2} ms of fsync per batch");
     }
+
 
     /// <summary>The runtime's GC counters (allocated bytes, collections, pause time) as the exporter serves them now.</summary>
     public static async Task<Dictionary<string, double>> GcAsync(int metricsPort)
