@@ -44,7 +44,7 @@ internal static class EventWriter
             batch.BatchCommands.Add(SqlBatch.Command(
                 $"update {s}.mt_streams m set version = greatest(m.version, u.v), timestamp = now() from unnest(@ids, @versions) as u(i, v) where m.id = u.i",
                 ("ids", extended.Select(x => x.Id).ToArray()), ("versions", extended.Select(x => x.Version).ToArray())));
-        // unnest … with ordinality yields the rows in batch order, so nextval numbers them in that order.
+        // Numbered in batch order: PostgreSQL evaluates a volatile output expression (nextval) after the ORDER BY.
         batch.BatchCommands.Add(SqlBatch.Command($"""
             insert into {s}.mt_events (seq_id, id, stream_id, version, data, type, tenant_id, timestamp, mt_dotnet_type, is_archived, headers, user_name)
             select nextval('{s}.mt_events_sequence'), id, stream_id, version, data, type, '*DEFAULT*', @at, dotnet_type, false, headers, user_name

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using JasperFx.Events;
 using Ledger.Events;
 using Ledger.Flows;
 using Ledger.Storage;

@@ -18,7 +18,7 @@ namespace Ledger.Tests.Reliability;
 /// </summary>
 public sealed class ImportKillTests
 {
-    private const int Features = 8000;
+    private const int Features = 4000;
     private const string AdminKey = "import-kill-admin";
 
     [Fact]

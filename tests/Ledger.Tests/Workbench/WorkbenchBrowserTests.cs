@@ -129,7 +129,8 @@ public sealed class WorkbenchBrowserTests(DemoService demo)
         // Signing out ends the session for the pages and for the API alike.
         await page.GotoAsync("/ui/regions/990100");
         await page.GetByRole(AriaRole.Button, new() { Name = "退出" }).ClickAsync();
-        await page.WaitForURLAsync("**/ui/sign-in");
+        // The URL is what signing out decides (as in DemoService.SignInAsync): not the sign-in page's load event.
+        await page.WaitForURLAsync("**/ui/sign-in", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         (await page.GotoAsync("/api/v1/regions/990101/balance-sheet"))!.Status.ShouldBe(401);
 
         var writer = await demo.NewPageAsync();
