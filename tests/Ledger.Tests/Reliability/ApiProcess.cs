@@ -25,6 +25,11 @@ public sealed class ApiProcess(string connectionString, string adminKey, string 
         {
             RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory,
         };
+        // Tests in this process set LEDGER_* variables process-wide (LedgerApp's checkpoint key PEM, which outranks the key
+        // file; a test's rate limit), and a child inherits whatever is set the moment it starts: two processes of one drill
+        // started on either side of LedgerApp's start signed with different keys. Only machine facts are inherited.
+        foreach (var inherited in psi.Environment.Keys.Where(k => k.StartsWith("LEDGER_", StringComparison.Ordinal) && k is not ("LEDGER_PG_BIN" or "LEDGER_CJK_FONT")).ToList())
+            psi.Environment.Remove(inherited);
         psi.Environment["LEDGER_DB"] = connectionString;
         psi.Environment["LEDGER_APP_ROLE"] = "ledger_app";
         psi.Environment.Remove("LEDGER_RUN_AS_OWNER");
