@@ -77,9 +77,9 @@ public static class WorkbenchEndpoints
         $"工作台供审计和调查人员使用；密钥“{client.Name}”的角色是 {ApiClient.RoleName(client.Role)}。",
         $"The workbench is for auditors and investigators; the key '{client.Name}' has role {ApiClient.RoleName(client.Role)}.");
 
-    private static IResult SignOut(HttpContext http, WorkbenchSessions sessions)
+    private static async Task<IResult> SignOut(HttpContext http, WorkbenchSessions sessions)
     {
-        sessions.Close(http);
+        await sessions.CloseAsync(http, http.RequestAborted);
         return Results.Redirect("/ui/sign-in");
     }
 

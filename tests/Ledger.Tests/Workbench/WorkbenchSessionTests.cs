@@ -33,6 +33,22 @@ public sealed class WorkbenchSessionTests(LedgerApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_session_opened_on_one_node_is_served_by_another_and_signing_out_there_ends_it_everywhere()
+    {
+        // Two service processes over one database, as behind a load balancer (or one node restarted).
+        await using var other = app.NewFactory();
+        using var first = app.Server.CreateClient();
+        using var second = other.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var cookie = SessionCookie(await SignIn(first, _auditor));
+
+        (await Page(second, cookie)).StatusCode.ShouldBe(HttpStatusCode.OK, "the other node knows the session");
+        using var signOut = new HttpRequestMessage(HttpMethod.Post, "/ui/sign-out");
+        signOut.Headers.Add("Cookie", cookie);
+        (await second.SendAsync(signOut)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        (await Page(first, cookie)).StatusCode.ShouldBe(HttpStatusCode.Redirect, "signed out on one node is signed out on all");
+    }
+
+    [Fact]
     public async Task a_session_ends_at_its_absolute_lifetime_however_busy_it_is()
     {
         using var http = app.Server.CreateClient();
