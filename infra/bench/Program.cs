@@ -51,7 +51,7 @@ switch (mode)
             Args.Int(args, "--occupations", 200), Args.Int(args, "--prefectures", 5), Args.Int(args, "--runs", 3));
         break;
     default:
-        Console.Error.WriteLine("usage: run.sh ingest|sheets|successions|audits|soak|verify|telemetry|geometry [options]");
+        Console.Error.WriteLine("usage: run.sh ingest|ingestcpu|sheets|sheetparts|successions|county|audits|soak|verify|telemetry|geometry [options]");
         return 2;
 }
 return 0;
