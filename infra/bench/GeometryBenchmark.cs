@@ -84,7 +84,7 @@ internal static class GeometryBenchmark
     /// A grid of round parcels about 220 × 200 m near 113°E 34°N, about 3.46 ha each, declared at 3 ha (net of 田坎).
     /// The grid repeats every 32 rounds (further north the ellipses would shrink below 3 ha); the keys do not.
     /// </summary>
-    private static JsonObject[] Parcels(int round, int client, int count, bool geometry, bool warmup) => Enumerable.Range(0, count).Select(i =>
+    internal static JsonObject[] Parcels(int round, int client, int count, bool geometry, bool warmup) => Enumerable.Range(0, count).Select(i =>
     {
         var n = (round * 16 + client) * count + i;
         var cell = (round % 32 * 16 + client) * count + i;

@@ -14,10 +14,13 @@ namespace Ledger.Bench;
 /// </summary>
 internal static class IngestCpu
 {
-    public static void Run(int batches, int batchSize)
+    /// <param name="geometry">Post the geometry benchmark's parcel registrations with ~50-vertex boundaries instead of the ingest workload.</param>
+    public static void Run(int batches, int batchSize, bool geometry)
     {
         var counties = 40;
-        var bodies = Workload.ForClient(0, 1, batches * batchSize, counties).Chunk(batchSize).Select(IngestBenchmark.Body)
+        var bodies = (geometry
+                ? Enumerable.Range(0, batches).Select(b => IngestBenchmark.Body(GeometryBenchmark.Parcels(b % 32, 0, batchSize, geometry: true, warmup: false)))
+                : Workload.ForClient(0, 1, batches * batchSize, counties).Chunk(batchSize).Select(IngestBenchmark.Body))
             .Select(System.Text.Encoding.UTF8.GetBytes).ToList();
         using var dataSource = NpgsqlDataSource.Create("Host=/nonexistent;Database=none");
         using var store = Storage.LedgerStore.Create(dataSource);
@@ -53,7 +56,7 @@ internal static class IngestCpu
             }
             allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
             if (round == 0) continue;
-            Console.WriteLine($"One thread, {bodies.Count} batches of {batchSize} ({bodies.Average(b => b.Length) / 1024:F0} KiB each):");
+            Console.WriteLine($"One thread, {bodies.Count} batches of {batchSize}{(geometry ? " parcels with ~50-vertex boundaries" : "")} ({bodies.Average(b => b.Length) / 1024:F0} KiB each):");
             Console.WriteLine("| step | ms per batch |");
             Console.WriteLine("| --- | ---: |");
             foreach (var (step, ms) in steps) Console.WriteLine($"| {step} | {ms / bodies.Count:F2} |");

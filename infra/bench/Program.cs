@@ -9,7 +9,7 @@ using Ledger.Bench;
 // infra/bench/run.sh soak [--minutes 10 --rate 6000]              sustained load: errors, latency, memory
 // infra/bench/run.sh verify [--data DIR --occupations 200 --prefectures 5 --runs 3] verify: chain and derived tables (ledger kept in DIR)
 // infra/bench/run.sh geometry [--batches 20 --batch 500 --clients 2]   parcels with ~50-vertex boundaries vs the same without geometry
-// infra/bench/run.sh ingestcpu [--batches 200 --batch 500]          the API's own CPU per batch, one thread, no HTTP or database
+// infra/bench/run.sh ingestcpu [--batches 200 --batch 500 --geometry]  the API's own CPU per batch, one thread, no HTTP or database
 // infra/bench/run.sh telemetry [--events N --batch N --clients N --rounds 2]  ingest with telemetry on and off, alternating
 var mode = args.FirstOrDefault() ?? "ingest";
 switch (mode)
@@ -18,7 +18,7 @@ switch (mode)
         await IngestBenchmark.RunAsync(Args.Int(args, "--events", 200_000), Args.Int(args, "--batch", 500), Args.Int(args, "--clients", 4));
         break;
     case "ingestcpu":
-        IngestCpu.Run(Args.Int(args, "--batches", 200), Args.Int(args, "--batch", 500));
+        IngestCpu.Run(Args.Int(args, "--batches", 200), Args.Int(args, "--batch", 500), args.Contains("--geometry"));
         break;
     case "telemetry":
         await TelemetryOverhead.RunAsync(Args.Int(args, "--events", 200_000), Args.Int(args, "--batch", 500), Args.Int(args, "--clients", 4),
