@@ -16,6 +16,7 @@ internal static class GeometryBenchmark
     public static async Task RunAsync(int batches, int batchSize, int clients) => await IngestBenchmark.WithApiAsync(async (http, writer, api, pg) =>
     {
         await IngestBenchmark.PostAsync(http, writer, IngestBenchmark.Body(Workload.Regions(clients)));
+        var committed = 1; // batches the service has committed so far, which the phase histogram must have counted
         async Task<(double Seconds, List<double> Latencies)> RoundAsync(int round, bool geometry, bool warmup = false)
         {
             var bodies = Enumerable.Range(0, clients).Select(c => IngestBenchmark.Body(Parcels(round, c, batchSize, geometry, warmup))).ToList();
@@ -27,6 +28,7 @@ internal static class GeometryBenchmark
                 await IngestBenchmark.PostAsync(http, writer, body);
                 lock (latencies) latencies.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
             })));
+            committed += clients;
             return (clock.Elapsed.TotalSeconds, latencies);
         }
 
@@ -39,12 +41,8 @@ internal static class GeometryBenchmark
         await IngestProfile.ResetAsync(pg.ConnectionString());
         var rounds = new Dictionary<bool, List<(double Seconds, List<double> Latencies)>> { [true] = [], [false] = [] };
         // Rounds run one kind at a time, so the phase histogram's growth over a round is that kind's. The exporter answers
-        // scrapes from a 300 ms cache, so each scrape waits that out (outside the timed round).
-        async Task<Dictionary<string, double>> PhasesAsync()
-        {
-            await Task.Delay(350);
-            return await IngestProfile.PhasesAsync(api.MetricsPort);
-        }
+        // scrapes from a short cache, so each read waits (outside the timed round) until it has counted every batch so far.
+        Task<Dictionary<string, double>> PhasesAsync() => IngestProfile.PhasesOnceCountedAsync(api.MetricsPort, committed);
         var phases = new Dictionary<bool, Dictionary<string, double>> { [true] = [], [false] = [] };
         for (var round = 0; round < batches; round++)
             foreach (var geometry in round % 2 == 0 ? new[] { true, false } : [false, true])

@@ -111,12 +111,27 @@ internal static partial class IngestProfile
     private static partial Regex GcLine();
 
     /// <summary>Seconds spent so far in each ingest phase, as the exporter serves them now (in the order it lists them).</summary>
-    public static async Task<Dictionary<string, double>> PhasesAsync(int metricsPort)
+    public static Task<Dictionary<string, double>> PhasesAsync(int metricsPort) => PhasesOnceCountedAsync(metricsPort, 0);
+
+    /// <summary>
+    /// <see cref="PhasesAsync"/> once the histogram has counted <paramref name="batches"/> commits: the exporter serves
+    /// scrapes from a short cache, so a read right after a round may not have it yet.
+    /// </summary>
+    public static async Task<Dictionary<string, double>> PhasesOnceCountedAsync(int metricsPort, int batches)
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
-        var text = await http.GetStringAsync("/metrics");
-        return SumLine().Matches(text).ToDictionary(m => m.Groups[1].Value, m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+        for (var reads = 0; reads < 10_000; reads++)
+        {
+            var text = await http.GetStringAsync("/metrics");
+            var commits = CommitCountLine().Match(text) is { Success: true } m ? double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+            if (commits >= batches)
+                return SumLine().Matches(text).ToDictionary(x => x.Groups[1].Value, x => double.Parse(x.Groups[2].Value, CultureInfo.InvariantCulture));
+        }
+        throw new TimeoutException($"the phase histogram never counted {batches} committed batches");
     }
+
+    [GeneratedRegex("""^ledger_ingest_phase_duration_seconds_count\{[^}]*phase="commit"[^}]*\} ([0-9.eE+-]+)""", RegexOptions.Multiline)]
+    private static partial Regex CommitCountLine();
 
     [GeneratedRegex("""^ledger_ingest_phase_duration_seconds_sum\{[^}]*phase="([^"]+)"[^}]*\} ([0-9.eE+-]+)""", RegexOptions.Multiline)]
     private static partial Regex SumLine();
