@@ -36,14 +36,7 @@ public sealed class MonitoredService : IAsyncLifetime
         Metrics = new HttpClient { BaseAddress = _api.MetricsAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    public async Task<string> KeyAsync(string name, string role)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/keys") { Content = JsonContent.Create(new { name, role, scope = "000000" }) };
-        request.Headers.Add("X-Api-Key", AdminKey);
-        using var response = await Api.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
-    }
+    public Task<string> KeyAsync(string name, string role) => _api!.IssueKeyAsync(name, role);
 
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string? key, string? json = null)
     {

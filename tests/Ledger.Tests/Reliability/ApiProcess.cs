@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Text.Json;
 
 namespace Ledger.Tests.Reliability;
 
@@ -83,6 +85,18 @@ public sealed class ApiProcess(string connectionString, string adminKey, string 
             _output.Add(line);
             foreach (var w in _watchers.Where(w => line.Contains(w.Fragment, StringComparison.Ordinal))) w.Seen.TrySetResult();
         }
+    }
+
+    /// <summary>Issues an API key through the service's own admin endpoint, as its bootstrap admin; returns the secret.</summary>
+    public async Task<string> IssueKeyAsync(string name, string role, string scope = "000000")
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/keys") { Content = JsonContent.Create(new { name, role, scope }) };
+        request.Headers.Add("X-Api-Key", adminKey);
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException($"issuing key {name} failed: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.GetProperty("key").GetString()!;
     }
 
     /// <summary>SIGKILL: no graceful shutdown, in-flight requests die with the process.</summary>

@@ -79,18 +79,6 @@ public sealed class BackupDrill(Action<string> log) : IAsyncDisposable
             : string.Join('\n', [.. lines[..4], $"… ({lines.Length - 8} lines)", .. lines[^4..]]);
     }
 
-    public static async Task<string> IssueKeyAsync(HttpClient http, string role)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/keys")
-        {
-            Content = JsonContent.Create(new { name = $"drill-{role}", role, scope = "000000" }),
-        };
-        request.Headers.Add("X-Api-Key", AdminKey);
-        using var response = await http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
-    }
-
     public static async Task<(HttpStatusCode Status, string Body)> SendAsync(HttpClient http, HttpMethod method, string url, string key, string? body = null)
     {
         using var request = new HttpRequestMessage(method, url);

@@ -35,8 +35,8 @@ public sealed class BackupDrillTests(ITestOutputHelper output)
         var source = await drill.StartClusterAsync("source");
         await drill.RunScriptAsync("enable-archiving.sh", "--db", source.ConnectionString(), "--backup-dir", drill.BackupDir, "--restart");
         var (api, http) = await drill.StartApiAsync(source);
-        var writer = await IssueKeyAsync(http, "writer");
-        var investigator = await IssueKeyAsync(http, "investigator");
+        var writer = await api.IssueKeyAsync("drill-writer", "writer");
+        var investigator = await api.IssueKeyAsync("drill-investigator", "investigator");
 
         var acknowledged = await PostAsync(http, writer, RegionTree());
         acknowledged.AddRange(await PostAsync(http, writer, Batch(0)));

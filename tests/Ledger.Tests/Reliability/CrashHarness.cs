@@ -36,7 +36,7 @@ public static class CrashHarness
         {
             await api.StartAsync();
             using var http = new HttpClient { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromSeconds(20) };
-            var writer = await IssueKeyAsync(http, admin);
+            var writer = await api.IssueKeyAsync("crash-writer", "writer");
             await PostUntilAcknowledgedAsync(http, writer, Body(RegionTree()), CancellationToken.None);
 
             var acknowledged = new ConcurrentDictionary<Guid, byte>();
@@ -124,18 +124,6 @@ public static class CrashHarness
             }
             await Task.Delay(100, ct);
         }
-    }
-
-    private static async Task<string> IssueKeyAsync(HttpClient http, string admin)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/keys")
-        {
-            Content = JsonContent.Create(new { name = "crash-writer", role = "writer", scope = "000000" }),
-        };
-        request.Headers.Add("X-Api-Key", admin);
-        using var response = await http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
     }
 
     private static string Body(JsonObject[] events) =>

@@ -32,7 +32,7 @@ public sealed class ImportKillTests
         {
             await first.StartAsync();
             using var http = new HttpClient { BaseAddress = first.BaseAddress, Timeout = TimeSpan.FromSeconds(90) };
-            var writer = await WriterKeyAsync(http);
+            var writer = await first.IssueKeyAsync("importer", "writer", "410000");
             (await SendAsync(http, writer, HttpMethod.Post, "/api/v1/events",
                 new JsonObject { ["events"] = new JsonArray(RegionTree().Select(e => (JsonNode)e).ToArray()) })).StatusCode.ShouldBe(HttpStatusCode.OK);
 
@@ -98,14 +98,6 @@ public sealed class ImportKillTests
             if (until(status)) return status;
         }
         throw new TimeoutException($"import {id} did not reach the awaited state within 40 progress waits");
-    }
-
-    private static async Task<string> WriterKeyAsync(HttpClient http)
-    {
-        using var response = await SendAsync(http, AdminKey, HttpMethod.Post, "/api/v1/admin/keys",
-            new JsonObject { ["name"] = "importer", ["role"] = "writer", ["scope"] = "410000" });
-        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
     }
 
     private static async Task<HttpResponseMessage> SendAsync(HttpClient http, string key, HttpMethod method, string url, JsonObject? body = null)

@@ -22,12 +22,7 @@ public sealed class ShutdownTests
         {
             await api.StartAsync();
             using var http = new HttpClient { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-            using var issue = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/keys")
-            {
-                Content = JsonContent.Create(new { name = "w", role = "writer", scope = "000000" }),
-            };
-            issue.Headers.Add("X-Api-Key", "shutdown-admin");
-            var key = (await (await http.SendAsync(issue)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+            var key = await api.IssueKeyAsync("w", "writer");
             var events = new List<JsonObject>(RegionTree());
             events.AddRange(Enumerable.Range(0, 997).Select(i => Parcel($"410102-S{i:0000}", 1m)));
             using var post = new HttpRequestMessage(HttpMethod.Post, "/api/v1/events")

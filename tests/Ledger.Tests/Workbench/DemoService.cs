@@ -106,15 +106,7 @@ public sealed class DemoService : IAsyncLifetime
         return _api!.WaitForOutputAsync($"Demo data: {expected}/{expected} events", TimeSpan.FromMinutes(3));
     }
 
-    private async Task<string> KeyAsync(string role, string scope, string name)
-    {
-        using var http = new HttpClient { BaseAddress = BaseAddress };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/keys") { Content = JsonContent.Create(new { name, role, scope }) };
-        request.Headers.Add("X-Api-Key", AdminKey);
-        var response = await http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
-    }
+    private Task<string> KeyAsync(string role, string scope, string name) => _api!.IssueKeyAsync(name, role, scope);
 
     public async Task DisposeAsync()
     {
