@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ledger.Chain;
 using Ledger.Storage;

@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Ledger.Demo;
 using Ledger.Storage;
 using Ledger.Tests.Reliability;
@@ -25,6 +23,24 @@ public sealed class DemoService : IAsyncLifetime
     public string Investigator { get; private set; } = "";
     public string CountyAuditor { get; private set; } = "";
     public string Writer { get; private set; } = "";
+
+    /// <summary>
+    /// Saves a screenshot for docs/ui.md. Chromium under a loaded machine sometimes answers "Unable to capture
+    /// screenshot" once (a compositor frame not ready); the page is then settled and the capture tried again, once.
+    /// </summary>
+    public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = false)
+    {
+        var options = new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = fullPage };
+        try
+        {
+            await page.ScreenshotAsync(options);
+        }
+        catch (PlaywrightException e) when (e.Message.Contains("Unable to capture screenshot", StringComparison.Ordinal))
+        {
+            await page.WaitForLoadStateAsync(LoadState.Load);
+            await page.ScreenshotAsync(options);
+        }
+    }
 
     /// <summary>Screenshots for docs/ui.md go here (test-output is not committed).</summary>
     public static string Screenshots { get; } = Path.Combine(Support.Repo.Root, "test-output", "ui");

@@ -27,7 +27,7 @@ public sealed class MapPageBrowserTests(DemoService demo)
         drawn.ShouldContain("farmland");
         drawn.ShouldContain("redline");
         drawn.ShouldContain("overlaps");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DemoService.Screenshots, "map.png") });
+        await DemoService.ScreenshotAsync(page, "map");
 
         // Switching a layer off hides it.
         await page.GetByLabel("生态保护红线").UncheckAsync();

@@ -191,6 +191,5 @@ public sealed class WorkbenchBrowserTests(DemoService demo)
         }
     }
 
-    private static Task Shot(IPage page, string name, bool fullPage = false) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DemoService.Screenshots, name + ".png"), FullPage = fullPage });
+    private static Task Shot(IPage page, string name, bool fullPage = false) => DemoService.ScreenshotAsync(page, name, fullPage);
 }
