@@ -1,5 +1,7 @@
+using System.Text.Json;
 using Ledger.Chain;
 using Ledger.Integrity;
+using Ledger.Storage;
 using NodaTime;
 using Npgsql;
 
@@ -8,22 +10,33 @@ namespace Ledger.Api.Hosting;
 /// <summary>
 /// Checks the derived tables against the events at start and every
 /// <c>LEDGER_DERIVED_CHECK_MINUTES</c> (default 10; 0 = at start only; negative = never, for test
-/// hosts that reset the database under it and run the check themselves), and keeps the last result
-/// for <c>/health/ready</c>: readiness is polled, and the check reads every event, so the
-/// probe reports the last check rather than running one.
+/// hosts that reset the database under it and run the check themselves). A periodic job: one node
+/// of the cluster runs it (<see cref="PeriodicWorkFamily"/>) and stores the result in
+/// <see cref="DerivedCheckResults"/>, which every node's <c>/health/ready</c> reads: readiness is
+/// polled, and the check reads every event, so the probe reports the last check rather than running one.
 /// </summary>
 public sealed class DerivedCheckService(NpgsqlDataSource db, IConfiguration config, IClock clock, ILogger<DerivedCheckService> log)
-    : BackgroundService
+    : IPeriodicJob
 {
     public sealed record Outcome(Instant At, IReadOnlyList<VerifyProblem> Problems);
 
+    private static readonly string Table = $"{LedgerStore.Schema}.{DerivedCheckResults.Name}";
     private readonly SemaphoreSlim _one = new(1, 1);
-    private volatile Outcome? _last;
 
-    /// <summary>The last finished check, or null before the first has finished.</summary>
-    public Outcome? Last => _last;
+    public string Description => "derived-table check";
 
-    /// <summary>Runs a check now; one at a time, so the result kept is always the newest snapshot's.</summary>
+    public TimeSpan? Interval => PeriodicWorkFamily.Minutes(config, "LEDGER_DERIVED_CHECK_MINUTES") switch
+    {
+        null => TimeSpan.FromMinutes(10),
+        { } m when m < TimeSpan.Zero => null,
+        var m => m,
+    };
+
+    public bool RunsAtStart => true;
+
+    public Task RunOnceAsync(CancellationToken ct) => RunAsync(ct);
+
+    /// <summary>Runs a check now and stores its result; one at a time on this node.</summary>
     public async Task<Outcome> RunAsync(CancellationToken ct)
     {
         await _one.WaitAsync(ct);
@@ -31,7 +44,9 @@ public sealed class DerivedCheckService(NpgsqlDataSource db, IConfiguration conf
         {
             IReadOnlyList<VerifyProblem> problems = [.. await DerivedCheck.RunAsync(db, null, ct), .. await Ledger.Investigations.StoredCodeCheck.RunAsync(db, ct)];
             foreach (var p in problems) log.LogWarning("Derived table differs from the events: {Problem}", p.What);
-            return _last = new Outcome(clock.GetCurrentInstant(), problems);
+            var outcome = new Outcome(clock.GetCurrentInstant(), problems);
+            await StoreAsync(outcome, ct);
+            return outcome;
         }
         finally
         {
@@ -39,36 +54,21 @@ public sealed class DerivedCheckService(NpgsqlDataSource db, IConfiguration conf
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken ct)
+    private async Task StoreAsync(Outcome outcome, CancellationToken ct)
     {
-        await Task.Yield(); // never hold up the host's start
-        var minutes = int.TryParse(config["LEDGER_DERIVED_CHECK_MINUTES"], out var m) ? m : 10;
-        if (minutes < 0) return;
-        while (true)
-        {
-            try
-            {
-                await RunAsync(ct);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // Never let a failed check stop the host: the database being away is readiness's
-                // own finding, and anything else is logged and tried again next round.
-                log.LogWarning(e, "Could not check the derived tables; will try again");
-            }
-            if (minutes == 0 && _last is not null) return;
-            try
-            {
-                await Task.Delay(TimeSpan.FromMinutes(Math.Max(minutes, 1)), ct);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
+        await using var cmd = db.CreateCommand($"""
+            insert into {Table} (id, checked_at, node, problems) values ('last', $1, $2, $3::jsonb)
+            on conflict (id) do update set checked_at = excluded.checked_at, node = excluded.node, problems = excluded.problems
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = outcome.At.ToDateTimeOffset() });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = Environment.MachineName + ":" + Environment.ProcessId });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(outcome.Problems.Select(p => new { table = p.Table, what = p.What, sequence = p.Sequence })) });
+        await cmd.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary>SQL for the last stored check's time and the tables its problems name (readiness reads it in its one query).</summary>
+    public static string LastCheckColumns => $"""
+        (select checked_at from {Table} where id = 'last'),
+        (select array(select distinct coalesce(p->>'table', p->>'what') from jsonb_array_elements(problems) p order by 1) from {Table} where id = 'last')
+        """;
 }

@@ -32,12 +32,17 @@ public static class LedgerHosting
         if (embedded is not null) builder.Services.AddSingleton(embedded);
         builder.Services.AddSingleton<IClock>(SystemClock.Instance);
 
+        var nodeHealth = NodeHealth.From(builder.Configuration);
         builder.Services.AddMarten(o => LedgerStore.Configure(o, dataSource))
             .ApplyAllDatabaseChangesOnStartup()
             .IntegrateWithWolverine();
         builder.Host.UseWolverine(opts =>
         {
-            opts.Durability.Mode = DurabilityMode.Solo;
+            // Balanced: the nodes on one database elect a leader (a PostgreSQL advisory lock), which
+            // gives each agent (periodic work, inbox recovery) to one live node and moves it when
+            // that node dies. Solo would have a restarting node take over a live node's imports.
+            opts.Durability.Mode = DurabilityMode.Balanced;
+            nodeHealth.Apply(opts.Durability);
             // Handlers are generated in memory at start (Dynamic): nothing is written into the source
             // tree, and generated code can never go stale. See docs/decisions.md.
             opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Dynamic;
@@ -69,10 +74,10 @@ public static class LedgerHosting
         builder.Services.AddSingleton(Ledger.Api.Investigations.TrustedCheckpointFile.From(builder.Configuration));
         builder.Services.AddSingleton<Ledger.Api.Investigations.RollbackGuard>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Ledger.Api.Investigations.RollbackGuard>());
-        builder.Services.AddHostedService<Ledger.Api.Investigations.CheckpointService>();
-        // One instance: the background loop runs the checks, readiness reads the last result.
+        // Periodic work runs on one node of the cluster at a time, as Wolverine agents.
+        builder.Services.AddSingleton<Ledger.Api.Investigations.CheckpointService>();
         builder.Services.AddSingleton<DerivedCheckService>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<DerivedCheckService>());
+        builder.Services.AddSingleton<Wolverine.Runtime.Agents.IAgentFamily, PeriodicWorkFamily>();
         builder.Services.AddSingleton<ApiKeyDirectory>();
         builder.Services.AddSingleton<AddressLimiter>();
         builder.Services.AddSingleton<Ledger.Api.Workbench.WorkbenchSessions>();

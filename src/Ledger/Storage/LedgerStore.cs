@@ -44,6 +44,7 @@ public static class LedgerStore
         o.Storage.ExtendedSchemaObjects.Add(Investigations.EventIndex.Definition(Schema));
         o.Storage.ExtendedSchemaObjects.Add(ReportTable.Definition(Schema));
         o.Storage.ExtendedSchemaObjects.Add(SessionTable.Definition(Schema));
+        o.Storage.ExtendedSchemaObjects.Add(Integrity.DerivedCheckResults.Definition(Schema));
         o.Storage.ExtendedSchemaObjects.Add(Regions.LineageTables.SuccessionTable(Schema));
         o.Storage.ExtendedSchemaObjects.Add(Regions.LineageTables.StreamMoveTable(Schema));
         o.Storage.ExtendedSchemaObjects.Add(Regions.LineageTables.TransferTable(Schema));

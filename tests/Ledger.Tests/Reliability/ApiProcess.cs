@@ -41,6 +41,9 @@ public sealed class ApiProcess(string connectionString, string adminKey, string 
         psi.Environment["LEDGER_RATE_LIMIT"] = "10000";
         psi.Environment["LEDGER_METRICS_URLS"] = MetricsAddress.ToString();
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        // A killed node's work moves to the survivors once the leader finds it silent; seconds, not a minute, in tests.
+        psi.Environment["LEDGER_NODE_HEARTBEAT_SECONDS"] = "1";
+        psi.Environment["LEDGER_NODE_STALE_SECONDS"] = "4";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) psi.Environment[name] = value;
         _process = Process.Start(psi)!;
         _process.OutputDataReceived += (_, e) => Heard(e.Data);
@@ -75,6 +78,12 @@ public sealed class ApiProcess(string connectionString, string adminKey, string 
             _watchers.Add((fragment, seen));
             return seen.Task.WaitAsync(timeout);
         }
+    }
+
+    /// <summary>How many lines containing <paramref name="fragment"/> the service has written so far.</summary>
+    public int Written(string fragment)
+    {
+        lock (_output) return _output.Count(l => l.Contains(fragment, StringComparison.Ordinal));
     }
 
     private void Heard(string? line)

@@ -77,7 +77,7 @@ public sealed class LedgerApp : IAsyncLifetime
         await using var conn = new NpgsqlConnection(ConnectionString);
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand("truncate ledger.flows, ledger.targets, ledger.flow_totals, ledger.chain, ledger.checkpoints, ledger.event_index, ledger.audit_reports, " +
-            "ledger.successions, ledger.stream_moves, ledger.transfers, ledger.geo_versions, ledger.geo_parts, ledger.overlaps, ledger.import_progress, ledger.imports, ledger.workbench_sessions", conn);
+            "ledger.successions, ledger.stream_moves, ledger.transfers, ledger.geo_versions, ledger.geo_parts, ledger.overlaps, ledger.import_progress, ledger.imports, ledger.workbench_sessions, ledger.derived_check_result", conn);
         await cmd.ExecuteNonQueryAsync();
     }
 
@@ -129,6 +129,15 @@ public sealed class LedgerApp : IAsyncLifetime
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand(sql, conn);
         await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The first column of the first row, read as the owner.</summary>
+    public async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var conn = new NpgsqlConnection(ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        return (T)(await cmd.ExecuteScalarAsync())!;
     }
 
     public async Task<long> EventCountAsync()
