@@ -14,7 +14,7 @@ public sealed record VerifyProblem(long Sequence, string What, string? Table = n
 public sealed record VerifyResult(bool Ok, long EventsChecked, long? FirstBrokenSequence, int CheckpointsChecked, IReadOnlyList<VerifyProblem> Problems)
 {
     /// <summary>No problem with the chain itself (the derived tables may still differ).</summary>
-    public bool ChainIntact => Problems.All(p => p.Table is null);
+    public bool ChainIntact => Problems.All(p => p.Table is not null);
 
     /// <summary>The derived tables that differ from the events, in the order they were checked.</summary>
     public IReadOnlyList<string> DifferingTables => Problems.Select(p => p.Table).OfType<string>().Distinct().ToList();
