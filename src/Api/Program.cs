@@ -1,14 +1,13 @@
 using JasperFx;
-using Ledger.Api.Access;
+using Ledger.Api.Commands;
 using Ledger.Api.Hosting;
 
 // Content root = the binary's folder, so appsettings.json is found whatever the working directory.
 // An HTTP client of a running service: no database, no host.
 if (Ledger.Api.Imports.ImportCommand.Matches(args)) return await Ledger.Api.Imports.ImportCommand.RunAsync(args, Console.Out, Console.Error);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-if (KeysCommand.Matches(args)) return await KeysCommand.RunAsync(builder, args);
-if (FlowsCommand.Matches(args)) return await FlowsCommand.RunAsync(builder, args);
-if (Ledger.Api.Investigations.VerifyCommand.Matches(args)) return await Ledger.Api.Investigations.VerifyCommand.RunAsync(builder, args);
+// keys, flows, verify, checkpoints: JasperFx commands that resolve the database themselves, before any host.
+if (OperatorCommands.Matches(args)) return await OperatorCommands.RunAsync(builder.Configuration, args, Console.Out);
 
 try
 {
