@@ -39,7 +39,7 @@ public sealed class LedgerMetrics
     public LedgerMetrics(IMeterFactory meters, RollbackGuard rollback, IClock clock)
     {
         Meter = meters.Create(MeterName);
-        _appended = Meter.CreateCounter<long>("ledger.events.appended", "{event}", "Events stored by POST /api/v1/events (duplicates not counted)");
+        _appended = Meter.CreateCounter<long>("ledger.events.appended", "{event}", "Events stored by POST /api/v1/events and /events/bulk (duplicates not counted)");
         _ingest = Histogram("ledger.ingest.duration", "Time to answer one POST /api/v1/events, by outcome (appended, duplicate, rejected) and status", RequestBuckets);
         _ingestPhases = Histogram("ledger.ingest.phase.duration",
             "Time one POST /api/v1/events spent in each phase (read_body, parse, ..., append_events, states_flows_index, chain_read_lock_head, commit): where a batch's time goes", PhaseBuckets);
@@ -68,7 +68,12 @@ public sealed class LedgerMetrics
         _ingest.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, new("outcome", kind), new("status", status));
         if (status >= 400) _rejections.Add(1, new KeyValuePair<string, object?>("status", status));
         if (outcome is null || outcome.Rejection is not null) return;
-        var appended = outcome.Results.Count(r => r.Status == "appended");
+        EventsAppended(outcome.Results.Count(r => r.Status == "appended"));
+    }
+
+    /// <summary>Counts stored events and wakes the chain-head gauge's reader.</summary>
+    public void EventsAppended(int appended)
+    {
         if (appended == 0) return;
         _appended.Add(appended);
         if (_chainMoved.CurrentCount == 0)

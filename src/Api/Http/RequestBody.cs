@@ -23,21 +23,11 @@ public static class RequestBody
         }
         try
         {
-            var doc = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), new JsonDocumentOptions { MaxDepth = 16 });
-            var repeated = new List<ItemError>();
-            var count = 0;
-            try
-            {
-                RepeatedFields(doc.RootElement, null, repeated, ref count);
-            }
-            catch (InvalidOperationException)
-            {
-                // A field name holding an unpaired surrogate escape cannot be decoded.
-                repeated.Add(new ItemError("$", "holds an unpaired surrogate escape in a field name: not valid Unicode text"));
-            }
+            var doc = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), Options);
+            var (repeated, count) = RepeatedFields(doc.RootElement);
             if (repeated.Count == 0) return (doc, null);
             doc.Dispose();
-            return (null, Problems.Validation(http, repeated, Math.Max(count, repeated.Count)));
+            return (null, Problems.Validation(http, repeated, count));
         }
         catch (JsonException e)
         {
@@ -45,6 +35,26 @@ public static class RequestBody
             return (null, Problems.Of(http, 400, "The body is not valid JSON", $"invalid JSON{where}",
                 [new ItemError("$", e.Message.Split(" Path:")[0].Split(" LineNumber:")[0])]));
         }
+    }
+
+    /// <summary>The nesting limit for every JSON body (and every line of a bulk body).</summary>
+    public static readonly JsonDocumentOptions Options = new() { MaxDepth = 16 };
+
+    /// <summary>Every field named twice in one object of <paramref name="root"/>, and how many there are (the list stops at the cap).</summary>
+    public static (List<ItemError> Errors, int Count) RepeatedFields(JsonElement root)
+    {
+        var repeated = new List<ItemError>();
+        var count = 0;
+        try
+        {
+            RepeatedFields(root, null, repeated, ref count);
+        }
+        catch (InvalidOperationException)
+        {
+            // A field name holding an unpaired surrogate escape cannot be decoded.
+            repeated.Add(new ItemError("$", "holds an unpaired surrogate escape in a field name: not valid Unicode text"));
+        }
+        return (repeated, Math.Max(count, repeated.Count));
     }
 
     /// <summary>

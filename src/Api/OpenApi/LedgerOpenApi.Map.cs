@@ -113,7 +113,7 @@ public static partial class LedgerOpenApi
         return paths;
     }
 
-    private static JsonObject WithBody(JsonObject op, JsonObject requestBody)
+    internal static JsonObject WithBody(JsonObject op, JsonObject requestBody)
     {
         op["requestBody"] = requestBody;
         return op;

@@ -124,6 +124,18 @@ public static partial class LedgerOpenApi
                     ("409", "eventId reused with other content, or expectedVersion mismatch", "Problem"), ("413", "More than 1,000 events or 4 MB", "Problem"),
                     ("422", "Breaks a rule against the ledger's state; nothing stored", "Problem"))),
         },
+        ["/api/v1/events/bulk"] = new JsonObject
+        {
+            ["post"] = WithBody(Op("Append any number of events, one JSON object per line (application/x-ndjson), in atomic chunks of up to 1,000 with the same rules " +
+                                  "and idempotency as POST /api/v1/events (writer). The answer streams one NDJSON line per committed chunk " +
+                                  "{fromLine, toLine, appended, duplicates} and ends with {done: true, lines, events, appended, duplicates}, or {done: false, …, problem} " +
+                                  "naming the lines (lines[N]) that stopped it; chunks acknowledged before stay",
+                    responses: Responses(("200", "A stream of progress lines (application/x-ndjson)", null),
+                        ("400", "The first chunk is malformed, or the body holds no events; nothing stored", "Problem"),
+                        ("403", "Wrong role, or a region outside scope in the first chunk", "Problem"), ("409", "The first chunk reuses an eventId", "Problem"),
+                        ("415", "Not application/x-ndjson", "Problem"), ("422", "The first chunk breaks a rule; nothing stored", "Problem"))),
+                new JsonObject { ["required"] = true, ["content"] = new JsonObject { ["application/x-ndjson"] = new JsonObject { ["schema"] = Ref("Event") } } }),
+        },
         ["/api/v1/streams/{domain}/{key}"] = new JsonObject
         {
             ["get"] = Op("A stream's state, optionally as of an effective date and as known at an instant (auditor, investigator)",

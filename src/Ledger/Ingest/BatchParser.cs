@@ -26,7 +26,6 @@ public static class BatchParser
     public static Outcome Parse(JsonElement root)
     {
         var errors = new List<ItemError>();
-        var events = new List<IncomingEvent>();
         if (root.ValueKind != JsonValueKind.Object)
             return Fail("$", "the body must be a JSON object {\"events\": [...]}");
         foreach (var p in root.EnumerateObject())
@@ -37,9 +36,23 @@ public static class BatchParser
         if (count == 0) return Fail("events", "must hold at least one event");
         if (count > MaxEvents) return new Outcome([], [new ItemError("events", $"holds {count} events; at most {MaxEvents} per batch")], true);
 
+        var items = ParseItems(list.EnumerateArray());
+        return new Outcome(items.Events, [.. errors, .. items.Errors], false);
+
+        Outcome Fail(string field, string message) => new([], [new ItemError(field, message)], false);
+    }
+
+    /// <summary>
+    /// The events of a batch, numbered from 0 in the order given (errors name <c>events[i]</c>).
+    /// The bulk endpoint calls this with the lines of one chunk.
+    /// </summary>
+    public static Outcome ParseItems(IEnumerable<JsonElement> items)
+    {
+        var errors = new List<ItemError>();
+        var events = new List<IncomingEvent>();
         var seen = new Dictionary<Guid, int>();
         var index = 0;
-        foreach (var item in list.EnumerateArray())
+        foreach (var item in items)
         {
             var itemErrors = new List<ItemError>();
             var parsed = ParseItem(item, index, itemErrors);
@@ -51,9 +64,12 @@ public static class BatchParser
         }
         errors.AddRange(MixedSuccession(events));
         return new Outcome(events, errors, false);
-
-        Outcome Fail(string field, string message) => new([], [new ItemError(field, message)], false);
     }
+
+    /// <summary>Whether an item is a <c>region.succeeded</c>, which a batch may not mix with other types.</summary>
+    public static bool IsSuccession(JsonElement item) =>
+        item.ValueKind == JsonValueKind.Object && item.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
+        && t.ValueEquals("region.succeeded");
 
     /// <summary>
     /// Successions change which code every later event must name, and Marten numbers a batch's
