@@ -147,7 +147,7 @@ internal static class IngestBenchmark
     }
 
     /// <summary>Posts warm-up batches from every client until <see cref="Warmup"/> has passed; returns the events posted.</summary>
-    private static async Task<int> WarmUpAsync(HttpClient http, string writer, int clients, int batchSize, int counties)
+    internal static async Task<int> WarmUpAsync(HttpClient http, string writer, int clients, int batchSize, int counties)
     {
         Console.WriteLine($"Warming up for {Warmup.TotalSeconds:F0} s, untimed ...");
         var until = Stopwatch.StartNew();
@@ -190,7 +190,7 @@ internal static class IngestBenchmark
     }
 
     /// <summary>The same event rows, COPYed in binary into a table with the same two unique keys the event table has.</summary>
-    private static async Task<double> CopyBaselineAsync(string connectionString, List<List<string>> perClient)
+    internal static async Task<double> CopyBaselineAsync(string connectionString, List<List<string>> perClient)
     {
         await using (var conn = new NpgsqlConnection(connectionString))
         {
@@ -292,7 +292,7 @@ internal static class IngestBenchmark
         return p;
     }
 
-    private static async Task<long> CountAsync(string connectionString, string sql)
+    internal static async Task<long> CountAsync(string connectionString, string sql)
     {
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync();
