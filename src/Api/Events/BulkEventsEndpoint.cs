@@ -39,7 +39,7 @@ public static class BulkEventsEndpoint
     }
 
     [WolverinePost("/api/v1/events/bulk")]
-    public static async Task<IResult> Post(HttpContext http, Ingestor ingestor, Investigations.RollbackGuard rollback, LedgerMetrics metrics,
+    public static async Task<IResult> Post(HttpContext http, Topology topology, Investigations.RollbackGuard rollback, LedgerMetrics metrics,
         CancellationToken ct)
     {
         if (http.Require(Role.Writer) is { } denied) return denied;
@@ -62,10 +62,12 @@ public static class BulkEventsEndpoint
             {
                 using var chunk = next.Chunk;
                 var refusal = next.Refusal ?? OutsideScope(client, next) ?? (rollback.Current.Blocks ? BehindRefusal(rollback) : null);
+                var (shard, split) = refusal is null ? PostEventsEndpoint.ShardOf(topology, next.Events) : (topology.Catalogue, []);
+                if (split.Count > 0) refusal = new Refusal(400, "The chunk spans databases", split.Select(chunk.ByLine).ToList());
                 if (refusal is null)
                 {
                     var phases = new IngestPhases();
-                    var outcome = await ingestor.AppendAsync(next.Events, client.Name, ct, phases);
+                    var outcome = await shard.Ingestor.AppendAsync(next.Events, client.Name, ct, phases);
                     metrics.IngestPhases(phases);
                     if (outcome.Rejection is { } r) refusal = new Refusal(r.Status, r.Title, r.Errors.Select(chunk.ByLine).ToList());
                     else

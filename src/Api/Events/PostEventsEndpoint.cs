@@ -11,7 +11,7 @@ namespace Ledger.Api.Events;
 public static class PostEventsEndpoint
 {
     [WolverinePost("/api/v1/events")]
-    public static async Task<IResult> Post(HttpContext http, Ingestor ingestor, Investigations.RollbackGuard rollback, LedgerMetrics metrics, CancellationToken ct)
+    public static async Task<IResult> Post(HttpContext http, Topology topology, Investigations.RollbackGuard rollback, LedgerMetrics metrics, CancellationToken ct)
     {
         // Timed here, around every answer; the ingest outcome tells appended from duplicate, which the answer alone does not.
         var started = Stopwatch.GetTimestamp();
@@ -20,7 +20,7 @@ public static class PostEventsEndpoint
         var phases = new IngestPhases();
         try
         {
-            return result = await AcceptAsync(http, ingestor, rollback, phases, o => outcome = o, ct);
+            return result = await AcceptAsync(http, topology, rollback, phases, o => outcome = o, ct);
         }
         finally
         {
@@ -29,7 +29,7 @@ public static class PostEventsEndpoint
         }
     }
 
-    private static async Task<IResult> AcceptAsync(HttpContext http, Ingestor ingestor, Investigations.RollbackGuard rollback,
+    private static async Task<IResult> AcceptAsync(HttpContext http, Topology topology, Investigations.RollbackGuard rollback,
         IngestPhases phases, Action<IngestOutcome> ingested, CancellationToken ct)
     {
         if (http.Require(Role.Writer) is { } denied) return denied;
@@ -64,7 +64,9 @@ public static class PostEventsEndpoint
             .ToList();
         if (outside.Count > 0) return Problems.Of(http, 403, "Outside the client's region scope", Problems.Summary(outside), outside);
 
-        var outcome = await ingestor.AppendAsync(parsed.Events, client.Name, ct, phases);
+        var (shard, split) = ShardOf(topology, parsed.Events);
+        if (split.Count > 0) return Problems.Of(http, 400, "The batch spans databases", Problems.Summary(split), split);
+        var outcome = await shard.Ingestor.AppendAsync(parsed.Events, client.Name, ct, phases);
         ingested(outcome);
         if (outcome.Rejection is { } r) return Problems.Of(http, r.Status, r.Title, Problems.Summary(r.Errors), r.Errors);
 
@@ -75,5 +77,20 @@ public static class PostEventsEndpoint
                 eventId = x.EventId, status = x.Status, stream = x.Stream, version = x.Version, sequence = x.Sequence, recordedAt = x.RecordedAt,
             }),
         }, LedgerJson.Options);
+    }
+
+    /// <summary>
+    /// The one database the batch's events belong in (contract 1.2: a batch is atomic within one
+    /// database), or an error for every event whose province another database holds.
+    /// </summary>
+    public static (LedgerShard Shard, List<ItemError> Split) ShardOf(Topology topology, IReadOnlyList<IncomingEvent> events)
+    {
+        var first = topology.For(events[0].RegionCode);
+        var split = events.Select(e => (e, shard: topology.For(e.RegionCode))).Where(x => x.shard != first)
+            .Select(x => new ItemError($"events[{x.e.Index}].regionCode",
+                $"region {x.e.RegionCode} is stored in database {x.shard.Name}, events[{events[0].Index}]'s region {events[0].RegionCode} in {first.Name}: " +
+                "a batch is atomic within one database, so post each database's events in batches of their own"))
+            .ToList();
+        return (first, split);
     }
 }

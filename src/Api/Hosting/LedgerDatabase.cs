@@ -31,9 +31,17 @@ public sealed record LedgerDatabase(NpgsqlDataSource Owner, NpgsqlDataSource Run
             embedded = await EmbeddedPostgres.StartAsync(dataDir, durable: true, Console.WriteLine);
             ownerConnection = embedded.ConnectionString();
         }
+        return For(ownerConnection, config, embedded, config["LEDGER_APP_DB"] is { Length: > 0 } app ? app : null);
+    }
+
+    /// <summary>
+    /// A database given by its owner's connection: the catalogue, or a shard (which has no
+    /// <c>LEDGER_APP_DB</c> of its own: its runtime role is the same role, with the same password).
+    /// </summary>
+    public static LedgerDatabase For(string ownerConnection, IConfiguration config, EmbeddedPostgres? embedded, string? givenApp)
+    {
         var runAsOwner = config["LEDGER_RUN_AS_OWNER"] is "1" or "true";
         var appRole = config["LEDGER_APP_ROLE"] is { Length: > 0 } r ? r : runAsOwner ? null : DatabaseRoles.DefaultAppRole;
-        var givenApp = config["LEDGER_APP_DB"] is { Length: > 0 } app ? app : null;
         // Where the owner signs in with a password, so must the runtime role: ours, kept in a 0600 file.
         var appPassword = appRole is not null && givenApp is null && new NpgsqlConnectionStringBuilder(ownerConnection).Password is not null
             ? AppRolePassword.Load(config, Path.Combine(FindRepoRoot(), ".data"))

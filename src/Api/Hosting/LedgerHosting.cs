@@ -24,6 +24,7 @@ public static class LedgerHosting
 
         var database = await LedgerDatabase.ResolveAsync(builder.Configuration);
         await database.MigrateAsync();
+        var shards = await Topology.PrepareShardsAsync(builder.Configuration, database);
         // The service holds no owner connection once the schema is applied: everything after runs as the runtime role.
         await database.Owner.DisposeAsync();
         var dataSource = database.Runtime;
@@ -57,6 +58,9 @@ public static class LedgerHosting
         builder.Services.AddWolverineHttp();
 
         builder.Services.AddSingleton<Ingestor>();
+        builder.Services.AddSingleton(sp => new Topology(
+            new LedgerShard(ShardsFile.Catalogue, [], dataSource, sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<Ingestor>()),
+            shards, sp.GetRequiredService<IClock>()));
         builder.Services.AddSingleton<Ledger.Imports.ImportSignal>();
         builder.Services.AddSingleton<Ledger.Imports.ImportStore>();
         builder.Services.AddSingleton<Ledger.Imports.ImportRunner>();
@@ -107,6 +111,7 @@ public static class LedgerHosting
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseMiddleware<WorkbenchSessionMiddleware>();
         app.UseRateLimiter();
+        app.UseMiddleware<ShardedGate>();
         app.MapWolverineEndpoints();
         Ledger.Api.Workbench.WorkbenchEndpoints.MapWorkbench(app);
         app.MapGet("/openapi/v1.json", () => Results.Text(LedgerOpenApi.Document(), "application/json")).ExcludeFromDescription();

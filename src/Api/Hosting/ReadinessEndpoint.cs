@@ -17,7 +17,7 @@ public static class ReadinessEndpoint
     /// investigators (GET /api/v1/ledger/verify).
     /// </summary>
     [WolverineGet("/health/ready")]
-    public static async Task<IResult> Get(HttpContext http, NpgsqlDataSource db, Investigations.RollbackGuard rollback, CancellationToken ct)
+    public static async Task<IResult> Get(HttpContext http, NpgsqlDataSource db, Topology topology, Investigations.RollbackGuard rollback, CancellationToken ct)
     {
         try
         {
@@ -35,10 +35,10 @@ public static class ReadinessEndpoint
             var lastCheckpoint = r.IsDBNull(3) ? (DateTimeOffset?)null : r.GetFieldValue<DateTimeOffset>(3);
             var checkedAt = r.IsDBNull(4) ? (NodaTime.Instant?)null : NodaTime.Instant.FromDateTimeOffset(r.GetFieldValue<DateTimeOffset>(4));
             var differing = r.IsDBNull(5) ? [] : r.GetFieldValue<string[]>(5);
-            var reasons = new List<string>();
-            if (chained < events) reasons.Add("the chain lags the events");
-            if (chained > events) reasons.Add("the chain has links beyond the events");
-            if (indexed != events) reasons.Add("the event index is not level with the events");
+            var reasons = new List<string>(Levels(events, chained, indexed, ""));
+            // Every shard's chain and index must be level with its own events too.
+            foreach (var shard in topology.Shards)
+                reasons.AddRange(Levels(await LevelsAsync(shard.Db, ct), $" in database {shard.Name}"));
             if (differing.Length > 0)
                 reasons.Add($"derived tables differ from the events: {string.Join(", ", differing)}");
             // Contract 1.5: behind or forked from the checkpoint kept outside the database.
@@ -53,9 +53,31 @@ public static class ReadinessEndpoint
                 lastCheckpoint,
             }, LedgerJson.Options, statusCode: reasons.Count == 0 ? 200 : 503);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
         {
             return Problems.Of(http, 503, "Database unavailable", "the ledger cannot reach its database");
         }
+    }
+
+    private static IEnumerable<string> Levels(long events, long chained, long indexed, string where)
+    {
+        if (chained < events) yield return $"the chain lags the events{where}";
+        if (chained > events) yield return $"the chain has links beyond the events{where}";
+        if (indexed != events) yield return $"the event index is not level with the events{where}";
+    }
+
+    private static IEnumerable<string> Levels((long Events, long Chained, long Indexed) l, string where) => Levels(l.Events, l.Chained, l.Indexed, where);
+
+    private static async Task<(long, long, long)> LevelsAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        var s = LedgerStore.Schema;
+        await using var cmd = db.CreateCommand($"""
+            select (select coalesce(max(seq_id), 0) from {s}.mt_events e where not {MartenTombstones.Is()}),
+                   (select coalesce(max(seq), 0) from {s}.{ChainTables.Links}),
+                   (select coalesce(max(seq), 0) from {s}.event_index)
+            """);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        return (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2));
     }
 }

@@ -7,7 +7,8 @@ namespace Ledger.Api.Investigations;
 /// Signs a checkpoint of the chain head every <c>LEDGER_CHECKPOINT_MINUTES</c> (default 10) when it
 /// has moved. A periodic job: one node of the cluster runs it (<see cref="PeriodicWorkFamily"/>).
 /// </summary>
-public sealed class CheckpointService(CheckpointWriter writer, RollbackGuard rollback, IConfiguration config, ILogger<CheckpointService> log)
+public sealed class CheckpointService(CheckpointWriter writer, RollbackGuard rollback, Topology topology, CheckpointSigner signer, NodaTime.IClock clock,
+    IConfiguration config, ILogger<CheckpointService> log)
     : IPeriodicJob
 {
     public string Description => "checkpoint signing";
@@ -25,5 +26,9 @@ public sealed class CheckpointService(CheckpointWriter writer, RollbackGuard rol
             log.LogInformation("Signed checkpoint at chain position {Position}", c.Position);
             await rollback.RecordAsync(c, ct);
         }
+        // Each shard's chain is signed in its own database, with the same key.
+        foreach (var shard in topology.Shards)
+            if (await new CheckpointWriter(shard.Db, signer, clock).WriteAsync(ct) is { } s)
+                log.LogInformation("Signed checkpoint of database {Shard} at chain position {Position}", shard.Name, s.Position);
     }
 }

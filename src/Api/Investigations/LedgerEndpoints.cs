@@ -77,5 +77,10 @@ public static class LedgerEndpoints
         // table: the derived table that differs from the events; null for a problem of the chain itself.
         problems = r.Problems.Select(p => new { sequence = p.Sequence, what = p.What, table = p.Table }),
         scope = r.Scope,
+        // Contract 1.2: each database's own verdict; a single-database ledger has one, the catalogue.
+        shards = r.Shards.Select(s => new
+        {
+            name = s.Name, ok = s.Result.Ok, eventsChecked = s.Result.EventsChecked, firstBrokenSequence = s.Result.FirstBrokenSequence,
+        }),
     };
 }

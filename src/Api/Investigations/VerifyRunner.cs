@@ -11,7 +11,7 @@ namespace Ledger.Api.Investigations;
 /// most that run's age); a verification against posted checkpoints waits its turn. No caller's
 /// cancellation stops a run that others are waiting for.
 /// </summary>
-public sealed class VerifyRunner(ChainVerifier verifier, NpgsqlDataSource db, Hosting.LedgerMetrics metrics)
+public sealed class VerifyRunner(Hosting.Topology topology, CheckpointSigner signer, Hosting.LedgerMetrics metrics)
 {
     private readonly SemaphoreSlim _turn = new(1, 1);
     private readonly object _gate = new();
@@ -40,7 +40,12 @@ public sealed class VerifyRunner(ChainVerifier verifier, NpgsqlDataSource db, Ho
         {
             Interlocked.Increment(ref _runs);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var result = await verifier.VerifyAsync(external, CancellationToken.None);
+            // Every database verifies its own chain; external checkpoints are the catalogue's (the only ones exported).
+            var each = new List<ShardVerifyResult>();
+            foreach (var shard in topology.All)
+                each.Add(new ShardVerifyResult(shard.Name,
+                    await new ChainVerifier(shard.Db, signer).VerifyAsync(shard == topology.Catalogue ? external : [], CancellationToken.None)));
+            var result = VerifyResult.Combine(each);
             metrics.Verified(result.Ok, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             return result;
         }
@@ -57,16 +62,19 @@ public sealed class VerifyRunner(ChainVerifier verifier, NpgsqlDataSource db, Ho
     /// </summary>
     public async Task<ScopedVerifyResult> ForAsync(ApiClient client, VerifyResult result, CancellationToken ct)
     {
-        if (client.IsNational) return new ScopedVerifyResult(result, result.EventsChecked, result.Problems, null);
+        if (client.IsNational) return new ScopedVerifyResult(result, result.EventsChecked, result.Problems, null, result.Shards);
+        // Below the nation, a caller sees only the database holding its scope.
+        var shard = topology.For(client.Scope);
+        var own = result.Shards.FirstOrDefault(s => s.Name == shard.Name) ?? new ShardVerifyResult(shard.Name, result);
         var (low, high) = Audit.BalanceSheets.SheetQuery.CodeRange(client.Scope);
-        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var conn = await shard.Db.OpenConnectionAsync(ct);
         await using var count = new NpgsqlCommand(
             $"select count(*) from {LedgerStore.Schema}.{Ledger.Investigations.EventIndex.Table} where region_code between @low and @high", conn);
         count.Parameters.AddWithValue("low", low);
         count.Parameters.AddWithValue("high", high);
         var inScope = (long)(await count.ExecuteScalarAsync(ct))!;
 
-        var sequences = result.Problems.Select(p => p.Sequence).Where(s => s > 0).Distinct().ToArray();
+        var sequences = own.Result.Problems.Select(p => p.Sequence).Where(s => s > 0).Distinct().ToArray();
         var visible = new HashSet<long>();
         await using (var cmd = new NpgsqlCommand(
             $"select seq from {LedgerStore.Schema}.{Ledger.Investigations.EventIndex.Table} where seq = any(@seqs) and region_code between @low and @high", conn))
@@ -77,12 +85,17 @@ public sealed class VerifyRunner(ChainVerifier verifier, NpgsqlDataSource db, Ho
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) visible.Add(r.GetInt64(0));
         }
-        return new ScopedVerifyResult(result, inScope, result.Problems.Where(p => visible.Contains(p.Sequence)).ToList(), client.Scope);
+        var problems = own.Result.Problems.Where(p => visible.Contains(p.Sequence)).ToList();
+        var mine = new ShardVerifyResult(own.Name, own.Result with { EventsChecked = inScope, Problems = problems,
+            FirstBrokenSequence = problems.Count == 0 ? null : problems.Min(p => p.Sequence) });
+        return new ScopedVerifyResult(result, inScope, problems, client.Scope, [mine]);
     }
 }
 
 /// <param name="Scope">The caller's scope when counts and problems were cut to it; null for the whole ledger.</param>
-public sealed record ScopedVerifyResult(VerifyResult Whole, long EventsChecked, IReadOnlyList<VerifyProblem> Problems, string? Scope)
+/// <param name="Shards">The databases' own results the caller may see: all for the nation, the one holding its scope below.</param>
+public sealed record ScopedVerifyResult(VerifyResult Whole, long EventsChecked, IReadOnlyList<VerifyProblem> Problems, string? Scope,
+    IReadOnlyList<ShardVerifyResult> Shards)
 {
     public bool Ok => Whole.Ok;
     public long? FirstBrokenSequence => Scope is null ? Whole.FirstBrokenSequence : Problems.Count == 0 ? null : Problems.Min(p => p.Sequence);

@@ -18,7 +18,25 @@ public sealed record VerifyResult(bool Ok, long EventsChecked, long? FirstBroken
 
     /// <summary>The derived tables that differ from the events, in the order they were checked.</summary>
     public IReadOnlyList<string> DifferingTables => Problems.Select(p => p.Table).OfType<string>().Distinct().ToList();
+
+    /// <summary>Each database's own result (contract 1.2), the catalogue first; one entry without shards.</summary>
+    public IReadOnlyList<ShardVerifyResult> Shards { get; init; } = [];
+
+    /// <summary>
+    /// The nation's result from each database's: ok when all are; counts summed; each problem's
+    /// text names its database (sequences are per database); the first broken sequence is the
+    /// first broken database's.
+    /// </summary>
+    public static VerifyResult Combine(IReadOnlyList<ShardVerifyResult> shards) => shards.Count == 1
+        ? shards[0].Result with { Shards = shards }
+        : new VerifyResult(shards.All(s => s.Result.Ok), shards.Sum(s => s.Result.EventsChecked),
+            shards.FirstOrDefault(s => s.Result.FirstBrokenSequence is not null)?.Result.FirstBrokenSequence,
+            shards.Sum(s => s.Result.CheckpointsChecked),
+            shards.SelectMany(s => s.Result.Problems.Select(p => p with { What = $"database {s.Name}: {p.What}" })).ToList()) { Shards = shards };
 }
+
+/// <summary>One database's verification.</summary>
+public sealed record ShardVerifyResult(string Name, VerifyResult Result);
 
 /// <summary>
 /// Recomputes the chain from the event rows as they are now, and checks it against the

@@ -1,0 +1,94 @@
+using Ledger.Ingest;
+using Ledger.Regions;
+using Ledger.Storage;
+using Marten;
+using NodaTime;
+using Npgsql;
+
+namespace Ledger.Api.Hosting;
+
+/// <summary>
+/// One database of the ledger, as the runtime role: the catalogue (<c>LEDGER_DB</c>: keys, reports,
+/// sessions, and every province no shard lists) or a shard. Each holds its own events, flows, index,
+/// hash chain and checkpoints.
+/// </summary>
+public sealed record LedgerShard(string Name, IReadOnlyList<string> Provinces, NpgsqlDataSource Db, IDocumentStore Store, Ingestor Ingestor);
+
+/// <summary>
+/// Which database holds which province (contract 1.2). Without <c>LEDGER_SHARDS_FILE</c> there is
+/// only the catalogue and every lookup answers it, so the single-database ledger is unchanged.
+/// </summary>
+public sealed class Topology : IAsyncDisposable
+{
+    private readonly Dictionary<string, LedgerShard> _byProvince = [];
+    private readonly List<NpgsqlDataSource> _owned = [];
+
+    public Topology(LedgerShard catalogue, IReadOnlyList<(ShardSpec Spec, NpgsqlDataSource Runtime)> shards, IClock clock)
+    {
+        Catalogue = catalogue;
+        var list = new List<LedgerShard>();
+        foreach (var (spec, runtime) in shards)
+        {
+            // A store per shard database with the ledger's one configuration (docs/decisions.md, 38).
+            var store = LedgerStore.Create(runtime);
+            var shard = new LedgerShard(spec.Name, spec.Provinces, runtime, store, new Ingestor(store, runtime, clock));
+            list.Add(shard);
+            _owned.Add(runtime);
+            foreach (var p in spec.Provinces) _byProvince[p] = shard;
+        }
+        Shards = list;
+    }
+
+    public LedgerShard Catalogue { get; }
+
+    /// <summary>The shards of <c>LEDGER_SHARDS_FILE</c>, without the catalogue.</summary>
+    public IReadOnlyList<LedgerShard> Shards { get; }
+
+    public bool Sharded => Shards.Count > 0;
+
+    /// <summary>Every database: the catalogue first.</summary>
+    public IReadOnlyList<LedgerShard> All => [Catalogue, .. Shards];
+
+    /// <summary>The database that stores events of <paramref name="regionCode"/>'s province.</summary>
+    public LedgerShard For(string regionCode) =>
+        regionCode.Length >= 2 && _byProvince.TryGetValue(regionCode[..2], out var shard) ? shard : Catalogue;
+
+    /// <summary>The databases a region's figures are in: its province's one, or every one for the nation.</summary>
+    public IReadOnlyList<LedgerShard> Holding(string regionCode) =>
+        RegionCodes.Prefix(regionCode).Length >= 2 ? [For(regionCode)] : All;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var s in Shards) await s.Store.DisposeAsync();
+        foreach (var d in _owned) await d.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Reads <c>LEDGER_SHARDS_FILE</c> when set, applies the schema and the runtime role's rights to
+    /// every shard as its owner, and returns the shards' runtime data sources. Nothing when unset.
+    /// </summary>
+    public static async Task<IReadOnlyList<(ShardSpec Spec, NpgsqlDataSource Runtime)>> PrepareShardsAsync(IConfiguration config, LedgerDatabase catalogue)
+    {
+        if (config["LEDGER_SHARDS_FILE"] is not { Length: > 0 } file) return [];
+        var specs = ShardsFile.Read(file, catalogue.Owner.ConnectionString);
+        var prepared = new List<(ShardSpec, NpgsqlDataSource)>();
+        foreach (var spec in specs)
+        {
+            var database = LedgerDatabase.For(spec.Connection, config, embedded: null, givenApp: null);
+            try
+            {
+                await database.MigrateAsync();
+            }
+            catch (NpgsqlException e)
+            {
+                throw new StartupRefusedException($"shard {spec.Name} (provinces {string.Join(", ", spec.Provinces)}) cannot be prepared: {e.Message}");
+            }
+            finally
+            {
+                await database.Owner.DisposeAsync();
+            }
+            prepared.Add((spec, database.Runtime));
+        }
+        return prepared;
+    }
+}

@@ -1,0 +1,188 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ledger.Storage;
+using Ledger.Tests.Reliability;
+using Npgsql;
+using Shouldly;
+using static Ledger.Tests.Support.Ev;
+
+namespace Ledger.Tests.National;
+
+/// <summary>
+/// Issue 12 / contract 1.2: provinces in shards (three shards on two PostgreSQL clusters, the
+/// catalogue keeping the provinces no shard lists), two service processes on one configuration.
+/// </summary>
+public sealed class ShardTests
+{
+    private const string AdminKey = "shard-admin";
+
+    [Fact]
+    public async Task events_go_to_their_provinces_database_only_and_the_nation_is_the_exact_sum_of_the_databases()
+    {
+        var root = Path.Combine(Path.GetTempPath(), $"ledger-shards-{Guid.NewGuid():N}");
+        var a = await EmbeddedPostgres.StartAsync(root + "-a", durable: false);
+        var b = await EmbeddedPostgres.StartAsync(root + "-b", durable: false);
+        ApiProcess[] nodes = [];
+        try
+        {
+            await CreateDatabaseAsync(a, "shard_east");
+            await CreateDatabaseAsync(b, "shard_west");
+            var databases = new Dictionary<string, string>
+            {
+                ["catalogue"] = a.ConnectionString(), ["east"] = a.ConnectionString("shard_east"),
+                ["north"] = b.ConnectionString(), ["west"] = b.ConnectionString("shard_west"),
+            };
+            var file = root + "-shards.json";
+            await File.WriteAllTextAsync(file, new JsonObject
+            {
+                ["shards"] = new JsonArray(
+                    Shard("east", databases["east"], "41"), Shard("north", databases["north"], "11", "13"), Shard("west", databases["west"], "42")),
+            }.ToJsonString());
+            var environment = new Dictionary<string, string> { ["LEDGER_SHARDS_FILE"] = file };
+            nodes = [new ApiProcess(a.ConnectionString(), AdminKey, root + "-key.pem", environment), new ApiProcess(a.ConnectionString(), AdminKey, root + "-key.pem", environment)];
+            foreach (var n in nodes) await n.StartAsync();
+            var writer = await nodes[0].IssueKeyAsync("national-writer", "writer");
+            var investigator = await nodes[1].IssueKeyAsync("national-investigator", "investigator");
+
+            // Each province's regions and parcels: 41 → east, 42 → west, 11 → north, 32 → the catalogue.
+            foreach (var (p, area, parcels) in new[] { ("41", 10m, 3), ("42", 7m, 1), ("11", 5m, 1), ("32", 2m, 1) })
+                (await PostAsync(nodes[0], writer, Province(p, area, parcels))).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+            // A batch holding two databases' provinces is refused before anything is written.
+            var before = await CountsAsync(databases);
+            var split = await PostAsync(nodes[0], writer, [Parcel("410102-000009", 1m), Parcel("420102-000009", 1m).With("regionCode", "420102")]);
+            split.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            (await split.Content.ReadAsStringAsync()).ShouldContain("is stored in database west");
+            (await CountsAsync(databases)).ShouldBe(before);
+
+            // SQL: every event is in its province's database and nowhere else.
+            (await ProvincesInAsync(databases["east"])).ShouldBe(["41"]);
+            (await ProvincesInAsync(databases["west"])).ShouldBe(["42"]);
+            (await ProvincesInAsync(databases["north"])).ShouldBe(["11"]);
+            (await ProvincesInAsync(databases["catalogue"])).ShouldBe(["32"]);
+
+            // The other node answers the nation's sheet: the exact sum of the four provinces' sheets.
+            var auditor = await nodes[0].IssueKeyAsync("national-auditor", "auditor");
+            var nation = await FarmlandClosingAsync(nodes[1], auditor, "000000");
+            var provinces = new List<decimal>();
+            foreach (var p in new[] { "410000", "420000", "110000", "320000" }) provinces.Add(await FarmlandClosingAsync(nodes[1], auditor, p));
+            provinces.ShouldBe([30m, 7m, 5m, 2m]);
+            nation.ShouldBe(provinces.Sum());
+
+            // Verify covers every database and names each.
+            var verified = await GetJsonAsync(nodes[1], investigator, "/api/v1/ledger/verify");
+            verified.GetProperty("ok").GetBoolean().ShouldBeTrue(verified.ToString());
+            verified.GetProperty("shards").EnumerateArray().Select(s => (s.GetProperty("name").GetString(), s.GetProperty("eventsChecked").GetInt64()))
+                .ShouldBe([("catalogue", 4L), ("east", 6L), ("north", 4L), ("west", 4L)]);
+
+            // A change made behind the ledger's back in one shard: verify fails and names that shard alone.
+            await ExecuteAsync(databases["west"], "update ledger.mt_events set data = jsonb_set(data, '{areaHa}', '70') where type = 'farmland.parcel-registered'");
+            verified = await GetJsonAsync(nodes[0], investigator, "/api/v1/ledger/verify");
+            verified.GetProperty("ok").GetBoolean().ShouldBeFalse();
+            verified.GetProperty("shards").EnumerateArray().Where(s => !s.GetProperty("ok").GetBoolean()).Select(s => s.GetProperty("name").GetString())
+                .ShouldBe(["west"]);
+            verified.GetProperty("problems").EnumerateArray().ShouldAllBe(p => p.GetProperty("what").GetString()!.StartsWith("database west: "));
+
+            // What does not yet read every database says so instead of answering from the catalogue alone.
+            using var http = new HttpClient { BaseAddress = nodes[0].BaseAddress };
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/streams/farmland/410102-000001");
+            request.Headers.Add("X-Api-Key", auditor);
+            (await http.SendAsync(request)).StatusCode.ShouldBe(HttpStatusCode.NotImplemented);
+        }
+        finally
+        {
+            foreach (var n in nodes) await n.DisposeAsync();
+            await a.StopAsync();
+            await b.StopAsync();
+            foreach (var dir in new[] { root + "-a", root + "-b" })
+                try { Directory.Delete(dir, true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            File.Delete(root + "-key.pem");
+            File.Delete(root + "-shards.json");
+        }
+    }
+
+    private static JsonObject Shard(string name, string connection, params string[] provinces) => new()
+    {
+        ["name"] = name, ["connection"] = connection, ["provinces"] = new JsonArray(provinces.Select(p => (JsonNode)p).ToArray()),
+    };
+
+    /// <summary>A province, one prefecture, one county (xx0102, or xx0101 for Beijing-style codes) and its parcels.</summary>
+    private static JsonObject[] Province(string p, decimal area, int parcels)
+    {
+        var county = $"{p}0102";
+        return
+        [
+            Region($"{p}0000", "province", "000000"), Region($"{p}0100", "prefecture", $"{p}0000"), Region(county, "county", $"{p}0100"),
+            .. Enumerable.Range(1, parcels).Select(i => Parcel($"{county}-{i:000000}", area).With("regionCode", county)),
+        ];
+    }
+
+    private static async Task<HttpResponseMessage> PostAsync(ApiProcess node, string key, JsonObject[] events)
+    {
+        using var http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/events")
+        {
+            Content = new StringContent(new JsonObject { ["events"] = new JsonArray(events.Select(e => (JsonNode)e).ToArray()) }.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Api-Key", key);
+        var response = await http.SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        return response;
+    }
+
+    private static async Task<JsonElement> GetJsonAsync(ApiProcess node, string key, string url)
+    {
+        using var http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Add("X-Api-Key", key);
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, body);
+        return JsonDocument.Parse(body).RootElement;
+    }
+
+    private static async Task<decimal> FarmlandClosingAsync(ApiProcess node, string key, string region)
+    {
+        var sheet = await GetJsonAsync(node, key, $"/api/v1/regions/{region}/balance-sheet?from=2021-01-01&to=2021-12-31");
+        return sheet.GetProperty("accounts").EnumerateArray().Single(a => a.GetProperty("account").GetString() == "farmland").GetProperty("closing").GetDecimal();
+    }
+
+    private static async Task CreateDatabaseAsync(EmbeddedPostgres pg, string name)
+    {
+        await ExecuteAsync(pg.ConnectionString(), $"create database {name}");
+    }
+
+    private static async Task ExecuteAsync(string connection, string sql)
+    {
+        await using var conn = new NpgsqlConnection(connection);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<List<string>> ProvincesInAsync(string connection)
+    {
+        await using var conn = new NpgsqlConnection(connection);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("select distinct left(region_code, 2) from ledger.event_index order by 1", conn);
+        var list = new List<string>();
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync()) list.Add(r.GetString(0));
+        return list;
+    }
+
+    private static async Task<Dictionary<string, long>> CountsAsync(Dictionary<string, string> databases)
+    {
+        var counts = new Dictionary<string, long>();
+        foreach (var (name, connection) in databases)
+        {
+            await using var conn = new NpgsqlConnection(connection);
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand("select count(*) from ledger.mt_events", conn);
+            counts[name] = (long)(await cmd.ExecuteScalarAsync())!;
+        }
+        return counts;
+    }
+}
