@@ -33,7 +33,15 @@ public static class BalanceSheetEndpoints
         if (await Check(http, code, q, topology, ct) is { } problem) return problem;
 
         var started = Stopwatch.GetTimestamp();
-        var sheet = await SheetAsync(topology, new SheetRequest(code, from, to, knownAt), ct);
+        BalanceSheet sheet;
+        try
+        {
+            sheet = await SheetAsync(topology, new SheetRequest(code, from, to, knownAt), ct);
+        }
+        catch (ShardUnavailableException down)
+        {
+            return down.Problem(http);
+        }
         var rendered = Render(http, [sheet], format, $"balance-sheet-{code}-{from:yyyyMMdd}-{to:yyyyMMdd}", series: false);
         metrics.SheetBuilt("period", format, started);
         return rendered;
@@ -57,8 +65,15 @@ public static class BalanceSheetEndpoints
 
         var started = Stopwatch.GetTimestamp();
         var list = new List<BalanceSheet>();
-        for (var y = fromYear; y <= toYear; y++)
-            list.Add(await SheetAsync(topology, new SheetRequest(code, new LocalDate(y, 1, 1), new LocalDate(y, 12, 31), knownAt), ct));
+        try
+        {
+            for (var y = fromYear; y <= toYear; y++)
+                list.Add(await SheetAsync(topology, new SheetRequest(code, new LocalDate(y, 1, 1), new LocalDate(y, 12, 31), knownAt), ct));
+        }
+        catch (ShardUnavailableException down)
+        {
+            return down.Problem(http);
+        }
         var rendered = Render(http, list, format, $"balance-sheets-{code}-{fromYear}-{toYear}", series: true);
         metrics.SheetBuilt("annual", format, started);
         return rendered;
@@ -70,7 +85,17 @@ public static class BalanceSheetEndpoints
     /// </summary>
     private static async Task<BalanceSheet> SheetAsync(Topology topology, SheetRequest request, CancellationToken ct)
     {
-        var parts = await Task.WhenAll(topology.Holding(request.Region).Select(d => new SheetQuery(d.Db).BalanceSheetAsync(request, ct)));
+        var parts = await Task.WhenAll(topology.Holding(request.Region).Select(async d =>
+        {
+            try
+            {
+                return await new SheetQuery(d.Db).BalanceSheetAsync(request, ct);
+            }
+            catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException && topology.Sharded)
+            {
+                throw new ShardUnavailableException(d, e);
+            }
+        }));
         return SheetMerge.Sum(parts);
     }
 

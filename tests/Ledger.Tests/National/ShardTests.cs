@@ -90,6 +90,16 @@ public sealed class ShardTests
             using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/streams/farmland/410102-000001");
             request.Headers.Add("X-Api-Key", auditor);
             (await http.SendAsync(request)).StatusCode.ShouldBe(HttpStatusCode.NotImplemented);
+
+            // One cluster down (shards north and west): the other provinces' sheets go on; the nation's
+            // says which database is missing rather than summing less.
+            await b.StopAsync();
+            (await FarmlandClosingAsync(nodes[1], auditor, "410000")).ShouldBe(30m);
+            using var national = new HttpRequestMessage(HttpMethod.Get, "/api/v1/regions/000000/balance-sheet?from=2021-01-01&to=2021-12-31");
+            national.Headers.Add("X-Api-Key", auditor);
+            using var missing = await http.SendAsync(national);
+            missing.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+            (await missing.Content.ReadAsStringAsync()).ShouldMatch("database (north|west) \\(provinces (11, 13|42)\\) did not answer");
         }
         finally
         {
