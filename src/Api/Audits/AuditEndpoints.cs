@@ -24,7 +24,7 @@ public static class AuditEndpoints
     private static readonly string[] BodyFields = ["tenureId", "knownAt", "interim", "ruleSet", "functionalZone", "weights"];
 
     [WolverinePost("/api/v1/audits/departure")]
-    public static async Task<IResult> Create(HttpContext http, DepartureAudits audits, IClock clock, LedgerMetrics metrics, CancellationToken ct)
+    public static async Task<IResult> Create(HttpContext http, ShardAudits shards, IClock clock, LedgerMetrics metrics, CancellationToken ct)
     {
         if (http.Require(Role.Auditor) is { } denied) return denied;
         var (doc, problem) = await RequestBody.ReadAsync(http, ct);
@@ -35,6 +35,7 @@ public static class AuditEndpoints
 
         var client = http.Client();
         var started = Stopwatch.GetTimestamp();
+        if (await shards.ForTenureAsync(request!.TenureId, ct) is not { } audits) return Topology.NotAcrossShards(http, "a departure audit");
         var (issued, refusal) = await audits.CreateAsync(request!, rules!, knownAt, client.CanSee, client.Scope, ct);
         metrics.AuditIssued(refusal is null, started);
         if (refusal is not null)
@@ -100,13 +101,14 @@ public static class AuditEndpoints
 
     /// <summary>Regenerates the report at its own knowledge point (must match byte for byte) and as known now, and lists what changed and why.</summary>
     [WolverineGet("/api/v1/audits/{id}/compare")]
-    public static async Task<IResult> Compare(HttpContext http, string id, DepartureAudits audits, CancellationToken ct)
+    public static async Task<IResult> Compare(HttpContext http, string id, DepartureAudits audits, ShardAudits shards, CancellationToken ct)
     {
         if (http.Require(Role.Auditor) is { } denied) return denied;
         if (!Guid.TryParse(id, out var reportId)) return Problems.Validation(http, [new ItemError("reportId", "must be a report id (UUID)")]);
         var (stored, missing) = await FindVisibleAsync(http, audits, reportId, ct);
         if (missing is not null) return missing;
-        var comparison = await audits.CompareAsync(stored!, ct);
+        if (await shards.ForTenureAsync(stored!.TenureId, ct) is not { } tenureAudits) return Topology.NotAcrossShards(http, "a departure audit");
+        var comparison = await tenureAudits.CompareAsync(stored, ct);
         return comparison is null
             ? Problems.Of(http, 409, "Tenure no longer visible", $"tenure {stored!.TenureId} cannot be read as known now")
             : Results.Json(comparison, LedgerJson.Options);

@@ -71,6 +71,7 @@ public static class LedgerHosting
         builder.Services.AddSingleton<Ledger.Audit.Departure.ReportStore>();
         builder.Services.AddSingleton(Ledger.Audit.Departure.AuditQuota.From(k => builder.Configuration[k]));
         builder.Services.AddSingleton<Ledger.Audit.Departure.DepartureAudits>();
+        builder.Services.AddSingleton<Ledger.Api.Audits.ShardAudits>();
         builder.Services.AddSingleton(CheckpointKey.Load(builder.Configuration, embedded?.DataDirectory));
         builder.Services.AddSingleton<Ledger.Chain.CheckpointWriter>();
         builder.Services.AddSingleton(sp => new Ledger.Chain.ChainVerifier(dataSource, sp.GetRequiredService<Ledger.Chain.CheckpointSigner>()));

@@ -3,32 +3,28 @@ using Ledger.Api.Http;
 namespace Ledger.Api.Hosting;
 
 /// <summary>
-/// With shards (<c>LEDGER_SHARDS_FILE</c>), only what already reads and writes every database
-/// answers: ingest (routed by province), keys, verify (every database), balance sheets (routed,
-/// or summed for the nation) and health. Everything else still reads the catalogue alone, so it
-/// answers 501 rather than a figure silently missing the shards' provinces. Issue 12 moves the
-/// rest across. Without shards this passes everything.
+/// With shards (<c>LEDGER_SHARDS_FILE</c>), what still reads or writes the catalogue alone answers
+/// 501 rather than a figure silently missing the shards' provinces: imports (their jobs append to
+/// the catalogue), the checkpoint export and verify against posted checkpoints (checkpoints are per
+/// database), and the workbench. Everything else in the API routes by province or covers every
+/// database; national questions it cannot yet put together say so themselves
+/// (<see cref="Topology.NotAcrossShards"/>). Without shards this passes everything.
 /// </summary>
 public sealed class ShardedGate(RequestDelegate next, Topology topology)
 {
-    private static readonly (string Method, string Prefix, bool Exact)[] Open =
-    [
-        ("GET", "/health", false), ("POST", "/api/v1/events", true), ("POST", "/api/v1/events/bulk", true),
-        ("POST", "/api/v1/admin/keys", true), ("DELETE", "/api/v1/admin/keys/", false), ("GET", "/api/v1/ledger/verify", true),
-        ("GET", "/openapi/v1.json", true), ("GET", "/docs", false),
-    ];
-
     public Task InvokeAsync(HttpContext http)
     {
-        if (!topology.Sharded || IsOpen(http.Request.Method, http.Request.Path.Value ?? "")) return next(http);
+        if (!topology.Sharded || !CatalogueOnly(http.Request.Method, http.Request.Path.Value ?? "")) return next(http);
         return Problems.Of(http, 501, "Not available across shards yet",
-                $"{http.Request.Method} {http.Request.Path} reads the catalogue database only, and this ledger keeps provinces in shards " +
-                "(LEDGER_SHARDS_FILE): available today are ingest, keys, verify, balance sheets and health")
+                $"{http.Request.Method} {http.Request.Path} reads or writes the catalogue database only, and this ledger keeps provinces in shards " +
+                "(LEDGER_SHARDS_FILE); see docs/operations.md, \"National topology\", for what is available")
             .ExecuteAsync(http);
     }
 
-    private static bool IsOpen(string method, string path) =>
-        Open.Any(o => o.Method == method && (o.Exact ? path == o.Prefix : path.StartsWith(o.Prefix, StringComparison.Ordinal)))
-        || (method == "GET" && path.StartsWith("/api/v1/regions/", StringComparison.Ordinal)
-            && (path.EndsWith("/balance-sheet", StringComparison.Ordinal) || path.EndsWith("/balance-sheet/annual", StringComparison.Ordinal)));
+    private static bool CatalogueOnly(string method, string path) =>
+        path.StartsWith("/api/v1/imports", StringComparison.Ordinal)
+        || path.StartsWith("/api/v1/ledger/checkpoints", StringComparison.Ordinal)
+        || (method == "POST" && path == "/api/v1/ledger/verify")
+        || !(path.StartsWith("/api/", StringComparison.Ordinal) || path.StartsWith("/health", StringComparison.Ordinal)
+             || path == "/openapi/v1.json" || path.StartsWith("/docs", StringComparison.Ordinal));
 }

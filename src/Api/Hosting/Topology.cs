@@ -57,6 +57,30 @@ public sealed class Topology : IAsyncDisposable
     public IReadOnlyList<LedgerShard> Holding(string regionCode) =>
         RegionCodes.Prefix(regionCode).Length >= 2 ? [For(regionCode)] : All;
 
+    /// <summary>The one database holding a region; null for the nation when there are shards (the caller must ask each).</summary>
+    public LedgerShard? Single(string regionCode) => Holding(regionCode) is [var only] ? only : null;
+
+    /// <summary>
+    /// The database holding a stream: looked up in every database at once (a key need not say its
+    /// province). The catalogue when no database has it, so the caller answers 404 as before.
+    /// </summary>
+    public async Task<LedgerShard> LocateStreamAsync(string streamId, CancellationToken ct)
+    {
+        if (!Sharded) return Catalogue;
+        var found = await Task.WhenAll(All.Select(async d =>
+        {
+            await using var cmd = d.Db.CreateCommand($"select exists (select 1 from {LedgerStore.Schema}.mt_streams where id = $1)");
+            cmd.Parameters.Add(new NpgsqlParameter { Value = streamId });
+            return (d, has: (bool)(await cmd.ExecuteScalarAsync(ct))!);
+        }));
+        return found.FirstOrDefault(f => f.has).d ?? Catalogue;
+    }
+
+    /// <summary>501 for a national question this answer cannot yet put together from every database.</summary>
+    public static IResult NotAcrossShards(HttpContext http, string what) =>
+        Http.Problems.Of(http, 501, "Not available across shards yet",
+            $"{what} for the nation is not yet put together from every database (LEDGER_SHARDS_FILE); ask for each province");
+
     public async ValueTask DisposeAsync()
     {
         foreach (var s in Shards) await s.Store.DisposeAsync();

@@ -16,13 +16,14 @@ public static class InvestigationEndpoints
 {
     /// <summary>Events of a region by type, effective and recorded ranges, client and minimum back-dating delay (investigator).</summary>
     [WolverineGet("/api/v1/events")]
-    public static async Task<IResult> Search(HttpContext http, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<IResult> Search(HttpContext http, Hosting.Topology topology, CancellationToken ct)
     {
         if (http.Require(Role.Investigator) is { } denied) return denied;
         var q = new QueryParameters(http);
         var query = ReadQuery(http, q, minDelayDefault: null, types: Types(http, q));
         if (Scope(http, q, query.Region) is { } problem) return problem;
-        var found = await EventSearch.FindAsync(db, query, ct);
+        if (topology.Single(query.Region) is not { } shard) return Hosting.Topology.NotAcrossShards(http, "event search");
+        var found = await EventSearch.FindAsync(shard.Db, query, ct);
         return Results.Json(new { events = found.Select(Json), next = found.Count == query.Limit ? found[^1].Sequence : (long?)null },
             LedgerJson.Options);
     }
@@ -32,14 +33,15 @@ public static class InvestigationEndpoints
     /// region and effective period, with the clients that posted them.
     /// </summary>
     [WolverineGet("/api/v1/investigations/back-dating")]
-    public static async Task<IResult> BackDating(HttpContext http, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<IResult> BackDating(HttpContext http, Hosting.Topology topology, CancellationToken ct)
     {
         if (http.Require(Role.Investigator) is { } denied) return denied;
         var q = new QueryParameters(http);
         var query = ReadQuery(http, q, minDelayDefault: 30, types: []);
         if (Scope(http, q, query.Region) is { } problem) return problem;
-        var backDated = await EventSearch.FindAsync(db, query, ct);
-        var corrections = await EventSearch.FindAsync(db, query with { Types = EventSearch.CorrectionTypes, MinDelayDays = null }, ct);
+        if (topology.Single(query.Region) is not { } shard) return Hosting.Topology.NotAcrossShards(http, "the back-dating report");
+        var backDated = await EventSearch.FindAsync(shard.Db, query, ct);
+        var corrections = await EventSearch.FindAsync(shard.Db, query with { Types = EventSearch.CorrectionTypes, MinDelayDays = null }, ct);
         return Results.Json(new
         {
             region = query.Region,
@@ -53,7 +55,7 @@ public static class InvestigationEndpoints
 
     /// <summary>The flows and events behind one balance-sheet figure; their amounts sum to it exactly.</summary>
     [WolverineGet("/api/v1/regions/{code}/balance-sheet/provenance")]
-    public static async Task<IResult> Provenance(HttpContext http, string code, NpgsqlDataSource db, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Provenance(HttpContext http, string code, Hosting.Topology topology, IClock clock, CancellationToken ct)
     {
         if (http.Require(Role.Auditor) is { } denied) return denied;
         var q = new QueryParameters(http);
@@ -71,8 +73,9 @@ public static class InvestigationEndpoints
         var limit = q.Integer("limit", 1, 10_000) ?? 1000;
         if (!RegionCodes.IsWellFormed(code)) q.Errors.Add(new ItemError("code", "must be a six-digit GB/T 2260 region code"));
         if (Scope(http, q, code) is { } problem) return problem;
+        if (topology.Single(code) is not { } shard) return Hosting.Topology.NotAcrossShards(http, "provenance");
 
-        var (flows, total, count) = await Ledger.Investigations.Provenance.FindAsync(db,
+        var (flows, total, count) = await Ledger.Investigations.Provenance.FindAsync(shard.Db,
             new ProvenanceQuery(code, account!, cause, part, from!.Value, to!.Value, knownAt, after, limit, year), ct);
         return Results.Json(new
         {

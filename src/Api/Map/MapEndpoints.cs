@@ -1,6 +1,7 @@
 using System.Globalization;
 using Ledger.Access;
 using Ledger.Api.Access;
+using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Events;
 using Ledger.Ingest;
@@ -18,8 +19,7 @@ public static class MapEndpoints
     private static readonly DateTimeZone LedgerZone = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
 
     [WolverineGet("/api/v1/regions/{code}/overlaps")]
-    public static async Task<IResult> Overlaps(HttpContext http, string code, OverlapQuery overlaps, IDocumentStore store, IClock clock,
-        CancellationToken ct)
+    public static async Task<IResult> Overlaps(HttpContext http, string code, Topology topology, IClock clock, CancellationToken ct)
     {
         if (Denied(http, code) is { } denied) return denied;
         var q = new QueryParameters(http);
@@ -27,14 +27,15 @@ public static class MapEndpoints
         var to = q.Date("to");
         var knownAt = q.Instant("knownAt") ?? clock.GetCurrentInstant();
         if (from > to) q.Errors.Add(new ItemError("to", "must not be before from"));
-        if (await Invalid(http, code, q, store, ct) is { } problem) return problem;
+        if (topology.Single(code) is not { } shard) return Topology.NotAcrossShards(http, "the overlap list");
+        if (await Invalid(http, code, q, shard.Store, ct) is { } problem) return problem;
 
-        var list = await overlaps.ListAsync(code, from, to, knownAt, ct);
+        var list = await new OverlapQuery(shard.Db).ListAsync(code, from, to, knownAt, ct);
         return Results.Json(new { region = code, knownAt, overlaps = list }, LedgerJson.Options);
     }
 
     [WolverineGet("/api/v1/regions/{code}/map")]
-    public static async Task<IResult> Map(HttpContext http, string code, MapQuery map, IDocumentStore store, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Map(HttpContext http, string code, Topology topology, IClock clock, CancellationToken ct)
     {
         if (Denied(http, code) is { } denied) return denied;
         var q = new QueryParameters(http);
@@ -43,9 +44,10 @@ public static class MapEndpoints
         var asOf = q.Date("asOf") ?? now.InZone(LedgerZone).Date;
         var knownAt = q.Instant("knownAt") ?? now;
         var bbox = Bbox(http, q);
-        if (await Invalid(http, code, q, store, ct) is { } problem) return problem;
+        if (topology.Single(code) is not { } shard) return Topology.NotAcrossShards(http, "the map");
+        if (await Invalid(http, code, q, shard.Store, ct) is { } problem) return problem;
 
-        var json = await map.FeatureCollectionAsync(new MapRequest(code, layers, asOf, knownAt, bbox), ct);
+        var json = await new MapQuery(shard.Db).FeatureCollectionAsync(new MapRequest(code, layers, asOf, knownAt, bbox), ct);
         return Results.Text(json, "application/geo+json");
     }
 
@@ -56,8 +58,8 @@ public static class MapEndpoints
     /// z/x/y; drawing only — every figure stays in EPSG:4490). 204 when nothing meets the tile.
     /// </summary>
     [WolverineGet("/api/v1/regions/{code}/tiles/{z}/{x}/{y}.mvt")]
-    public static async Task<IResult> Tile(HttpContext http, string code, string z, string x, string y, MapQuery map, IDocumentStore store,
-        IClock clock, CancellationToken ct)
+    public static async Task<IResult> Tile(HttpContext http, string code, string z, string x, string y, Topology topology, IClock clock,
+        CancellationToken ct)
     {
         if (Denied(http, code) is { } denied) return denied;
         var q = new QueryParameters(http);
@@ -68,9 +70,10 @@ public static class MapEndpoints
         var zoom = TileNumber(q, "z", z, 0, 22);
         var max = zoom is { } zz ? (1 << zz) - 1 : int.MaxValue;
         var (column, row) = (TileNumber(q, "x", x, 0, max), TileNumber(q, "y", y, 0, max));
-        if (await Invalid(http, code, q, store, ct) is { } problem) return problem;
+        if (topology.Single(code) is not { } shard) return Topology.NotAcrossShards(http, "the map");
+        if (await Invalid(http, code, q, shard.Store, ct) is { } problem) return problem;
 
-        var tile = await map.TileAsync(new MapRequest(code, layers, asOf, knownAt, null), zoom!.Value, column!.Value, row!.Value, ct);
+        var tile = await new MapQuery(shard.Db).TileAsync(new MapRequest(code, layers, asOf, knownAt, null), zoom!.Value, column!.Value, row!.Value, ct);
         return tile.Length == 0 ? Results.NoContent() : Results.Bytes(tile, TileContentType);
     }
 

@@ -14,12 +14,13 @@ namespace Ledger.Api.Streams;
 public static class StreamEndpoints
 {
     [WolverineGet("/api/v1/streams/{domain}/{key}")]
-    public static async Task<IResult> State(HttpContext http, string domain, string key, IDocumentStore store, CancellationToken ct)
+    public static async Task<IResult> State(HttpContext http, string domain, string key, Hosting.Topology topology, CancellationToken ct)
     {
         if (Check(http, domain, key) is { } problem) return problem;
         if (!TryTimes(http, out var asOf, out var knownAt, out var timeProblem)) return timeProblem!;
 
-        await using var session = store.QuerySession();
+        // The stream is in its province's database; with shards, whichever database has it.
+        await using var session = (await topology.LocateStreamAsync(EventCatalog.StreamId(domain, key), ct)).Store.QuerySession();
         if (await VisibleAsync(http, session, domain, key, ct) is { } refused) return refused;
 
         var state = await StreamHistory.ReplayAsync(session, domain, key, asOf, knownAt, ct);
@@ -33,7 +34,7 @@ public static class StreamEndpoints
     /// stream of any length costs one bounded read. <c>next</c> links the following page.
     /// </summary>
     [WolverineGet("/api/v1/streams/{domain}/{key}/events")]
-    public static async Task<IResult> Events(HttpContext http, string domain, string key, IDocumentStore store, CancellationToken ct)
+    public static async Task<IResult> Events(HttpContext http, string domain, string key, Hosting.Topology topology, CancellationToken ct)
     {
         if (Check(http, domain, key) is { } problem) return problem;
         if (!TryTimes(http, out _, out var knownAt, out var timeProblem)) return timeProblem!;
@@ -42,7 +43,8 @@ public static class StreamEndpoints
         var after = q.Integer("afterVersion", 0, int.MaxValue) ?? 0;
         if (q.Errors.Count > 0) return Problems.Validation(http, q.Errors);
 
-        await using var session = store.QuerySession();
+        // The stream is in its province's database; with shards, whichever database has it.
+        await using var session = (await topology.LocateStreamAsync(EventCatalog.StreamId(domain, key), ct)).Store.QuerySession();
         if (await VisibleAsync(http, session, domain, key, ct) is { } refused) return refused;
 
         var page = await StreamHistory.LoadPageAsync(session, domain, key, after, limit, knownAt, ct);

@@ -49,6 +49,8 @@ public sealed class ShardTests
             // Each province's regions and parcels: 41 → east, 42 → west, 11 → north, 32 → the catalogue.
             foreach (var (p, area, parcels) in new[] { ("41", 10m, 3), ("42", 7m, 1), ("11", 5m, 1), ("32", 2m, 1) })
                 (await PostAsync(nodes[0], writer, Province(p, area, parcels))).StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await PostAsync(nodes[0], writer, [Make("tenure.started", "T-420102-1", "420102",
+                new JsonObject { ["officialId"] = "O-42", ["officialName"] = "王五", ["post"] = "party-secretary" }, "2021-01-01")])).StatusCode.ShouldBe(HttpStatusCode.OK);
 
             // A batch holding two databases' provinces is refused before anything is written.
             var before = await CountsAsync(databases);
@@ -75,7 +77,25 @@ public sealed class ShardTests
             var verified = await GetJsonAsync(nodes[1], investigator, "/api/v1/ledger/verify");
             verified.GetProperty("ok").GetBoolean().ShouldBeTrue(verified.ToString());
             verified.GetProperty("shards").EnumerateArray().Select(s => (s.GetProperty("name").GetString(), s.GetProperty("eventsChecked").GetInt64()))
-                .ShouldBe([("catalogue", 4L), ("east", 6L), ("north", 4L), ("west", 4L)]);
+                .ShouldBe([("catalogue", 4L), ("east", 6L), ("north", 4L), ("west", 5L)]);
+
+            // A stream and a departure audit are read from their province's database, by either node; the report is kept in the catalogue.
+            var stream = await GetJsonAsync(nodes[1], auditor, "/api/v1/streams/farmland/420102-000001");
+            stream.GetProperty("state").GetProperty("areaHa").GetDecimal().ShouldBe(7m);
+            using (var http1 = new HttpClient { BaseAddress = nodes[0].BaseAddress })
+            using (var audit = new HttpRequestMessage(HttpMethod.Post, "/api/v1/audits/departure")
+                   { Content = new StringContent("""{"tenureId":"T-420102-1","interim":true}""", Encoding.UTF8, "application/json") })
+            {
+                audit.Headers.Add("X-Api-Key", auditor);
+                using var created = await http1.SendAsync(audit);
+                var body = await created.Content.ReadAsStringAsync();
+                created.StatusCode.ShouldBe(HttpStatusCode.Created, body);
+                var id = JsonDocument.Parse(body).RootElement.GetProperty("reportId").GetString();
+                var compared = await GetJsonAsync(nodes[1], auditor, $"/api/v1/audits/{id}/compare");
+                compared.GetProperty("reproducible").GetBoolean().ShouldBeTrue(compared.ToString());
+            }
+            (await CountAsync(databases["catalogue"], "select count(*) from ledger.audit_reports")).ShouldBe(1);
+            (await CountAsync(databases["west"], "select count(*) from ledger.audit_reports")).ShouldBe(0);
 
             // A change made behind the ledger's back in one shard: verify fails and names that shard alone.
             await ExecuteAsync(databases["west"], "update ledger.mt_events set data = jsonb_set(data, '{areaHa}', '70') where type = 'farmland.parcel-registered'");
@@ -87,9 +107,12 @@ public sealed class ShardTests
 
             // What does not yet read every database says so instead of answering from the catalogue alone.
             using var http = new HttpClient { BaseAddress = nodes[0].BaseAddress };
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/streams/farmland/410102-000001");
-            request.Headers.Add("X-Api-Key", auditor);
-            (await http.SendAsync(request)).StatusCode.ShouldBe(HttpStatusCode.NotImplemented);
+            foreach (var url in new[] { $"/api/v1/imports/{Guid.NewGuid()}", "/api/v1/regions/000000/balance-sheet/provenance?account=farmland&from=2021-01-01&to=2021-12-31" })
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, url);
+                request.Headers.Add("X-Api-Key", auditor);
+                (await http.SendAsync(request)).StatusCode.ShouldBe(HttpStatusCode.NotImplemented, url);
+            }
 
             // One cluster down (shards north and west): the other provinces' sheets go on; the nation's
             // says which database is missing rather than summing less.
@@ -181,6 +204,14 @@ public sealed class ShardTests
         await using var r = await cmd.ExecuteReaderAsync();
         while (await r.ReadAsync()) list.Add(r.GetString(0));
         return list;
+    }
+
+    private static async Task<long> CountAsync(string connection, string sql)
+    {
+        await using var conn = new NpgsqlConnection(connection);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
     private static async Task<Dictionary<string, long>> CountsAsync(Dictionary<string, string> databases)

@@ -1,0 +1,29 @@
+using System.Collections.Concurrent;
+using Ledger.Api.Hosting;
+using Ledger.Audit.Departure;
+using Ledger.Events;
+using NodaTime;
+
+namespace Ledger.Api.Audits;
+
+/// <summary>
+/// Departure audits read the tenure's own database (its province's); the reports themselves are
+/// kept in the catalogue, whichever database the tenure is in. Without shards this is the one
+/// <see cref="DepartureAudits"/> of the service.
+/// </summary>
+public sealed class ShardAudits(Topology topology, DepartureAudits catalogue, AuditReader catalogueReader, ReportStore reports, IClock clock,
+    AuditQuota quota)
+{
+    private readonly ConcurrentDictionary<string, DepartureAudits> _byShard = new();
+
+    /// <summary>The audits of the tenure's database; null for a national tenure when there are shards (its figures span them all).</summary>
+    public async Task<DepartureAudits?> ForTenureAsync(string tenureId, CancellationToken ct)
+    {
+        var shard = await topology.LocateStreamAsync(EventCatalog.StreamId("tenure", tenureId), ct);
+        if (shard != topology.Catalogue)
+            return _byShard.GetOrAdd(shard.Name, _ => new DepartureAudits(new AuditReader(shard.Db, shard.Store), reports, clock, quota));
+        if (topology.Sharded && await catalogueReader.TenureRegionAsync(tenureId, ct) is { } region && Ledger.Regions.RegionCodes.Prefix(region).Length < 2)
+            return null;
+        return catalogue;
+    }
+}
