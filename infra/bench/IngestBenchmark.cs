@@ -258,7 +258,7 @@ internal static class IngestBenchmark
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
     }
 
-    private static async Task WaitForHealth(HttpClient http)
+    internal static async Task WaitForHealth(HttpClient http)
     {
         for (var i = 0; i < 240; i++)
         {
@@ -274,7 +274,8 @@ internal static class IngestBenchmark
         throw new TimeoutException("the API did not become healthy within 60 s");
     }
 
-    private static Process StartApi(string root, string connectionString, int port, bool telemetry, int metricsPort)
+    internal static Process StartApi(string root, string connectionString, int port, bool telemetry, int metricsPort,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var dll = Path.Combine(root, "src/Api/bin/Release/net10.0/Ledger.Api.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException("build the API first: dotnet build src/Api -c Release", dll);
@@ -286,6 +287,7 @@ internal static class IngestBenchmark
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         psi.Environment["LEDGER_TELEMETRY"] = telemetry ? "1" : "0";
         psi.Environment["LEDGER_METRICS_URLS"] = $"http://127.0.0.1:{metricsPort}";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) psi.Environment[name] = value;
         var p = Process.Start(psi)!;
         p.OutputDataReceived += (_, _) => { };
         p.BeginOutputReadLine();
@@ -309,7 +311,7 @@ internal static class IngestBenchmark
         return port;
     }
 
-    private static string FindRoot()
+    internal static string FindRoot()
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
             if (File.Exists(Path.Combine(d.FullName, "Ledger.sln"))) return d.FullName;

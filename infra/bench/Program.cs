@@ -1,6 +1,7 @@
 using Ledger.Bench;
 
 // infra/bench/run.sh ingest [--events N --batch N --clients N]   the HTTP ingest path beside a raw COPY
+// infra/bench/run.sh national [--events 1000000 --shards 4]      31 provinces over shards against one database: ingest, sheets, verify
 // infra/bench/run.sh bulk [--events N --streams 1]              the NDJSON bulk path beside a raw COPY
 // infra/bench/run.sh sheets [--occupations N]                     flow rebuild and balance-sheet latency
 // infra/bench/run.sh successions [--occupations N --successions 100]  sheet latency before and after N successions, one ledger
@@ -17,6 +18,9 @@ switch (mode)
 {
     case "ingest":
         await IngestBenchmark.RunAsync(Args.Int(args, "--events", 200_000), Args.Int(args, "--batch", 500), Args.Int(args, "--clients", 4));
+        break;
+    case "national":
+        await NationalBenchmark.RunAsync(Args.Int(args, "--events", 1_000_000), Args.Int(args, "--shards", 4), Args.Int(args, "--sheet-runs", 40));
         break;
     case "bulk":
         await BulkBenchmark.RunAsync(Args.Int(args, "--events", 200_000), Args.Int(args, "--streams", 1));
@@ -55,7 +59,7 @@ switch (mode)
             Args.Int(args, "--occupations", 200), Args.Int(args, "--prefectures", 5), Args.Int(args, "--runs", 3));
         break;
     default:
-        Console.Error.WriteLine("usage: run.sh ingest|bulk|ingestcpu|sheets|sheetparts|successions|county|audits|soak|verify|telemetry|geometry [options]");
+        Console.Error.WriteLine("usage: run.sh ingest|bulk|national|ingestcpu|sheets|sheetparts|successions|county|audits|soak|verify|telemetry|geometry [options]");
         return 2;
 }
 return 0;

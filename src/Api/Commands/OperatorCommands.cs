@@ -3,7 +3,7 @@ using JasperFx.CommandLine;
 namespace Ledger.Api.Commands;
 
 /// <summary>
-/// The operator's commands (<c>keys</c>, <c>flows</c>, <c>verify</c>, <c>checkpoints</c>) through
+/// The operator's commands (<c>keys</c>, <c>flows</c>, <c>verify</c>, <c>checkpoints</c>, <c>shards</c>) through
 /// JasperFx's command framework: its parser, its usage text (<c>Ledger.Api.dll help keys</c>) and
 /// its exit codes. They run before any host is built: each resolves the database itself, as the
 /// schema owner where it must (a flows rebuild replaces rows the runtime role may not delete).
@@ -11,8 +11,8 @@ namespace Ledger.Api.Commands;
 /// </summary>
 public static class OperatorCommands
 {
-    private static readonly Type[] Commands = [typeof(KeysCommand), typeof(FlowsCommand), typeof(VerifyCommand), typeof(CheckpointsCommand)];
-    private static readonly string[] Names = ["keys", "flows", "verify", "checkpoints"];
+    private static readonly Type[] Commands = [typeof(KeysCommand), typeof(FlowsCommand), typeof(VerifyCommand), typeof(CheckpointsCommand), typeof(ShardsCommand)];
+    private static readonly string[] Names = ["keys", "flows", "verify", "checkpoints", "shards"];
 
     public static bool Matches(string[] args) =>
         args.Length > 0 && (Names.Contains(args[0]) || (args[0] == "help" && (args.Length == 1 || Names.Contains(args[1]))));

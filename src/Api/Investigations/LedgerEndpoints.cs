@@ -51,6 +51,26 @@ public static class LedgerEndpoints
         return Results.Json(new { publicKey = signer.PublicKeyPem(), checkpoints = all.Select(CheckpointJson.Of) }, LedgerJson.Options);
     }
 
+    /// <summary>
+    /// The national checkpoints (issue 12): each signs the Merkle root of every database's chain
+    /// head; <c>message</c> is the signed text, checkable with the public key alone.
+    /// </summary>
+    [WolverineGet("/api/v1/ledger/national-checkpoints")]
+    public static async Task<IResult> NationalCheckpointList(HttpContext http, Hosting.Topology topology, CheckpointSigner signer, CancellationToken ct)
+    {
+        if (http.Require(Role.Investigator) is { } denied) return denied;
+        var all = await NationalCheckpoints.AllAsync(topology.Catalogue.Db, ct);
+        return Results.Json(new
+        {
+            publicKey = signer.PublicKeyPem(),
+            checkpoints = all.Select(n => new
+            {
+                signedAt = n.SignedAt, root = Convert.ToHexStringLower(n.Root), message = n.Message, signature = Convert.ToBase64String(n.Signature),
+                heads = n.Heads.Select(h => new { database = h.Shard, position = h.Position, hash = Convert.ToHexStringLower(h.Hash) }),
+            }),
+        }, LedgerJson.Options);
+    }
+
     /// <summary>Signs a checkpoint of the chain head now (investigator or admin).</summary>
     [WolverinePost("/api/v1/ledger/checkpoints")]
     public static async Task<IResult> Checkpoint(HttpContext http, CheckpointWriter writer, RollbackGuard rollback, CancellationToken ct)

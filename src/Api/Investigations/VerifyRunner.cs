@@ -40,12 +40,12 @@ public sealed class VerifyRunner(Hosting.Topology topology, CheckpointSigner sig
         {
             Interlocked.Increment(ref _runs);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            // Every database verifies its own chain; external checkpoints are the catalogue's (the only ones exported).
-            var each = new List<ShardVerifyResult>();
-            foreach (var shard in topology.All)
-                each.Add(new ShardVerifyResult(shard.Name,
-                    await new ChainVerifier(shard.Db, signer).VerifyAsync(shard == topology.Catalogue ? external : [], CancellationToken.None)));
+            // Every database verifies its own chain, all at once (each on its own connection and server);
+            // external checkpoints are the catalogue's, the only ones exported.
+            var each = await Task.WhenAll(topology.All.Select(async shard => new ShardVerifyResult(shard.Name,
+                await new ChainVerifier(shard.Db, signer).VerifyAsync(shard == topology.Catalogue ? external : [], CancellationToken.None))));
             var result = VerifyResult.Combine(each);
+            if (topology.Sharded) result = await WithNationalCheckpointsAsync(result);
             metrics.Verified(result.Ok, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             return result;
         }
@@ -53,6 +53,20 @@ public sealed class VerifyRunner(Hosting.Topology topology, CheckpointSigner sig
         {
             _turn.Release();
         }
+    }
+
+    /// <summary>
+    /// The national checkpoints checked against every database's chain; a problem is added to the
+    /// database it names (its own verdict turns false), so a rewrite shows where it happened.
+    /// </summary>
+    private async Task<VerifyResult> WithNationalCheckpointsAsync(VerifyResult result)
+    {
+        var found = await NationalCheckpoints.CheckAsync(topology.Catalogue.Db, signer, topology.All.ToDictionary(d => d.Name, d => d.Db), CancellationToken.None);
+        if (found.Count == 0) return result;
+        var shards = result.Shards.Select(s => found.Where(f => f.Shard == s.Name).Select(f => new VerifyProblem(0, f.What)).ToList() is { Count: > 0 } mine
+            ? s with { Result = s.Result with { Ok = false, Problems = [.. s.Result.Problems, .. mine] } }
+            : s).ToList();
+        return VerifyResult.Combine(shards);
     }
 
     /// <summary>

@@ -31,6 +31,11 @@ public static partial class LedgerOpenApi
             ["post"] = Op("Sign a checkpoint of the chain head now (investigator, admin)",
                 responses: Responses(("201", "Signed", null), ("200", "Nothing new to sign", null))),
         },
+        ["/api/v1/ledger/national-checkpoints"] = new JsonObject
+        {
+            ["get"] = Op("Every national checkpoint: a signature over the Merkle root of each database's chain head (with shards; investigator)",
+                responses: Responses(("200", "{publicKey, checkpoints:[{signedAt, root, message, signature, heads:[{database, position, hash}]}]}", null))),
+        },
         ["/api/v1/audits/departure"] = new JsonObject
         {
             ["post"] = Op("Issue a departure-audit report for a tenure, frozen at knownAt and the current high-water mark (auditor, investigator)",

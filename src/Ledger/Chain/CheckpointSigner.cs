@@ -34,6 +34,13 @@ public sealed class CheckpointSigner(ECDsa key)
     public Checkpoint Sign(long position, byte[] hash, Instant signedAt) =>
         new(position, hash, signedAt, key.SignData(Encoding.UTF8.GetBytes(MessageOf(position, hash, signedAt)), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
 
+    /// <summary>A signature over any text (the national checkpoint's message), as for checkpoints.</summary>
+    public byte[] SignText(string message) =>
+        key.SignData(Encoding.UTF8.GetBytes(message), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+
+    public bool VerifiesText(string message, byte[] signature) =>
+        key.VerifyData(Encoding.UTF8.GetBytes(message), signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+
     public bool IsAuthentic(Checkpoint c) =>
         key.VerifyData(Encoding.UTF8.GetBytes(c.Message), c.Signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
 

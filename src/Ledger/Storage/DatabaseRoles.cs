@@ -10,7 +10,7 @@ namespace Ledger.Storage;
 public static class DatabaseRoles
 {
     public static readonly string[] AppendOnly =
-        ["mt_events", "chain", "checkpoints", "flows", "targets", "event_index", ReportTable.Name,
+        ["mt_events", "chain", "checkpoints", Chain.NationalCheckpoints.Table, "flows", "targets", "event_index", ReportTable.Name,
          Regions.LineageTables.Successions, Regions.LineageTables.StreamMoves, Regions.LineageTables.Transfers, .. Spatial.GeoTables.All,
          .. Imports.ImportStore.Tables];
 

@@ -41,6 +41,7 @@ public static class LedgerStore
         o.Storage.ExtendedSchemaObjects.Add(Flows.FlowTables.TotalsTable(Schema));
         o.Storage.ExtendedSchemaObjects.Add(Chain.ChainTables.LinkTable(Schema));
         o.Storage.ExtendedSchemaObjects.Add(Chain.ChainTables.CheckpointTable(Schema));
+        o.Storage.ExtendedSchemaObjects.Add(Chain.NationalCheckpoints.Definition(Schema));
         o.Storage.ExtendedSchemaObjects.Add(Investigations.EventIndex.Definition(Schema));
         o.Storage.ExtendedSchemaObjects.Add(ReportTable.Definition(Schema));
         o.Storage.ExtendedSchemaObjects.Add(SessionTable.Definition(Schema));

@@ -40,7 +40,8 @@ public sealed class ShardTests
                 ["shards"] = new JsonArray(
                     Shard("east", databases["east"], "41"), Shard("north", databases["north"], "11", "13"), Shard("west", databases["west"], "42")),
             }.ToJsonString());
-            var environment = new Dictionary<string, string> { ["LEDGER_SHARDS_FILE"] = file };
+            // Checkpoints every 3 s, so the national checkpoint is signed while the test runs.
+            var environment = new Dictionary<string, string> { ["LEDGER_SHARDS_FILE"] = file, ["LEDGER_CHECKPOINT_MINUTES"] = "0.05" };
             nodes = [new ApiProcess(a.ConnectionString(), AdminKey, root + "-key.pem", environment), new ApiProcess(a.ConnectionString(), AdminKey, root + "-key.pem", environment)];
             foreach (var n in nodes) await n.StartAsync();
             var writer = await nodes[0].IssueKeyAsync("national-writer", "writer");
@@ -73,6 +74,16 @@ public sealed class ShardTests
             provinces.ShouldBe([30m, 7m, 5m, 2m]);
             nation.ShouldBe(provinces.Sum());
 
+            // The operator's view: every database answers with a level chain.
+            var (checkedOk, report) = await ShardsCommandAsync(a.ConnectionString(), file, "check");
+            checkedOk.ShouldBe(0, report);
+            report.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0]).ShouldBe(["catalogue", "east", "north", "west"]);
+
+            // One national checkpoint attests every database's head: its root is the Merkle root of the heads, signed once.
+            var national = await NationalCheckpointAsync(nodes[1], investigator, databases);
+            national.GetProperty("heads").EnumerateArray().Select(h => h.GetProperty("database").GetString()).ShouldBe(["catalogue", "east", "north", "west"]);
+            national.GetProperty("message").GetString()!.ShouldStartWith($"ledger-national|v1|{national.GetProperty("root").GetString()}|");
+
             // Verify covers every database and names each.
             var verified = await GetJsonAsync(nodes[1], investigator, "/api/v1/ledger/verify");
             verified.GetProperty("ok").GetBoolean().ShouldBeTrue(verified.ToString());
@@ -97,13 +108,17 @@ public sealed class ShardTests
             (await CountAsync(databases["catalogue"], "select count(*) from ledger.audit_reports")).ShouldBe(1);
             (await CountAsync(databases["west"], "select count(*) from ledger.audit_reports")).ShouldBe(0);
 
-            // A change made behind the ledger's back in one shard: verify fails and names that shard alone.
+            // A change made behind the ledger's back in one shard: verify fails and names that shard alone. Here the
+            // attested chain link itself is rewritten, as someone re-chaining the shard after editing it would.
+            await ExecuteAsync(databases["west"], "update ledger.chain set hash = sha256(hash) where position = (select max(position) from ledger.checkpoints)");
             await ExecuteAsync(databases["west"], "update ledger.mt_events set data = jsonb_set(data, '{areaHa}', '70') where type = 'farmland.parcel-registered'");
             verified = await GetJsonAsync(nodes[0], investigator, "/api/v1/ledger/verify");
             verified.GetProperty("ok").GetBoolean().ShouldBeFalse();
             verified.GetProperty("shards").EnumerateArray().Where(s => !s.GetProperty("ok").GetBoolean()).Select(s => s.GetProperty("name").GetString())
                 .ShouldBe(["west"]);
-            verified.GetProperty("problems").EnumerateArray().ShouldAllBe(p => p.GetProperty("what").GetString()!.StartsWith("database west: "));
+            var problems = verified.GetProperty("problems").EnumerateArray().Select(p => p.GetProperty("what").GetString()!).ToList();
+            problems.ShouldAllBe(p => p.StartsWith("database west: "));
+            problems.ShouldContain(p => p.Contains("the national checkpoint signed"));
 
             // What does not yet read every database says so instead of answering from the catalogue alone.
             using var http = new HttpClient { BaseAddress = nodes[0].BaseAddress };
@@ -118,11 +133,14 @@ public sealed class ShardTests
             // says which database is missing rather than summing less.
             await b.StopAsync();
             (await FarmlandClosingAsync(nodes[1], auditor, "410000")).ShouldBe(30m);
-            using var national = new HttpRequestMessage(HttpMethod.Get, "/api/v1/regions/000000/balance-sheet?from=2021-01-01&to=2021-12-31");
-            national.Headers.Add("X-Api-Key", auditor);
-            using var missing = await http.SendAsync(national);
+            using var nationalSheet = new HttpRequestMessage(HttpMethod.Get, "/api/v1/regions/000000/balance-sheet?from=2021-01-01&to=2021-12-31");
+            nationalSheet.Headers.Add("X-Api-Key", auditor);
+            using var missing = await http.SendAsync(nationalSheet);
             missing.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
             (await missing.Content.ReadAsStringAsync()).ShouldMatch("database (north|west) \\(provinces (11, 13|42)\\) did not answer");
+            (checkedOk, report) = await ShardsCommandAsync(a.ConnectionString(), file, "check");
+            checkedOk.ShouldBe(1, report);
+            report.ShouldContain("UNREACHABLE");
         }
         finally
         {
@@ -134,6 +152,36 @@ public sealed class ShardTests
             File.Delete(root + "-key.pem");
             File.Delete(root + "-shards.json");
         }
+    }
+
+    /// <summary>Waits (the checkpoint job runs every 3 s) for a national checkpoint whose heads are every database's chain head now.</summary>
+    private static async Task<JsonElement> NationalCheckpointAsync(ApiProcess node, string key, Dictionary<string, string> databases)
+    {
+        var heads = new Dictionary<string, long>();
+        foreach (var (name, connection) in databases) heads[name] = await CountAsync(connection, "select coalesce(max(position), 0) from ledger.chain");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var all = (await GetJsonAsync(node, key, "/api/v1/ledger/national-checkpoints")).GetProperty("checkpoints").EnumerateArray().ToList();
+            if (all.Count > 0 && all[^1].GetProperty("heads").EnumerateArray()
+                    .All(h => heads[h.GetProperty("database").GetString()!] == h.GetProperty("position").GetInt64())
+                && all[^1].GetProperty("heads").GetArrayLength() == databases.Count)
+                return all[^1];
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("no national checkpoint over the current heads within 60 s");
+            await Task.Delay(250);
+        }
+    }
+
+    private static async Task<(int Exit, string Output)> ShardsCommandAsync(string catalogue, string file, string action)
+    {
+        var config = Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(
+            new Microsoft.Extensions.Configuration.ConfigurationBuilder(),new Dictionary<string, string?>
+        {
+            ["LEDGER_DB"] = catalogue, ["LEDGER_SHARDS_FILE"] = file,
+        }).Build();
+        var output = new StringWriter();
+        var exit = await Ledger.Api.Commands.OperatorCommands.RunAsync(config, ["shards", action], output);
+        return (exit, output.ToString());
     }
 
     private static JsonObject Shard(string name, string connection, params string[] provinces) => new()

@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ledger.Storage;
+using Npgsql;
+
+namespace Ledger.Bench;
+
+/// <summary>
+/// Issue 12: 31 synthetic provinces over <c>shards</c> databases (one cluster: this machine has
+/// two cores, so more clusters would only share them) against the same load on one database, in
+/// one run: ingest rate (4 clients, each posting whole provinces), then the nation's and a
+/// province's sheet latency and verify on the sharded ledger.
+/// </summary>
+internal static class NationalBenchmark
+{
+    /// <summary>The 31 province-level codes of the mainland (GB/T 2260).</summary>
+    private static readonly string[] Provinces =
+    [
+        "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44", "45", "46",
+        "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
+    ];
+
+    private const int CountiesPerProvince = 10;
+    private const int Clients = 4;
+    private const int BatchSize = 500;
+
+    public static async Task RunAsync(int events, int shards, int sheetRuns)
+    {
+        Console.WriteLine($"National simulation: {Provinces.Length} provinces, {events:N0} events, {shards} shard(s) against one database.");
+        var sharded = await RunOnceAsync(events, shards, sheetRuns);
+        var single = await RunOnceAsync(events, 0, 0);
+        Console.WriteLine();
+        Console.WriteLine("| topology | events | seconds | events/s |");
+        Console.WriteLine("| --- | ---: | ---: | ---: |");
+        Console.WriteLine($"| {shards} shards (+ catalogue) | {events:N0} | {sharded.Seconds:F1} | {events / sharded.Seconds:N0} |");
+        Console.WriteLine($"| one database | {events:N0} | {single.Seconds:F1} | {events / single.Seconds:N0} |");
+        Console.WriteLine($"ingest, shards / one database: {single.Seconds / sharded.Seconds:F2}×");
+        foreach (var line in sharded.Lines) Console.WriteLine(line);
+    }
+
+    private sealed record Outcome(double Seconds, List<string> Lines);
+
+    private static async Task<Outcome> RunOnceAsync(int events, int shards, int sheetRuns)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"ledger-national-{Environment.ProcessId}-{shards}");
+        await using var pg = await EmbeddedPostgres.StartAsync(dir, durable: true, Console.WriteLine);
+        var environment = new Dictionary<string, string>();
+        var owner = new Dictionary<string, string>();
+        if (shards > 0)
+        {
+            var list = new JsonArray();
+            for (var s = 1; s <= shards; s++)
+            {
+                await ExecuteAsync(pg.ConnectionString(), $"create database shard_{s}");
+                owner[$"s{s}"] = pg.ConnectionString($"shard_{s}");
+                list.Add(new JsonObject
+                {
+                    ["name"] = $"s{s}", ["connection"] = pg.ConnectionString($"shard_{s}"),
+                    ["provinces"] = new JsonArray(Provinces.Where((_, i) => i % shards == s - 1).Select(p => (JsonNode)p).ToArray()),
+                });
+            }
+            var file = dir + "-shards.json";
+            await File.WriteAllTextAsync(file, new JsonObject { ["shards"] = list }.ToJsonString());
+            environment["LEDGER_SHARDS_FILE"] = file;
+        }
+        var port = IngestBenchmark.FreePort();
+        using var api = IngestBenchmark.StartApi(IngestBenchmark.FindRoot(), pg.ConnectionString(), port, telemetry: false, IngestBenchmark.FreePort(), environment);
+        try
+        {
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients * 2 })
+            {
+                BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(10),
+            };
+            await IngestBenchmark.WaitForHealth(http);
+            var writer = await IngestBenchmark.IssueKeyAsync(http, "national-writer", "writer");
+            foreach (var p in Provinces) await IngestBenchmark.PostAsync(http, writer, IngestBenchmark.Body(Regions(p)));
+
+            // Client c posts the provinces c, c+4, … whole: every batch lies in one province, hence one database.
+            var perClient = Enumerable.Range(0, Clients).Select(c => Provinces.Where((_, i) => i % Clients == c)
+                .SelectMany(p => Parcels(p, events / Provinces.Length)).Chunk(BatchSize).Select(IngestBenchmark.Body).ToList()).ToList();
+            var total = perClient.Sum(b => b.Count) * BatchSize;
+            Console.WriteLine($"{(shards > 0 ? $"{shards} shards" : "one database")}: ingesting {total:N0} events ...");
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(perClient.Select(batches => Task.Run(async () =>
+            {
+                foreach (var body in batches) await IngestBenchmark.PostAsync(http, writer, body);
+            })));
+            var seconds = clock.Elapsed.TotalSeconds;
+            var lines = new List<string>();
+            if (sheetRuns > 0)
+            {
+                var auditor = await IngestBenchmark.IssueKeyAsync(http, "national-auditor", "auditor");
+                var investigator = await IngestBenchmark.IssueKeyAsync(http, "national-investigator", "investigator");
+                foreach (var (label, region) in new[] { ("nation 000000", "000000"), ("province 410000", "410000") })
+                {
+                    var times = new List<double>();
+                    for (var i = 0; i < sheetRuns + 3; i++)
+                    {
+                        var t = Stopwatch.StartNew();
+                        await GetAsync(http, auditor, $"/api/v1/regions/{region}/balance-sheet?from=2021-01-01&to=2021-12-31");
+                        if (i >= 3) times.Add(t.Elapsed.TotalMilliseconds); // the first three warm the plans and caches
+                    }
+                    times.Sort();
+                    lines.Add($"sheet {label}: p50 {times[times.Count / 2]:F0} ms, p95 {times[(int)(times.Count * 0.95)]:F0} ms over {times.Count} requests");
+                }
+                var v = Stopwatch.StartNew();
+                var verified = JsonDocument.Parse(await GetAsync(http, investigator, "/api/v1/ledger/verify")).RootElement;
+                var checkedEvents = verified.GetProperty("eventsChecked").GetInt64();
+                lines.Add($"verify (every database in parallel): {checkedEvents:N0} events in {v.Elapsed.TotalSeconds:F1} s = {checkedEvents / v.Elapsed.TotalSeconds:N0} events/s, ok = {verified.GetProperty("ok").GetBoolean()}");
+                foreach (var (name, conn) in owner) lines.Add($"  database {name}: {await CountAsync(conn):N0} events");
+            }
+            return new Outcome(seconds, lines);
+        }
+        finally
+        {
+            api.Kill(entireProcessTree: true);
+            await api.WaitForExitAsync();
+            await pg.StopAsync();
+            try { Directory.Delete(dir, true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+    }
+
+    private static JsonObject[] Regions(string p) =>
+    [
+        Event("region.registered", $"{p}0000", $"{p}0000", "2020-01-01", new JsonObject { ["name"] = $"省{p}", ["level"] = "province", ["parentCode"] = "000000" }),
+        Event("region.registered", $"{p}0100", $"{p}0100", "2020-01-01", new JsonObject { ["name"] = $"市{p}", ["level"] = "prefecture", ["parentCode"] = $"{p}0000" }),
+        .. Enumerable.Range(1, CountiesPerProvince).Select(c => Event("region.registered", County(p, c), County(p, c), "2020-01-01",
+            new JsonObject { ["name"] = $"县{p}{c:00}", ["level"] = "county", ["parentCode"] = $"{p}0100" })),
+    ];
+
+    private static string County(string p, int c) => $"{p}01{c:00}";
+
+    /// <summary>A province's share: parcels registered, then occupied and supplemented in turn (ten events each).</summary>
+    private static IEnumerable<JsonObject> Parcels(string p, int events)
+    {
+        for (var n = 0; n < events / Workload.EventsPerParcel; n++)
+        {
+            var county = County(p, n % CountiesPerProvince + 1);
+            var key = $"{county}-{n:0000000}";
+            yield return Event("farmland.parcel-registered", key, county, "2020-01-01", new JsonObject
+            {
+                ["areaHa"] = 1000m, ["landType"] = "dry", ["qualityGrade"] = 5, ["permanentBasic"] = false, ["origin"] = "baseline",
+            });
+            for (var i = 1; i < Workload.EventsPerParcel; i++)
+                yield return i % 2 == 1
+                    ? Event("farmland.occupied", key, county, $"2021-{i:00}-10", new JsonObject
+                    {
+                        ["areaHa"] = 1.25m, ["purpose"] = "construction", ["legal"] = true, ["approvalRef"] = $"批〔2021〕{i}号",
+                    })
+                    : Event("farmland.supplemented", key, county, $"2021-{i:00}-20", new JsonObject { ["areaHa"] = 1.25m, ["method"] = "consolidation" });
+        }
+    }
+
+    private static JsonObject Event(string type, string stream, string region, string date, JsonObject data) => new()
+    {
+        ["eventId"] = Guid.NewGuid().ToString(), ["type"] = type, ["stream"] = stream, ["regionCode"] = region, ["effectiveDate"] = date, ["data"] = data,
+    };
+
+    private static async Task<string> GetAsync(HttpClient http, string key, string url)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Add("X-Api-Key", key);
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"GET {url}: {(int)response.StatusCode} {body}");
+        return body;
+    }
+
+    private static async Task ExecuteAsync(string connection, string sql)
+    {
+        await using var conn = new NpgsqlConnection(connection);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<long> CountAsync(string connection)
+    {
+        await using var conn = new NpgsqlConnection(connection);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("select count(*) from ledger.mt_events", conn);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+}
