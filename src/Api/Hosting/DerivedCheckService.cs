@@ -15,7 +15,7 @@ namespace Ledger.Api.Hosting;
 /// <see cref="DerivedCheckResults"/>, which every node's <c>/health/ready</c> reads: readiness is
 /// polled, and the check reads every event, so the probe reports the last check rather than running one.
 /// </summary>
-public sealed class DerivedCheckService(NpgsqlDataSource db, IConfiguration config, IClock clock, ILogger<DerivedCheckService> log)
+public sealed class DerivedCheckService(NpgsqlDataSource db, Topology topology, IConfiguration config, IClock clock, ILogger<DerivedCheckService> log)
     : IPeriodicJob
 {
     public sealed record Outcome(Instant At, IReadOnlyList<VerifyProblem> Problems);
@@ -42,7 +42,13 @@ public sealed class DerivedCheckService(NpgsqlDataSource db, IConfiguration conf
         await _one.WaitAsync(ct);
         try
         {
-            IReadOnlyList<VerifyProblem> problems = [.. await DerivedCheck.RunAsync(db, null, ct), .. await Ledger.Investigations.StoredCodeCheck.RunAsync(db, ct)];
+            // Every database's own derived tables; with shards a table is named with its database ("west/flows").
+            var problems = new List<VerifyProblem>();
+            foreach (var d in topology.All)
+            {
+                IReadOnlyList<VerifyProblem> found = [.. await DerivedCheck.RunAsync(d.Db, null, ct), .. await Ledger.Investigations.StoredCodeCheck.RunAsync(d.Db, ct)];
+                problems.AddRange(topology.Sharded ? found.Select(p => p with { Table = $"{d.Name}/{p.Table}", What = $"database {d.Name}: {p.What}" }) : found);
+            }
             foreach (var p in problems) log.LogWarning("Derived table differs from the events: {Problem}", p.What);
             var outcome = new Outcome(clock.GetCurrentInstant(), problems);
             await StoreAsync(outcome, ct);

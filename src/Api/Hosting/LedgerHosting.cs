@@ -63,6 +63,7 @@ public static class LedgerHosting
             shards, sp.GetRequiredService<IClock>()));
         builder.Services.AddSingleton<Ledger.Imports.ImportSignal>();
         builder.Services.AddSingleton<Ledger.Imports.ImportStore>();
+        builder.Services.AddSingleton<IIngestRouting>(sp => sp.GetRequiredService<Topology>());
         builder.Services.AddSingleton<Ledger.Imports.ImportRunner>();
         builder.Services.AddSingleton<Ledger.Audit.BalanceSheets.SheetQuery>();
         builder.Services.AddSingleton<Ledger.Spatial.OverlapQuery>();

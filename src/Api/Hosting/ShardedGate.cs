@@ -4,9 +4,8 @@ namespace Ledger.Api.Hosting;
 
 /// <summary>
 /// With shards (<c>LEDGER_SHARDS_FILE</c>), what still reads or writes the catalogue alone answers
-/// 501 rather than a figure silently missing the shards' provinces: imports (their jobs append to
-/// the catalogue), the checkpoint export and verify against posted checkpoints (checkpoints are per
-/// database), and the workbench. Everything else in the API routes by province or covers every
+/// 501 rather than a figure silently missing the shards' provinces: the checkpoint export and
+/// verify against posted checkpoints (checkpoints are per database), and the workbench. Everything else in the API routes by province or covers every
 /// database; national questions it cannot yet put together say so themselves
 /// (<see cref="Topology.NotAcrossShards"/>). Without shards this passes everything.
 /// </summary>
@@ -22,8 +21,7 @@ public sealed class ShardedGate(RequestDelegate next, Topology topology)
     }
 
     private static bool CatalogueOnly(string method, string path) =>
-        path.StartsWith("/api/v1/imports", StringComparison.Ordinal)
-        || path.StartsWith("/api/v1/ledger/checkpoints", StringComparison.Ordinal)
+        path.StartsWith("/api/v1/ledger/checkpoints", StringComparison.Ordinal)
         || (method == "POST" && path == "/api/v1/ledger/verify")
         || !(path.StartsWith("/api/", StringComparison.Ordinal) || path.StartsWith("/health", StringComparison.Ordinal)
              || path == "/openapi/v1.json" || path.StartsWith("/docs", StringComparison.Ordinal));

@@ -18,7 +18,7 @@ public sealed record LedgerShard(string Name, IReadOnlyList<string> Provinces, N
 /// Which database holds which province (contract 1.2). Without <c>LEDGER_SHARDS_FILE</c> there is
 /// only the catalogue and every lookup answers it, so the single-database ledger is unchanged.
 /// </summary>
-public sealed class Topology : IAsyncDisposable
+public sealed class Topology : IAsyncDisposable, IIngestRouting
 {
     private readonly Dictionary<string, LedgerShard> _byProvince = [];
     private readonly List<NpgsqlDataSource> _owned = [];
@@ -52,6 +52,12 @@ public sealed class Topology : IAsyncDisposable
     /// <summary>The database that stores events of <paramref name="regionCode"/>'s province.</summary>
     public LedgerShard For(string regionCode) =>
         regionCode.Length >= 2 && _byProvince.TryGetValue(regionCode[..2], out var shard) ? shard : Catalogue;
+
+    (string Database, Ingestor Ingestor) IIngestRouting.For(string regionCode)
+    {
+        var database = For(regionCode);
+        return (database.Name, database.Ingestor);
+    }
 
     /// <summary>The databases a region's figures are in: its province's one, or every one for the nation.</summary>
     public IReadOnlyList<LedgerShard> Holding(string regionCode) =>

@@ -14,7 +14,7 @@ namespace Ledger.Imports;
 /// records the counts: a job started again (after a restart) skips the features already counted,
 /// and re-posting any of them is harmless because their event ids are deterministic.
 /// </summary>
-public sealed partial class ImportRunner(ImportStore imports, Ingestor ingestor, IClock clock)
+public sealed partial class ImportRunner(ImportStore imports, IIngestRouting routing, IClock clock)
 {
     public const int BatchSize = 500;
 
@@ -74,29 +74,34 @@ public sealed partial class ImportRunner(ImportStore imports, Ingestor ingestor,
         List<RejectedFeature> rejected, ImportCounts counts, CancellationToken ct)
     {
         if (batch.Count == 0 && rejected.Count == 0) return counts;
-        var pending = batch.ToList();
-        while (pending.Count > 0)
+        // With shards, each database's features go in their own batch: a batch is atomic within one database.
+        foreach (var group in batch.GroupBy(b => routing.For(b.Event["regionCode"]!.GetValue<string>()).Database))
         {
-            var refused = await TryPostAsync(pending, job.Client, ct);
-            if (refused.Results is { } results)
+            var ingestor = routing.For(group.First().Event["regionCode"]!.GetValue<string>()).Ingestor;
+            var pending = group.ToList();
+            while (pending.Count > 0)
             {
-                counts = counts with
+                var refused = await TryPostAsync(ingestor, pending, job.Client, ct);
+                if (refused.Results is { } results)
                 {
-                    Appended = counts.Appended + results.Count(r => r.Status == "appended"),
-                    Duplicates = counts.Duplicates + results.Count(r => r.Status != "appended"),
-                };
-                break;
+                    counts = counts with
+                    {
+                        Appended = counts.Appended + results.Count(r => r.Status == "appended"),
+                        Duplicates = counts.Duplicates + results.Count(r => r.Status != "appended"),
+                    };
+                    break;
+                }
+                // Drop the features the errors name; an error naming none refuses the rest of the batch with it.
+                var named = refused.Errors.GroupBy(e => Index(e.Field)).ToList();
+                var unplaced = named.Where(g => g.Key is null || g.Key >= pending.Count).SelectMany(g => g).ToList();
+                var drop = unplaced.Count > 0 ? Enumerable.Range(0, pending.Count).ToHashSet() : named.Select(g => g.Key!.Value).ToHashSet();
+                foreach (var i in drop.Order())
+                {
+                    var reasons = named.Where(g => g.Key == i).SelectMany(g => g).Concat(unplaced).Select(Reason).ToList();
+                    rejected.Add(new RejectedFeature(pending[i].Feature.Number, reasons));
+                }
+                pending = pending.Where((_, i) => !drop.Contains(i)).ToList();
             }
-            // Drop the features the errors name; an error naming none refuses the rest of the batch with it.
-            var named = refused.Errors.GroupBy(e => Index(e.Field)).ToList();
-            var unplaced = named.Where(g => g.Key is null || g.Key >= pending.Count).SelectMany(g => g).ToList();
-            var drop = unplaced.Count > 0 ? Enumerable.Range(0, pending.Count).ToHashSet() : named.Select(g => g.Key!.Value).ToHashSet();
-            foreach (var i in drop.Order())
-            {
-                var reasons = named.Where(g => g.Key == i).SelectMany(g => g).Concat(unplaced).Select(Reason).ToList();
-                rejected.Add(new RejectedFeature(pending[i].Feature.Number, reasons));
-            }
-            pending = pending.Where((_, i) => !drop.Contains(i)).ToList();
         }
         counts = counts with { Rejected = counts.Rejected + rejected.Count };
         await imports.AppendProgressAsync(id, counts, "running", rejected.OrderBy(r => r.Feature).ToList(), null, clock.GetCurrentInstant(), ct);
@@ -105,7 +110,7 @@ public sealed partial class ImportRunner(ImportStore imports, Ingestor ingestor,
         return counts;
     }
 
-    private async Task<(IReadOnlyList<IngestResult>? Results, IReadOnlyList<ItemError> Errors)> TryPostAsync(
+    private static async Task<(IReadOnlyList<IngestResult>? Results, IReadOnlyList<ItemError> Errors)> TryPostAsync(Ingestor ingestor,
         List<(ImportFeature Feature, JsonObject Event)> pending, string client, CancellationToken ct)
     {
         var body = new JsonObject { ["events"] = new JsonArray(pending.Select(p => (JsonNode)p.Event.DeepClone()).ToArray()) };

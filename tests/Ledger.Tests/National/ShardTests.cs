@@ -120,9 +120,15 @@ public sealed class ShardTests
             problems.ShouldAllBe(p => p.StartsWith("database west: "));
             problems.ShouldContain(p => p.Contains("the national checkpoint signed"));
 
+            // An import's features go to their province's database: a layer of county 410102 lands in shard east.
+            var eastParcels = await CountAsync(databases["east"], "select count(*) from ledger.mt_events where type = 'farmland.parcel-registered'");
+            await ImportAsync(nodes[0], writer);
+            (await CountAsync(databases["east"], "select count(*) from ledger.mt_events where type = 'farmland.parcel-registered'")).ShouldBe(eastParcels + 3);
+            (await CountAsync(databases["catalogue"], "select count(*) from ledger.mt_events where type = 'farmland.parcel-registered' and stream_id like 'farmland:K%'")).ShouldBe(0);
+
             // What does not yet read every database says so instead of answering from the catalogue alone.
             using var http = new HttpClient { BaseAddress = nodes[0].BaseAddress };
-            foreach (var url in new[] { $"/api/v1/imports/{Guid.NewGuid()}", "/api/v1/regions/000000/balance-sheet/provenance?account=farmland&from=2021-01-01&to=2021-12-31" })
+            foreach (var url in new[] { "/api/v1/ledger/checkpoints", "/api/v1/regions/000000/balance-sheet/provenance?account=farmland&from=2021-01-01&to=2021-12-31" })
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, url);
                 request.Headers.Add("X-Api-Key", auditor);
@@ -152,6 +158,39 @@ public sealed class ShardTests
             File.Delete(root + "-key.pem");
             File.Delete(root + "-shards.json");
         }
+    }
+
+    /// <summary>Uploads a three-parcel 三调 layer of county 410102 and waits for the job to finish.</summary>
+    private static async Task ImportAsync(ApiProcess node, string key)
+    {
+        var layer = Ledger.Tests.Imports.LayerFiles.GeoJson(Enumerable.Range(0, 3).Select(i =>
+        {
+            var cell = Ledger.Tests.Support.Geo.Cell(i, 20, 0.5, 0.5);
+            return ($"K{i:00000}", "0101", Math.Round(Ledger.Tests.Support.Geo.AreaHa(cell) * 10_000m * 0.9m, 2), cell);
+        }).ToArray());
+        using var http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        using var content = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(layer), "file", "dltb.geojson" }, { new StringContent("farmland"), "layer" },
+            { new StringContent("2024-01-01"), "effectiveDate" }, { new StringContent("""{"qualityGrade":"ZLDJ"}"""), "mapping" },
+        };
+        using var upload = new HttpRequestMessage(HttpMethod.Post, "/api/v1/imports") { Content = content };
+        upload.Headers.Add("X-Api-Key", key);
+        using var accepted = await http.SendAsync(upload);
+        var body = await accepted.Content.ReadAsStringAsync();
+        accepted.StatusCode.ShouldBe(HttpStatusCode.Accepted, body);
+        var id = JsonDocument.Parse(body).RootElement.GetProperty("importId").GetString();
+        for (var i = 0; i < 30; i++)
+        {
+            var status = await GetJsonAsync(node, key, $"/api/v1/imports/{id}?waitSeconds=5");
+            if (status.GetProperty("status").GetString() is "done" or "failed")
+            {
+                status.GetProperty("status").GetString().ShouldBe("done", status.ToString());
+                status.GetProperty("appended").GetInt32().ShouldBe(3, status.ToString());
+                return;
+            }
+        }
+        throw new TimeoutException($"import {id} did not finish");
     }
 
     /// <summary>Waits (the checkpoint job runs every 3 s) for a national checkpoint whose heads are every database's chain head now.</summary>
