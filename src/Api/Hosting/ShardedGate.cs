@@ -4,8 +4,8 @@ namespace Ledger.Api.Hosting;
 
 /// <summary>
 /// With shards (<c>LEDGER_SHARDS_FILE</c>), what still reads or writes the catalogue alone answers
-/// 501 rather than a figure silently missing the shards' provinces: the checkpoint export and
-/// verify against posted checkpoints (checkpoints are per database), and the workbench. Everything else in the API routes by province or covers every
+/// 501 rather than a figure silently missing the shards' provinces: verify against posted
+/// checkpoints (which database's would they be?) and the workbench. Everything else in the API routes by province or covers every
 /// database; national questions it cannot yet put together say so themselves
 /// (<see cref="Topology.NotAcrossShards"/>). Without shards this passes everything.
 /// </summary>
@@ -21,8 +21,7 @@ public sealed class ShardedGate(RequestDelegate next, Topology topology)
     }
 
     private static bool CatalogueOnly(string method, string path) =>
-        path.StartsWith("/api/v1/ledger/checkpoints", StringComparison.Ordinal)
-        || (method == "POST" && path == "/api/v1/ledger/verify")
+        (method == "POST" && path == "/api/v1/ledger/verify")
         || !(path.StartsWith("/api/", StringComparison.Ordinal) || path.StartsWith("/health", StringComparison.Ordinal)
              || path == "/openapi/v1.json" || path.StartsWith("/docs", StringComparison.Ordinal));
 }

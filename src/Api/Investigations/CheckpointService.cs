@@ -26,16 +26,29 @@ public sealed class CheckpointService(CheckpointWriter writer, RollbackGuard rol
             log.LogInformation("Signed checkpoint at chain position {Position}", c.Position);
             await rollback.RecordAsync(c, ct);
         }
-        if (!topology.Sharded) return;
-        // Each shard's chain is signed in its own database, with the same key; then one national
-        // checkpoint over every database's newest head, kept in the catalogue.
+        await SignShardsAsync(ct);
+    }
+
+    /// <summary>
+    /// With shards: each shard's chain head signed in its own database with the same key, then one
+    /// national checkpoint over every database's newest head, kept in the catalogue. Returns what
+    /// was signed per shard (null where its head already was). Nothing without shards.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Shard, Checkpoint? Signed)>> SignShardsAsync(CancellationToken ct)
+    {
+        if (!topology.Sharded) return [];
+        var signed = new List<(string, Checkpoint?)>();
         foreach (var shard in topology.Shards)
-            if (await new CheckpointWriter(shard.Db, signer, clock).WriteAsync(ct) is { } s)
-                log.LogInformation("Signed checkpoint of database {Shard} at chain position {Position}", shard.Name, s.Position);
+        {
+            var s = await new CheckpointWriter(shard.Db, signer, clock).WriteAsync(ct);
+            if (s is not null) log.LogInformation("Signed checkpoint of database {Shard} at chain position {Position}", shard.Name, s.Position);
+            signed.Add((shard.Name, s));
+        }
         var heads = new List<ShardHead>();
         foreach (var d in topology.All)
             if (await NationalCheckpoints.HeadOfAsync(d.Name, d.Db, ct) is { } head) heads.Add(head);
         if (heads.Count > 0 && await NationalCheckpoints.WriteAsync(topology.Catalogue.Db, signer, heads, clock.GetCurrentInstant(), ct) is { } national)
             log.LogInformation("Signed national checkpoint {Root} over {Databases} database heads", Convert.ToHexStringLower(national.Root)[..16], heads.Count);
+        return signed;
     }
 }

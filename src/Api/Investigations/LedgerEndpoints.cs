@@ -3,6 +3,7 @@ using Ledger.Api.Access;
 using Ledger.Api.Http;
 using Ledger.Chain;
 using Ledger.Ingest;
+using NodaTime;
 using Wolverine.Http;
 
 namespace Ledger.Api.Investigations;
@@ -44,10 +45,16 @@ public static class LedgerEndpoints
     }
 
     [WolverineGet("/api/v1/ledger/checkpoints")]
-    public static async Task<IResult> Checkpoints(HttpContext http, CheckpointWriter writer, CheckpointSigner signer, CancellationToken ct)
+    public static async Task<IResult> Checkpoints(HttpContext http, CheckpointWriter writer, CheckpointSigner signer, Hosting.Topology topology,
+        IClock clock, CancellationToken ct)
     {
         if (http.Require(Role.Investigator) is { } denied) return denied;
-        var all = await writer.AllAsync(ct);
+        // With shards, ?database=NAME exports that database's own checkpoints (default: the catalogue's).
+        var name = http.Request.Query["database"].ToString();
+        var database = name.Length == 0 ? topology.Catalogue : topology.All.FirstOrDefault(d => d.Name == name);
+        if (database is null)
+            return Problems.Validation(http, [new ItemError("database", $"'{BatchParser.Clip(name)}' is not one of {string.Join(", ", topology.All.Select(d => d.Name))}")]);
+        var all = database == topology.Catalogue ? await writer.AllAsync(ct) : await new CheckpointWriter(database.Db, signer, clock).AllAsync(ct);
         return Results.Json(new { publicKey = signer.PublicKeyPem(), checkpoints = all.Select(CheckpointJson.Of) }, LedgerJson.Options);
     }
 
@@ -73,7 +80,8 @@ public static class LedgerEndpoints
 
     /// <summary>Signs a checkpoint of the chain head now (investigator or admin).</summary>
     [WolverinePost("/api/v1/ledger/checkpoints")]
-    public static async Task<IResult> Checkpoint(HttpContext http, CheckpointWriter writer, RollbackGuard rollback, CancellationToken ct)
+    public static async Task<IResult> Checkpoint(HttpContext http, CheckpointWriter writer, RollbackGuard rollback, CheckpointService shards,
+        CancellationToken ct)
     {
         var client = http.Client();
         if (!client.Has(Role.Investigator) && client.Role != Role.Admin)
@@ -82,9 +90,12 @@ public static class LedgerEndpoints
             return Problems.Of(http, 409, "The chain is behind or forked from the trusted checkpoint", rollback.Current.Explanation);
         var checkpoint = await writer.WriteAsync(ct);
         if (checkpoint is not null) await rollback.RecordAsync(checkpoint, ct);
+        // With shards every database's head is signed too, and a national checkpoint over them all.
+        var others = (await shards.SignShardsAsync(ct))
+            .Select(s => new { database = s.Shard, created = s.Signed is not null, checkpoint = s.Signed is null ? null : CheckpointJson.Of(s.Signed) }).ToList();
         return checkpoint is null
-            ? Results.Json(new { created = false, reason = "the chain is empty or its head already has a checkpoint" }, LedgerJson.Options)
-            : Results.Json(new { created = true, checkpoint = CheckpointJson.Of(checkpoint) }, LedgerJson.Options, statusCode: 201);
+            ? Results.Json(new { created = false, reason = "the chain is empty or its head already has a checkpoint", shards = others }, LedgerJson.Options)
+            : Results.Json(new { created = true, checkpoint = CheckpointJson.Of(checkpoint), shards = others }, LedgerJson.Options, statusCode: 201);
     }
 
     /// <summary><c>scope</c> is set when counts and problems were cut to the caller's scope (see <see cref="VerifyRunner.ForAsync"/>).</summary>

@@ -128,11 +128,23 @@ public sealed class ShardTests
 
             // What does not yet read every database says so instead of answering from the catalogue alone.
             using var http = new HttpClient { BaseAddress = nodes[0].BaseAddress };
-            foreach (var url in new[] { "/api/v1/ledger/checkpoints", "/api/v1/regions/000000/balance-sheet/provenance?account=farmland&from=2021-01-01&to=2021-12-31" })
+            using (var provenance = new HttpRequestMessage(HttpMethod.Get, "/api/v1/regions/000000/balance-sheet/provenance?account=farmland&from=2021-01-01&to=2021-12-31"))
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, url);
-                request.Headers.Add("X-Api-Key", auditor);
-                (await http.SendAsync(request)).StatusCode.ShouldBe(HttpStatusCode.NotImplemented, url);
+                provenance.Headers.Add("X-Api-Key", auditor);
+                (await http.SendAsync(provenance)).StatusCode.ShouldBe(HttpStatusCode.NotImplemented);
+            }
+            using (var against = new HttpRequestMessage(HttpMethod.Post, "/api/v1/ledger/verify") { Content = new StringContent("""{"checkpoints":[]}""", Encoding.UTF8, "application/json") })
+            {
+                against.Headers.Add("X-Api-Key", investigator);
+                (await http.SendAsync(against)).StatusCode.ShouldBe(HttpStatusCode.NotImplemented);
+            }
+
+            // Each database's own checkpoints can be exported by name.
+            (await GetJsonAsync(nodes[0], investigator, "/api/v1/ledger/checkpoints?database=east")).GetProperty("checkpoints").GetArrayLength().ShouldBeGreaterThan(0);
+            using (var unknown = new HttpRequestMessage(HttpMethod.Get, "/api/v1/ledger/checkpoints?database=south"))
+            {
+                unknown.Headers.Add("X-Api-Key", investigator);
+                (await http.SendAsync(unknown)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
             }
 
             // One cluster down (shards north and west): the other provinces' sheets go on; the nation's
