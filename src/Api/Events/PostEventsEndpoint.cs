@@ -66,6 +66,11 @@ public static class PostEventsEndpoint
 
         var (shard, split) = ShardOf(topology, parsed.Events);
         if (split.Count > 0) return Problems.Of(http, 400, "The batch spans databases", Problems.Summary(split), split);
+        if (rollback.BlockingFor(shard.Name) is { } shardBehind)
+        {
+            http.Response.Headers.RetryAfter = "60";
+            return Problems.Of(http, 503, $"Database {shard.Name} is behind its signed checkpoint", shardBehind.Explanation);
+        }
         var outcome = await shard.Ingestor.AppendAsync(parsed.Events, client.Name, ct, phases);
         ingested(outcome);
         if (outcome.Rejection is { } r) return Problems.Of(http, r.Status, r.Title, Problems.Summary(r.Errors), r.Errors);

@@ -43,6 +43,8 @@ public static class ReadinessEndpoint
                 reasons.Add($"derived tables differ from the events: {string.Join(", ", differing)}");
             // Contract 1.5: behind or forked from the checkpoint kept outside the database.
             if (rollback.Current is { Blocks: true } behind) reasons.Add($"rollback detected ({behind.State}): {behind.Explanation}");
+            foreach (var (name, finding) in rollback.Shards.Where(s => s.Value.Blocks))
+                reasons.Add($"rollback detected in database {name} ({finding.State}): {finding.Explanation}");
             return Results.Json(new
             {
                 status = reasons.Count == 0 ? "ready" : "degraded",

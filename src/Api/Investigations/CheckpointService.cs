@@ -38,6 +38,9 @@ public sealed class CheckpointService(CheckpointWriter writer, RollbackGuard rol
     {
         if (!topology.Sharded) return [];
         var signed = new List<(string, Checkpoint?)>();
+        // A shard behind or forked from the national checkpoint is not signed, and no national
+        // checkpoint is signed while one is: either would bless the rolled-back state.
+        if (topology.Shards.Any(d => rollback.BlockingFor(d.Name) is not null)) return [];
         foreach (var shard in topology.Shards)
         {
             var s = await new CheckpointWriter(shard.Db, signer, clock).WriteAsync(ct);

@@ -10,12 +10,25 @@ namespace Ledger.Api.Investigations;
 /// would hand out again the positions of the lost events and make the fork permanent. Reads go on,
 /// so investigators can see what the database holds.
 /// </summary>
-public sealed class RollbackGuard(NpgsqlDataSource db, CheckpointSigner signer, TrustedCheckpointFile file, IConfiguration config,
-    ILogger<RollbackGuard> log) : BackgroundService
+public sealed class RollbackGuard(NpgsqlDataSource db, CheckpointSigner signer, TrustedCheckpointFile file, Hosting.Topology topology,
+    IConfiguration config, ILogger<RollbackGuard> log) : BackgroundService
 {
     private volatile RollbackFinding _current = new(RollbackState.Unchecked, "not checked yet");
+    private volatile IReadOnlyDictionary<string, RollbackFinding> _shards = new Dictionary<string, RollbackFinding>();
 
+    /// <summary>The catalogue against the trusted checkpoint file.</summary>
     public RollbackFinding Current => _current;
+
+    /// <summary>
+    /// With shards: each shard against the head the newest national checkpoint (kept in the
+    /// catalogue, which the file guards) attests for it. A shard behind or forked takes no events;
+    /// the others go on.
+    /// </summary>
+    public IReadOnlyDictionary<string, RollbackFinding> Shards => _shards;
+
+    /// <summary>The finding that stops writes to a database: the catalogue's (it guards the national checkpoints too), else the shard's own.</summary>
+    public RollbackFinding? BlockingFor(string database) =>
+        _current.Blocks ? _current : _shards.TryGetValue(database, out var f) && f.Blocks ? f : null;
 
     public async Task<RollbackFinding> CheckNowAsync(CancellationToken ct)
     {
@@ -28,12 +41,43 @@ public sealed class RollbackGuard(NpgsqlDataSource db, CheckpointSigner signer, 
         {
             finding = new RollbackFinding(RollbackState.Untrusted, e.Message);
         }
-        if (finding.Blocks && finding.Explanation != _current.Explanation)
-            log.LogCritical("Rollback check: {State}: {Explanation}", finding.State, finding.Explanation);
-        else if (!finding.Blocks && _current.Blocks)
-            log.LogWarning("Rollback check: {State} again: {Explanation}", finding.State, finding.Explanation);
+        Report("catalogue", finding, _current);
         _current = finding;
+        if (topology.Sharded) await CheckShardsAsync(ct);
         return finding;
+    }
+
+    private async Task CheckShardsAsync(CancellationToken ct)
+    {
+        var national = (await NationalCheckpoints.AllAsync(topology.Catalogue.Db, ct)).LastOrDefault();
+        var found = new Dictionary<string, RollbackFinding>();
+        foreach (var shard in topology.Shards)
+        {
+            RollbackFinding finding;
+            try
+            {
+                finding = national is null
+                    ? new RollbackFinding(RollbackState.Unchecked, "no national checkpoint yet")
+                    : await RollbackCheck.CompareAsync(shard.Db, signer, national, shard.Name, ct);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                // A shard that does not answer takes no writes anyway; keep what was last known of it.
+                log.LogWarning(e, "Rollback check could not reach database {Database}", shard.Name);
+                finding = _shards.GetValueOrDefault(shard.Name) ?? new RollbackFinding(RollbackState.Unchecked, "not reachable");
+            }
+            Report(shard.Name, finding, _shards.GetValueOrDefault(shard.Name));
+            found[shard.Name] = finding;
+        }
+        _shards = found;
+    }
+
+    private void Report(string database, RollbackFinding finding, RollbackFinding? before)
+    {
+        if (finding.Blocks && finding.Explanation != before?.Explanation)
+            log.LogCritical("Rollback check of database {Database}: {State}: {Explanation}", database, finding.State, finding.Explanation);
+        else if (!finding.Blocks && before is { Blocks: true })
+            log.LogWarning("Rollback check of database {Database}: {State} again: {Explanation}", database, finding.State, finding.Explanation);
     }
 
     /// <summary>After signing a checkpoint: move the trusted file forward, only from a chain consistent with it.</summary>

@@ -39,6 +39,26 @@ public static class RollbackCheck
             return new RollbackFinding(RollbackState.Untrusted,
                 $"the trusted checkpoint at position {trusted.Position} is not signed by this ledger's checkpoint key: wrong file or wrong key", 0, trusted.Position);
 
+        return await CompareToAsync(db, trusted.Position, trusted.Hash, $"signed at {trusted.SignedAt}", ct);
+    }
+
+    /// <summary>
+    /// A shard against the head a national checkpoint attests for it (its signature and root
+    /// already checked by the caller): the same findings as against a trusted checkpoint file.
+    /// </summary>
+    public static async Task<RollbackFinding> CompareAsync(NpgsqlDataSource db, CheckpointSigner signer, NationalCheckpoint national, string shard,
+        CancellationToken ct)
+    {
+        if (!signer.VerifiesText(national.Message, national.Signature) || !national.Root.AsSpan().SequenceEqual(NationalCheckpoint.RootOf(national.Heads)))
+            return new RollbackFinding(RollbackState.Untrusted, $"the national checkpoint signed at {national.SignedAt} does not verify (its root or its signature)");
+        if (national.Heads.FirstOrDefault(h => h.Shard == shard) is not { } head)
+            return new RollbackFinding(RollbackState.Unchecked, $"no national checkpoint attests database {shard} yet");
+        return await CompareToAsync(db, head.Position, head.Hash, $"(database {shard}'s head in the national checkpoint signed at {national.SignedAt})", ct);
+    }
+
+    private static async Task<RollbackFinding> CompareToAsync(NpgsqlDataSource db, long position, byte[] hash, string what, CancellationToken ct)
+    {
+        var trusted = (Position: position, Hash: hash);
         var s = LedgerStore.Schema;
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand($"""
@@ -49,7 +69,7 @@ public static class RollbackCheck
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
         var head = r.GetInt64(0);
-        var signed = $"signed at {trusted.SignedAt}";
+        var signed = what;
         if (head < trusted.Position)
             return new RollbackFinding(RollbackState.Behind,
                 $"the database's chain ends at position {head}, but the checkpoint {signed} attests position {trusted.Position}: " +

@@ -41,7 +41,8 @@ public sealed class ShardTests
                     Shard("east", databases["east"], "41"), Shard("north", databases["north"], "11", "13"), Shard("west", databases["west"], "42")),
             }.ToJsonString());
             // Checkpoints every 3 s, so the national checkpoint is signed while the test runs.
-            var environment = new Dictionary<string, string> { ["LEDGER_SHARDS_FILE"] = file, ["LEDGER_CHECKPOINT_MINUTES"] = "0.05" };
+            var environment = new Dictionary<string, string> { ["LEDGER_SHARDS_FILE"] = file, ["LEDGER_CHECKPOINT_MINUTES"] = "0.05",
+                ["LEDGER_ROLLBACK_CHECK_SECONDS"] = "1" };
             nodes = [new ApiProcess(a.ConnectionString(), AdminKey, root + "-key.pem", environment), new ApiProcess(a.ConnectionString(), AdminKey, root + "-key.pem", environment)];
             foreach (var n in nodes) await n.StartAsync();
             var writer = await nodes[0].IssueKeyAsync("national-writer", "writer");
@@ -120,6 +121,13 @@ public sealed class ShardTests
             problems.ShouldAllBe(p => p.StartsWith("database west: "));
             problems.ShouldContain(p => p.Contains("the national checkpoint signed"));
 
+            // The rollback guard holds each shard against the national checkpoint: west, forked, takes no events; east goes on.
+            await ReadyReasonAsync(nodes[0], "rollback detected in database west (Forked)");
+            var refused = await PostAsync(nodes[0], writer, [Parcel("420102-000077", 1m).With("regionCode", "420102")]);
+            refused.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+            (await refused.Content.ReadAsStringAsync()).ShouldContain("Database west is behind its signed checkpoint");
+            (await PostAsync(nodes[0], writer, [Parcel("410102-000077", 1m)])).StatusCode.ShouldBe(HttpStatusCode.OK);
+
             // An import's features go to their province's database: a layer of county 410102 lands in shard east.
             var eastParcels = await CountAsync(databases["east"], "select count(*) from ledger.mt_events where type = 'farmland.parcel-registered'");
             await ImportAsync(nodes[0], writer);
@@ -150,7 +158,7 @@ public sealed class ShardTests
             // One cluster down (shards north and west): the other provinces' sheets go on; the nation's
             // says which database is missing rather than summing less.
             await b.StopAsync();
-            (await FarmlandClosingAsync(nodes[1], auditor, "410000")).ShouldBe(30m);
+            (await FarmlandClosingAsync(nodes[1], auditor, "410000")).ShouldBe(31m, "the 30 ha posted first and the 1 ha parcel east took while west was blocked");
             using var nationalSheet = new HttpRequestMessage(HttpMethod.Get, "/api/v1/regions/000000/balance-sheet?from=2021-01-01&to=2021-12-31");
             nationalSheet.Headers.Add("X-Api-Key", auditor);
             using var missing = await http.SendAsync(nationalSheet);
@@ -170,6 +178,21 @@ public sealed class ShardTests
             File.Delete(root + "-key.pem");
             File.Delete(root + "-shards.json");
         }
+    }
+
+    /// <summary>Polls readiness (the guard runs every second in this test) until it gives <paramref name="reason"/>.</summary>
+    private static async Task ReadyReasonAsync(ApiProcess node, string reason)
+    {
+        using var http = new HttpClient { BaseAddress = node.BaseAddress };
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            last = await (await http.GetAsync("/health/ready")).Content.ReadAsStringAsync();
+            if (last.Contains(reason, StringComparison.Ordinal)) return;
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"readiness never said '{reason}'; last: {last}");
     }
 
     /// <summary>Uploads a three-parcel 三调 layer of county 410102 and waits for the job to finish.</summary>
