@@ -3,6 +3,7 @@ using JasperFx.CommandLine;
 using Ledger.Api.Hosting;
 using Ledger.Api.Investigations;
 using Ledger.Chain;
+using Ledger.Storage;
 
 namespace Ledger.Api.Commands;
 
@@ -48,19 +49,45 @@ public sealed class VerifyCommand : JasperFxAsyncCommand<VerifyInput>
         return await LedgerDatabaseSession.WithDatabaseAsync(_config, async database =>
         {
             var signer = CheckpointKey.Load(_config, database.Embedded?.DataDirectory);
-            var result = await new ChainVerifier(database.Owner, signer, _out.WriteLine).VerifyAsync(external, CancellationToken.None);
-            await _out.WriteLineAsync(result.Ok
-                ? $"OK: {result.EventsChecked:N0} events chained and intact; {result.CheckpointsChecked} checkpoint(s) match; " +
-                  "the derived tables equal the events"
-                : (result.ChainIntact
-                    ? $"DIFFERS: the chain is intact, but derived tables differ from the events ({string.Join(", ", result.DifferingTables)}):\n  "
-                    : $"BROKEN from sequence {result.FirstBrokenSequence}:\n  ")
-                  + string.Join("\n  ", result.Problems.Select(p => $"{p.Sequence}: {p.What}")));
+            // With shards, every database is verified (as its owner), and the national checkpoints against each.
+            var shards = _config["LEDGER_SHARDS_FILE"] is { Length: > 0 } file ? ShardsFile.Read(file, database.Owner.ConnectionString) : [];
+            var databases = new List<(string Name, Npgsql.NpgsqlDataSource Db)> { (ShardsFile.Catalogue, database.Owner) };
+            databases.AddRange(shards.Select(s => (s.Name, Postgis.DataSource(s.Connection))));
+            var ok = true;
+            try
+            {
+                foreach (var (name, db) in databases)
+                {
+                    if (shards.Count > 0) await _out.WriteLineAsync($"database {name}:");
+                    var result = await new ChainVerifier(db, signer, _out.WriteLine).VerifyAsync(name == ShardsFile.Catalogue ? external : [], CancellationToken.None);
+                    ok &= result.Ok;
+                    await _out.WriteLineAsync(Summary(result));
+                }
+                if (shards.Count > 0)
+                {
+                    var national = await NationalCheckpoints.CheckAsync(database.Owner, signer, databases.ToDictionary(d => d.Name, d => d.Db), CancellationToken.None);
+                    ok &= national.Count == 0;
+                    await _out.WriteLineAsync(national.Count == 0
+                        ? "national checkpoints: every attested head is in its database's chain"
+                        : "NATIONAL CHECKPOINTS BROKEN:\n  " + string.Join("\n  ", national.Select(n => $"database {n.Shard}: {n.What}")));
+                }
+            }
+            finally
+            {
+                foreach (var (_, db) in databases.Skip(1)) await db.DisposeAsync();
+            }
             // A restored older backup verifies on its own: compare with the checkpoint kept outside too.
             var trusted = new TrustedCheckpointFile(input.TrustedFlag ?? _config["LEDGER_TRUSTED_CHECKPOINT_FILE"]);
             var rollback = await RollbackCheck.CompareAsync(database.Owner, signer, trusted.Read(), CancellationToken.None);
             await _out.WriteLineAsync($"{(rollback.Blocks ? "ROLLBACK" : "trusted checkpoint")}: {rollback.State}: {rollback.Explanation}");
-            return result.Ok && !rollback.Blocks;
+            return ok && !rollback.Blocks;
         });
     }
+
+    private static string Summary(VerifyResult result) => result.Ok
+        ? $"OK: {result.EventsChecked:N0} events chained and intact; {result.CheckpointsChecked} checkpoint(s) match; the derived tables equal the events"
+        : (result.ChainIntact
+              ? $"DIFFERS: the chain is intact, but derived tables differ from the events ({string.Join(", ", result.DifferingTables)}):\n  "
+              : $"BROKEN from sequence {result.FirstBrokenSequence}:\n  ")
+          + string.Join("\n  ", result.Problems.Select(p => $"{p.Sequence}: {p.What}"));
 }

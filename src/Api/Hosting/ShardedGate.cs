@@ -4,8 +4,7 @@ namespace Ledger.Api.Hosting;
 
 /// <summary>
 /// With shards (<c>LEDGER_SHARDS_FILE</c>), what still reads or writes the catalogue alone answers
-/// 501 rather than a figure silently missing the shards' provinces: verify against posted
-/// checkpoints (which database's would they be?) and the workbench. Everything else in the API routes by province or covers every
+/// 501 rather than a figure silently missing the shards' provinces: the workbench. Everything else in the API routes by province or covers every
 /// database; national questions it cannot yet put together say so themselves
 /// (<see cref="Topology.NotAcrossShards"/>). Without shards this passes everything.
 /// </summary>
@@ -13,15 +12,14 @@ public sealed class ShardedGate(RequestDelegate next, Topology topology)
 {
     public Task InvokeAsync(HttpContext http)
     {
-        if (!topology.Sharded || !CatalogueOnly(http.Request.Method, http.Request.Path.Value ?? "")) return next(http);
+        if (!topology.Sharded || !CatalogueOnly(http.Request.Path.Value ?? "")) return next(http);
         return Problems.Of(http, 501, "Not available across shards yet",
                 $"{http.Request.Method} {http.Request.Path} reads or writes the catalogue database only, and this ledger keeps provinces in shards " +
                 "(LEDGER_SHARDS_FILE); see docs/operations.md, \"National topology\", for what is available")
             .ExecuteAsync(http);
     }
 
-    private static bool CatalogueOnly(string method, string path) =>
-        (method == "POST" && path == "/api/v1/ledger/verify")
-        || !(path.StartsWith("/api/", StringComparison.Ordinal) || path.StartsWith("/health", StringComparison.Ordinal)
+    private static bool CatalogueOnly(string path) =>
+        !(path.StartsWith("/api/", StringComparison.Ordinal) || path.StartsWith("/health", StringComparison.Ordinal)
              || path == "/openapi/v1.json" || path.StartsWith("/docs", StringComparison.Ordinal));
 }

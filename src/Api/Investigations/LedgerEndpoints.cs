@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Ledger.Access;
 using Ledger.Api.Access;
 using Ledger.Api.Http;
@@ -24,7 +25,7 @@ public static class LedgerEndpoints
 
     /// <summary>Verifies against checkpoints kept outside the database, posted as exported by GET /api/v1/ledger/checkpoints.</summary>
     [WolverinePost("/api/v1/ledger/verify")]
-    public static async Task<IResult> VerifyAgainst(HttpContext http, VerifyRunner verifier, CancellationToken ct)
+    public static async Task<IResult> VerifyAgainst(HttpContext http, VerifyRunner verifier, Hosting.Topology topology, CancellationToken ct)
     {
         if (http.Require(Role.Investigator) is { } denied) return denied;
         var (doc, problem) = await RequestBody.ReadAsync(http, ct);
@@ -40,7 +41,16 @@ public static class LedgerEndpoints
             return Problems.Validation(http, [new ItemError("checkpoints",
                 "must be an array of {position, hash (hex), signedAt (ISO instant), signature (base64)} as exported")]);
         }
-        var result = await verifier.RunAgainstAsync(external, ct);
+        // With shards, "database" names whose exported checkpoints these are (default: the catalogue's).
+        var database = topology.Catalogue;
+        if (doc.RootElement.TryGetProperty("database", out var named))
+        {
+            var name = named.ValueKind == JsonValueKind.String ? named.GetString() : null;
+            if (topology.All.FirstOrDefault(d => d.Name == name) is not { } found)
+                return Problems.Validation(http, [new ItemError("database", $"must be one of {string.Join(", ", topology.All.Select(d => d.Name))}")]);
+            database = found;
+        }
+        var result = await verifier.RunAgainstAsync(external, database.Name, ct);
         return Results.Json(Shape(await verifier.ForAsync(http.Client(), result, ct)), LedgerJson.Options);
     }
 

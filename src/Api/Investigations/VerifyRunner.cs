@@ -25,15 +25,16 @@ public sealed class VerifyRunner(Hosting.Topology topology, CheckpointSigner sig
     {
         lock (_gate)
         {
-            if (_plain is not { IsCompleted: false }) _plain = Task.Run(() => OneAtATimeAsync([]));
+            if (_plain is not { IsCompleted: false }) _plain = Task.Run(() => OneAtATimeAsync([], topology.Catalogue.Name));
             return _plain.WaitAsync(ct);
         }
     }
 
-    public Task<VerifyResult> RunAgainstAsync(IReadOnlyList<Checkpoint> external, CancellationToken ct) =>
-        Task.Run(() => OneAtATimeAsync(external)).WaitAsync(ct);
+    /// <summary>Verifies with <paramref name="external"/> checkpoints as <paramref name="database"/>'s (they were exported from it).</summary>
+    public Task<VerifyResult> RunAgainstAsync(IReadOnlyList<Checkpoint> external, string database, CancellationToken ct) =>
+        Task.Run(() => OneAtATimeAsync(external, database)).WaitAsync(ct);
 
-    private async Task<VerifyResult> OneAtATimeAsync(IReadOnlyList<Checkpoint> external)
+    private async Task<VerifyResult> OneAtATimeAsync(IReadOnlyList<Checkpoint> external, string externalDatabase)
     {
         await _turn.WaitAsync();
         try
@@ -41,9 +42,9 @@ public sealed class VerifyRunner(Hosting.Topology topology, CheckpointSigner sig
             Interlocked.Increment(ref _runs);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             // Every database verifies its own chain, all at once (each on its own connection and server);
-            // external checkpoints are the catalogue's, the only ones exported.
+            // checkpoints posted from outside belong to the one database they were exported from.
             var each = await Task.WhenAll(topology.All.Select(async shard => new ShardVerifyResult(shard.Name,
-                await new ChainVerifier(shard.Db, signer).VerifyAsync(shard == topology.Catalogue ? external : [], CancellationToken.None))));
+                await new ChainVerifier(shard.Db, signer).VerifyAsync(shard.Name == externalDatabase ? external : [], CancellationToken.None))));
             var result = VerifyResult.Combine(each);
             if (topology.Sharded) result = await WithNationalCheckpointsAsync(result);
             metrics.Verified(result.Ok, System.Diagnostics.Stopwatch.GetElapsedTime(started));

@@ -14,6 +14,8 @@ namespace Ledger.Tests.National;
 /// Issue 12 / contract 1.2: provinces in shards (three shards on two PostgreSQL clusters, the
 /// catalogue keeping the provinces no shard lists), two service processes on one configuration.
 /// </summary>
+// In the browser tests' collection: two service processes and two clusters beside Chromium on two cores made page loads time out.
+[Collection(Ledger.Tests.Workbench.DemoServiceCollection.Name)]
 public sealed class ShardTests
 {
     private const string AdminKey = "shard-admin";
@@ -120,6 +122,11 @@ public sealed class ShardTests
             var problems = verified.GetProperty("problems").EnumerateArray().Select(p => p.GetProperty("what").GetString()!).ToList();
             problems.ShouldAllBe(p => p.StartsWith("database west: "));
             problems.ShouldContain(p => p.Contains("the national checkpoint signed"));
+            var (cliExit, cli) = await CommandAsync(a.ConnectionString(), file, root + "-key.pem", "verify");
+            cliExit.ShouldBe(1, cli);
+            cli.ShouldContain("database west:");
+            cli.ShouldContain("NATIONAL CHECKPOINTS BROKEN");
+            cli.ShouldContain("database west: the national checkpoint signed");
 
             // The rollback guard holds each shard against the national checkpoint: west, forked, takes no events; east goes on.
             await ReadyReasonAsync(nodes[0], "rollback detected in database west (Forked)");
@@ -141,14 +148,21 @@ public sealed class ShardTests
                 provenance.Headers.Add("X-Api-Key", auditor);
                 (await http.SendAsync(provenance)).StatusCode.ShouldBe(HttpStatusCode.NotImplemented);
             }
-            using (var against = new HttpRequestMessage(HttpMethod.Post, "/api/v1/ledger/verify") { Content = new StringContent("""{"checkpoints":[]}""", Encoding.UTF8, "application/json") })
+            using (var ui = new HttpRequestMessage(HttpMethod.Get, "/ui/regions/000000"))
+                (await http.SendAsync(ui)).StatusCode.ShouldBe(HttpStatusCode.NotImplemented);
+
+            // Each database's own checkpoints can be exported by name, and verified against later.
+            var eastCheckpoints = (await GetJsonAsync(nodes[0], investigator, "/api/v1/ledger/checkpoints?database=east")).GetProperty("checkpoints");
+            eastCheckpoints.GetArrayLength().ShouldBeGreaterThan(0);
+            using (var against = new HttpRequestMessage(HttpMethod.Post, "/api/v1/ledger/verify")
+                   { Content = new StringContent(new JsonObject { ["checkpoints"] = JsonNode.Parse(eastCheckpoints.GetRawText()), ["database"] = "east" }.ToJsonString(), Encoding.UTF8, "application/json") })
             {
                 against.Headers.Add("X-Api-Key", investigator);
-                (await http.SendAsync(against)).StatusCode.ShouldBe(HttpStatusCode.NotImplemented);
+                using var answer = await http.SendAsync(against);
+                var body = JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement;
+                answer.StatusCode.ShouldBe(HttpStatusCode.OK, body.ToString());
+                body.GetProperty("shards").EnumerateArray().Single(x => x.GetProperty("name").GetString() == "east").GetProperty("ok").GetBoolean().ShouldBeTrue(body.ToString());
             }
-
-            // Each database's own checkpoints can be exported by name.
-            (await GetJsonAsync(nodes[0], investigator, "/api/v1/ledger/checkpoints?database=east")).GetProperty("checkpoints").GetArrayLength().ShouldBeGreaterThan(0);
             using (var unknown = new HttpRequestMessage(HttpMethod.Get, "/api/v1/ledger/checkpoints?database=south"))
             {
                 unknown.Headers.Add("X-Api-Key", investigator);
@@ -246,15 +260,19 @@ public sealed class ShardTests
         }
     }
 
-    private static async Task<(int Exit, string Output)> ShardsCommandAsync(string catalogue, string file, string action)
+    private static Task<(int Exit, string Output)> ShardsCommandAsync(string catalogue, string file, string action) =>
+        CommandAsync(catalogue, file, null, "shards", action);
+
+    /// <summary>An operator command run in-process against the catalogue and the shards file, as <c>Ledger.Api.dll …</c> runs it.</summary>
+    private static async Task<(int Exit, string Output)> CommandAsync(string catalogue, string file, string? keyFile, params string[] args)
     {
         var config = Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(
-            new Microsoft.Extensions.Configuration.ConfigurationBuilder(),new Dictionary<string, string?>
+            new Microsoft.Extensions.Configuration.ConfigurationBuilder(), new Dictionary<string, string?>
         {
-            ["LEDGER_DB"] = catalogue, ["LEDGER_SHARDS_FILE"] = file,
+            ["LEDGER_DB"] = catalogue, ["LEDGER_SHARDS_FILE"] = file, ["LEDGER_CHECKPOINT_KEY_FILE"] = keyFile,
         }).Build();
         var output = new StringWriter();
-        var exit = await Ledger.Api.Commands.OperatorCommands.RunAsync(config, ["shards", action], output);
+        var exit = await Ledger.Api.Commands.OperatorCommands.RunAsync(config, args, output);
         return (exit, output.ToString());
     }
 

@@ -12,6 +12,8 @@ namespace Ledger.Tests.Reliability;
 /// node of the cluster at a time, through Wolverine's agents, and moves to a survivor when the node
 /// running it is killed.
 /// </summary>
+// In the browser tests' collection: service processes beside Chromium on two cores made page loads time out.
+[Collection(Ledger.Tests.Workbench.DemoServiceCollection.Name)]
 public sealed class PeriodicWorkTests
 {
     private const string AdminKey = "periodic-admin";
