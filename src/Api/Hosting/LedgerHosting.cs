@@ -91,6 +91,7 @@ public static class LedgerHosting
         builder.Services.AddHostedService<DemoDataLoader>();
         builder.Services.AddHostedService<StoredCodeStartupCheck>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ShardUnavailableHandler>();
         builder.Services.AddLedgerRateLimits(builder.Configuration);
         // The request id (also in every problem response) is in the logging scope, so it is on every
         // line a request writes. LEDGER_LOG_FORMAT=json gives one JSON object per line for collectors.

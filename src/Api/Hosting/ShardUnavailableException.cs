@@ -20,3 +20,14 @@ public sealed class ShardUnavailableException(LedgerShard shard, Exception inner
             $"database {shard.Name} ({provinces}) did not answer; a figure without it would be short by those provinces, so none is given");
     }
 }
+
+/// <summary>Any endpoint that needed a database that did not answer: 503 naming it (instead of a 500).</summary>
+public sealed class ShardUnavailableHandler : Microsoft.AspNetCore.Diagnostics.IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        if (exception is not ShardUnavailableException down) return false;
+        await down.Problem(http).ExecuteAsync(http);
+        return true;
+    }
+}

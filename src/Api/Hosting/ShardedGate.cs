@@ -3,10 +3,10 @@ using Ledger.Api.Http;
 namespace Ledger.Api.Hosting;
 
 /// <summary>
-/// With shards (<c>LEDGER_SHARDS_FILE</c>), what still reads or writes the catalogue alone answers
-/// 501 rather than a figure silently missing the shards' provinces: the workbench. Everything else in the API routes by province or covers every
-/// database; national questions it cannot yet put together say so themselves
-/// (<see cref="Topology.NotAcrossShards"/>). Without shards this passes everything.
+/// With shards (<c>LEDGER_SHARDS_FILE</c>), what still reads the catalogue alone — the workbench —
+/// answers 501 rather than pages silently missing the shards' provinces. Everything in the API
+/// routes by province or covers every database; national questions it cannot yet put together
+/// say so themselves (<see cref="Topology.NotAcrossShards"/>). Without shards this passes everything.
 /// </summary>
 public sealed class ShardedGate(RequestDelegate next, Topology topology)
 {

@@ -75,9 +75,17 @@ public sealed class Topology : IAsyncDisposable, IIngestRouting
         if (!Sharded) return Catalogue;
         var found = await Task.WhenAll(All.Select(async d =>
         {
-            await using var cmd = d.Db.CreateCommand($"select exists (select 1 from {LedgerStore.Schema}.mt_streams where id = $1)");
-            cmd.Parameters.Add(new NpgsqlParameter { Value = streamId });
-            return (d, has: (bool)(await cmd.ExecuteScalarAsync(ct))!);
+            try
+            {
+                await using var cmd = d.Db.CreateCommand($"select exists (select 1 from {LedgerStore.Schema}.mt_streams where id = $1)");
+                cmd.Parameters.Add(new NpgsqlParameter { Value = streamId });
+                return (d, has: (bool)(await cmd.ExecuteScalarAsync(ct))!);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                // The stream might be the missing database's: say which is down rather than answer 404.
+                throw new ShardUnavailableException(d, e);
+            }
         }));
         return found.FirstOrDefault(f => f.has).d ?? Catalogue;
     }

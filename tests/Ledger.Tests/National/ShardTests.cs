@@ -178,6 +178,14 @@ public sealed class ShardTests
             using var missing = await http.SendAsync(nationalSheet);
             missing.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
             (await missing.Content.ReadAsStringAsync()).ShouldMatch("database (north|west) \\(provinces (11, 13|42)\\) did not answer");
+            // A stream might be in the missing database: 503 naming it, not 404.
+            using (var stream404 = new HttpRequestMessage(HttpMethod.Get, "/api/v1/streams/farmland/410102-000001"))
+            {
+                stream404.Headers.Add("X-Api-Key", auditor);
+                using var down = await http.SendAsync(stream404);
+                down.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+                (await down.Content.ReadAsStringAsync()).ShouldMatch("database (north|west) \\(provinces (11, 13|42)\\) did not answer");
+            }
             (checkedOk, report) = await ShardsCommandAsync(a.ConnectionString(), file, "check");
             checkedOk.ShouldBe(1, report);
             report.ShouldContain("UNREACHABLE");
