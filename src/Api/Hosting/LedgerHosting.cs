@@ -114,7 +114,6 @@ public static class LedgerHosting
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseMiddleware<WorkbenchSessionMiddleware>();
         app.UseRateLimiter();
-        app.UseMiddleware<ShardedGate>();
         app.MapWolverineEndpoints();
         Ledger.Api.Workbench.WorkbenchEndpoints.MapWorkbench(app);
         app.MapGet("/openapi/v1.json", () => Results.Text(LedgerOpenApi.Document(), "application/json")).ExcludeFromDescription();

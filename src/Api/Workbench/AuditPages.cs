@@ -15,10 +15,10 @@ namespace Ledger.Api.Workbench;
 /// <summary>A tenure, issuing its departure audit, and reading reports (with downloads and the comparison with today).</summary>
 public static class AuditPages
 {
-    public static async Task<IResult> Tenure(HttpContext http, string id, IDocumentStore store, ReportStore reports, CancellationToken ct)
+    public static async Task<IResult> Tenure(HttpContext http, string id, Hosting.Topology topology, ReportStore reports, CancellationToken ct)
     {
         var ui = new Ui(http);
-        var (tenure, refused) = await LoadTenureAsync(ui, id, store, ct);
+        var (tenure, refused) = await LoadTenureAsync(ui, id, topology, ct);
         if (refused is not null) return refused;
         var (low, high) = SheetQuery.CodeRange(tenure!.RegionCode);
         var issued = await reports.ListAsync(low, high, id, 100, ct);
@@ -48,11 +48,13 @@ public static class AuditPages
         return ui.Page($"{ui.T("任期", "Tenure")} {id}", b.ToString());
     }
 
-    public static async Task<IResult> Create(HttpContext http, string id, DepartureAudits audits, IDocumentStore store, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Create(HttpContext http, string id, Audits.ShardAudits shards, Hosting.Topology topology, IClock clock,
+        CancellationToken ct)
     {
         var ui = new Ui(http);
-        var (tenure, refused) = await LoadTenureAsync(ui, id, store, ct);
+        var (tenure, refused) = await LoadTenureAsync(ui, id, topology, ct);
         if (refused is not null) return refused;
+        if (await shards.ForTenureAsync(id, ct) is not { } audits) return ui.Error(501, ui.T("省份分库后，全国任期的审计尚未汇总各库。", "With provinces in shards, audits of a national tenure are not yet put together from every database."));
         var form = await http.Request.ReadFormAsync(ct);
         var rules = RuleSets.Find(form["ruleSet"].ToString() is { Length: > 0 } r ? r : RuleSets.Default);
         if (rules is null) return ui.Error(400, ui.T("未知的评价规则。", "Unknown rule set."));
@@ -143,12 +145,14 @@ public static class AuditPages
         return ui.Page($"{ui.T("离任审计报告", "Departure audit")} · {r.Tenure.OfficialName} · {r.Tenure.RegionName}", b.ToString());
     }
 
-    public static async Task<IResult> Compare(HttpContext http, string id, DepartureAudits audits, CancellationToken ct)
+    public static async Task<IResult> Compare(HttpContext http, string id, DepartureAudits audits, Audits.ShardAudits shards, CancellationToken ct)
     {
         var ui = new Ui(http);
         var (stored, refused) = await FindAsync(ui, id, audits, ct);
         if (refused is not null) return refused;
-        var c = await audits.CompareAsync(stored!, ct);
+        // Regenerated from the tenure's own database (its province's).
+        if (await shards.ForTenureAsync(stored!.TenureId, ct) is not { } tenureAudits) return ui.Error(501, ui.T("省份分库后，全国任期的审计尚未汇总各库。", "With provinces in shards, audits of a national tenure are not yet put together from every database."));
+        var c = await tenureAudits.CompareAsync(stored, ct);
         if (c is null) return ui.Error(409, ui.T("现在无法读取该任期。", "The tenure cannot be read as known now."));
         var b = new StringBuilder($"""
             <p class="{(c.Reproducible ? "ok" : "bad")}" id="reproducible">{(c.Reproducible
@@ -207,10 +211,11 @@ public static class AuditPages
                 r.RegionCode, Ui.E(r.RuleSet), Ui.Instant(r.KnownAt), $"{Ui.Instant(r.GeneratedAt)} · {Ui.E(r.GeneratedBy)}",
             }));
 
-    private static async Task<(TenureState? Tenure, IResult? Refused)> LoadTenureAsync(Ui ui, string id, IDocumentStore store, CancellationToken ct)
+    private static async Task<(TenureState? Tenure, IResult? Refused)> LoadTenureAsync(Ui ui, string id, Hosting.Topology topology, CancellationToken ct)
     {
-        await using var session = store.QuerySession();
         if (EventCatalog.KeyShapeProblem("tenure", id) is { } bad) return (null, ui.Error(400, ui.T($"任期编号无效：{bad}", $"Not a tenure id: {bad}")));
+        // The tenure's own database (its province's).
+        await using var session = (await topology.LocateStreamAsync(EventCatalog.StreamId("tenure", id), ct)).Store.QuerySession();
         var tenure = await session.LoadAsync<TenureState>(EventCatalog.StreamId("tenure", id), ct);
         if (tenure is null) return (null, ui.Error(404, ui.T($"没有任期 {id}。", $"No tenure {id}.")));
         var client = ui.Http.Client();

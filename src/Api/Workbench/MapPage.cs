@@ -23,11 +23,12 @@ public static class MapPage
         (Layers.Footprints, "占地与侵占", "Footprints"), (Layers.Overlaps, "叠加发现", "Overlaps found"),
     ];
 
-    public static async Task<IResult> Page(HttpContext http, string code, MapQuery map, OverlapQuery overlaps, IDocumentStore store, IClock clock,
-        CancellationToken ct)
+    public static async Task<IResult> Page(HttpContext http, string code, Hosting.Topology topology, IClock clock, CancellationToken ct)
     {
         var ui = new Ui(http);
-        if (await RegionPages.CheckRegionAsync(ui, code, store, ct) is { } refused) return refused;
+        if (topology.Single(code) is not { } shard) return ui.Error(501, ui.T("省份分库后，全国页面尚未汇总各库；请按省查看。", "With provinces in shards, national pages are not yet put together from every database; open a province."));
+        var (map, overlaps) = (new MapQuery(shard.Db), new OverlapQuery(shard.Db));
+        if (await RegionPages.CheckRegionAsync(ui, code, shard.Store, ct) is { } refused) return refused;
         var now = clock.GetCurrentInstant();
         var asOf = Ui.ParseDate(ui.Query("asOf"), out var badDate) ?? now.InZone(Ledger.Audit.Departure.AuditReader.LedgerZone).Date;
         var knownAt = Ui.ParseInstant(ui.Query("knownAt"), out var badKnown) ?? now;

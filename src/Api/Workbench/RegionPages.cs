@@ -20,10 +20,12 @@ public static class RegionPages
 {
     private static readonly string[] Charted = [Accounts.Farmland, Accounts.PermanentBasicFarmland, Accounts.RedLine, Accounts.MiningDamagedUnreclaimed];
 
-    public static async Task<IResult> Region(HttpContext http, string code, SheetQuery sheets, IDocumentStore store, NpgsqlDataSource db, IClock clock,
-        CancellationToken ct)
+    public static async Task<IResult> Region(HttpContext http, string code, Hosting.Topology topology, IClock clock, CancellationToken ct)
     {
         var ui = new Ui(http);
+        // The region's own database (its province's); the nation's page is not yet put together across shards.
+        if (topology.Single(code) is not { } shard) return ui.Error(501, ui.T("省份分库后，全国页面尚未汇总各库；请按省查看。", "With provinces in shards, national pages are not yet put together from every database; open a province."));
+        var (sheets, store, db) = (new SheetQuery(shard.Db), shard.Store, shard.Db);
         if (await CheckRegionAsync(ui, code, store, ct) is { } refused) return refused;
         var (period, problem) = ReadPeriod(ui, clock);
         if (problem is not null) return problem;
@@ -88,9 +90,11 @@ public static class RegionPages
         return ui.Page(title, b.ToString());
     }
 
-    public static async Task<IResult> Provenance(HttpContext http, string code, NpgsqlDataSource db, IDocumentStore store, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Provenance(HttpContext http, string code, Hosting.Topology topology, IClock clock, CancellationToken ct)
     {
         var ui = new Ui(http);
+        if (topology.Single(code) is not { } shard) return ui.Error(501, ui.T("省份分库后，全国页面尚未汇总各库；请按省查看。", "With provinces in shards, national pages are not yet put together from every database; open a province."));
+        var (db, store) = (shard.Db, shard.Store);
         if (await CheckRegionAsync(ui, code, store, ct) is { } refused) return refused;
         var (period, problem) = ReadPeriod(ui, clock);
         if (problem is not null) return problem;

@@ -19,13 +19,13 @@ public static class StreamPages
     /// <summary>Events on one timeline page: a stream of any length is read a slice at a time.</summary>
     public const int TimelinePage = 200;
 
-    public static async Task<IResult> Timeline(HttpContext http, string domain, string key, IDocumentStore store, CancellationToken ct)
+    public static async Task<IResult> Timeline(HttpContext http, string domain, string key, Hosting.Topology topology, CancellationToken ct)
     {
         var ui = new Ui(http);
         if (EventCatalog.RulesFor(domain) is null)
             return ui.Error(400, ui.T($"未知的域 {domain}；可用：{string.Join("、", EventCatalog.Domains)}", $"Unknown domain {domain}; one of {string.Join(", ", EventCatalog.Domains)}."));
         if (EventCatalog.KeyShapeProblem(domain, key) is { } bad) return ui.Error(400, ui.T($"流编号无效：{bad}", $"Not a stream key: {bad}"));
-        await using var session = store.QuerySession();
+        await using var session = (await topology.LocateStreamAsync(EventCatalog.StreamId(domain, key), ct)).Store.QuerySession();
         // Scope from the first event alone, before any history is read; the page then shows one bounded slice.
         var region = await StreamHistory.RegionOfAsync(session, domain, key, ct);
         if (region is null) return ui.Error(404, ui.T($"没有流 {domain}/{key}。", $"No stream {domain}/{key}."));
@@ -56,7 +56,7 @@ public static class StreamPages
         return ui.Page($"{ui.T("流", "Stream")} {domain}/{key}", b.ToString());
     }
 
-    public static async Task<IResult> BackDating(HttpContext http, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<IResult> BackDating(HttpContext http, Hosting.Topology topology, CancellationToken ct)
     {
         var ui = new Ui(http);
         var client = http.Client();
@@ -69,6 +69,8 @@ public static class StreamPages
             return ui.Error(400, ui.T("地区为六位代码，日期为 YYYY-MM-DD，天数为 0–36500 的整数。", "Region is a six-digit code, dates YYYY-MM-DD, days a whole number 0–36500."));
         if (!client.CanSee(region)) return ui.Error(403, ui.T($"地区 {region} 不在密钥范围 {client.Scope} 之内。", $"Region {region} is outside the key's scope {client.Scope}."));
 
+        if (topology.Single(region) is not { } shard) return ui.Error(501, ui.T("省份分库后，全国页面尚未汇总各库；请按省查看。", "With provinces in shards, national pages are not yet put together from every database; open a province."));
+        var db = shard.Db;
         var query = new EventQuery(region, [], from, to, null, null, null, delay, 0, 500);
         var backDated = await EventSearch.FindAsync(db, query, ct);
         var corrections = await EventSearch.FindAsync(db, query with { Types = EventSearch.CorrectionTypes, MinDelayDays = null }, ct);
