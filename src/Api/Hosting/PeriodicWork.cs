@@ -68,9 +68,6 @@ public sealed class PeriodicAgent(Uri uri, IPeriodicJob job, ILogger<PeriodicAge
     public AgentStatus Status { get; private set; } = AgentStatus.Stopped;
     public string Description => job.Description;
 
-    /// <summary>Rounds this node has finished since the agent started here (for tests and logs).</summary>
-    public int Rounds { get; private set; }
-
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (Status == AgentStatus.Running) return Task.CompletedTask;
@@ -111,7 +108,6 @@ public sealed class PeriodicAgent(Uri uri, IPeriodicJob job, ILogger<PeriodicAge
             try
             {
                 await job.RunOnceAsync(ct);
-                Rounds++;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
