@@ -130,7 +130,16 @@ public sealed class WorkbenchBrowserTests(DemoService demo)
         await page.GotoAsync("/ui/regions/990100");
         await page.GetByRole(AriaRole.Button, new() { Name = "退出" }).ClickAsync();
         // The URL is what signing out decides (as in DemoService.SignInAsync): not the sign-in page's load event.
-        await page.WaitForURLAsync("**/ui/sign-in", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        try
+        {
+            await page.WaitForURLAsync("**/ui/sign-in", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        }
+        catch (TimeoutException e)
+        {
+            // It timed out once in a full suite with the load events seen: say where the browser was and what it showed.
+            var text = await page.Locator("body").InnerTextAsync();
+            throw new TimeoutException($"signing out did not reach the sign-in page: at {page.Url}: {text[..Math.Min(text.Length, 500)]}", e);
+        }
         (await page.GotoAsync("/api/v1/regions/990101/balance-sheet"))!.Status.ShouldBe(401);
 
         var writer = await demo.NewPageAsync();
