@@ -50,6 +50,7 @@ public sealed class DerivedCheckService(NpgsqlDataSource db, Topology topology, 
                 problems.AddRange(topology.Sharded ? found.Select(p => p with { Table = $"{d.Name}/{p.Table}", What = $"database {d.Name}: {p.What}" }) : found);
             }
             foreach (var p in problems) log.LogWarning("Derived table differs from the events: {Problem}", p.What);
+            log.LogInformation("Derived-table check done: {Count} difference(s)", problems.Count);
             var outcome = new Outcome(clock.GetCurrentInstant(), problems);
             await StoreAsync(outcome, ct);
             return outcome;

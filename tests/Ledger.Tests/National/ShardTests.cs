@@ -42,9 +42,8 @@ public sealed class ShardTests
                 ["shards"] = new JsonArray(
                     Shard("east", databases["east"], "41"), Shard("north", databases["north"], "11", "13"), Shard("west", databases["west"], "42")),
             }.ToJsonString());
-            // Checkpoints every 3 s, so the national checkpoint is signed while the test runs.
-            var environment = new Dictionary<string, string> { ["LEDGER_SHARDS_FILE"] = file, ["LEDGER_CHECKPOINT_MINUTES"] = "0.05",
-                ["LEDGER_ROLLBACK_CHECK_SECONDS"] = "1" };
+            // The rollback guard looks every second, so a forked shard is found while the test runs.
+            var environment = new Dictionary<string, string> { ["LEDGER_SHARDS_FILE"] = file, ["LEDGER_ROLLBACK_CHECK_SECONDS"] = "1" };
             nodes = [new ApiProcess(a.ConnectionString(), AdminKey, root + "-key.pem", environment), new ApiProcess(a.ConnectionString(), AdminKey, root + "-key.pem", environment)];
             foreach (var n in nodes) await n.StartAsync();
             var writer = await nodes[0].IssueKeyAsync("national-writer", "writer");
@@ -83,8 +82,10 @@ public sealed class ShardTests
             report.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0]).ShouldBe(["catalogue", "east", "north", "west"]);
 
             // One national checkpoint attests every database's head: its root is the Merkle root of the heads, signed once.
-            var national = await NationalCheckpointAsync(nodes[1], investigator, databases);
+            var national = await NationalCheckpointAsync(nodes[1], investigator);
             national.GetProperty("heads").EnumerateArray().Select(h => h.GetProperty("database").GetString()).ShouldBe(["catalogue", "east", "north", "west"]);
+            foreach (var h in national.GetProperty("heads").EnumerateArray())
+                h.GetProperty("position").GetInt64().ShouldBe(await CountAsync(databases[h.GetProperty("database").GetString()!], "select max(position) from ledger.chain"));
             national.GetProperty("message").GetString()!.ShouldStartWith($"ledger-national|v1|{national.GetProperty("root").GetString()}|");
 
             // Verify covers every database and names each.
@@ -129,7 +130,13 @@ public sealed class ShardTests
             cli.ShouldContain("database west: the national checkpoint signed");
 
             // The rollback guard holds each shard against the national checkpoint: west, forked, takes no events; east goes on.
-            await ReadyReasonAsync(nodes[0], "rollback detected in database west (Forked)");
+            await nodes[0].WaitForOutputAsync("Rollback check of database west: Forked", TimeSpan.FromSeconds(30));
+            using (var readiness = new HttpClient { BaseAddress = nodes[0].BaseAddress })
+            using (var ready = await readiness.GetAsync("/health/ready"))
+            {
+                ready.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+                (await ready.Content.ReadAsStringAsync()).ShouldContain("rollback detected in database west (Forked)");
+            }
             var refused = await PostAsync(nodes[0], writer, [Parcel("420102-000077", 1m).With("regionCode", "420102")]);
             refused.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
             (await refused.Content.ReadAsStringAsync()).ShouldContain("Database west is behind its signed checkpoint");
@@ -214,21 +221,6 @@ public sealed class ShardTests
         }
     }
 
-    /// <summary>Polls readiness (the guard runs every second in this test) until it gives <paramref name="reason"/>.</summary>
-    private static async Task ReadyReasonAsync(ApiProcess node, string reason)
-    {
-        using var http = new HttpClient { BaseAddress = node.BaseAddress };
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        var last = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            last = await (await http.GetAsync("/health/ready")).Content.ReadAsStringAsync();
-            if (last.Contains(reason, StringComparison.Ordinal)) return;
-            await Task.Delay(250);
-        }
-        throw new TimeoutException($"readiness never said '{reason}'; last: {last}");
-    }
-
     /// <summary>Uploads a three-parcel 三调 layer of county 410102 and waits for the job to finish.</summary>
     private static async Task ImportAsync(ApiProcess node, string key)
     {
@@ -262,22 +254,15 @@ public sealed class ShardTests
         throw new TimeoutException($"import {id} did not finish");
     }
 
-    /// <summary>Waits (the checkpoint job runs every 3 s) for a national checkpoint whose heads are every database's chain head now.</summary>
-    private static async Task<JsonElement> NationalCheckpointAsync(ApiProcess node, string key, Dictionary<string, string> databases)
+    /// <summary>Signs every database's head and a national checkpoint now (POST checkpoints), and returns the newest national checkpoint.</summary>
+    private static async Task<JsonElement> NationalCheckpointAsync(ApiProcess node, string key)
     {
-        var heads = new Dictionary<string, long>();
-        foreach (var (name, connection) in databases) heads[name] = await CountAsync(connection, "select coalesce(max(position), 0) from ledger.chain");
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var all = (await GetJsonAsync(node, key, "/api/v1/ledger/national-checkpoints")).GetProperty("checkpoints").EnumerateArray().ToList();
-            if (all.Count > 0 && all[^1].GetProperty("heads").EnumerateArray()
-                    .All(h => heads[h.GetProperty("database").GetString()!] == h.GetProperty("position").GetInt64())
-                && all[^1].GetProperty("heads").GetArrayLength() == databases.Count)
-                return all[^1];
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("no national checkpoint over the current heads within 60 s");
-            await Task.Delay(250);
-        }
+        using var http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        using var sign = new HttpRequestMessage(HttpMethod.Post, "/api/v1/ledger/checkpoints");
+        sign.Headers.Add("X-Api-Key", key);
+        using var signed = await http.SendAsync(sign);
+        ((int)signed.StatusCode).ShouldBeOneOf([200, 201], await signed.Content.ReadAsStringAsync());
+        return (await GetJsonAsync(node, key, "/api/v1/ledger/national-checkpoints")).GetProperty("checkpoints").EnumerateArray().Last();
     }
 
     private static Task<(int Exit, string Output)> ShardsCommandAsync(string catalogue, string file, string action) =>

@@ -12,7 +12,7 @@ public sealed class ApiProcess(string connectionString, string adminKey, string 
 {
     private Process? _process;
     private readonly List<string> _output = [];
-    private readonly List<(string Fragment, TaskCompletionSource Seen)> _watchers = [];
+    private readonly List<(string Fragment, int Count, TaskCompletionSource Seen)> _watchers = [];
     public int Port { get; } = FreePort();
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
     public int? ProcessId => _process?.Id;
@@ -69,13 +69,16 @@ public sealed class ApiProcess(string connectionString, string adminKey, string 
     }
 
     /// <summary>Completes when the service has written a line containing <paramref name="fragment"/> (already or later).</summary>
-    public Task WaitForOutputAsync(string fragment, TimeSpan timeout)
+    public Task WaitForOutputAsync(string fragment, TimeSpan timeout) => WaitForOutputAsync(fragment, 1, timeout);
+
+    /// <summary>Completes when the service has written <paramref name="count"/> lines containing <paramref name="fragment"/> (already or later).</summary>
+    public Task WaitForOutputAsync(string fragment, int count, TimeSpan timeout)
     {
         lock (_output)
         {
-            if (_output.Any(l => l.Contains(fragment, StringComparison.Ordinal))) return Task.CompletedTask;
+            if (_output.Count(l => l.Contains(fragment, StringComparison.Ordinal)) >= count) return Task.CompletedTask;
             var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _watchers.Add((fragment, seen));
+            _watchers.Add((fragment, count, seen));
             return seen.Task.WaitAsync(timeout);
         }
     }
@@ -92,7 +95,9 @@ public sealed class ApiProcess(string connectionString, string adminKey, string 
         lock (_output)
         {
             _output.Add(line);
-            foreach (var w in _watchers.Where(w => line.Contains(w.Fragment, StringComparison.Ordinal))) w.Seen.TrySetResult();
+            foreach (var w in _watchers.Where(w => line.Contains(w.Fragment, StringComparison.Ordinal)
+                                                   && _output.Count(l => l.Contains(w.Fragment, StringComparison.Ordinal)) >= w.Count))
+                w.Seen.TrySetResult();
         }
     }
 

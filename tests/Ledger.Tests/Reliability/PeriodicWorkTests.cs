@@ -26,7 +26,11 @@ public sealed class PeriodicWorkTests
         ["LEDGER_CHECKPOINT_MINUTES"] = "0.05",
         ["LEDGER_DERIVED_CHECK_MINUTES"] = "0.05",
         ["Logging__LogLevel__Ledger.Api.Hosting.PeriodicAgent"] = "Information",
+        ["Logging__LogLevel__Ledger.Api.Hosting.DerivedCheckService"] = "Information",
+        ["Logging__LogLevel__Ledger.Api.Investigations.CheckpointService"] = "Information",
     };
+    private const string Round = "Derived-table check done";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task each_job_runs_on_one_node_and_moves_to_the_survivor_when_that_node_is_killed()
@@ -43,29 +47,25 @@ public sealed class PeriodicWorkTests
             // Once the leader has placed them (it may move one when the second node joins), each job runs on one node.
             var checkpointer = await SettledOwnerAsync(nodes, Checkpoints);
             var checker = await SettledOwnerAsync(nodes, DerivedCheck);
-            var signed = await WaitForAsync(pg, "select coalesce(max(position), 0) from ledger.checkpoints", p => p > 0);
+            await checkpointer.WaitForOutputAsync("Signed checkpoint at chain position", Patience);
 
-            // Over several rounds of the check, every result comes from that one node: were the other node
-            // running the job as well, the node column would change between rounds.
-            var first = await ScalarAsync(pg, "select extract(epoch from checked_at)::float8 from ledger.derived_check_result");
-            await WaitForAsync(pg, "select extract(epoch from checked_at)::float8 from ledger.derived_check_result", async t =>
-            {
-                (await NodeOfLastCheckAsync(pg)).ShouldEndWith($":{checker.ProcessId}");
-                return t > first + 9;
-            });
+            // Over three more rounds of the check, only that node runs it: the other writes no round at all.
+            var others = nodes.Where(n => n != checker).Select(n => n.Written(Round)).ToList();
+            await checker.WaitForOutputAsync(Round, checker.Written(Round) + 3, Patience);
+            nodes.Where(n => n != checker).Select(n => n.Written(Round)).ShouldBe(others, "a second node ran the derived-table check");
+            (await NodeOfLastCheckAsync(pg)).ShouldEndWith($":{checker.ProcessId}");
 
             // Kill the node signing checkpoints; the survivor takes the job over and signs the new head.
             await checkpointer.KillAsync();
             var survivor = nodes.Single(n => n != checkpointer);
             (await SettledOwnerAsync([survivor], Checkpoints)).ShouldBe(survivor);
             await PostAsync(survivor, writer, [Parcel("410102-000001")]);
-            var head = await ScalarAsync(pg, "select max(seq) from ledger.chain");
-            (await WaitForAsync(pg, "select coalesce(max(position), 0) from ledger.checkpoints", p => p >= head)).ShouldBeGreaterThan(signed);
+            var head = await HeadAsync(pg);
+            await survivor.WaitForOutputAsync($"Signed checkpoint at chain position {head}", Patience);
 
-            // The derived-table check runs on the survivor too (it ran there already, or it moved there).
+            // The derived-table check runs on the survivor too (it ran there already, or it moved there): a new round there.
             (await SettledOwnerAsync([survivor], DerivedCheck)).ShouldBe(survivor);
-            var afterKill = await ScalarAsync(pg, "select extract(epoch from now())::float8");
-            await WaitForAsync(pg, "select extract(epoch from checked_at)::float8 from ledger.derived_check_result", t => t > afterKill);
+            await survivor.WaitForOutputAsync(Round, survivor.Written(Round) + 1, Patience);
             (await NodeOfLastCheckAsync(pg)).ShouldEndWith($":{survivor.ProcessId}");
         }
         finally
@@ -119,27 +119,11 @@ public sealed class PeriodicWorkTests
         return (string)(await cmd.ExecuteScalarAsync())!;
     }
 
-    private static async Task<double> ScalarAsync(EmbeddedPostgres pg, string sql)
+    private static async Task<long> HeadAsync(EmbeddedPostgres pg)
     {
         await using var conn = new NpgsqlConnection(pg.ConnectionString());
         await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        return Convert.ToDouble(await cmd.ExecuteScalarAsync() is { } v and not DBNull ? v : 0d);
-    }
-
-    /// <summary>Polls until the query's value satisfies <paramref name="until"/> (the jobs run every 3 s; 60 s at most).</summary>
-    private static Task<double> WaitForAsync(EmbeddedPostgres pg, string sql, Func<double, bool> until) =>
-        WaitForAsync(pg, sql, v => Task.FromResult(until(v)));
-
-    private static async Task<double> WaitForAsync(EmbeddedPostgres pg, string sql, Func<double, Task<bool>> until)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var value = await ScalarAsync(pg, sql);
-            if (await until(value)) return value;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"'{sql}' still gives {value} after 60 s");
-            await Task.Delay(250);
-        }
+        await using var cmd = new NpgsqlCommand("select max(position) from ledger.chain", conn);
+        return (long)(await cmd.ExecuteScalarAsync())!;
     }
 }
