@@ -124,10 +124,22 @@ public sealed class ApiProcess(string connectionString, string adminKey, string 
     /// <summary>SIGTERM: the host stops taking requests and lets those in flight finish.</summary>
     public async Task TerminateAsync()
     {
+        await SignalTerminateAsync();
+        await WaitForExitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Sends SIGTERM and returns at once; the host begins its graceful stop.</summary>
+    public async Task SignalTerminateAsync()
+    {
         if (_process is null || _process.HasExited) return;
         using var kill = System.Diagnostics.Process.Start("kill", ["-TERM", _process.Id.ToString()]);
         await kill!.WaitForExitAsync();
-        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        if (_process is null) return;
+        await _process.WaitForExitAsync().WaitAsync(timeout);
     }
 
     public async ValueTask DisposeAsync() => await KillAsync();

@@ -15,7 +15,9 @@ public sealed class ShutdownTests
     {
         var dir = Path.Combine(Path.GetTempPath(), $"ledger-shutdown-{Guid.NewGuid():N}");
         var pg = await EmbeddedPostgres.StartAsync(dir, durable: false);
-        var api = new ApiProcess(pg.ConnectionString(), "shutdown-admin", dir + "-key.pem");
+        // The host's own "Application is shutting down" line says the stop has begun.
+        var api = new ApiProcess(pg.ConnectionString(), "shutdown-admin", dir + "-key.pem",
+            new Dictionary<string, string> { ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information" });
         try
         {
             await api.StartAsync();
@@ -30,9 +32,20 @@ public sealed class ShutdownTests
             };
             post.Headers.Add("X-Api-Key", key);
 
+            // The test holds a lock the batch's inserts need, so the batch is certainly inside its
+            // transaction (not done already, as a fast machine can manage) when the stop begins.
+            await using var blocker = new NpgsqlConnection(pg.ConnectionString());
+            await blocker.OpenAsync();
+            await using var hold = await blocker.BeginTransactionAsync();
+            await using (var lockEvents = new NpgsqlCommand("lock table ledger.mt_events in share mode", blocker, hold))
+                await lockEvents.ExecuteNonQueryAsync();
+
             var inFlight = http.SendAsync(post);
-            await WaitUntilIngestHoldsStreamLocksAsync(pg.ConnectionString()); // the batch is inside its transaction
-            await api.TerminateAsync();
+            await WaitUntilIngestWaitsOnTheLockAsync(pg.ConnectionString(), inFlight);
+            await api.SignalTerminateAsync();
+            await api.WaitForOutputAsync("Application is shutting down", TimeSpan.FromSeconds(30));
+            await hold.CommitAsync();
+            await api.WaitForExitAsync(TimeSpan.FromSeconds(60));
             var response = await inFlight;
 
             response.StatusCode.ShouldBe(HttpStatusCode.OK, "the host drains requests in flight before it stops");
@@ -49,15 +62,24 @@ public sealed class ShutdownTests
         }
     }
 
-    /// <summary>The ingest takes its per-stream advisory locks (class "LEDG") first thing in its transaction.</summary>
-    private static async Task WaitUntilIngestHoldsStreamLocksAsync(string connectionString)
+    /// <summary>The ingest holds its per-stream advisory locks (class "LEDG") and waits on the test's table lock.</summary>
+    private static async Task WaitUntilIngestWaitsOnTheLockAsync(string connectionString, Task<HttpResponseMessage> inFlight)
     {
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand("select count(*) from pg_locks where locktype = 'advisory' and classid = 1279607879 and granted", conn);
+        await using var cmd = new NpgsqlCommand("""
+            select count(*) from pg_stat_activity a
+            where a.wait_event_type = 'Lock' and a.pid <> pg_backend_pid()
+              and exists (select 1 from pg_locks l where l.pid = a.pid and l.locktype = 'advisory' and l.classid = 1279607879 and l.granted)
+            """, conn);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while ((long)(await cmd.ExecuteScalarAsync())! == 0)
         {
+            if (inFlight.IsCompleted)
+            {
+                var early = await inFlight;
+                throw new InvalidOperationException($"the batch ended before reaching the lock: {(int)early.StatusCode} {await early.Content.ReadAsStringAsync()}");
+            }
             if (DateTime.UtcNow > deadline) throw new TimeoutException("the batch never reached its transaction");
             await Task.Yield();
         }
