@@ -6,13 +6,13 @@ namespace Ledger.Bench;
 /// <summary>Runs some reads once on connections that log every statement's plan and timings (auto_explain), and prints those plans from the server log.</summary>
 internal static class Explained
 {
-    public static async Task RunAsync(EmbeddedPostgres pg, string title, Func<NpgsqlDataSource, Task> reads)
+    public static async Task RunAsync(EmbeddedPostgres pg, string title, Func<NpgsqlDataSource, Task> reads, string database = "ledger")
     {
         var log = Path.Combine(pg.DataDirectory, "server.log");
         var start = new FileInfo(log).Length;
         var options = "-c session_preload_libraries=auto_explain -c auto_explain.log_min_duration=1 -c auto_explain.log_analyze=on " +
                       "-c auto_explain.log_buffers=on -c auto_explain.log_timing=on";
-        await using (var explained = new NpgsqlDataSourceBuilder(pg.ConnectionString() + $";Options='{options}'").Build())
+        await using (var explained = new NpgsqlDataSourceBuilder(pg.ConnectionString(database) + $";Options='{options}'").Build())
             await reads(explained);
         await using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         stream.Seek(start, SeekOrigin.Begin);

@@ -61,14 +61,15 @@ public static class LandQuotaQuery
 
     /// <summary>
     /// Occupation in the scope's own codes, split like the stock accounts (<see cref="SheetPlan"/>):
-    /// whole years recorded before the knownAt quarter from the yearly totals, the part-year up
-    /// to the sheet's end and the knownAt quarter from the flow rows. Always whole years from
-    /// the period's first year, since a quota is yearly.
+    /// whole years from the yearly totals corrected to knownAt from the rows, the part-year up
+    /// to the sheet's end from the rows. Always whole years from the period's first year, since
+    /// a quota is yearly.
     /// </summary>
     private static async Task<List<UseFigure>> UsesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, ScopeSql within,
         CancellationToken ct)
     {
-        var plan = SheetPlan.For(r with { From = new NodaTime.LocalDate(r.From.Year, 1, 1) });
+        var plan = await SheetPlan.ForAsync(conn, tx, r with { From = new NodaTime.LocalDate(r.From.Year, 1, 1) }, ct);
+        var (correction, sign) = plan.Correction;
         const string farmland = $"account = '{Accounts.Farmland}' and cause like '{OccupationCause}'";
         const string edge = "effective_date between @e2s and @e2e";
         var f = $"{LedgerStore.Schema}.{FlowTables.Flows}";
@@ -84,12 +85,19 @@ public static class LandQuotaQuery
                    coalesce(sum(-amount) filter (where cause like '%-legal'), 0) * 10000,
                    coalesce(sum(-amount) filter (where cause like '%-illegal'), 0) * 10000
             from {f}
-            where year is null and {within.Sql} and {farmland} and recorded_at <= @known
-              and ({edge} or (recorded_at >= @quarterStart and effective_date between @yearStart and @to))
+            where year is null and {within.Sql} and {farmland} and recorded_at <= @known and {edge}
+            group by 1, 2
+            union all
+            select region_code, extract(year from effective_date)::int,
+                   {sign}coalesce(sum(-amount) filter (where cause like '%-legal'), 0) * 10000,
+                   {sign}coalesce(sum(-amount) filter (where cause like '%-illegal'), 0) * 10000
+            from {f}
+            where year is null and {within.Sql} and {farmland} and {correction}
+              and effective_date between @yearStart and @to and not {edge}
             group by 1, 2
             """, conn, tx);
         within.Bind(cmd);
-        cmd.Parameters.AddWithValue("quarter", plan.KnownQuarter);
+        cmd.Parameters.AddWithValue("quarter", plan.TotalsBefore);
         cmd.Parameters.AddWithValue("quarterStart", plan.KnownQuarterStart.ToDateTimeUtc());
         cmd.Parameters.AddWithValue("ws", plan.WholeFrom);
         cmd.Parameters.AddWithValue("we", plan.WholeTo);

@@ -47,20 +47,21 @@ public sealed class SheetQuery(NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// Stock flow totals. Whole calendar years recorded before the knownAt quarter come from the
-    /// totals table; part-years at the period's edges and anything recorded in the knownAt quarter
-    /// come from the flow rows. The three parts are disjoint and together are every flow with
-    /// effective date ≤ to and recorded ≤ knownAt, so the sum is exact.
+    /// Stock flow totals. Whole calendar years come from the totals table, corrected to knownAt
+    /// from the flow rows (<see cref="SheetPlan.Correction"/>); part-years at the period's edges
+    /// come from the rows. Together they are every flow with effective date ≤ to and recorded ≤
+    /// knownAt, each counted once, so the sum is exact.
     /// </summary>
     internal static async Task<List<StockRow>> StocksAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, ScopeSql within,
         CancellationToken ct)
     {
-        var plan = SheetPlan.For(r);
+        var plan = await SheetPlan.ForAsync(conn, tx, r, ct);
+        var (correction, sign) = plan.Correction;
         // Everything in units of 1/10000 (the totals' unit), converted back once in C#.
-        const string sums = """
-            coalesce(sum(amount) filter (where effective_date < @from), 0) * 10000,
-            coalesce(sum(amount) filter (where effective_date >= @from and amount > 0), 0) * 10000,
-            coalesce(sum(-amount) filter (where effective_date >= @from and amount < 0), 0) * 10000
+        static string Sums(string sign) => $"""
+            {sign}coalesce(sum(amount) filter (where effective_date < @from), 0) * 10000,
+            {sign}coalesce(sum(amount) filter (where effective_date >= @from and amount > 0), 0) * 10000,
+            {sign}coalesce(sum(-amount) filter (where effective_date >= @from and amount < 0), 0) * 10000
             """;
         const string edge = "(effective_date between @e1s and @e1e or effective_date between @e2s and @e2e)";
         var f = $"{LedgerStore.Schema}.{FlowTables.Flows}";
@@ -73,14 +74,14 @@ public sealed class SheetQuery(NpgsqlDataSource db)
             where {within.Sql} and rec_quarter < @quarter and (eff_year < @y1 or eff_year between @ws and @we)
             group by 1, 2, 3, 4
             union all
-            select region_code, account, cause, nature, {sums}
+            select region_code, account, cause, nature, {Sums("")}
             from {f}
             where year is null and {within.Sql} and recorded_at <= @known and {edge}
             group by 1, 2, 3, 4
             union all
-            select region_code, account, cause, nature, {sums}
+            select region_code, account, cause, nature, {Sums(sign)}
             from {f}
-            where year is null and {within.Sql} and recorded_at >= @quarterStart and recorded_at <= @known
+            where year is null and {within.Sql} and {correction}
               and effective_date <= @to and not {edge}
             group by 1, 2, 3, 4
             """, conn, tx);
@@ -88,7 +89,7 @@ public sealed class SheetQuery(NpgsqlDataSource db)
         cmd.Parameters.AddWithValue("y1", r.From.Year);
         cmd.Parameters.AddWithValue("ws", plan.WholeFrom);
         cmd.Parameters.AddWithValue("we", plan.WholeTo);
-        cmd.Parameters.AddWithValue("quarter", plan.KnownQuarter);
+        cmd.Parameters.AddWithValue("quarter", plan.TotalsBefore);
         cmd.Parameters.AddWithValue("quarterStart", plan.KnownQuarterStart.ToDateTimeUtc());
         cmd.Parameters.AddWithValue("e1s", plan.Edge1.Start);
         cmd.Parameters.AddWithValue("e1e", plan.Edge1.End);

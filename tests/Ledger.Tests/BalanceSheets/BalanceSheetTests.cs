@@ -124,6 +124,41 @@ public sealed class BalanceSheetTests(LedgerApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_sheet_known_before_later_records_leaves_them_out_exactly()
+    {
+        // Known near the newest record, a sheet reads every recorded quarter's totals and takes away what
+        // came after its knownAt (here two records, one and none); known long before it, the totals of the
+        // quarters before knownAt's and the rows of its quarter (after the record months later).
+        string Now() => InstantPattern.ExtendedIso.Format(app.Clock.GetCurrentInstant());
+        var beforeBoth = Now();
+        app.Clock.Advance(Duration.FromHours(1));
+        (await app.PostEventsAsync(_writer, Occupied("410102-A", 1m, "2024-02-01"))).EnsureSuccessStatusCode();
+        var afterFirst = Now();
+        app.Clock.Advance(Duration.FromHours(1));
+        (await app.PostEventsAsync(_writer, Occupied("410102-A", 0.25m, "2024-03-01"))).EnsureSuccessStatusCode();
+        var afterBoth = Now();
+        await Expect((beforeBoth, 11.5m), (afterFirst, 10.5m), (afterBoth, 10.25m));
+
+        app.Clock.Advance(Duration.FromDays(100));
+        (await app.PostEventsAsync(_writer, Occupied("410102-A", 0.5m, "2024-04-01"))).EnsureSuccessStatusCode();
+        await Expect((beforeBoth, 11.5m), (afterFirst, 10.5m), (afterBoth, 10.25m), (Now(), 9.75m));
+    }
+
+    private async Task Expect(params (string KnownAt, decimal Closing)[] expected)
+    {
+        foreach (var (knownAt, closing) in expected)
+        foreach (var region in new[] { County, "410000", "000000" })
+        {
+            var farmland = Account(await Sheet(region, $"from=2024-01-01&to=2024-12-31&knownAt={knownAt}"), "farmland");
+            farmland.GetProperty("closing").GetDecimal().ShouldBe(closing, $"{region} known at {knownAt}");
+            var opening = farmland.GetProperty("opening").GetDecimal();
+            Account(await Sheet(region, $"from=2025-01-01&to=2025-12-31&knownAt={knownAt}"), "farmland").GetProperty("opening").GetDecimal()
+                .ShouldBe(closing, $"{region} 2025 opens where 2024 closed, known at {knownAt}");
+            opening.ShouldBe(Account(await Sheet(region, $"from=2023-01-01&to=2023-12-31&knownAt={knownAt}"), "farmland").GetProperty("closing").GetDecimal());
+        }
+    }
+
+    [Fact]
     public async Task annual_sheets_chain_each_opening_to_the_previous_closing()
     {
         var response = await app.SendAsync(HttpMethod.Get, $"/api/v1/regions/{County}/balance-sheet/annual?fromYear=2020&toYear=2025", _auditor);
