@@ -85,17 +85,7 @@ public static class BalanceSheetEndpoints
     /// </summary>
     private static async Task<BalanceSheet> SheetAsync(Topology topology, SheetRequest request, CancellationToken ct)
     {
-        var parts = await Task.WhenAll(topology.Holding(request.Region).Select(async d =>
-        {
-            try
-            {
-                return await new SheetQuery(d.Db).BalanceSheetAsync(request, ct);
-            }
-            catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException && topology.Sharded)
-            {
-                throw new ShardUnavailableException(d, e);
-            }
-        }));
+        var parts = await topology.EachAsync(topology.Holding(request.Region), (d, _) => new SheetQuery(d.Db).BalanceSheetAsync(request, ct));
         return SheetMerge.Sum(parts);
     }
 

@@ -90,6 +90,24 @@ public sealed class Topology : IAsyncDisposable, IIngestRouting
         return found.FirstOrDefault(f => f.has).d ?? Catalogue;
     }
 
+    /// <summary>
+    /// Runs <paramref name="read"/> on each database at once (with its place in the list). With
+    /// shards, one that does not answer is a <see cref="ShardUnavailableException"/> naming it: a
+    /// national answer without it would be short, so none is given.
+    /// </summary>
+    public async Task<T[]> EachAsync<T>(IReadOnlyList<LedgerShard> databases, Func<LedgerShard, int, Task<T>> read) =>
+        await Task.WhenAll(databases.Select(async (d, i) =>
+        {
+            try
+            {
+                return await read(d, i);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException && Sharded)
+            {
+                throw new ShardUnavailableException(d, e);
+            }
+        }));
+
     /// <summary>501 for a national question this answer cannot yet put together from every database.</summary>
     public static IResult NotAcrossShards(HttpContext http, string what) =>
         Http.Problems.Of(http, 501, "Not available across shards yet",

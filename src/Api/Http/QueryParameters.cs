@@ -35,6 +35,14 @@ public sealed class QueryParameters(HttpContext http)
         return null;
     }
 
+    public long? Long(string name, long min, long max)
+    {
+        if (Raw(name) is not { } raw) return null;
+        if (long.TryParse(raw, out var v) && v >= min && v <= max) return v;
+        Errors.Add(new ItemError(name, $"must be a whole number from {min} to {max}"));
+        return null;
+    }
+
     public string? OneOf(string name, params string[] values)
     {
         if (Raw(name) is not { } raw) return null;

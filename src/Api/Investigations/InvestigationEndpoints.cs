@@ -1,5 +1,7 @@
+using System.Text.Json.Serialization;
 using Ledger.Access;
 using Ledger.Api.Access;
+using Ledger.Api.Hosting;
 using Ledger.Api.Http;
 using Ledger.Events;
 using Ledger.Flows;
@@ -7,7 +9,6 @@ using Ledger.Ingest;
 using Ledger.Investigations;
 using Ledger.Regions;
 using NodaTime;
-using Npgsql;
 using Wolverine.Http;
 
 namespace Ledger.Api.Investigations;
@@ -16,16 +17,16 @@ public static class InvestigationEndpoints
 {
     /// <summary>Events of a region by type, effective and recorded ranges, client and minimum back-dating delay (investigator).</summary>
     [WolverineGet("/api/v1/events")]
-    public static async Task<IResult> Search(HttpContext http, Hosting.Topology topology, CancellationToken ct)
+    public static async Task<IResult> Search(HttpContext http, Topology topology, CancellationToken ct)
     {
         if (http.Require(Role.Investigator) is { } denied) return denied;
         var q = new QueryParameters(http);
         var query = ReadQuery(http, q, minDelayDefault: null, types: Types(http, q));
+        var databases = Databases(topology, q, query.Region, query.After);
         if (Scope(http, q, query.Region) is { } problem) return problem;
-        if (topology.Single(query.Region) is not { } shard) return Hosting.Topology.NotAcrossShards(http, "event search");
-        var found = await EventSearch.FindAsync(shard.Db, query, ct);
-        return Results.Json(new { events = found.Select(Json), next = found.Count == query.Limit ? found[^1].Sequence : (long?)null },
-            LedgerJson.Options);
+        var pages = await topology.EachAsync(databases, (d, i) => EventSearch.FindAsync(d.Db, query with { After = NationalPages.AfterIn(query.After, i) }, ct));
+        var (found, next) = NationalPages.Join(pages, query.Limit, e => e.Sequence);
+        return Results.Json(new { events = found.Select(f => Json(f.Row, Database(topology, databases, f.Database))), next }, LedgerJson.Options);
     }
 
     /// <summary>
@@ -33,29 +34,35 @@ public static class InvestigationEndpoints
     /// region and effective period, with the clients that posted them.
     /// </summary>
     [WolverineGet("/api/v1/investigations/back-dating")]
-    public static async Task<IResult> BackDating(HttpContext http, Hosting.Topology topology, CancellationToken ct)
+    public static async Task<IResult> BackDating(HttpContext http, Topology topology, CancellationToken ct)
     {
         if (http.Require(Role.Investigator) is { } denied) return denied;
         var q = new QueryParameters(http);
         var query = ReadQuery(http, q, minDelayDefault: 30, types: []);
+        var databases = Databases(topology, q, query.Region, query.After);
         if (Scope(http, q, query.Region) is { } problem) return problem;
-        if (topology.Single(query.Region) is not { } shard) return Hosting.Topology.NotAcrossShards(http, "the back-dating report");
-        var backDated = await EventSearch.FindAsync(shard.Db, query, ct);
-        var corrections = await EventSearch.FindAsync(shard.Db, query with { Types = EventSearch.CorrectionTypes, MinDelayDays = null }, ct);
+        var pages = await topology.EachAsync(databases, async (d, i) =>
+        {
+            var mine = query with { After = NationalPages.AfterIn(query.After, i) };
+            return (BackDated: await EventSearch.FindAsync(d.Db, mine, ct),
+                Corrections: await EventSearch.FindAsync(d.Db, mine with { Types = EventSearch.CorrectionTypes, MinDelayDays = null }, ct));
+        });
+        var (backDated, _) = NationalPages.Join(pages.Select(p => p.BackDated).ToList(), query.Limit, e => e.Sequence);
+        var (corrections, _) = NationalPages.Join(pages.Select(p => p.Corrections).ToList(), query.Limit, e => e.Sequence);
         return Results.Json(new
         {
             region = query.Region,
             minDelayDays = query.MinDelayDays,
-            backDated = backDated.Select(Json),
-            corrections = corrections.Select(Json),
-            byClient = backDated.Concat(corrections).DistinctBy(e => e.Sequence).GroupBy(e => e.Client)
+            backDated = backDated.Select(f => Json(f.Row, Database(topology, databases, f.Database))),
+            corrections = corrections.Select(f => Json(f.Row, Database(topology, databases, f.Database))),
+            byClient = backDated.Concat(corrections).DistinctBy(f => (f.Database, f.Row.Sequence)).Select(f => f.Row).GroupBy(e => e.Client)
                 .Select(g => new { client = g.Key, backDated = g.Count(e => e.DelayDays >= query.MinDelayDays), corrections = g.Count(e => EventSearch.CorrectionTypes.Contains(e.Type)) }),
         }, LedgerJson.Options);
     }
 
     /// <summary>The flows and events behind one balance-sheet figure; their amounts sum to it exactly.</summary>
     [WolverineGet("/api/v1/regions/{code}/balance-sheet/provenance")]
-    public static async Task<IResult> Provenance(HttpContext http, string code, Hosting.Topology topology, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Provenance(HttpContext http, string code, Topology topology, IClock clock, CancellationToken ct)
     {
         if (http.Require(Role.Auditor) is { } denied) return denied;
         var q = new QueryParameters(http);
@@ -69,23 +76,23 @@ public static class InvestigationEndpoints
         var from = q.Date("from") ?? Required<LocalDate?>(q, "from", "a date YYYY-MM-DD");
         var to = q.Date("to") ?? Required<LocalDate?>(q, "to", "a date YYYY-MM-DD");
         var knownAt = q.Instant("knownAt") ?? clock.GetCurrentInstant();
-        var after = q.Integer("after", 0, int.MaxValue) ?? 0;
+        var after = q.Long("after", 0, NationalPages.MaxCursor) ?? 0;
         var limit = q.Integer("limit", 1, 10_000) ?? 1000;
         if (!RegionCodes.IsWellFormed(code)) q.Errors.Add(new ItemError("code", "must be a six-digit GB/T 2260 region code"));
+        var databases = Databases(topology, q, code, after);
         if (Scope(http, q, code) is { } problem) return problem;
-        if (topology.Single(code) is not { } shard) return Hosting.Topology.NotAcrossShards(http, "provenance");
 
-        var (flows, total, count) = await Ledger.Investigations.Provenance.FindAsync(shard.Db,
-            new ProvenanceQuery(code, account!, cause, part, from!.Value, to!.Value, knownAt, after, limit, year), ct);
+        // The nation's figure with shards is the sum of every database's: so are its total, count and flows.
+        var query = new ProvenanceQuery(code, account!, cause, part, from!.Value, to!.Value, knownAt, after, limit, year);
+        var found = await topology.EachAsync(databases, (d, i) =>
+            Ledger.Investigations.Provenance.FindAsync(d.Db, query with { After = NationalPages.AfterIn(after, i) }, ct));
+        var (flows, next) = NationalPages.Join(found.Select(f => f.Flows).ToList(), limit, f => f.Sequence);
         return Results.Json(new
         {
-            region = code, account, cause, part, year, from, to, knownAt, total, count,
-            flows = flows.Select(f => new
-            {
-                sequence = f.Sequence, eventId = f.EventId, stream = f.Stream, regionCode = f.RegionCode, cause = f.Cause, nature = f.Nature,
-                effectiveDate = f.EffectiveDate, recordedAt = f.RecordedAt, amount = f.Amount,
-            }),
-            next = flows.Count == limit ? flows[^1].Sequence : (long?)null,
+            region = code, account, cause, part, year, from, to, knownAt, total = found.Sum(f => f.Total), count = found.Sum(f => f.Count),
+            flows = flows.Select(f => new ProvenanceJson(f.Row.Sequence, f.Row.EventId, f.Row.Stream, f.Row.RegionCode, f.Row.Cause, f.Row.Nature,
+                f.Row.EffectiveDate, f.Row.RecordedAt, f.Row.Amount, Database(topology, databases, f.Database))),
+            next,
         }, LedgerJson.Options);
     }
 
@@ -101,7 +108,7 @@ public static class InvestigationEndpoints
         if (!RegionCodes.IsWellFormed(region)) q.Errors.Add(new ItemError("region", "must be a six-digit GB/T 2260 region code"));
         var client = http.Request.Query["client"].ToString() is { Length: > 0 } c ? c : null;
         return new EventQuery(region, types, q.Date("effectiveFrom"), q.Date("effectiveTo"), q.Instant("recordedFrom"), q.Instant("recordedTo"),
-            client, q.Integer("minDelayDays", 0, 100_000) ?? minDelayDefault, q.Integer("after", 0, int.MaxValue) ?? 0,
+            client, q.Integer("minDelayDays", 0, 100_000) ?? minDelayDefault, q.Long("after", 0, NationalPages.MaxCursor) ?? 0,
             q.Integer("limit", 1, 10_000) ?? 1000);
     }
 
@@ -120,9 +127,29 @@ public static class InvestigationEndpoints
             : Problems.Forbidden(http, $"region {region} is outside the client's scope {http.Client().Scope}");
     }
 
-    private static object Json(FoundEvent e) => new
+    /// <summary>
+    /// The databases a region's list reads (every one for the nation with shards), once the cursor
+    /// is known to name one of them: a cursor of another list or ledger is a 400, not an empty page.
+    /// </summary>
+    private static IReadOnlyList<LedgerShard> Databases(Topology topology, QueryParameters q, string region, long after)
     {
-        sequence = e.Sequence, eventId = e.EventId, type = e.Type, stream = e.Stream, regionCode = e.RegionCode,
-        effectiveDate = e.EffectiveDate, recordedAt = e.RecordedAt, client = e.Client, delayDays = e.DelayDays,
-    };
+        if (!RegionCodes.IsWellFormed(region)) return []; // already an error of its own
+        var databases = topology.Holding(region);
+        if (NationalPages.DatabaseOf(after) >= databases.Count)
+            q.Errors.Add(new ItemError("after", "must be a sequence, or the next cursor this list returned"));
+        return databases;
+    }
+
+    /// <summary>With shards a sequence is its database's, so each row says which; without, rows are as they always were.</summary>
+    private static string? Database(Topology topology, IReadOnlyList<LedgerShard> databases, int index) =>
+        topology.Sharded ? databases[index].Name : null;
+
+    private static EventJson Json(FoundEvent e, string? database) =>
+        new(e.Sequence, e.EventId, e.Type, e.Stream, e.RegionCode, e.EffectiveDate, e.RecordedAt, e.Client, e.DelayDays, database);
+
+    private sealed record EventJson(long Sequence, Guid EventId, string Type, string Stream, string RegionCode, LocalDate EffectiveDate,
+        Instant RecordedAt, string Client, int DelayDays, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Database);
+
+    private sealed record ProvenanceJson(long Sequence, Guid EventId, string Stream, string RegionCode, string Cause, string Nature,
+        LocalDate EffectiveDate, Instant RecordedAt, decimal Amount, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Database);
 }

@@ -27,11 +27,11 @@ public static class MapEndpoints
         var to = q.Date("to");
         var knownAt = q.Instant("knownAt") ?? clock.GetCurrentInstant();
         if (from > to) q.Errors.Add(new ItemError("to", "must not be before from"));
-        if (topology.Single(code) is not { } shard) return Topology.NotAcrossShards(http, "the overlap list");
-        if (await Invalid(http, code, q, shard.Store, ct) is { } problem) return problem;
+        if (await Invalid(http, code, q, topology, ct) is { } problem) return problem;
 
-        var list = await new OverlapQuery(shard.Db).ListAsync(code, from, to, knownAt, ct);
-        return Results.Json(new { region = code, knownAt, overlaps = list }, LedgerJson.Options);
+        // The nation's with shards: every database's, in database order (an overlap's id is unique anyway).
+        var lists = await topology.EachAsync(topology.Holding(code), (d, _) => new OverlapQuery(d.Db).ListAsync(code, from, to, knownAt, ct));
+        return Results.Json(new { region = code, knownAt, overlaps = lists.SelectMany(l => l) }, LedgerJson.Options);
     }
 
     [WolverineGet("/api/v1/regions/{code}/map")]
@@ -44,11 +44,11 @@ public static class MapEndpoints
         var asOf = q.Date("asOf") ?? now.InZone(LedgerZone).Date;
         var knownAt = q.Instant("knownAt") ?? now;
         var bbox = Bbox(http, q);
-        if (topology.Single(code) is not { } shard) return Topology.NotAcrossShards(http, "the map");
-        if (await Invalid(http, code, q, shard.Store, ct) is { } problem) return problem;
+        if (await Invalid(http, code, q, topology, ct) is { } problem) return problem;
 
-        var json = await new MapQuery(shard.Db).FeatureCollectionAsync(new MapRequest(code, layers, asOf, knownAt, bbox), ct);
-        return Results.Text(json, "application/geo+json");
+        var request = new MapRequest(code, layers, asOf, knownAt, bbox);
+        var collections = await topology.EachAsync(topology.Holding(code), (d, _) => new MapQuery(d.Db).FeatureCollectionAsync(request, ct));
+        return Results.Text(collections.Length == 1 ? collections[0] : FeatureCollections.Join(collections), "application/geo+json");
     }
 
     public const string TileContentType = "application/vnd.mapbox-vector-tile";
@@ -70,10 +70,19 @@ public static class MapEndpoints
         var zoom = TileNumber(q, "z", z, 0, 22);
         var max = zoom is { } zz ? (1 << zz) - 1 : int.MaxValue;
         var (column, row) = (TileNumber(q, "x", x, 0, max), TileNumber(q, "y", y, 0, max));
-        if (topology.Single(code) is not { } shard) return Topology.NotAcrossShards(http, "the map");
-        if (await Invalid(http, code, q, shard.Store, ct) is { } problem) return problem;
+        if (await Invalid(http, code, q, topology, ct) is { } problem) return problem;
 
-        var tile = await new MapQuery(shard.Db).TileAsync(new MapRequest(code, layers, asOf, knownAt, null), zoom!.Value, column!.Value, row!.Value, ct);
+        var request = new MapRequest(code, layers, asOf, knownAt, null);
+        var databases = topology.Holding(code);
+        byte[] tile;
+        if (databases is [var only])
+            tile = await new MapQuery(only.Db).TileAsync(request, zoom!.Value, column!.Value, row!.Value, ct);
+        else
+        {
+            // A tile may not repeat a layer, so the databases' shapes are encoded together, once, in the catalogue.
+            var shapes = await topology.EachAsync(databases, (d, _) => new MapQuery(d.Db).TileShapesAsync(request, zoom!.Value, column!.Value, row!.Value, ct));
+            tile = (await topology.EachAsync([topology.Catalogue], (d, _) => MapQuery.EncodeTileAsync(d.Db, [.. shapes.SelectMany(s => s)], ct)))[0];
+        }
         return tile.Length == 0 ? Results.NoContent() : Results.Bytes(tile, TileContentType);
     }
 
@@ -91,12 +100,12 @@ public static class MapEndpoints
         return http.Client().CanSee(code) ? null : Problems.Forbidden(http, $"region {code} is outside the client's scope {http.Client().Scope}");
     }
 
-    private static async Task<IResult?> Invalid(HttpContext http, string code, QueryParameters q, IDocumentStore store, CancellationToken ct)
+    private static async Task<IResult?> Invalid(HttpContext http, string code, QueryParameters q, Topology topology, CancellationToken ct)
     {
         if (!RegionCodes.IsWellFormed(code)) q.Errors.Add(new ItemError("code", "must be a six-digit GB/T 2260 region code (000000 = the nation)"));
         if (q.Errors.Count > 0) return Problems.Validation(http, q.Errors);
         if (code == RegionCodes.Nation) return null;
-        await using var session = store.QuerySession();
+        await using var session = topology.For(code).Store.QuerySession();
         return await session.LoadAsync<RegionState>(EventCatalog.StreamId("region", code), ct) is null
             ? Problems.NotFound(http, $"region {code} is not registered")
             : null;

@@ -4,7 +4,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ledger.Storage;
 using Ledger.Tests.Reliability;
+using Ledger.Tests.Support;
 using Npgsql;
+using NetTopologySuite.IO.VectorTiles.Mapbox;
 using Shouldly;
 using static Ledger.Tests.Support.Ev;
 
@@ -75,6 +77,29 @@ public sealed class ShardTests
             foreach (var p in new[] { "410000", "420000", "110000", "320000" }) provinces.Add(await FarmlandClosingAsync(nodes[1], auditor, p));
             provinces.ShouldBe([30m, 7m, 5m, 2m]);
             nation.ShouldBe(provinces.Sum());
+
+            // The nation's lists read every database, a page at a time database by database, with one whole-number cursor:
+            // provenance's flows sum to the nation's figure; paging finds every indexed event of every database exactly once.
+            var provenance = await PagesAsync(nodes[0], auditor, "/api/v1/regions/000000/balance-sheet/provenance?account=farmland&from=2021-01-01&to=2021-12-31&limit=2", "flows");
+            provenance.First.GetProperty("total").GetDecimal().ShouldBe(nation);
+            provenance.First.GetProperty("count").GetInt64().ShouldBe(6);
+            provenance.Rows.Sum(f => f.GetProperty("amount").GetDecimal()).ShouldBe(nation);
+            provenance.Rows.Select(f => f.GetProperty("database").GetString()).Distinct().ShouldBe(["catalogue", "east", "north", "west"]);
+            var events = await PagesAsync(nodes[1], investigator, "/api/v1/events?region=000000&limit=4", "events");
+            var indexed = 0L;
+            foreach (var (name, connection) in databases) indexed += await CountAsync(connection, "select count(*) from ledger.event_index");
+            events.Rows.Select(e => (e.GetProperty("database").GetString(), e.GetProperty("sequence").GetInt64())).Distinct().Count().ShouldBe((int)indexed);
+            events.Rows.Count.ShouldBe((int)indexed);
+            var backDating = await GetJsonAsync(nodes[1], investigator, "/api/v1/investigations/back-dating?region=000000&minDelayDays=0&limit=10000");
+            backDating.GetProperty("backDated").GetArrayLength().ShouldBe((int)indexed);
+            using (var http0 = new HttpClient { BaseAddress = nodes[0].BaseAddress })
+            using (var foreign = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/events?region=000000&after={(9L << 48) + 1}"))
+            {
+                foreign.Headers.Add("X-Api-Key", investigator);
+                using var refusedCursor = await http0.SendAsync(foreign);
+                refusedCursor.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+                (await refusedCursor.Content.ReadAsStringAsync()).ShouldContain("the next cursor this list returned");
+            }
 
             // The operator's view: every database answers with a level chain.
             var (checkedOk, report) = await ShardsCommandAsync(a.ConnectionString(), file, "check");
@@ -150,11 +175,6 @@ public sealed class ShardTests
 
             // What does not yet read every database says so instead of answering from the catalogue alone.
             using var http = new HttpClient { BaseAddress = nodes[0].BaseAddress };
-            using (var provenance = new HttpRequestMessage(HttpMethod.Get, "/api/v1/regions/000000/balance-sheet/provenance?account=farmland&from=2021-01-01&to=2021-12-31"))
-            {
-                provenance.Headers.Add("X-Api-Key", auditor);
-                (await http.SendAsync(provenance)).StatusCode.ShouldBe(HttpStatusCode.NotImplemented);
-            }
             // The workbench reads each province's database; the nation's page is not put together across shards yet.
             using (var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = nodes[1].BaseAddress })
             {
@@ -186,6 +206,32 @@ public sealed class ShardTests
             {
                 unknown.Headers.Add("X-Api-Key", investigator);
                 (await http.SendAsync(unknown)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            }
+
+            // The nation's map, overlaps and tiles put every database's features together: a permanent basic parcel with
+            // a footprint on it in province 11 (north) and in 32 (the catalogue), side by side.
+            foreach (var (county, x) in new[] { ("110102", 0), ("320102", 3) })
+                (await PostAsync(nodes[0], writer, [
+                    Parcel($"{county}-P", permanentBasic: true).With("regionCode", county).Drawn(Geo.Cell(x, 0, 2, 2)),
+                    Make("farmland.occupied", $"{county}-P", county, new JsonObject { ["purpose"] = "construction", ["legal"] = false }, "2022-06-01")
+                        .Drawn(Geo.Cell(x + 0.5, 0.5, 0.5, 0.5))])).StatusCode.ShouldBe(HttpStatusCode.OK);
+            var nationalMap = await GetJsonAsync(nodes[1], auditor, "/api/v1/regions/000000/map?layers=permanentBasic,footprints");
+            nationalMap.GetProperty("region").GetString().ShouldBe("000000");
+            nationalMap.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties").GetProperty("stream").GetString()).Order()
+                .ShouldBe(["110102-P", "110102-P", "320102-P", "320102-P"]);
+            var overlaps = (await GetJsonAsync(nodes[1], auditor, "/api/v1/regions/000000/overlaps")).GetProperty("overlaps").EnumerateArray()
+                .Select(o => o.GetProperty("protected").GetProperty("stream").GetString()).Order().ToList();
+            overlaps.ShouldBe(["110102-P", "320102-P"]);
+            var (tileX, tileY) = (TileX(Geo.Lon + 0.02, 10), TileY(Geo.Lat + 0.01, 10));
+            using (var tiles = new HttpClient { BaseAddress = nodes[0].BaseAddress })
+            using (var tileRequest = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/regions/000000/tiles/10/{tileX}/{tileY}.mvt"))
+            {
+                tileRequest.Headers.Add("X-Api-Key", auditor);
+                using var tileResponse = await tiles.SendAsync(tileRequest);
+                tileResponse.StatusCode.ShouldBe(HttpStatusCode.OK, await tileResponse.Content.ReadAsStringAsync());
+                var tile = new MapboxTileReader().Read(await tileResponse.Content.ReadAsStreamAsync(), new NetTopologySuite.IO.VectorTiles.Tiles.Tile(tileX, tileY, 10));
+                tile.Layers.Select(l => l.Name).Order().ShouldBe(["farmland", "footprints", "overlaps", "permanentBasic"]); // one tile layer per map layer, never repeated
+                tile.Layers.Single(l => l.Name == "overlaps").Features.Select(f => (string)f.Attributes["protectedStream"]).Order().ShouldBe(["110102-P", "320102-P"]);
             }
 
             // One cluster down (shards north and west): the other provinces' sheets go on; the nation's
@@ -319,6 +365,28 @@ public sealed class ShardTests
         var body = await response.Content.ReadAsStringAsync();
         response.StatusCode.ShouldBe(HttpStatusCode.OK, body);
         return JsonDocument.Parse(body).RootElement;
+    }
+
+    /// <summary>The Web Mercator tile column and row holding a longitude and a latitude at a zoom.</summary>
+    private static int TileX(double lon, int z) => (int)((lon + 180) / 360 * (1 << z));
+
+    private static int TileY(double lat, int z)
+    {
+        var rad = lat * Math.PI / 180;
+        return (int)((1 - Math.Log(Math.Tan(rad) + 1 / Math.Cos(rad)) / Math.PI) / 2 * (1 << z));
+    }
+
+    /// <summary>Follows <c>next</c> from the first page to the last; the first page's body and every row of every page.</summary>
+    private static async Task<(JsonElement First, List<JsonElement> Rows)> PagesAsync(ApiProcess node, string key, string url, string rows)
+    {
+        var first = await GetJsonAsync(node, key, url);
+        var all = new List<JsonElement>();
+        for (var page = first; ; page = await GetJsonAsync(node, key, $"{url}&after={page.GetProperty("next").GetInt64()}"))
+        {
+            all.AddRange(page.GetProperty(rows).EnumerateArray());
+            if (page.GetProperty("next").ValueKind == JsonValueKind.Null) return (first, all);
+            all.Count.ShouldBeLessThan(10_000, "paging must end");
+        }
     }
 
     private static async Task<decimal> FarmlandClosingAsync(ApiProcess node, string key, string region)
