@@ -27,6 +27,16 @@ public sealed class ShardUnavailableHandler : Microsoft.AspNetCore.Diagnostics.I
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
         if (exception is not ShardUnavailableException down) return false;
+        if (http.Request.Path.StartsWithSegments("/ui"))
+        {
+            // A workbench page answers as a page, in the reader's language, with the same facts as the problem.
+            var ui = new Workbench.Ui(http);
+            var listed = down.Shard.Provinces.Count > 0;
+            var provinces = string.Join(", ", down.Shard.Provinces);
+            await ui.Error(503, ui.T($"数据库 {down.Shard.Name}（{(listed ? $"省份 {provinces}" : "分库文件未列出的省份")}）没有响应；缺少它的数字会少算这些省份，因此不予显示。",
+                $"Database {down.Shard.Name} ({(listed ? $"provinces {provinces}" : "the provinces no shard lists")}) did not answer; a figure without it would be short by those provinces, so none is shown.")).ExecuteAsync(http);
+            return true;
+        }
         await down.Problem(http).ExecuteAsync(http);
         return true;
     }

@@ -81,7 +81,7 @@ public sealed class Topology : IAsyncDisposable, IIngestRouting
                 cmd.Parameters.Add(new NpgsqlParameter { Value = streamId });
                 return (d, has: (bool)(await cmd.ExecuteScalarAsync(ct))!);
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            catch (Exception e) when (Unreachable(e))
             {
                 // The stream might be the missing database's: say which is down rather than answer 404.
                 throw new ShardUnavailableException(d, e);
@@ -102,11 +102,15 @@ public sealed class Topology : IAsyncDisposable, IIngestRouting
             {
                 return await read(d, i);
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException && Sharded)
+            catch (Exception e) when (Sharded && Unreachable(e))
             {
                 throw new ShardUnavailableException(d, e);
             }
         }));
+
+    /// <summary>A database that did not answer, however the caller wrapped it (Marten wraps Npgsql's exceptions in its own).</summary>
+    public static bool Unreachable(Exception e) =>
+        e is NpgsqlException or TimeoutException || (e.InnerException is { } inner && Unreachable(inner));
 
     /// <summary>501 for a national question this answer cannot yet put together from every database.</summary>
     public static IResult NotAcrossShards(HttpContext http, string what) =>

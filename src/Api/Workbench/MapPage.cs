@@ -26,17 +26,18 @@ public static class MapPage
     public static async Task<IResult> Page(HttpContext http, string code, Hosting.Topology topology, IClock clock, CancellationToken ct)
     {
         var ui = new Ui(http);
-        if (topology.Single(code) is not { } shard) return ui.Error(501, ui.T("省份分库后，全国页面尚未汇总各库；请按省查看。", "With provinces in shards, national pages are not yet put together from every database; open a province."));
-        var (map, overlaps) = (new MapQuery(shard.Db), new OverlapQuery(shard.Db));
-        if (await RegionPages.CheckRegionAsync(ui, code, shard.Store, ct) is { } refused) return refused;
+        if (await RegionPages.CheckRegionAsync(ui, code, topology.For(code).Store, ct) is { } refused) return refused;
         var now = clock.GetCurrentInstant();
         var asOf = Ui.ParseDate(ui.Query("asOf"), out var badDate) ?? now.InZone(Ledger.Audit.Departure.AuditReader.LedgerZone).Date;
         var knownAt = Ui.ParseInstant(ui.Query("knownAt"), out var badKnown) ?? now;
         if (badDate) return ui.Error(400, ui.T("日期格式为 YYYY-MM-DD。", "Dates are YYYY-MM-DD."));
         if (badKnown) return ui.Error(400, ui.T("“数据截至”须为 UTC 时间，如 2026-03-01T08:00。", "'Known at' must be a UTC time such as 2026-03-01T08:00."));
 
-        var extent = await map.ExtentAsync(code, ct);
-        var found = await overlaps.ListAsync(code, null, asOf, knownAt, ct);
+        // The region's database, or every one for the nation with shards: the extent is their union, the overlaps all of theirs.
+        var each = await topology.EachAsync(topology.Holding(code), async (d, _) =>
+            (Extent: await new MapQuery(d.Db).ExtentAsync(code, ct), Overlaps: await new OverlapQuery(d.Db).ListAsync(code, null, asOf, knownAt, ct)));
+        var extent = BoundingBox.Union(each.Select(e => e.Extent));
+        var found = each.SelectMany(e => e.Overlaps).ToList();
         var knownText = InstantPattern.ExtendedIso.Format(knownAt);
         var b = new StringBuilder();
         b.Append($"<p><a href=\"/ui/regions/{code}\">{ui.T("返回资产负债表", "Back to the balance sheet")}</a></p>");

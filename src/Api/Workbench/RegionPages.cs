@@ -1,6 +1,7 @@
 using System.Text;
 using Ledger.Access;
 using Ledger.Api.Access;
+using Ledger.Api.Hosting;
 using Ledger.Audit.BalanceSheets;
 using Ledger.Audit.Departure;
 using Ledger.Audit.Reports;
@@ -20,30 +21,39 @@ public static class RegionPages
 {
     private static readonly string[] Charted = [Accounts.Farmland, Accounts.PermanentBasicFarmland, Accounts.RedLine, Accounts.MiningDamagedUnreclaimed];
 
-    public static async Task<IResult> Region(HttpContext http, string code, Hosting.Topology topology, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Region(HttpContext http, string code, Topology topology, IClock clock, CancellationToken ct)
     {
         var ui = new Ui(http);
-        // The region's own database (its province's); the nation's page is not yet put together across shards.
-        if (topology.Single(code) is not { } shard) return ui.Error(501, ui.T("省份分库后，全国页面尚未汇总各库；请按省查看。", "With provinces in shards, national pages are not yet put together from every database; open a province."));
-        var (sheets, store, db) = (new SheetQuery(shard.Db), shard.Store, shard.Db);
-        if (await CheckRegionAsync(ui, code, store, ct) is { } refused) return refused;
+        // The region's own database (its province's), or every database for the nation with shards.
+        var home = topology.For(code);
+        if (await CheckRegionAsync(ui, code, home.Store, ct) is { } refused) return refused;
         var (period, problem) = ReadPeriod(ui, clock);
         if (problem is not null) return problem;
         var (from, to, knownAt) = period;
+        var databases = topology.Holding(code);
 
-        await using var session = store.QuerySession();
+        await using var session = home.Store.QuerySession();
         var region = code == RegionCodes.Nation ? null : await session.LoadAsync<RegionState>(EventCatalog.StreamId("region", code), ct);
-        var children = await session.Query<RegionState>().Where(r => r.ParentCode == code).OrderBy(r => r.RegionCode).ToListAsync(ct);
         var prefix = RegionCodes.Prefix(code);
-        var tenures = await session.Query<TenureState>().Where(t => t.RegionCode.StartsWith(prefix)).OrderBy(t => t.RegionCode).ThenBy(t => t.OpenedOn).Take(500).ToListAsync(ct);
-        var sheet = await sheets.BalanceSheetAsync(new SheetRequest(code, from, to, knownAt), ct);
-        var years = new List<BalanceSheet>();
-        for (var y = to.Year - 9; y <= to.Year; y++)
-            years.Add(await sheets.BalanceSheetAsync(new SheetRequest(code, new LocalDate(y, 1, 1), new LocalDate(y, 12, 31), knownAt), ct));
+        var found = await topology.EachAsync(databases, async (d, _) =>
+        {
+            await using var each = d.Store.QuerySession();
+            var children = await each.Query<RegionState>().Where(r => r.ParentCode == code).OrderBy(r => r.RegionCode).ToListAsync(ct);
+            var tenures = await each.Query<TenureState>().Where(t => t.RegionCode.StartsWith(prefix)).OrderBy(t => t.RegionCode).ThenBy(t => t.OpenedOn).Take(500).ToListAsync(ct);
+            await using var conn = await d.Db.OpenConnectionAsync(ct);
+            return (children, tenures, lineage: await LineageReader.LoadAsync(conn, null, knownAt, [], ct));
+        });
+        var children = found.SelectMany(f => f.children).OrderBy(r => r.RegionCode).ToList();
+        var tenures = found.SelectMany(f => f.tenures).OrderBy(t => t.RegionCode).ThenBy(t => t.OpenedOn).Take(500).ToList();
+        // A succession's predecessors must be registered where it is recorded (its province's database), so the databases' lineages only add up.
+        var lineage = Lineage.Empty;
+        foreach (var link in found.SelectMany(f => f.lineage.AllLinks)) lineage.Add(link);
 
-        Lineage lineage;
-        await using (var conn = await db.OpenConnectionAsync(ct))
-            lineage = await LineageReader.LoadAsync(conn, null, knownAt, [], ct);
+        async Task<BalanceSheet> SheetAsync(LocalDate f, LocalDate t) => SheetMerge.Sum(
+            await topology.EachAsync(databases, (d, _) => new SheetQuery(d.Db).BalanceSheetAsync(new SheetRequest(code, f, t, knownAt), ct)));
+        var sheet = await SheetAsync(from, to);
+        var years = new List<BalanceSheet>();
+        for (var y = to.Year - 9; y <= to.Year; y++) years.Add(await SheetAsync(new LocalDate(y, 1, 1), new LocalDate(y, 12, 31)));
 
         var title = region is null ? ui.T("全国", "The nation") : $"{region.Name}（{code}）";
         var b = new StringBuilder();
@@ -90,12 +100,10 @@ public static class RegionPages
         return ui.Page(title, b.ToString());
     }
 
-    public static async Task<IResult> Provenance(HttpContext http, string code, Hosting.Topology topology, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Provenance(HttpContext http, string code, Topology topology, IClock clock, CancellationToken ct)
     {
         var ui = new Ui(http);
-        if (topology.Single(code) is not { } shard) return ui.Error(501, ui.T("省份分库后，全国页面尚未汇总各库；请按省查看。", "With provinces in shards, national pages are not yet put together from every database; open a province."));
-        var (db, store) = (shard.Db, shard.Store);
-        if (await CheckRegionAsync(ui, code, store, ct) is { } refused) return refused;
+        if (await CheckRegionAsync(ui, code, topology.For(code).Store, ct) is { } refused) return refused;
         var (period, problem) = ReadPeriod(ui, clock);
         if (problem is not null) return problem;
         var (from, to, knownAt) = period;
@@ -108,13 +116,18 @@ public static class RegionPages
         if (!(stock || water) || !Ledger.Investigations.Provenance.Parts.Contains(part) || (water && year is null))
             return ui.Error(400, ui.T($"account 须为 {string.Join("、", Accounts.Stocks)}、waterQuota、waterUse、{string.Join("、", LandQuotaProvenance.Accounts)} 之一（用水与用地指标须带 year）；part 须为 opening、additions、reductions、closing 之一。",
                 $"account must be one of {string.Join(", ", Accounts.Stocks)}, waterQuota, waterUse, {string.Join(", ", LandQuotaProvenance.Accounts)} (water and land quotas need a year); part one of opening, additions, reductions, closing."));
+        var databases = topology.Holding(code);
         var afterText = ui.Query("after");
-        if (afterText.Length > 0 && !(long.TryParse(afterText, out var a) && a >= 0))
-            return ui.Error(400, ui.T("after 须为非负整数（上一页最后的序号）。", "after must be a whole number ≥ 0 (the last sequence of the previous page)."));
+        if (afterText.Length > 0 && !(long.TryParse(afterText, out var a) && a >= 0 && NationalPages.DatabaseOf(a) < databases.Count))
+            return ui.Error(400, ui.T("after 须为上一页给出的下一页位置（非负整数）。", "after must be the next-page position the previous page gave (a whole number ≥ 0)."));
         var after = afterText.Length > 0 ? long.Parse(afterText) : 0;
         const int pageSize = 200;
-        var (flows, total, count) = await Ledger.Investigations.Provenance.FindAsync(db,
-            new ProvenanceQuery(code, account, cause, part, from, to, knownAt, after, pageSize, year), ct);
+        // The nation's figure with shards is every database's: so are its total, count and flows, page by page.
+        var query = new ProvenanceQuery(code, account, cause, part, from, to, knownAt, after, pageSize, year);
+        var found = await topology.EachAsync(databases, (d, i) => Ledger.Investigations.Provenance.FindAsync(d.Db, query with { After = NationalPages.AfterIn(after, i) }, ct));
+        var (flows, next) = NationalPages.Join(found.Select(f => f.Flows).ToList(), pageSize, f => f.Sequence);
+        var (total, count) = (found.Sum(f => f.Total), found.Sum(f => f.Count));
+        string Sequence(int database, long sequence) => topology.Sharded ? $"{Ui.E(databases[database].Name)} #{sequence}" : sequence.ToString();
 
         var b = new StringBuilder();
         b.Append($"""
@@ -126,12 +139,13 @@ public static class RegionPages
             """);
         b.Append(Ui.Table(ui.T("流量与事件", "Flows and events"),
             [ui.T("序号", "Sequence"), ui.T("流", "Stream"), ui.T("地区", "Region"), ui.T("原因", "Cause"), ui.T("生效日期", "Effective"), ui.T("记录时间", "Recorded"), ui.T("数量", "Amount")],
-            flows.Select(f => new[]
+            flows.Select(row => new[]
             {
-                f.Sequence.ToString(), StreamLink(f.Stream), f.RegionCode, Cause(ui, f.Cause), Ui.Date(f.EffectiveDate), Ui.Instant(f.RecordedAt), Ui.Numeric(Ui.Num(f.Amount)),
+                Sequence(row.Database, row.Row.Sequence), StreamLink(row.Row.Stream), row.Row.RegionCode, Cause(ui, row.Row.Cause), Ui.Date(row.Row.EffectiveDate),
+                Ui.Instant(row.Row.RecordedAt), Ui.Numeric(Ui.Num(row.Row.Amount)),
             })));
-        if (flows.Count == pageSize)
-            b.Append($"<p><a href=\"{http.Request.Path}?account={account}&amp;part={part}{(year is null ? "" : $"&amp;year={year}")}{(cause is null ? "" : $"&amp;cause={Ui.Q(cause)}")}&amp;{PeriodQuery(from, to, knownAt)[1..]}&amp;after={flows[^1].Sequence}\">{ui.T("下一页", "Next page")}</a></p>");
+        if (next is not null)
+            b.Append($"<p><a href=\"{http.Request.Path}?account={account}&amp;part={part}{(year is null ? "" : $"&amp;year={year}")}{(cause is null ? "" : $"&amp;cause={Ui.Q(cause)}")}&amp;{PeriodQuery(from, to, knownAt)[1..]}&amp;after={next}\">{ui.T("下一页", "Next page")}</a></p>");
         return ui.Page(ui.T("数字的来源", "Where the figure comes from"), b.ToString());
     }
 

@@ -69,11 +69,13 @@ public static class StreamPages
             return ui.Error(400, ui.T("地区为六位代码，日期为 YYYY-MM-DD，天数为 0–36500 的整数。", "Region is a six-digit code, dates YYYY-MM-DD, days a whole number 0–36500."));
         if (!client.CanSee(region)) return ui.Error(403, ui.T($"地区 {region} 不在密钥范围 {client.Scope} 之内。", $"Region {region} is outside the key's scope {client.Scope}."));
 
-        if (topology.Single(region) is not { } shard) return ui.Error(501, ui.T("省份分库后，全国页面尚未汇总各库；请按省查看。", "With provinces in shards, national pages are not yet put together from every database; open a province."));
-        var db = shard.Db;
+        // The region's database, or every one (in database order) for the nation with shards.
         var query = new EventQuery(region, [], from, to, null, null, null, delay, 0, 500);
-        var backDated = await EventSearch.FindAsync(db, query, ct);
-        var corrections = await EventSearch.FindAsync(db, query with { Types = EventSearch.CorrectionTypes, MinDelayDays = null }, ct);
+        var found = await topology.EachAsync(topology.Holding(region), async (d, _) =>
+            (BackDated: await EventSearch.FindAsync(d.Db, query, ct),
+             Corrections: await EventSearch.FindAsync(d.Db, query with { Types = EventSearch.CorrectionTypes, MinDelayDays = null }, ct)));
+        var backDated = found.SelectMany(f => f.BackDated).Take(500).ToList();
+        var corrections = found.SelectMany(f => f.Corrections).Take(500).ToList();
         var b = new StringBuilder($"""
             <form method="get" action="/ui/investigations" class="inline" aria-label="{ui.T("查询条件", "Search")}">
             {Ui.Field("region", ui.T("地区代码", "Region code"), $"<input id=\"region\" name=\"region\" value=\"{Ui.E(region)}\" inputmode=\"numeric\" pattern=\"[0-9]{{6}}\" required>")}

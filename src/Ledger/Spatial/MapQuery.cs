@@ -6,7 +6,13 @@ using Npgsql;
 namespace Ledger.Spatial;
 
 /// <summary>West, south, east, north in degrees (CGCS2000).</summary>
-public sealed record BoundingBox(double West, double South, double East, double North);
+public sealed record BoundingBox(double West, double South, double East, double North)
+{
+    /// <summary>The box around every box given; null when none is.</summary>
+    public static BoundingBox? Union(IEnumerable<BoundingBox?> boxes) =>
+        boxes.OfType<BoundingBox>().Aggregate((BoundingBox?)null, (u, b) => u is null ? b
+            : new BoundingBox(Math.Min(u.West, b.West), Math.Min(u.South, b.South), Math.Max(u.East, b.East), Math.Max(u.North, b.North)));
+}
 
 /// <summary>A map feature clipped to a tile, in tile coordinates (WKB), with its properties as JSON text.</summary>
 public sealed record TileShape(string Layer, byte[] Wkb, string Props);

@@ -175,7 +175,7 @@ public sealed class ShardTests
 
             // What does not yet read every database says so instead of answering from the catalogue alone.
             using var http = new HttpClient { BaseAddress = nodes[0].BaseAddress };
-            // The workbench reads each province's database; the nation's page is not put together across shards yet.
+            // The workbench reads each province's database, and every one for the nation.
             using (var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = nodes[1].BaseAddress })
             {
                 var cookie = Ledger.Tests.Workbench.WorkbenchForms.SessionCookie(await Ledger.Tests.Workbench.WorkbenchForms.SignIn(browser, auditor));
@@ -186,8 +186,29 @@ public sealed class ShardTests
                 }
                 using (var timeline = await Ledger.Tests.Workbench.WorkbenchForms.Page(browser, cookie, "/ui/streams/farmland/420102-000001"))
                     timeline.StatusCode.ShouldBe(HttpStatusCode.OK);
-                using (var nationPage = await Ledger.Tests.Workbench.WorkbenchForms.Page(browser, cookie, "/ui/regions/000000"))
-                    nationPage.StatusCode.ShouldBe(HttpStatusCode.NotImplemented);
+                // The nation's pages read every database: its provinces, its tenures, its sheet, the provenance of a figure.
+                using (var nationPage = await Ledger.Tests.Workbench.WorkbenchForms.Page(browser, cookie, "/ui/regions/000000?from=2021-01-01&to=2021-12-31"))
+                {
+                    var html = await nationPage.Content.ReadAsStringAsync();
+                    nationPage.StatusCode.ShouldBe(HttpStatusCode.OK, html);
+                    foreach (var code in new[] { "110000", "320000", "410000", "420000", "T-420102-1" }) html.ShouldContain(code);
+                }
+                using (var figure = await Ledger.Tests.Workbench.WorkbenchForms.Page(browser, cookie,
+                           "/ui/regions/000000/provenance?account=farmland&part=closing&from=2021-01-01&to=2021-12-31"))
+                {
+                    var html = await figure.Content.ReadAsStringAsync();
+                    figure.StatusCode.ShouldBe(HttpStatusCode.OK, html);
+                    var nationNow = await FarmlandClosingAsync(nodes[1], auditor, "000000"); // east has taken parcels since
+                    html.ShouldContain($"<strong id=\"provenance-total\">{Ledger.Audit.Departure.Measures.Number(nationNow)}</strong>");
+                    foreach (var database in new[] { "catalogue #", "east #", "north #", "west #" }) html.ShouldContain(database);
+                }
+                var investigatorCookie = Ledger.Tests.Workbench.WorkbenchForms.SessionCookie(await Ledger.Tests.Workbench.WorkbenchForms.SignIn(browser, investigator));
+                using (var lateRecords = await Ledger.Tests.Workbench.WorkbenchForms.Page(browser, investigatorCookie, "/ui/investigations?region=000000&minDelayDays=0"))
+                {
+                    var html = await lateRecords.Content.ReadAsStringAsync();
+                    lateRecords.StatusCode.ShouldBe(HttpStatusCode.OK, html);
+                    foreach (var key in new[] { "110102-000001", "320102-000001", "410102-000001", "420102-000001" }) html.ShouldContain(key);
+                }
             }
 
             // Each database's own checkpoints can be exported by name, and verified against later.
@@ -243,6 +264,13 @@ public sealed class ShardTests
             using var missing = await http.SendAsync(nationalSheet);
             missing.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
             (await missing.Content.ReadAsStringAsync()).ShouldMatch("database (north|west) \\(provinces (11, 13|42)\\) did not answer");
+            using (var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = nodes[1].BaseAddress })
+            {
+                var cookie = Ledger.Tests.Workbench.WorkbenchForms.SessionCookie(await Ledger.Tests.Workbench.WorkbenchForms.SignIn(browser, auditor));
+                using var nationPage = await Ledger.Tests.Workbench.WorkbenchForms.Page(browser, cookie, "/ui/regions/000000");
+                nationPage.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+                (await nationPage.Content.ReadAsStringAsync()).ShouldMatch("数据库 (north|west)（省份 (11, 13|42)）没有响应");
+            }
             // A stream might be in the missing database: 503 naming it, not 404.
             using (var stream404 = new HttpRequestMessage(HttpMethod.Get, "/api/v1/streams/farmland/410102-000001"))
             {
