@@ -64,6 +64,8 @@ public static class BulkEventsEndpoint
                 var refusal = next.Refusal ?? OutsideScope(client, next) ?? (rollback.Current.Blocks ? BehindRefusal(rollback) : null);
                 var (shard, split) = refusal is null ? PostEventsEndpoint.ShardOf(topology, next.Events) : (topology.Catalogue, []);
                 if (split.Count > 0) refusal = new Refusal(400, "The chunk spans databases", split.Select(chunk.ByLine).ToList());
+                if (refusal is null && topology.NotPrepared(shard) is { } waiting)
+                    refusal = new Refusal(503, $"Database {shard.Name} is unavailable", [new ItemError("$", waiting.Message)]);
                 if (refusal is null && rollback.BlockingFor(shard.Name) is { } shardBehind)
                     refusal = new Refusal(503, $"Database {shard.Name} is behind its signed checkpoint", [new ItemError("$", shardBehind.Explanation)]);
                 if (refusal is null)
@@ -98,7 +100,7 @@ public static class BulkEventsEndpoint
             }
             await producer;
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (Topology.Unreachable(e))
         {
             var unavailable = new Refusal(503, "Database unavailable", []);
             if (!started) return Problems.Of(http, 503, unavailable.Title, "the ledger cannot reach its database; nothing of the chunk being written was stored");

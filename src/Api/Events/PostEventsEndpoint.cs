@@ -66,6 +66,7 @@ public static class PostEventsEndpoint
 
         var (shard, split) = ShardOf(topology, parsed.Events);
         if (split.Count > 0) return Problems.Of(http, 400, "The batch spans databases", Problems.Summary(split), split);
+        if (topology.NotPrepared(shard) is { } waiting) return waiting.Problem(http);
         if (rollback.BlockingFor(shard.Name) is { } shardBehind)
         {
             http.Response.Headers.RetryAfter = "60";
@@ -90,8 +91,8 @@ public static class PostEventsEndpoint
     /// </summary>
     public static (LedgerShard Shard, List<ItemError> Split) ShardOf(Topology topology, IReadOnlyList<IncomingEvent> events)
     {
-        var first = topology.For(events[0].RegionCode);
-        var split = events.Select(e => (e, shard: topology.For(e.RegionCode))).Where(x => x.shard != first)
+        var first = topology.Route(events[0].RegionCode);
+        var split = events.Select(e => (e, shard: topology.Route(e.RegionCode))).Where(x => x.shard != first)
             .Select(x => new ItemError($"events[{x.e.Index}].regionCode",
                 $"region {x.e.RegionCode} is stored in database {x.shard.Name}, events[{events[0].Index}]'s region {events[0].RegionCode} in {first.Name}: " +
                 "a batch is atomic within one database, so post each database's events in batches of their own"))

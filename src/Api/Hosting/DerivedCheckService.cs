@@ -44,7 +44,8 @@ public sealed class DerivedCheckService(NpgsqlDataSource db, Topology topology, 
         {
             // Every database's own derived tables; with shards a table is named with its database ("west/flows").
             var problems = new List<VerifyProblem>();
-            foreach (var d in topology.All)
+            // A shard not prepared yet is reported by readiness as such; its tables are checked once it is.
+            foreach (var d in topology.All.Where(d => topology.NotPrepared(d) is null))
             {
                 IReadOnlyList<VerifyProblem> found = [.. await DerivedCheck.RunAsync(d.Db, null, ct), .. await Ledger.Investigations.StoredCodeCheck.RunAsync(d.Db, ct)];
                 problems.AddRange(topology.Sharded ? found.Select(p => p with { Table = $"{d.Name}/{p.Table}", What = $"database {d.Name}: {p.What}" }) : found);

@@ -88,6 +88,7 @@ public static class LedgerHosting
         builder.Services.AddSingleton<AddressLimiter>();
         builder.Services.AddSingleton<Ledger.Api.Workbench.WorkbenchSessions>();
         builder.Services.AddSingleton<Ledger.Api.Workbench.VerifyStatus>();
+        builder.Services.AddHostedService<ShardPreparer>();
         builder.Services.AddHostedService<DemoDataLoader>();
         builder.Services.AddHostedService<StoredCodeStartupCheck>();
         builder.Services.AddProblemDetails();

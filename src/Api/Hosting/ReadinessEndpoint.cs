@@ -38,7 +38,7 @@ public static class ReadinessEndpoint
             var reasons = new List<string>(Levels(events, chained, indexed, ""));
             // Every shard's chain and index must be level with its own events too.
             foreach (var shard in topology.Shards)
-                reasons.AddRange(Levels(await LevelsAsync(shard.Db, ct), $" in database {shard.Name}"));
+                reasons.AddRange(await ShardLevelsAsync(topology, shard, ct));
             if (differing.Length > 0)
                 reasons.Add($"derived tables differ from the events: {string.Join(", ", differing)}");
             // Contract 1.5: behind or forked from the checkpoint kept outside the database.
@@ -58,6 +58,20 @@ public static class ReadinessEndpoint
         catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
         {
             return Problems.Of(http, 503, "Database unavailable", "the ledger cannot reach its database");
+        }
+    }
+
+    /// <summary>A shard's chain and index against its events; or why it cannot be read (its provinces are 503 meanwhile).</summary>
+    private static async Task<IEnumerable<string>> ShardLevelsAsync(Topology topology, LedgerShard shard, CancellationToken ct)
+    {
+        if (topology.NotPrepared(shard) is { } waiting) return [$"database {shard.Name} is not in service: {waiting.InnerException!.Message}"];
+        try
+        {
+            return Levels(await LevelsAsync(shard.Db, ct), $" in database {shard.Name}").ToList();
+        }
+        catch (Exception e) when (Topology.Unreachable(e))
+        {
+            return [$"database {shard.Name} does not answer: {e.Message}"];
         }
     }
 

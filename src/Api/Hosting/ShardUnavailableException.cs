@@ -26,7 +26,15 @@ public sealed class ShardUnavailableHandler : Microsoft.AspNetCore.Diagnostics.I
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
-        if (exception is not ShardUnavailableException down) return false;
+        if (exception is not ShardUnavailableException down)
+        {
+            // A database that stopped answering mid-request (any path that did not name it): still 503, not a 500.
+            if (!Topology.Unreachable(exception)) return false;
+            http.Response.Headers.RetryAfter = "30";
+            await Problems.Of(http, 503, "A database of the ledger is unavailable", "a database the request needed did not answer; try again later (an event retried with its eventId is never stored twice)")
+                .ExecuteAsync(http);
+            return true;
+        }
         if (http.Request.Path.StartsWithSegments("/ui"))
         {
             // A workbench page answers as a page, in the reader's language, with the same facts as the problem.

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Ledger.Ingest;
 using Ledger.Regions;
 using Ledger.Storage;
@@ -22,21 +23,56 @@ public sealed class Topology : IAsyncDisposable, IIngestRouting
 {
     private readonly Dictionary<string, LedgerShard> _byProvince = [];
     private readonly List<NpgsqlDataSource> _owned = [];
+    private readonly ConcurrentDictionary<string, StartingShard> _waiting = new();
 
-    public Topology(LedgerShard catalogue, IReadOnlyList<(ShardSpec Spec, NpgsqlDataSource Runtime)> shards, IClock clock)
+    public Topology(LedgerShard catalogue, IReadOnlyList<StartingShard> shards, IClock clock)
     {
         Catalogue = catalogue;
         var list = new List<LedgerShard>();
-        foreach (var (spec, runtime) in shards)
+        foreach (var starting in shards)
         {
+            var (spec, runtime) = (starting.Spec, starting.Runtime);
             // A store per shard database with the ledger's one configuration (docs/decisions.md, 38).
             var store = LedgerStore.Create(runtime);
             var shard = new LedgerShard(spec.Name, spec.Provinces, runtime, store, new Ingestor(store, runtime, clock));
             list.Add(shard);
             _owned.Add(runtime);
             foreach (var p in spec.Provinces) _byProvince[p] = shard;
+            if (starting.Waiting is not null) _waiting[spec.Name] = starting;
         }
         Shards = list;
+    }
+
+    /// <summary>Shards that did not answer when this node started: their schema is not checked yet, so nothing reads or writes them.</summary>
+    public IReadOnlyList<StartingShard> Waiting => [.. _waiting.Values];
+
+    /// <summary>The refusal for a database this node has not prepared yet; null when it may be used.</summary>
+    public ShardUnavailableException? NotPrepared(LedgerShard d) =>
+        _waiting.TryGetValue(d.Name, out var w)
+            ? new ShardUnavailableException(d, new InvalidOperationException($"it did not answer when this node started ({w.Why}) and is not prepared yet"))
+            : null;
+
+    /// <summary>Applies the schema to each waiting shard that answers now; returns those now in service.</summary>
+    public async Task<IReadOnlyList<StartingShard>> PrepareWaitingAsync()
+    {
+        var ready = new List<StartingShard>();
+        foreach (var w in _waiting.Values)
+        {
+            try
+            {
+                await w.Waiting!.MigrateAsync();
+            }
+            catch (NpgsqlException e) when (StartingShard.NotAnsweringYet(e))
+            {
+                continue;
+            }
+            if (_waiting.TryRemove(w.Spec.Name, out _))
+            {
+                await w.Waiting.Owner.DisposeAsync();
+                ready.Add(w);
+            }
+        }
+        return ready;
     }
 
     public LedgerShard Catalogue { get; }
@@ -49,8 +85,14 @@ public sealed class Topology : IAsyncDisposable, IIngestRouting
     /// <summary>Every database: the catalogue first.</summary>
     public IReadOnlyList<LedgerShard> All => [Catalogue, .. Shards];
 
-    /// <summary>The database that stores events of <paramref name="regionCode"/>'s province.</summary>
-    public LedgerShard For(string regionCode) =>
+    /// <summary>
+    /// The database that stores events of <paramref name="regionCode"/>'s province. One this node
+    /// has not prepared yet is a <see cref="ShardUnavailableException"/> (503 naming it).
+    /// </summary>
+    public LedgerShard For(string regionCode) => Usable(Route(regionCode));
+
+    /// <summary>Where <paramref name="regionCode"/>'s province is stored, whether or not this node can use that database now.</summary>
+    public LedgerShard Route(string regionCode) =>
         regionCode.Length >= 2 && _byProvince.TryGetValue(regionCode[..2], out var shard) ? shard : Catalogue;
 
     (string Database, Ingestor Ingestor) IIngestRouting.For(string regionCode)
@@ -62,6 +104,9 @@ public sealed class Topology : IAsyncDisposable, IIngestRouting
     /// <summary>The databases a region's figures are in: its province's one, or every one for the nation.</summary>
     public IReadOnlyList<LedgerShard> Holding(string regionCode) =>
         RegionCodes.Prefix(regionCode).Length >= 2 ? [For(regionCode)] : All;
+
+    /// <summary>For a caller about to use a database it took from <see cref="All"/> or <see cref="Shards"/>.</summary>
+    public LedgerShard Usable(LedgerShard d) => NotPrepared(d) is { } waiting ? throw waiting : d;
 
     /// <summary>The one database holding a region; null for the nation when there are shards (the caller must ask each).</summary>
     public LedgerShard? Single(string regionCode) => Holding(regionCode) is [var only] ? only : null;
@@ -75,6 +120,7 @@ public sealed class Topology : IAsyncDisposable, IIngestRouting
         if (!Sharded) return Catalogue;
         var found = await Task.WhenAll(All.Select(async d =>
         {
+            Usable(d);
             try
             {
                 await using var cmd = d.Db.CreateCommand($"select exists (select 1 from {LedgerStore.Schema}.mt_streams where id = $1)");
@@ -98,6 +144,7 @@ public sealed class Topology : IAsyncDisposable, IIngestRouting
     public async Task<T[]> EachAsync<T>(IReadOnlyList<LedgerShard> databases, Func<LedgerShard, int, Task<T>> read) =>
         await Task.WhenAll(databases.Select(async (d, i) =>
         {
+            Usable(d);
             try
             {
                 return await read(d, i);
@@ -126,12 +173,15 @@ public sealed class Topology : IAsyncDisposable, IIngestRouting
     /// <summary>
     /// Reads <c>LEDGER_SHARDS_FILE</c> when set, applies the schema and the runtime role's rights to
     /// every shard as its owner, and returns the shards' runtime data sources. Nothing when unset.
+    /// A shard that does not answer does not stop the start: the other provinces are served and it
+    /// waits (<see cref="StartingShard.Waiting"/>) until it answers. One that answers with an error
+    /// (a wrong password, a missing database) refuses the start: that is a mistake to fix, not wait out.
     /// </summary>
-    public static async Task<IReadOnlyList<(ShardSpec Spec, NpgsqlDataSource Runtime)>> PrepareShardsAsync(IConfiguration config, LedgerDatabase catalogue)
+    public static async Task<IReadOnlyList<StartingShard>> PrepareShardsAsync(IConfiguration config, LedgerDatabase catalogue)
     {
         if (config["LEDGER_SHARDS_FILE"] is not { Length: > 0 } file) return [];
         var specs = ShardsFile.Read(file, catalogue.Owner.ConnectionString);
-        var prepared = new List<(ShardSpec, NpgsqlDataSource)>();
+        var prepared = new List<StartingShard>();
         foreach (var spec in specs)
         {
             var database = LedgerDatabase.For(spec.Connection, config, embedded: null, givenApp: null);
@@ -139,16 +189,27 @@ public sealed class Topology : IAsyncDisposable, IIngestRouting
             {
                 await database.MigrateAsync();
             }
+            catch (NpgsqlException e) when (StartingShard.NotAnsweringYet(e))
+            {
+                prepared.Add(new StartingShard(spec, database.Runtime, database, e.Message));
+                continue;
+            }
             catch (NpgsqlException e)
             {
+                await database.Owner.DisposeAsync();
                 throw new StartupRefusedException($"shard {spec.Name} (provinces {string.Join(", ", spec.Provinces)}) cannot be prepared: {e.Message}");
             }
-            finally
-            {
-                await database.Owner.DisposeAsync();
-            }
-            prepared.Add((spec, database.Runtime));
+            await database.Owner.DisposeAsync();
+            prepared.Add(new StartingShard(spec, database.Runtime, null, null));
         }
         return prepared;
     }
+}
+
+/// <summary>A shard as the start found it: prepared, or <see cref="Waiting"/> (its owner's database, to prepare once it answers).</summary>
+public sealed record StartingShard(ShardSpec Spec, NpgsqlDataSource Runtime, LedgerDatabase? Waiting, string? Why)
+{
+    /// <summary>No answer, or "not now" (starting up, shutting down, too many connections): worth waiting for.</summary>
+    public static bool NotAnsweringYet(NpgsqlException e) =>
+        e is not PostgresException pg || pg.SqlState is "57P03" or "57P01" or "53300" || pg.SqlState.StartsWith("08", StringComparison.Ordinal);
 }

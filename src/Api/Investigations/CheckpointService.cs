@@ -41,6 +41,8 @@ public sealed class CheckpointService(CheckpointWriter writer, RollbackGuard rol
         // A shard behind or forked from the national checkpoint is not signed, and no national
         // checkpoint is signed while one is: either would bless the rolled-back state.
         if (topology.Shards.Any(d => rollback.BlockingFor(d.Name) is not null)) return [];
+        // Nor while a shard this node has not prepared is missing from the heads: a national checkpoint attests them all.
+        if (topology.Waiting.Count > 0) return [];
         foreach (var shard in topology.Shards)
         {
             var s = await new CheckpointWriter(shard.Db, signer, clock).WriteAsync(ct);

@@ -56,8 +56,8 @@ public sealed class RollbackGuard(NpgsqlDataSource db, CheckpointSigner signer, 
             RollbackFinding finding;
             try
             {
-                finding = national is null
-                    ? new RollbackFinding(RollbackState.Unchecked, "no national checkpoint yet")
+                finding = national is null ? new RollbackFinding(RollbackState.Unchecked, "no national checkpoint yet")
+                    : topology.NotPrepared(shard) is not null ? new RollbackFinding(RollbackState.Unchecked, "not prepared yet")
                     : await RollbackCheck.CompareAsync(shard.Db, signer, national, shard.Name, ct);
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException)
@@ -106,7 +106,7 @@ public sealed class RollbackGuard(NpgsqlDataSource db, CheckpointSigner signer, 
     {
         var seconds = int.TryParse(config["LEDGER_ROLLBACK_CHECK_SECONDS"], out var s) && s > 0 ? s : 60;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(seconds));
-        while (await NextTickAsync(timer, ct))
+        while (await Hosting.Ticks.NextAsync(timer, ct))
         {
             try
             {
@@ -116,18 +116,6 @@ public sealed class RollbackGuard(NpgsqlDataSource db, CheckpointSigner signer, 
             {
                 log.LogWarning(e, "Rollback check could not reach the database; will try again");
             }
-        }
-    }
-
-    private static async Task<bool> NextTickAsync(PeriodicTimer timer, CancellationToken ct)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(ct);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            return false;
         }
     }
 }

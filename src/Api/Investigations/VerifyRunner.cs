@@ -43,8 +43,9 @@ public sealed class VerifyRunner(Hosting.Topology topology, CheckpointSigner sig
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             // Every database verifies its own chain, all at once (each on its own connection and server);
             // checkpoints posted from outside belong to the one database they were exported from.
-            var each = await Task.WhenAll(topology.All.Select(async shard => new ShardVerifyResult(shard.Name,
-                await new ChainVerifier(shard.Db, signer).VerifyAsync(shard.Name == externalDatabase ? external : [], CancellationToken.None))));
+            // A database that does not answer (or is not prepared yet) makes the verdict a 503 naming it, not a partial "ok".
+            var each = await topology.EachAsync(topology.All, async (shard, _) => new ShardVerifyResult(shard.Name,
+                await new ChainVerifier(shard.Db, signer).VerifyAsync(shard.Name == externalDatabase ? external : [], CancellationToken.None)));
             var result = VerifyResult.Combine(each);
             if (topology.Sharded) result = await WithNationalCheckpointsAsync(result);
             metrics.Verified(result.Ok, System.Diagnostics.Stopwatch.GetElapsedTime(started));

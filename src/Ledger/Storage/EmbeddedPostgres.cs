@@ -40,7 +40,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     /// <summary>Starts (or reuses, when it is already running) the cluster in <paramref name="dataDir"/>.</summary>
     /// <param name="durable">false turns fsync off: for throwaway test clusters only.</param>
     /// <param name="extraOptions">more server settings (<c>-c name=value</c> …) when this call starts the server: the benchmarks' profiling.</param>
-    public static async Task<EmbeddedPostgres> StartAsync(string dataDir, bool durable, Action<string>? log = null, string? extraOptions = null)
+    /// <param name="port">the port (socket name) when this call starts the server, so a restarted cluster keeps its connection string; else a free one.</param>
+    public static async Task<EmbeddedPostgres> StartAsync(string dataDir, bool durable, Action<string>? log = null, string? extraOptions = null,
+        int? port = null)
     {
         log ??= _ => { };
         dataDir = Path.GetFullPath(dataDir);
@@ -71,7 +73,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             }
             pg.SocketDirectory = PostgresSocket.DirectoryFor(dataDir);
             await PostgresSocket.Prepare(pg.SocketDirectory);
-            pg.Port = FreePort();
+            pg.Port = port ?? FreePort();
             var options = $"-p {pg.Port} -k {ShellQuote(pg.SocketDirectory)} -c listen_addresses= -c unix_socket_permissions=0700 " +
                           "-c max_connections=200 -c shared_buffers=256MB" +
                           (durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off") +

@@ -295,6 +295,63 @@ public sealed class ShardTests
         }
     }
 
+    [Fact]
+    public async Task a_shard_that_does_not_answer_at_start_waits_while_the_other_provinces_are_served()
+    {
+        var root = Path.Combine(Path.GetTempPath(), $"ledger-shard-start-{Guid.NewGuid():N}");
+        var a = await EmbeddedPostgres.StartAsync(root + "-a", durable: false);
+        var b = await EmbeddedPostgres.StartAsync(root + "-b", durable: false);
+        ApiProcess? node = null;
+        try
+        {
+            await CreateDatabaseAsync(b, "shard_west");
+            var file = root + "-shards.json";
+            await File.WriteAllTextAsync(file, new JsonObject { ["shards"] = new JsonArray(Shard("west", b.ConnectionString("shard_west"), "42")) }.ToJsonString());
+            var port = b.Port;
+            await b.StopAsync();
+
+            node = new ApiProcess(a.ConnectionString(), AdminKey, root + "-key.pem",
+                new Dictionary<string, string> { ["LEDGER_SHARDS_FILE"] = file, ["LEDGER_SHARD_RETRY_SECONDS"] = "1" });
+            await node.StartAsync();
+            await node.WaitForOutputAsync("Database west (provinces 42) did not answer at start", TimeSpan.FromSeconds(10));
+            var writer = await node.IssueKeyAsync("start-writer", "writer");
+            var auditor = await node.IssueKeyAsync("start-auditor", "auditor");
+            (await PostAsync(node, writer, Province("41", 10m, 1))).StatusCode.ShouldBe(HttpStatusCode.OK, "the catalogue's provinces are served");
+            (await FarmlandClosingAsync(node, auditor, "410000")).ShouldBe(10m);
+            var refused = await PostAsync(node, writer, Province("42", 7m, 1));
+            refused.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+            (await refused.Content.ReadAsStringAsync()).ShouldContain("database west (provinces 42) did not answer");
+            using (var http = new HttpClient { BaseAddress = node.BaseAddress })
+            {
+                using var ready = await http.GetAsync("/health/ready");
+                ready.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+                (await ready.Content.ReadAsStringAsync()).ShouldContain("database west is not in service");
+                using var nation = new HttpRequestMessage(HttpMethod.Get, "/api/v1/regions/000000/balance-sheet");
+                nation.Headers.Add("X-Api-Key", auditor);
+                (await http.SendAsync(nation)).StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable, "never the nation short of a database");
+            }
+
+            // The cluster comes back on its old address: the node applies the schema and serves province 42.
+            b = await EmbeddedPostgres.StartAsync(root + "-b", durable: false, port: port);
+            await node.WaitForOutputAsync("Database west answers: schema applied", TimeSpan.FromSeconds(30));
+            (await PostAsync(node, writer, Province("42", 7m, 1))).StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await ProvincesInAsync(b.ConnectionString("shard_west"))).ShouldBe(["42"]);
+            (await FarmlandClosingAsync(node, auditor, "000000")).ShouldBe(17m);
+            using (var http = new HttpClient { BaseAddress = node.BaseAddress })
+                (await (await http.GetAsync("/health/ready")).Content.ReadAsStringAsync()).ShouldNotContain("not in service");
+        }
+        finally
+        {
+            if (node is not null) await node.DisposeAsync();
+            await a.StopAsync();
+            await b.StopAsync();
+            foreach (var dir in new[] { root + "-a", root + "-b" })
+                try { Directory.Delete(dir, true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            File.Delete(root + "-key.pem");
+            File.Delete(root + "-shards.json");
+        }
+    }
+
     /// <summary>Uploads a three-parcel 三调 layer of county 410102 and waits for the job to finish.</summary>
     private static async Task ImportAsync(ApiProcess node, string key)
     {
