@@ -11,19 +11,20 @@ namespace Ledger.Api.Audits;
 /// kept in the catalogue, whichever database the tenure is in. Without shards this is the one
 /// <see cref="DepartureAudits"/> of the service.
 /// </summary>
-public sealed class ShardAudits(Topology topology, DepartureAudits catalogue, AuditReader catalogueReader, ReportStore reports, IClock clock,
+public sealed class ShardAudits(Topology topology, DepartureAudits catalogue, ReportStore reports, IClock clock,
     AuditQuota quota)
 {
     private readonly ConcurrentDictionary<string, DepartureAudits> _byShard = new();
 
-    /// <summary>The audits of the tenure's database; null for a national tenure when there are shards (its figures span them all).</summary>
-    public async Task<DepartureAudits?> ForTenureAsync(string tenureId, CancellationToken ct)
+    /// <summary>
+    /// The audits of the database holding the tenure (its province's; no event, a tenure's
+    /// included, is ever the nation's own, so every tenure is in exactly one database).
+    /// </summary>
+    public async Task<DepartureAudits> ForTenureAsync(string tenureId, CancellationToken ct)
     {
         var shard = await topology.LocateStreamAsync(EventCatalog.StreamId("tenure", tenureId), ct);
-        if (shard != topology.Catalogue)
-            return _byShard.GetOrAdd(shard.Name, _ => new DepartureAudits(new AuditReader(shard.Db, shard.Store), reports, clock, quota));
-        if (topology.Sharded && await catalogueReader.TenureRegionAsync(tenureId, ct) is { } region && Ledger.Regions.RegionCodes.Prefix(region).Length < 2)
-            return null;
-        return catalogue;
+        return shard == topology.Catalogue
+            ? catalogue
+            : _byShard.GetOrAdd(shard.Name, _ => new DepartureAudits(new AuditReader(shard.Db, shard.Store), reports, clock, quota));
     }
 }

@@ -101,15 +101,16 @@ public sealed class Topology : IAsyncDisposable, IIngestRouting
         return (database.Name, database.Ingestor);
     }
 
-    /// <summary>The databases a region's figures are in: its province's one, or every one for the nation.</summary>
+    /// <summary>
+    /// The databases a region's figures are in: its province's one, or every one for the nation.
+    /// Whether each may be used now is asked by whoever reads it (<see cref="EachAsync{T}"/>,
+    /// <see cref="Usable"/>), after the key's scope: a key learns nothing of databases outside it.
+    /// </summary>
     public IReadOnlyList<LedgerShard> Holding(string regionCode) =>
-        RegionCodes.Prefix(regionCode).Length >= 2 ? [For(regionCode)] : All;
+        RegionCodes.Prefix(regionCode).Length >= 2 ? [Route(regionCode)] : All;
 
     /// <summary>For a caller about to use a database it took from <see cref="All"/> or <see cref="Shards"/>.</summary>
     public LedgerShard Usable(LedgerShard d) => NotPrepared(d) is { } waiting ? throw waiting : d;
-
-    /// <summary>The one database holding a region; null for the nation when there are shards (the caller must ask each).</summary>
-    public LedgerShard? Single(string regionCode) => Holding(regionCode) is [var only] ? only : null;
 
     /// <summary>
     /// The database holding a stream: looked up in every database at once (a key need not say its
@@ -158,11 +159,6 @@ public sealed class Topology : IAsyncDisposable, IIngestRouting
     /// <summary>A database that did not answer, however the caller wrapped it (Marten wraps Npgsql's exceptions in its own).</summary>
     public static bool Unreachable(Exception e) =>
         e is NpgsqlException or TimeoutException || (e.InnerException is { } inner && Unreachable(inner));
-
-    /// <summary>501 for a national question this answer cannot yet put together from every database.</summary>
-    public static IResult NotAcrossShards(HttpContext http, string what) =>
-        Http.Problems.Of(http, 501, "Not available across shards yet",
-            $"{what} for the nation is not yet put together from every database (LEDGER_SHARDS_FILE); ask for each province");
 
     public async ValueTask DisposeAsync()
     {

@@ -76,7 +76,7 @@ public static class MapEndpoints
         var databases = topology.Holding(code);
         byte[] tile;
         if (databases is [var only])
-            tile = await new MapQuery(only.Db).TileAsync(request, zoom!.Value, column!.Value, row!.Value, ct);
+            tile = await new MapQuery(topology.Usable(only).Db).TileAsync(request, zoom!.Value, column!.Value, row!.Value, ct);
         else
         {
             // A tile may not repeat a layer, so the databases' shapes are encoded together, once, in the catalogue.

@@ -54,7 +54,7 @@ public static class AuditPages
         var ui = new Ui(http);
         var (tenure, refused) = await LoadTenureAsync(ui, id, topology, ct);
         if (refused is not null) return refused;
-        if (await shards.ForTenureAsync(id, ct) is not { } audits) return ui.Error(501, ui.T("省份分库后，全国任期的审计尚未汇总各库。", "With provinces in shards, audits of a national tenure are not yet put together from every database."));
+        var audits = await shards.ForTenureAsync(id, ct);
         var form = await http.Request.ReadFormAsync(ct);
         var rules = RuleSets.Find(form["ruleSet"].ToString() is { Length: > 0 } r ? r : RuleSets.Default);
         if (rules is null) return ui.Error(400, ui.T("未知的评价规则。", "Unknown rule set."));
@@ -151,7 +151,7 @@ public static class AuditPages
         var (stored, refused) = await FindAsync(ui, id, audits, ct);
         if (refused is not null) return refused;
         // Regenerated from the tenure's own database (its province's).
-        if (await shards.ForTenureAsync(stored!.TenureId, ct) is not { } tenureAudits) return ui.Error(501, ui.T("省份分库后，全国任期的审计尚未汇总各库。", "With provinces in shards, audits of a national tenure are not yet put together from every database."));
+        var tenureAudits = await shards.ForTenureAsync(stored!.TenureId, ct);
         var c = await tenureAudits.CompareAsync(stored, ct);
         if (c is null) return ui.Error(409, ui.T("现在无法读取该任期。", "The tenure cannot be read as known now."));
         var b = new StringBuilder($"""

@@ -26,7 +26,7 @@ public static class MapPage
     public static async Task<IResult> Page(HttpContext http, string code, Hosting.Topology topology, IClock clock, CancellationToken ct)
     {
         var ui = new Ui(http);
-        if (await RegionPages.CheckRegionAsync(ui, code, topology.For(code).Store, ct) is { } refused) return refused;
+        if (await RegionPages.CheckRegionAsync(ui, code, topology, ct) is { } refused) return refused;
         var now = clock.GetCurrentInstant();
         var asOf = Ui.ParseDate(ui.Query("asOf"), out var badDate) ?? now.InZone(Ledger.Audit.Departure.AuditReader.LedgerZone).Date;
         var knownAt = Ui.ParseInstant(ui.Query("knownAt"), out var badKnown) ?? now;

@@ -25,8 +25,8 @@ public static class RegionPages
     {
         var ui = new Ui(http);
         // The region's own database (its province's), or every database for the nation with shards.
+        if (await CheckRegionAsync(ui, code, topology, ct) is { } refused) return refused;
         var home = topology.For(code);
-        if (await CheckRegionAsync(ui, code, home.Store, ct) is { } refused) return refused;
         var (period, problem) = ReadPeriod(ui, clock);
         if (problem is not null) return problem;
         var (from, to, knownAt) = period;
@@ -103,7 +103,7 @@ public static class RegionPages
     public static async Task<IResult> Provenance(HttpContext http, string code, Topology topology, IClock clock, CancellationToken ct)
     {
         var ui = new Ui(http);
-        if (await CheckRegionAsync(ui, code, topology.For(code).Store, ct) is { } refused) return refused;
+        if (await CheckRegionAsync(ui, code, topology, ct) is { } refused) return refused;
         var (period, problem) = ReadPeriod(ui, clock);
         if (problem is not null) return problem;
         var (from, to, knownAt) = period;
@@ -158,14 +158,15 @@ public static class RegionPages
 
     public static string TenureKey(TenureState t) => t.Id[(t.Id.IndexOf(':') + 1)..];
 
-    internal static async Task<IResult?> CheckRegionAsync(Ui ui, string code, IDocumentStore store, CancellationToken ct)
+    /// <summary>Well-formed, inside the key's scope (before anything is said about databases), and registered.</summary>
+    internal static async Task<IResult?> CheckRegionAsync(Ui ui, string code, Topology topology, CancellationToken ct)
     {
         if (!RegionCodes.IsWellFormed(code)) return ui.Error(400, ui.T("地区代码须为六位数字（GB/T 2260）。", "A region code is six digits (GB/T 2260)."));
         var client = ui.Http.Client();
         if (!client.CanSee(code))
             return ui.Error(403, ui.T($"地区 {code} 不在密钥的范围 {client.Scope} 之内。", $"Region {code} is outside the key's scope {client.Scope}."));
         if (code == RegionCodes.Nation) return null;
-        await using var session = store.QuerySession();
+        await using var session = topology.For(code).Store.QuerySession();
         return await session.LoadAsync<RegionState>(EventCatalog.StreamId("region", code), ct) is null
             ? ui.Error(404, ui.T($"地区 {code} 尚未登记。", $"Region {code} is not registered."))
             : null;

@@ -62,7 +62,7 @@ public sealed class ChainVerifier(NpgsqlDataSource db, CheckpointSigner signer, 
         long checkedCount = 0, expectedPosition = 0;
         var hash = ChainHash.Genesis;
         var broken = false;
-        await using (var cmd = new NpgsqlCommand($"""
+        await using (var cmd = LongRunning.Command($"""
             select c.position, c.seq, c.hash, e.seq_id is not null, case when e.seq_id is null then null else {ChainTables.CanonicalText} end
             from {s}.{ChainTables.Links} c left join {s}.mt_events e on e.seq_id = c.seq
             order by c.position
@@ -91,7 +91,7 @@ public sealed class ChainVerifier(NpgsqlDataSource db, CheckpointSigner signer, 
             }
         }
 
-        await using (var orphans = new NpgsqlCommand($"""
+        await using (var orphans = LongRunning.Command($"""
             select e.seq_id from {s}.mt_events e
             where not exists (select 1 from {s}.{ChainTables.Links} c where c.seq = e.seq_id) and not {MartenTombstones.Is("e")}
             order by e.seq_id limit 10

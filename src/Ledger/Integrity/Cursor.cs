@@ -1,3 +1,4 @@
+using Ledger.Storage;
 using Npgsql;
 
 namespace Ledger.Integrity;
@@ -15,7 +16,7 @@ internal sealed class Cursor<T>(NpgsqlConnection conn, NpgsqlTransaction tx, str
 
     public async Task OpenAsync(string sql, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"declare {name} no scroll cursor for {sql}", conn, tx);
+        await using var cmd = LongRunning.Command($"declare {name} no scroll cursor for {sql}", conn, tx);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
@@ -30,13 +31,13 @@ internal sealed class Cursor<T>(NpgsqlConnection conn, NpgsqlTransaction tx, str
     /// <summary>Closes the cursor; the caller's transaction goes on (verify reads more in it).</summary>
     public async Task CloseAsync(CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"close {name}", conn, tx);
+        await using var cmd = LongRunning.Command($"close {name}", conn, tx);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
     private async Task FetchAsync(CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"fetch forward {Batch} from {name}", conn, tx);
+        await using var cmd = LongRunning.Command($"fetch forward {Batch} from {name}", conn, tx);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var n = 0;
         while (await r.ReadAsync(ct))

@@ -41,7 +41,7 @@ public static class DerivedCheck
     public static async Task LockAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IEnumerable<string> alsoTables, CancellationToken ct)
     {
         var tables = Tables.Concat(alsoTables).Select(t => $"{LedgerStore.Schema}.{t}");
-        await using var cmd = new NpgsqlCommand($"lock table {string.Join(", ", tables)} in access share mode", conn, tx);
+        await using var cmd = LongRunning.Command($"lock table {string.Join(", ", tables)} in access share mode", conn, tx);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 

@@ -49,7 +49,7 @@ internal static class LineageCheck
         var differences = new Differences(table, against);
         var keyList = string.Join(", ", keys);
         var differ = string.Join(" or ", values.Select(v => $"t.{v} is distinct from e.{v}"));
-        await using var cmd = new NpgsqlCommand($"""
+        await using var cmd = LongRunning.Command($"""
             with expected as ({expectedSql}),
             differing as (
               select {keyList}, {string.Join(", ", values.Select(v => $"t.{v} as t_{v}, e.{v} as e_{v}"))}

@@ -46,7 +46,7 @@ internal static class OverlapCheck
 
     private static async Task FirstAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Differences into, string sql, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        await using var cmd = LongRunning.Command(sql, conn, tx);
         cmd.Parameters.AddWithValue("new", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint, DBNull.Value);
         cmd.Parameters.AddWithValue("protections", Layers.Protections);
         cmd.Parameters.AddWithValue("notOccupying", GeoProjection.NotOccupying);

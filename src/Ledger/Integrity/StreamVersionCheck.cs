@@ -16,7 +16,7 @@ internal static class StreamVersionCheck
     {
         var s = LedgerStore.Schema;
         var differences = new Differences(Table, "the events");
-        await using var cmd = new NpgsqlCommand($"""
+        await using var cmd = LongRunning.Command($"""
             with events as (
               select stream_id, count(*) as n, max(version) as highest, max(seq_id) as last_seq
               from {s}.mt_events e where not {MartenTombstones.Is()} group by stream_id),

@@ -18,7 +18,7 @@ internal static class TotalsCheck
     {
         var s = LedgerStore.Schema;
         var differences = new Differences(FlowTables.Totals, "the totals of the flows");
-        await using (var cmd = new NpgsqlCommand($"""
+        await using (var cmd = LongRunning.Command($"""
             with derived ({Keys}, pos, neg) as ({FlowTables.TotalsOf(s, FlowTables.Flows, "numeric")}),
             differing as (
               select {Keys}, t.amount_pos, t.amount_neg, d.pos, d.neg
@@ -46,7 +46,7 @@ internal static class TotalsCheck
     private static async Task<long> FirstFlowAsync(NpgsqlConnection conn, NpgsqlTransaction tx,
         (string Region, string Account, string Cause, string Nature, int Year, DateOnly Quarter) key, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"""
+        await using var cmd = LongRunning.Command($"""
             select coalesce(min(seq), 0) from {LedgerStore.Schema}.{FlowTables.Flows}
             where year is null and region_code = @region and account = @account and cause = @cause and nature = @nature
               and extract(year from effective_date)::int = @year and date_trunc('quarter', recorded_at at time zone 'UTC')::date = @quarter

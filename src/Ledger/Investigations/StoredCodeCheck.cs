@@ -57,7 +57,7 @@ public static class StoredCodeCheck
     private static async Task ReadAsync(NpgsqlConnection conn, string table, string sql, Func<long, string, string, string, string?> judge,
         List<VerifyProblem> problems, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(sql, conn);
+        await using var cmd = LongRunning.Command(sql, conn);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct) && problems.Count < MaxReported)
             if (judge(r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? "" : r.GetString(2), r.IsDBNull(3) ? "" : r.GetString(3)) is { } what)
