@@ -6,17 +6,17 @@ namespace Ledger.Bench;
 /// <summary>Runs some reads once on connections that log every statement's plan and timings (auto_explain), and prints those plans from the server log.</summary>
 internal static class Explained
 {
-    public static async Task RunAsync(EmbeddedPostgres pg, string title, Func<NpgsqlDataSource, Task> reads, string database = "ledger")
+    public static async Task RunAsync(EmbeddedPostgres pg, string title, Func<NpgsqlDataSource, Task> reads, string database = "ledger", int minMs = 1)
     {
         var log = Path.Combine(pg.DataDirectory, "server.log");
         var start = new FileInfo(log).Length;
-        var options = "-c session_preload_libraries=auto_explain -c auto_explain.log_min_duration=1 -c auto_explain.log_analyze=on " +
+        var options = $"-c session_preload_libraries=auto_explain -c auto_explain.log_min_duration={minMs} -c auto_explain.log_analyze=on " +
                       "-c auto_explain.log_buffers=on -c auto_explain.log_timing=on";
         await using (var explained = new NpgsqlDataSourceBuilder(pg.ConnectionString(database) + $";Options='{options}'").Build())
             await reads(explained);
         await using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         stream.Seek(start, SeekOrigin.Begin);
-        Console.WriteLine($"\nPlans of the statements over 1 ms of {title} (auto_explain):\n");
+        Console.WriteLine($"\nPlans of the statements of {minMs} ms or more of {title} (auto_explain):\n");
         Console.WriteLine(await new StreamReader(stream).ReadToEndAsync());
     }
 }

@@ -71,7 +71,7 @@ public static class LandQuotaQuery
         var plan = await SheetPlan.ForAsync(conn, tx, r with { From = new NodaTime.LocalDate(r.From.Year, 1, 1) }, ct);
         var (correction, sign) = plan.Correction;
         const string farmland = $"account = '{Accounts.Farmland}' and cause like '{OccupationCause}'";
-        const string edge = "effective_date between @e2s and @e2e";
+        var edge = plan.EdgeSql; // the last year's part only: the period starts on 1 January here
         var f = $"{LedgerStore.Schema}.{FlowTables.Flows}";
         await using var cmd = new NpgsqlCommand($"""
             select region_code, eff_year,

@@ -32,6 +32,22 @@ public sealed record SheetPlan(int WholeFrom, int WholeTo, (DateOnly Start, Date
         : ("recorded_at >= @quarterStart and recorded_at <= @known", "");
 
     /// <summary>
+    /// SQL true of a flow in a part-year edge (<c>@e1s</c>…<c>@e2e</c>), or <c>false</c> for a period of
+    /// whole years, which PostgreSQL folds away: an empty date range would still walk the whole
+    /// region's part of the (region, date) index, milliseconds on a large province.
+    /// </summary>
+    public string EdgeSql
+    {
+        get
+        {
+            var edges = new List<string>();
+            if (Edge1.Start <= Edge1.End) edges.Add("effective_date between @e1s and @e1e");
+            if (Edge2.Start <= Edge2.End) edges.Add("effective_date between @e2s and @e2e");
+            return edges.Count == 0 ? "false" : $"({string.Join(" or ", edges)})";
+        }
+    }
+
+    /// <summary>
     /// Reads the newest recording time first: a sheet as known now (the usual question) then reads
     /// the totals alone, where it would otherwise read every row of the current quarter. Whichever
     /// side of knownAt holds less time of recording is read from the rows.

@@ -63,7 +63,7 @@ public sealed class SheetQuery(NpgsqlDataSource db)
             {sign}coalesce(sum(amount) filter (where effective_date >= @from and amount > 0), 0) * 10000,
             {sign}coalesce(sum(-amount) filter (where effective_date >= @from and amount < 0), 0) * 10000
             """;
-        const string edge = "(effective_date between @e1s and @e1e or effective_date between @e2s and @e2e)";
+        var edge = plan.EdgeSql;
         var f = $"{LedgerStore.Schema}.{FlowTables.Flows}";
         await using var cmd = new NpgsqlCommand($"""
             select region_code, account, cause, nature,

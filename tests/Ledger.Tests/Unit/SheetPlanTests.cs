@@ -32,4 +32,14 @@ public sealed class SheetPlanTests
         old.TotalsBefore.ShouldBe(new DateOnly(2026, 1, 1));
         old.Correction.ShouldBe(("recorded_at >= @quarterStart and recorded_at <= @known", ""));
     }
+
+    [Fact]
+    public void a_period_of_whole_years_reads_no_edge_rows_and_a_part_year_reads_its_own()
+    {
+        Plan(null).EdgeSql.ShouldBe("false");
+        SheetPlan.For(new SheetRequest("410102", new LocalDate(2024, 3, 1), new LocalDate(2025, 6, 30), KnownAt), null).EdgeSql
+            .ShouldBe("(effective_date between @e1s and @e1e or effective_date between @e2s and @e2e)");
+        SheetPlan.For(new SheetRequest("410102", new LocalDate(2024, 1, 1), new LocalDate(2025, 6, 30), KnownAt), null).EdgeSql
+            .ShouldBe("(effective_date between @e2s and @e2e)");
+    }
 }
