@@ -27,10 +27,17 @@ internal static class NationalBenchmark
     private const int Clients = 4;
     private const int BatchSize = 500;
 
-    public static async Task RunAsync(int events, int shards, int sheetRuns)
+    /// <param name="compare">false skips the one-database run (its ingest rate is the comparison; the sheets and verify are the shards').</param>
+    public static async Task RunAsync(int events, int shards, int sheetRuns, bool compare = true)
     {
-        Console.WriteLine($"National simulation: {Provinces.Length} provinces, {events:N0} events, {shards} shard(s) against one database.");
+        Console.WriteLine($"National simulation: {Provinces.Length} provinces, {events:N0} events, {shards} shard(s){(compare ? " against one database" : "")}.");
         var sharded = await RunOnceAsync(events, shards, sheetRuns);
+        if (!compare)
+        {
+            Console.WriteLine($"{shards} shards: {events:N0} events in {sharded.Seconds:F1} s = {events / sharded.Seconds:N0} events/s");
+            foreach (var line in sharded.Lines) Console.WriteLine(line);
+            return;
+        }
         var single = await RunOnceAsync(events, 0, 0);
         Console.WriteLine();
         Console.WriteLine("| topology | events | seconds | events/s |");

@@ -1,7 +1,7 @@
 using Ledger.Bench;
 
 // infra/bench/run.sh ingest [--events N --batch N --clients N]   the HTTP ingest path beside a raw COPY
-// infra/bench/run.sh national [--events 1000000 --shards 4]      31 provinces over shards against one database: ingest, sheets, verify
+// infra/bench/run.sh national [--events 1000000 --shards 4 --compare 0]  31 provinces over shards against one database (--compare 0: shards only): ingest, sheets, verify
 // infra/bench/run.sh bulk [--events N --streams 1]              the NDJSON bulk path beside a raw COPY
 // infra/bench/run.sh sheets [--occupations N]                     flow rebuild and balance-sheet latency
 // infra/bench/run.sh successions [--occupations N --successions 100]  sheet latency before and after N successions, one ledger
@@ -20,7 +20,8 @@ switch (mode)
         await IngestBenchmark.RunAsync(Args.Int(args, "--events", 200_000), Args.Int(args, "--batch", 500), Args.Int(args, "--clients", 4));
         break;
     case "national":
-        await NationalBenchmark.RunAsync(Args.Int(args, "--events", 1_000_000), Args.Int(args, "--shards", 4), Args.Int(args, "--sheet-runs", 40));
+        await NationalBenchmark.RunAsync(Args.Int(args, "--events", 1_000_000), Args.Int(args, "--shards", 4), Args.Int(args, "--sheet-runs", 40),
+            Args.Int(args, "--compare", 1) != 0);
         break;
     case "bulk":
         await BulkBenchmark.RunAsync(Args.Int(args, "--events", 200_000), Args.Int(args, "--streams", 1));
