@@ -164,6 +164,7 @@ public sealed class Topology : IAsyncDisposable, IIngestRouting
     {
         foreach (var s in Shards) await s.Store.DisposeAsync();
         foreach (var d in _owned) await d.DisposeAsync();
+        foreach (var w in _waiting.Values) await w.Waiting!.Owner.DisposeAsync();
     }
 
     /// <summary>
