@@ -286,12 +286,7 @@ public sealed class ShardTests
         finally
         {
             foreach (var n in nodes) await n.DisposeAsync();
-            await a.StopAsync();
-            await b.StopAsync();
-            foreach (var dir in new[] { root + "-a", root + "-b" })
-                try { Directory.Delete(dir, true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-            File.Delete(root + "-key.pem");
-            File.Delete(root + "-shards.json");
+            await CleanUpAsync(root, a, b);
         }
     }
 
@@ -343,12 +338,7 @@ public sealed class ShardTests
         finally
         {
             if (node is not null) await node.DisposeAsync();
-            await a.StopAsync();
-            await b.StopAsync();
-            foreach (var dir in new[] { root + "-a", root + "-b" })
-                try { Directory.Delete(dir, true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-            File.Delete(root + "-key.pem");
-            File.Delete(root + "-shards.json");
+            await CleanUpAsync(root, a, b);
         }
     }
 
@@ -450,6 +440,17 @@ public sealed class ShardTests
         var body = await response.Content.ReadAsStringAsync();
         response.StatusCode.ShouldBe(HttpStatusCode.OK, body);
         return JsonDocument.Parse(body).RootElement;
+    }
+
+    /// <summary>Stops both throwaway clusters and removes their folders, the key and the shards file.</summary>
+    private static async Task CleanUpAsync(string root, EmbeddedPostgres a, EmbeddedPostgres b)
+    {
+        await a.StopAsync();
+        await b.StopAsync();
+        foreach (var dir in new[] { root + "-a", root + "-b" })
+            try { Directory.Delete(dir, true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        File.Delete(root + "-key.pem");
+        File.Delete(root + "-shards.json");
     }
 
     /// <summary>The Web Mercator tile column and row holding a longitude and a latitude at a zoom.</summary>
