@@ -42,7 +42,7 @@ public sealed class LedgerMetrics
         _appended = Meter.CreateCounter<long>("ledger.events.appended", "{event}", "Events stored by POST /api/v1/events and /events/bulk (duplicates not counted)");
         _ingest = Histogram("ledger.ingest.duration", "Time to answer one POST /api/v1/events, by outcome (appended, duplicate, rejected) and status", RequestBuckets);
         _ingestPhases = Histogram("ledger.ingest.phase.duration",
-            "Time one POST /api/v1/events spent in each phase (read_body, parse, ..., append_events, states_flows_index, chain_read_lock_head, commit): where a batch's time goes", PhaseBuckets);
+            "Time one POST /api/v1/events spent in each phase (read_body, parse, ..., append_events, states_flows_index, chain_lock_head, commit): where a batch's time goes", PhaseBuckets);
         _rejections = Meter.CreateCounter<long>("ledger.ingest.rejections", "{batch}", "Batches refused by POST /api/v1/events, by HTTP status");
         _sheets = Histogram("ledger.balance_sheet.duration", "Time to build and render a balance sheet (kind: period or annual; format)", RequestBuckets);
         _audits = Histogram("ledger.audit.duration", "Time to issue a departure-audit report, by outcome (issued or refused)", RequestBuckets);

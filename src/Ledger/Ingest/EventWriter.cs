@@ -22,7 +22,8 @@ internal static class EventWriter
 {
     public sealed record Pending(IncomingEvent Item, IEvent Event, bool CreatesStream);
 
-    public static async Task WriteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IDocumentStore store, IReadOnlyList<Pending> events,
+    /// <summary>Writes the events, sets their sequences, and returns their chain texts in sequence order.</summary>
+    public static async Task<List<(long Seq, byte[] Text)>> WriteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IDocumentStore store, IReadOnlyList<Pending> events,
         Instant now, CancellationToken ct)
     {
         var serializer = store.Options.Serializer();
@@ -34,6 +35,8 @@ internal static class EventWriter
         var created = streams.Where(x => x.CreatesStream).ToList();
         var extended = streams.Where(x => !x.CreatesStream).ToList();
 
+        var data = events.Select(e => serializer.ToJson(e.Event.Data)).ToArray();
+        var headers = events.Select(e => serializer.ToJson(e.Event.Headers)).ToArray();
         await using var batch = new NpgsqlBatch(conn, tx);
         if (created.Count > 0)
             batch.BatchCommands.Add(SqlBatch.Command(
@@ -55,9 +58,9 @@ internal static class EventWriter
             """,
             ("ids", events.Select(e => e.Event.Id).ToArray()), ("streams", events.Select(e => e.Event.StreamKey!).ToArray()),
             ("versions", events.Select(e => e.Event.Version).ToArray()),
-            ("data", new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = events.Select(e => serializer.ToJson(e.Event.Data)).ToArray() }),
+            ("data", new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = data }),
             ("types", events.Select(e => e.Event.EventTypeName).ToArray()), ("dotnet", events.Select(e => e.Event.DotNetTypeName).ToArray()),
-            ("headers", new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = events.Select(e => serializer.ToJson(e.Event.Headers)).ToArray() }),
+            ("headers", new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = headers }),
             ("users", events.Select(e => e.Event.UserName ?? "").ToArray()), ("at", at)));
 
         var byId = events.ToDictionary(e => e.Event.Id, e => e.Event);
@@ -65,5 +68,8 @@ internal static class EventWriter
         while (!r.HasRows && await r.NextResultAsync(ct)) { }
         while (await r.ReadAsync(ct)) byId[r.GetGuid(0)].Sequence = r.GetInt64(1);
         if (byId.Values.Any(e => e.Sequence == 0)) throw new InvalidOperationException("an appended event came back without its sequence");
+        return events.Select((p, i) => (p.Event.Sequence, Chain.ChainTables.Canonical(p.Event.Sequence, p.Event.Id, p.Event.StreamKey!,
+                p.Event.Version, p.Event.EventTypeName, data[i], at, p.Event.UserName ?? "", headers[i])))
+            .OrderBy(t => t.Sequence).ToList();
     }
 }

@@ -66,7 +66,7 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
             if (decision.Rejection is not null) return new IngestOutcome([], decision.Rejection);
 
             var appended = Build(session, decision.Transitions, clientName, now);
-            await EventWriter.WriteAsync(conn, tx, store, appended, now, ct);
+            var links = await EventWriter.WriteAsync(conn, tx, store, appended, now, ct);
             phases.Mark("append_events");
             var sequences = appended.ToDictionary(a => a.Item.EventId, a => a.Event.Sequence);
             var writes = new List<NpgsqlBatchCommand>(StateWriter.Upserts(store, decision.Changed));
@@ -79,7 +79,7 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
             phases.Mark("geometry");
             await LineageAsync(conn, tx, decision, appended, now, ct);
             phases.Mark("lineage");
-            await Chain.ChainWriter.ExtendAsync(conn, tx, appended.Select(a => a.Event.Sequence).ToArray(), phases, ct);
+            await Chain.ChainWriter.ExtendAsync(conn, tx, links, phases, ct);
             foreach (var (item, e, _) in appended)
                 results[item.EventId] = new IngestResult(item.EventId, "appended", item.Key, e.Version, e.Sequence, now);
         }
