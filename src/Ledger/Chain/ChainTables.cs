@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Weasel.Postgresql.Tables;
@@ -44,19 +43,23 @@ public static class ChainTables
         "concat_ws('|', e.seq_id, e.id, e.stream_id, e.version, e.type, e.data::text, " +
         "to_char(e.timestamp at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), coalesce(e.user_name, ''), coalesce(e.headers::text, ''))";
 
+    /// <summary>The recorded instant as <see cref="CanonicalText"/> prints it (formatted once per batch: all its events share it).</summary>
+    public static string RecordedText(DateTime recordedUtc) =>
+        recordedUtc.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+
     /// <summary>
     /// <see cref="CanonicalText"/> computed from the values the ingest writes, as UTF-8: the data and headers
     /// rendered as PostgreSQL renders jsonb (<see cref="JsonbText"/>), so the ingest need not read its rows back.
     /// </summary>
-    public static byte[] Canonical(long seq, Guid id, string streamId, long version, string type, string dataJson, DateTime recordedUtc,
+    public static byte[] Canonical(long seq, Guid id, string streamId, long version, string type, string dataJson, string recordedText,
         string? userName, string? headersJson)
     {
-        var output = new ArrayBufferWriter<byte>(1024);
+        var output = new ByteBuffer(dataJson.Length + (headersJson?.Length ?? 0) + 256);
         void Text(string text) => output.Write(Encoding.UTF8.GetBytes(text));
         Text(string.Create(CultureInfo.InvariantCulture, $"{seq}|{id:D}|{streamId}|{version}|{type}|"));
         JsonbText.Write(Encoding.UTF8.GetBytes(dataJson), output);
-        Text(string.Create(CultureInfo.InvariantCulture, $"|{recordedUtc:yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'}|{userName ?? ""}|"));
+        Text(string.Create(CultureInfo.InvariantCulture, $"|{recordedText}|{userName ?? ""}|"));
         if (headersJson is not null) JsonbText.Write(Encoding.UTF8.GetBytes(headersJson), output);
-        return output.WrittenSpan.ToArray();
+        return output.Written.ToArray();
     }
 }

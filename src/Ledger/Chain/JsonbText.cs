@@ -16,7 +16,8 @@ namespace Ledger.Chain;
 /// </summary>
 public static class JsonbText
 {
-    public static void Write(ReadOnlySpan<byte> json, IBufferWriter<byte> output)
+    /// <summary>Appends the rendering of <paramref name="json"/> to <paramref name="output"/>.</summary>
+    public static void Write(ReadOnlySpan<byte> json, ByteBuffer output)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256 });
         if (!reader.Read()) throw new FormatException("empty JSON");
@@ -25,12 +26,12 @@ public static class JsonbText
 
     public static string Render(string json)
     {
-        var output = new ArrayBufferWriter<byte>();
+        var output = new ByteBuffer(json.Length * 2);
         Write(Encoding.UTF8.GetBytes(json), output);
-        return Encoding.UTF8.GetString(output.WrittenSpan);
+        return Encoding.UTF8.GetString(output.Written);
     }
 
-    private static void WriteValue(ref Utf8JsonReader reader, IBufferWriter<byte> output)
+    private static void WriteValue(ref Utf8JsonReader reader, ByteBuffer output)
     {
         switch (reader.TokenType)
         {
@@ -38,86 +39,167 @@ public static class JsonbText
                 WriteObject(ref reader, output);
                 break;
             case JsonTokenType.StartArray:
-                Append(output, "["u8);
+                output.Write("["u8);
                 var first = true;
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    if (!first) Append(output, ", "u8);
+                    if (!first) output.Write(", "u8);
                     first = false;
                     WriteValue(ref reader, output);
                 }
-                Append(output, "]"u8);
+                output.Write("]"u8);
                 break;
             case JsonTokenType.String:
-                WriteString(Unescaped(ref reader), output);
+                WriteString(ref reader, output);
                 break;
             case JsonTokenType.Number:
                 WriteNumber(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan, output);
                 break;
-            case JsonTokenType.True: Append(output, "true"u8); break;
-            case JsonTokenType.False: Append(output, "false"u8); break;
-            case JsonTokenType.Null: Append(output, "null"u8); break;
+            case JsonTokenType.True: output.Write("true"u8); break;
+            case JsonTokenType.False: output.Write("false"u8); break;
+            case JsonTokenType.Null: output.Write("null"u8); break;
             default: throw new FormatException($"unexpected JSON token {reader.TokenType}");
         }
     }
 
-    /// <summary>Members are rendered apart first: their order is only known once all keys are read.</summary>
-    private static void WriteObject(ref Utf8JsonReader reader, IBufferWriter<byte> output)
+    /// <summary>
+    /// A member written to the output: where it starts and ends, and its key as jsonb stores it (unescaped UTF-8),
+    /// which is the bytes after the member's opening quote unless the key had escapes.
+    /// </summary>
+    private readonly record struct Member(int Start, int End, int KeyLength, byte[]? EscapedKey)
     {
-        var members = new List<(byte[] Key, byte[] Value)>();
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
-        {
-            var key = Unescaped(ref reader);
-            reader.Read();
-            var value = new ArrayBufferWriter<byte>();
-            WriteValue(ref reader, value);
-            var at = members.FindIndex(m => m.Key.AsSpan().SequenceEqual(key));
-            if (at >= 0) members.RemoveAt(at); // jsonb keeps the last of repeated keys
-            members.Add((key, value.WrittenSpan.ToArray()));
-        }
-        members.Sort((a, b) => a.Key.Length != b.Key.Length ? a.Key.Length.CompareTo(b.Key.Length) : a.Key.AsSpan().SequenceCompareTo(b.Key));
-        Append(output, "{"u8);
-        for (var i = 0; i < members.Count; i++)
-        {
-            if (i > 0) Append(output, ", "u8);
-            WriteString(members[i].Key, output);
-            Append(output, ": "u8);
-            Append(output, members[i].Value);
-        }
-        Append(output, "}"u8);
+        public ReadOnlySpan<byte> Key(ReadOnlySpan<byte> output) => EscapedKey ?? output.Slice(Start + 1, KeyLength);
     }
 
-    private static byte[] Unescaped(ref Utf8JsonReader reader)
+    /// <summary>
+    /// Members are written in the order read; then, unless the keys already came in jsonb's order, the object's
+    /// bytes are rewritten in that order.
+    /// </summary>
+    private static void WriteObject(ref Utf8JsonReader reader, ByteBuffer output)
     {
-        if (!reader.ValueIsEscaped && !reader.HasValueSequence) return reader.ValueSpan.ToArray();
-        return Encoding.UTF8.GetBytes(reader.GetString()!);
+        var objectStart = output.Length;
+        output.Write("{"u8);
+        var members = new List<Member>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            var start = output.Length;
+            byte[]? escaped = null;
+            int keyLength;
+            if (reader.ValueIsEscaped || reader.HasValueSequence)
+            {
+                escaped = Encoding.UTF8.GetBytes(reader.GetString()!);
+                keyLength = escaped.Length;
+                WriteString(escaped, output);
+            }
+            else
+            {
+                keyLength = reader.ValueSpan.Length;
+                WriteString(ref reader, output);
+            }
+            output.Write(": "u8);
+            reader.Read();
+            WriteValue(ref reader, output);
+            members.Add(new Member(start, output.Length, keyLength, escaped));
+            output.Write(", "u8);
+        }
+        if (members.Count == 0)
+        {
+            output.Write("}"u8);
+            return;
+        }
+        output.Length -= 2; // the last ", "
+        if (!InOrder(members, output.Written)) Reorder(members, objectStart + 1, output);
+        output.Write("}"u8);
+    }
+
+    private static bool InOrder(List<Member> members, ReadOnlySpan<byte> output)
+    {
+        for (var i = 1; i < members.Count; i++)
+            if (Compare(members[i - 1], members[i], output) >= 0) return false;
+        return true;
+    }
+
+    /// <summary>Rewrites the members from <paramref name="bodyStart"/> in jsonb's order, keeping only the last of repeated keys.</summary>
+    private static void Reorder(List<Member> members, int bodyStart, ByteBuffer output)
+    {
+        var written = output.Written;
+        var order = new int[members.Count];
+        for (var i = 0; i < order.Length; i++) order[i] = i;
+        // Insertion sort: objects are small, and it keeps repeated keys in the order read (stable).
+        for (var i = 1; i < order.Length; i++)
+            for (var j = i; j > 0 && Compare(members[order[j - 1]], members[order[j]], written) > 0; j--)
+                (order[j - 1], order[j]) = (order[j], order[j - 1]);
+
+        var keep = new bool[order.Length]; // a later member with the same key wins
+        for (var i = 0; i < order.Length; i++) keep[i] = i + 1 == order.Length || Compare(members[order[i]], members[order[i + 1]], written) != 0;
+
+        var length = output.Length - bodyStart;
+        var body = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            written[bodyStart..].CopyTo(body);
+            output.Length = bodyStart;
+            var first = true;
+            for (var i = 0; i < order.Length; i++)
+            {
+                if (!keep[i]) continue;
+                var m = members[order[i]];
+                if (!first) output.Write(", "u8);
+                first = false;
+                output.Write(body.AsSpan(m.Start - bodyStart, m.End - m.Start));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(body);
+        }
+    }
+
+    private static int Compare(Member a, Member b, ReadOnlySpan<byte> output)
+    {
+        var x = a.Key(output);
+        var y = b.Key(output);
+        return x.Length != y.Length ? x.Length.CompareTo(y.Length) : x.SequenceCompareTo(y);
+    }
+
+    private static void WriteString(ref Utf8JsonReader reader, ByteBuffer output)
+    {
+        // Unescaped in the JSON means nothing PostgreSQL would escape either: JSON text holds no raw controls, quotes or backslashes.
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+        {
+            output.Write("\""u8);
+            output.Write(reader.ValueSpan);
+            output.Write("\""u8);
+            return;
+        }
+        WriteString(Encoding.UTF8.GetBytes(reader.GetString()!), output);
     }
 
     /// <summary>PostgreSQL's <c>escape_json</c>: named escapes for five controls, <c>\u00xx</c> (lower case) for the rest.</summary>
-    private static void WriteString(ReadOnlySpan<byte> utf8, IBufferWriter<byte> output)
+    private static void WriteString(ReadOnlySpan<byte> utf8, ByteBuffer output)
     {
-        Append(output, "\""u8);
+        output.Write("\""u8);
         var start = 0;
         for (var i = 0; i < utf8.Length; i++)
         {
             var b = utf8[i];
             if (b >= 0x20 && b != (byte)'"' && b != (byte)'\\') continue;
-            Append(output, utf8[start..i]);
+            output.Write(utf8[start..i]);
             start = i + 1;
             switch (b)
             {
-                case (byte)'"': Append(output, "\\\""u8); break;
-                case (byte)'\\': Append(output, "\\\\"u8); break;
-                case (byte)'\b': Append(output, "\\b"u8); break;
-                case (byte)'\f': Append(output, "\\f"u8); break;
-                case (byte)'\n': Append(output, "\\n"u8); break;
-                case (byte)'\r': Append(output, "\\r"u8); break;
-                case (byte)'\t': Append(output, "\\t"u8); break;
-                default: Append(output, Encoding.ASCII.GetBytes($"\\u{b:x4}")); break;
+                case (byte)'"': output.Write("\\\""u8); break;
+                case (byte)'\\': output.Write("\\\\"u8); break;
+                case (byte)'\b': output.Write("\\b"u8); break;
+                case (byte)'\f': output.Write("\\f"u8); break;
+                case (byte)'\n': output.Write("\\n"u8); break;
+                case (byte)'\r': output.Write("\\r"u8); break;
+                case (byte)'\t': output.Write("\\t"u8); break;
+                default: output.Write(Encoding.ASCII.GetBytes($"\\u{b:x4}")); break;
             }
         }
-        Append(output, utf8[start..]);
-        Append(output, "\""u8);
+        output.Write(utf8[start..]);
+        output.Write("\""u8);
     }
 
     /// <summary>
@@ -125,12 +207,12 @@ public static class JsonbText
     /// as many decimals as the literal had after its point less the exponent (never fewer than none), no leading
     /// zeros, and no sign on zero.
     /// </summary>
-    private static void WriteNumber(ReadOnlySpan<byte> literal, IBufferWriter<byte> output)
+    private static void WriteNumber(ReadOnlySpan<byte> literal, ByteBuffer output)
     {
         // JSON forbids leading zeros, so without an exponent only a negative zero prints differently.
         if (literal.IndexOfAny((byte)'e', (byte)'E') < 0 && !(literal[0] == (byte)'-' && literal[1..].IndexOfAnyInRange((byte)'1', (byte)'9') < 0))
         {
-            Append(output, literal);
+            output.Write(literal);
             return;
         }
         var i = 0;
@@ -162,10 +244,25 @@ public static class JsonbText
         if (negative && (whole.Length > 0 || decimals.Any(c => c != '0'))) text.Append('-');
         text.Append(whole.Length == 0 ? "0" : whole);
         if (scale > 0) text.Append('.').Append(decimals);
-        Append(output, Encoding.ASCII.GetBytes(text.ToString()));
+        output.Write(Encoding.ASCII.GetBytes(text.ToString()));
     }
 
     private static bool IsDigit(byte b) => b is >= (byte)'0' and <= (byte)'9';
+}
 
-    private static void Append(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes) => output.Write(bytes);
+/// <summary>A growable byte buffer whose written bytes can be read back and rewound (a JSON object is reordered in place).</summary>
+public sealed class ByteBuffer(int capacity = 1024)
+{
+    private byte[] _bytes = new byte[Math.Max(capacity, 16)];
+
+    public int Length { get; set; }
+
+    public ReadOnlySpan<byte> Written => _bytes.AsSpan(0, Length);
+
+    public void Write(ReadOnlySpan<byte> bytes)
+    {
+        if (Length + bytes.Length > _bytes.Length) Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, Length + bytes.Length));
+        bytes.CopyTo(_bytes.AsSpan(Length));
+        Length += bytes.Length;
+    }
 }

@@ -68,8 +68,9 @@ internal static class EventWriter
         while (!r.HasRows && await r.NextResultAsync(ct)) { }
         while (await r.ReadAsync(ct)) byId[r.GetGuid(0)].Sequence = r.GetInt64(1);
         if (byId.Values.Any(e => e.Sequence == 0)) throw new InvalidOperationException("an appended event came back without its sequence");
+        var recorded = Chain.ChainTables.RecordedText(at);
         return events.Select((p, i) => (p.Event.Sequence, Chain.ChainTables.Canonical(p.Event.Sequence, p.Event.Id, p.Event.StreamKey!,
-                p.Event.Version, p.Event.EventTypeName, data[i], at, p.Event.UserName ?? "", headers[i])))
+                p.Event.Version, p.Event.EventTypeName, data[i], recorded, p.Event.UserName ?? "", headers[i])))
             .OrderBy(t => t.Sequence).ToList();
     }
 }
