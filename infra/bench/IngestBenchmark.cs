@@ -274,6 +274,8 @@ internal static class IngestBenchmark
         throw new TimeoutException("the API did not become healthy within 60 s");
     }
 
+    internal static readonly string CheckpointKeyFile = Path.Combine(Path.GetTempPath(), $"ledger-bench-checkpoint-{Environment.ProcessId}.pem");
+
     internal static Process StartApi(string root, string connectionString, int port, bool telemetry, int metricsPort,
         IReadOnlyDictionary<string, string>? environment = null)
     {
@@ -283,7 +285,7 @@ internal static class IngestBenchmark
         psi.Environment["LEDGER_DB"] = connectionString;
         psi.Environment["LEDGER_DEMO"] = "0";
         psi.Environment["LEDGER_BOOTSTRAP_ADMIN_KEY"] = AdminKey;
-        psi.Environment["LEDGER_CHECKPOINT_KEY_FILE"] = Path.Combine(Path.GetTempPath(), $"ledger-bench-checkpoint-{Environment.ProcessId}.pem");
+        psi.Environment["LEDGER_CHECKPOINT_KEY_FILE"] = CheckpointKeyFile;
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         psi.Environment["LEDGER_TELEMETRY"] = telemetry ? "1" : "0";
         psi.Environment["LEDGER_METRICS_URLS"] = $"http://127.0.0.1:{metricsPort}";

@@ -14,6 +14,8 @@ using Ledger.Bench;
 // infra/bench/run.sh ingestcpu [--batches 200 --batch 500 --geometry]  the API's own CPU per batch, one thread, no HTTP or database
 // infra/bench/run.sh telemetry [--events N --batch N --clients N --rounds 2]  ingest with telemetry on and off, alternating
 var mode = args.FirstOrDefault() ?? "ingest";
+// The API processes sign checkpoints with a key file named after this process; nothing of a run should outlive it.
+AppDomain.CurrentDomain.ProcessExit += (_, _) => File.Delete(IngestBenchmark.CheckpointKeyFile);
 switch (mode)
 {
     case "ingest":

@@ -54,7 +54,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             Directory.CreateDirectory(dataDir);
             await ServerAccount.HandOver(dataDir);
             await pg.RunServerCommand("initdb", "-D", dataDir, "-U", "ledger", "--auth-local=trust", "--auth-host=reject",
-                "-E", "UTF8", "--locale=C.UTF-8", "--no-sync");
+                "-E", "UTF8", "--locale=C.UTF-8", "--lc-collate=C", "--no-sync");
         }
 
         var running = PostgresSocket.Running(dataDir);

@@ -74,5 +74,6 @@ public sealed class MonitoredService : IAsyncLifetime
         if (_api is not null) await _api.DisposeAsync();
         if (_pg is not null) await _pg.StopAsync();
         try { Directory.Delete(_dir, true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        File.Delete(_dir + "-key.pem"); // the service's checkpoint signing key, kept beside the folder
     }
 }

@@ -59,6 +59,7 @@ public sealed class ShutdownTests
             await api.DisposeAsync();
             await pg.StopAsync();
             try { Directory.Delete(dir, true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            File.Delete(dir + "-key.pem"); // the service's checkpoint signing key, kept beside the folder
         }
     }
 
