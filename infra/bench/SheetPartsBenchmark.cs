@@ -36,17 +36,20 @@ internal static class SheetPartsBenchmark
                 var request = new SheetRequest(region, new LocalDate(2024, 1, 1), new LocalDate(2024, 12, 31), SystemClock.Instance.GetCurrentInstant());
                 await TimeAsync($"{region} whole sheet (SheetQuery)", () => new SheetQuery(db).BalanceSheetAsync(request, CancellationToken.None));
                 await TimeAsync($"{region} stock totals alone (SheetQuery.StocksAsync)", () => InSnapshot(db, request,
-                    (conn, tx, scope) => SheetQuery.StocksAsync(conn, tx, request, ScopeSql.Within(scope, "region_code"), CancellationToken.None)));
+                    async (conn, tx, scope) => await SheetQuery.StocksAsync(conn, tx, request, ScopeSql.Within(scope, "region_code"),
+                        await SheetPlan.LatestRecordedAsync(conn, tx, CancellationToken.None), CancellationToken.None)));
                 await TimeAsync($"{region} water and targets alone", () => InSnapshot(db, request, async (conn, tx, scope) =>
                     (await SheetQuery.WaterAsync(conn, tx, request, ScopeSql.Within(scope, "region_code"), ScopeSql.PartsFilter(scope), CancellationToken.None)).Count
                     + (await SheetQuery.TargetsAsync(conn, tx, request, ScopeSql.Within(scope, "region_code"), CancellationToken.None)).Count));
                 await TimeAsync($"{region} nothing but the snapshot and lineage", () => InSnapshot(db, request, (_, _, scope) => Task.FromResult(scope)));
-                var rows = await InSnapshot(db, request, (conn, tx, scope) =>
-                    SheetQuery.StocksAsync(conn, tx, request, ScopeSql.Within(scope, "region_code"), CancellationToken.None));
+                var rows = await InSnapshot(db, request, async (conn, tx, scope) =>
+                    await SheetQuery.StocksAsync(conn, tx, request, ScopeSql.Within(scope, "region_code"),
+                        await SheetPlan.LatestRecordedAsync(conn, tx, CancellationToken.None), CancellationToken.None));
                 await TimeAsync($"{region} SheetBuilder alone, in memory ({rows.Count:N0} stock rows)", () =>
                     Task.FromResult(SheetBuilder.Build(request, rows, [], [])));
                 await TimeAsync($"{region} land-quota reads alone (LandQuotaQuery)", () => InSnapshot(db, request,
-                    (conn, tx, scope) => LandQuotaQuery.ReadAsync(conn, tx, request, scope, CancellationToken.None)));
+                    async (conn, tx, scope) => await LandQuotaQuery.ReadAsync(conn, tx, request, scope,
+                        await SheetPlan.LatestRecordedAsync(conn, tx, CancellationToken.None), CancellationToken.None)));
                 await TimeAsync($"{region} overlap liabilities alone (OverlapLiabilities)", () => InSnapshot(db, request,
                     (conn, tx, scope) => OverlapLiabilities.ReadAsync(conn, tx, request, scope, CancellationToken.None)));
                 // Again after the parts, with every page they touched in the buffer cache.

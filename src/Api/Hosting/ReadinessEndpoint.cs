@@ -55,7 +55,7 @@ public static class ReadinessEndpoint
                 lastCheckpoint,
             }, LedgerJson.Options, statusCode: reasons.Count == 0 ? 200 : 503);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (Topology.Unreachable(e))
         {
             return Problems.Of(http, 503, "Database unavailable", "the ledger cannot reach its database");
         }

@@ -158,7 +158,7 @@ public sealed class Topology : IAsyncDisposable, IIngestRouting
 
     /// <summary>A database that did not answer, however the caller wrapped it (Marten wraps Npgsql's exceptions in its own).</summary>
     public static bool Unreachable(Exception e) =>
-        e is NpgsqlException or TimeoutException || (e.InnerException is { } inner && Unreachable(inner));
+        e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException || (e.InnerException is { } inner && Unreachable(inner));
 
     public async ValueTask DisposeAsync()
     {

@@ -18,8 +18,9 @@ public static class LandQuotaQuery
     public const string OccupationCause = "occupation-%";
 
     /// <param name="scope">The region's territory as of the sheet's end (its predecessors' region-years included), as for the other accounts.</param>
+    /// <param name="latest">The newest recording time in the snapshot (<see cref="SheetPlan.LatestRecordedAsync"/>).</param>
     public static async Task<LandQuotaAccount> ReadAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, RegionScope scope,
-        CancellationToken ct)
+        NodaTime.Instant? latest, CancellationToken ct)
     {
         var within = ScopeSql.Within(scope, "region_code");
         var parts = ScopeSql.PartsFilter(scope);
@@ -40,7 +41,7 @@ public static class LandQuotaQuery
             while (await reader.ReadAsync(ct))
                 quotas.Add(new QuotaFigure(reader.GetString(0), reader.GetInt32(1), reader.GetDecimal(2), reader.GetDecimal(3)));
 
-        var uses = await UsesAsync(conn, tx, r, within, ct);
+        var uses = await UsesAsync(conn, tx, r, within, latest, ct);
         if (scope.Parts.Count > 0) uses.AddRange(await PartUsesAsync(conn, tx, r, parts, ct));
         return LandQuotaSheet.Build(r, quotas, uses, code => scope.Holds(code) || scope.Parts.Any(p => p.Code == code));
 
@@ -66,9 +67,9 @@ public static class LandQuotaQuery
     /// a quota is yearly.
     /// </summary>
     private static async Task<List<UseFigure>> UsesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, ScopeSql within,
-        CancellationToken ct)
+        NodaTime.Instant? latest, CancellationToken ct)
     {
-        var plan = await SheetPlan.ForAsync(conn, tx, r with { From = new NodaTime.LocalDate(r.From.Year, 1, 1) }, ct);
+        var plan = SheetPlan.For(r with { From = new NodaTime.LocalDate(r.From.Year, 1, 1) }, latest);
         var (correction, sign) = plan.Correction;
         const string farmland = $"account = '{Accounts.Farmland}' and cause like '{OccupationCause}'";
         var edge = plan.EdgeSql; // the last year's part only: the period starts on 1 January here

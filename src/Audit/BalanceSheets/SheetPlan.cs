@@ -52,11 +52,10 @@ public sealed record SheetPlan(int WholeFrom, int WholeTo, (DateOnly Start, Date
     /// the totals alone, where it would otherwise read every row of the current quarter. Whichever
     /// side of knownAt holds less time of recording is read from the rows.
     /// </summary>
-    public static async Task<SheetPlan> ForAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, CancellationToken ct)
+    public static async Task<Instant?> LatestRecordedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand($"select max(recorded_at) from {LedgerStore.Schema}.{FlowTables.Flows}", conn, tx);
-        var latest = await cmd.ExecuteScalarAsync(ct) is DateTime t ? Instant.FromDateTimeUtc(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : (Instant?)null;
-        return For(r, latest);
+        return await cmd.ExecuteScalarAsync(ct) is DateTime t ? Instant.FromDateTimeUtc(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
     }
 
     public static SheetPlan For(SheetRequest r, Instant? latestRecorded)

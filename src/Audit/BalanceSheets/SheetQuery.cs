@@ -18,13 +18,14 @@ public sealed class SheetQuery(NpgsqlDataSource db)
         await NoParallelWorkersAsync(conn, tx, ct);
         var scope = RegionScope.Of(request.Region, await LineageReader.LoadAsync(conn, tx, request.KnownAt, [], ct), request.To);
         var within = ScopeSql.Within(scope, "region_code");
-        var stocks = await StocksAsync(conn, tx, request, within, ct);
+        var latest = await SheetPlan.LatestRecordedAsync(conn, tx, ct); // once: the snapshot holds it still for every read below
+        var stocks = await StocksAsync(conn, tx, request, within, latest, ct);
         stocks.AddRange(await LineageRows.PartStocksAsync(conn, tx, scope, request, ct));
         stocks.AddRange(await LineageRows.TransfersAsync(conn, tx, scope, request, ct));
         var water = await WaterAsync(conn, tx, request, within, ScopeSql.PartsFilter(scope), ct);
         var targets = (await TargetsAsync(conn, tx, request, within, ct))
             .Where(t => scope.Lineage.RetiredOn(t.RegionCode) is not { } retired || retired > request.To).ToList();
-        var landQuota = await LandQuotaQuery.ReadAsync(conn, tx, request, scope, ct);
+        var landQuota = await LandQuotaQuery.ReadAsync(conn, tx, request, scope, latest, ct);
         var overlaps = await OverlapLiabilities.ReadAsync(conn, tx, request, scope, ct);
         return OverlapLiabilities.Add(SheetBuilder.Build(request, stocks, water, targets) with { LandQuota = landQuota }, overlaps);
     }
@@ -52,10 +53,11 @@ public sealed class SheetQuery(NpgsqlDataSource db)
     /// come from the rows. Together they are every flow with effective date ≤ to and recorded ≤
     /// knownAt, each counted once, so the sum is exact.
     /// </summary>
+    /// <param name="latest">The newest recording time in the snapshot (<see cref="SheetPlan.LatestRecordedAsync"/>).</param>
     internal static async Task<List<StockRow>> StocksAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, ScopeSql within,
-        CancellationToken ct)
+        Instant? latest, CancellationToken ct)
     {
-        var plan = await SheetPlan.ForAsync(conn, tx, r, ct);
+        var plan = SheetPlan.For(r, latest);
         var (correction, sign) = plan.Correction;
         // Everything in units of 1/10000 (the totals' unit), converted back once in C#.
         static string Sums(string sign) => $"""
