@@ -66,9 +66,9 @@ public static class JsonbText
     /// A member written to the output: where it starts and ends, and its key as jsonb stores it (unescaped UTF-8),
     /// which is the bytes after the member's opening quote unless the key had escapes.
     /// </summary>
-    private readonly record struct Member(int Start, int End, int KeyLength, byte[]? EscapedKey)
+    private readonly record struct Member(int Start, int End, int KeyLength, byte[]? DecodedKey)
     {
-        public ReadOnlySpan<byte> Key(ReadOnlySpan<byte> output) => EscapedKey ?? output.Slice(Start + 1, KeyLength);
+        public ReadOnlySpan<byte> Key(ReadOnlySpan<byte> output) => DecodedKey ?? output.Slice(Start + 1, KeyLength);
     }
 
     /// <summary>
@@ -83,13 +83,13 @@ public static class JsonbText
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
             var start = output.Length;
-            byte[]? escaped = null;
+            byte[]? decoded = null;
             int keyLength;
             if (reader.ValueIsEscaped || reader.HasValueSequence)
             {
-                escaped = Encoding.UTF8.GetBytes(reader.GetString()!);
-                keyLength = escaped.Length;
-                WriteString(escaped, output);
+                decoded = Encoding.UTF8.GetBytes(reader.GetString()!);
+                keyLength = decoded.Length;
+                WriteString(decoded, output);
             }
             else
             {
@@ -99,7 +99,7 @@ public static class JsonbText
             output.Write(": "u8);
             reader.Read();
             WriteValue(ref reader, output);
-            members.Add(new Member(start, output.Length, keyLength, escaped));
+            members.Add(new Member(start, output.Length, keyLength, decoded));
             output.Write(", "u8);
         }
         if (members.Count == 0)
