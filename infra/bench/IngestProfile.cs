@@ -62,12 +62,16 @@ internal static partial class IngestProfile
         await PrintStatementsAsync(connectionString, batches);
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync();
-        await using (var wal = new NpgsqlCommand("select wal_records, wal_bytes, wal_write, wal_sync, wal_write_time, wal_sync_time from pg_stat_wal", conn))
+        await using (var wal = new NpgsqlCommand(
+            "select wal_records, wal_bytes, wal_write, wal_sync, wal_write_time, wal_sync_time, wal_fpi, " +
+            "(select checkpoints_timed + checkpoints_req from pg_stat_bgwriter) from pg_stat_wal", conn))
         await using (var r = await wal.ExecuteReaderAsync())
             if (await r.ReadAsync())
                 Console.WriteLine($"\nWAL: {r.GetInt64(1) / 1048576.0:N0} MiB, {r.GetInt64(3):N0} syncs taking {r.GetDouble(5):N0} ms " +
                                   $"({r.GetDouble(5) / Math.Max(1, r.GetInt64(3)):F2} ms each), writes {r.GetDouble(4):N0} ms; " +
-                                  $"{r.GetDouble(5) / batches:F2} ms of fsync per batch");
+                                  $"{r.GetDouble(5) / batches:F2} ms of fsync per batch; {r.GetInt64(0):N0} records, " +
+                                  $"{r.GetInt64(6):N0} of them full-page images (first change of a page after a checkpoint); " +
+                                  $"{r.GetInt64(7)} checkpoints since the server started");
     }
 
     /// <summary>The statements by total time since <see cref="ResetAsync"/>, per batch.</summary>
