@@ -37,5 +37,6 @@ perf report -i "$out.data" --comm postgres --children --sort sym -g none --stdio
 echo
 api=$(perf script -i "$out.data" -F comm,pid 2> /dev/null | grep "\.NET" | awk '{print $NF}' | sort | uniq -c | sort -rn | head -1 | awk '{print $2}')
 echo "The API (pid $api), heaviest functions by own time:"
-perf report -i "$out.data" --pid "$api" --no-children --sort sym -g none --stdio 2> /dev/null | grep -v "^#" | grep -v "^$" | head -25 | cut -c1-200
+# head closes the pipe early; under pipefail that would end the script before the clean-up.
+perf report -i "$out.data" --pid "$api" --no-children --sort sym -g none --stdio 2> /dev/null | grep -v "^#" | grep -v "^$" | head -25 | cut -c1-200 || true
 rm -f /tmp/perf-*.map
