@@ -28,13 +28,10 @@ public static class ChainHash
     /// <summary>SHA-256(previous hash ‖ UTF-8 canonical text of the event).</summary>
     public static byte[] Next(byte[] previous, string canonicalText)
     {
-        var length = previous.Length + Encoding.UTF8.GetByteCount(canonicalText);
-        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(canonicalText.Length));
         try
         {
-            previous.CopyTo(buffer, 0);
-            Encoding.UTF8.GetBytes(canonicalText, buffer.AsSpan(previous.Length));
-            return SHA256.HashData(buffer.AsSpan(0, length));
+            return Next(previous, buffer.AsSpan(0, Encoding.UTF8.GetBytes(canonicalText, buffer)));
         }
         finally
         {

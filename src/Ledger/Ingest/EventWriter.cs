@@ -22,8 +22,11 @@ internal static class EventWriter
 {
     public sealed record Pending(IncomingEvent Item, IEvent Event, bool CreatesStream);
 
-    /// <summary>Writes the events, sets their sequences, and returns their chain texts in sequence order.</summary>
-    public static async Task<List<(long Seq, byte[] Text)>> WriteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IDocumentStore store, IReadOnlyList<Pending> events,
+    /// <summary>An event as written: its data and headers exactly as sent, which the chain's texts are made from.</summary>
+    public sealed record Written(IEvent Event, string DataJson, string HeadersJson);
+
+    /// <summary>Writes the events and sets their sequences.</summary>
+    public static async Task<List<Written>> WriteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IDocumentStore store, IReadOnlyList<Pending> events,
         Instant now, CancellationToken ct)
     {
         var serializer = store.Options.Serializer();
@@ -68,9 +71,6 @@ internal static class EventWriter
         while (!r.HasRows && await r.NextResultAsync(ct)) { }
         while (await r.ReadAsync(ct)) byId[r.GetGuid(0)].Sequence = r.GetInt64(1);
         if (byId.Values.Any(e => e.Sequence == 0)) throw new InvalidOperationException("an appended event came back without its sequence");
-        var recorded = Chain.ChainTables.RecordedText(at);
-        return events.Select((p, i) => (p.Event.Sequence, Chain.ChainTables.Canonical(p.Event.Sequence, p.Event.Id, p.Event.StreamKey!,
-                p.Event.Version, p.Event.EventTypeName, data[i], recorded, p.Event.UserName ?? "", headers[i])))
-            .OrderBy(t => t.Sequence).ToList();
+        return events.Select((p, i) => new Written(p.Event, data[i], headers[i])).ToList();
     }
 }

@@ -66,7 +66,7 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
             if (decision.Rejection is not null) return new IngestOutcome([], decision.Rejection);
 
             var appended = Build(session, decision.Transitions, clientName, now);
-            var links = await EventWriter.WriteAsync(conn, tx, store, appended, now, ct);
+            var written = await EventWriter.WriteAsync(conn, tx, store, appended, now, ct);
             phases.Mark("append_events");
             var sequences = appended.ToDictionary(a => a.Item.EventId, a => a.Event.Sequence);
             var writes = new List<NpgsqlBatchCommand>(StateWriter.Upserts(store, decision.Changed));
@@ -79,7 +79,7 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
             phases.Mark("geometry");
             await LineageAsync(conn, tx, decision, appended, now, ct);
             phases.Mark("lineage");
-            await Chain.ChainWriter.ExtendAsync(conn, tx, links, phases, ct);
+            await Chain.ChainWriter.ExtendAsync(conn, tx, ChainLinks(written, now), phases, ct);
             foreach (var (item, e, _) in appended)
                 results[item.EventId] = new IngestResult(item.EventId, "appended", item.Key, e.Version, e.Sequence, now);
         }
@@ -165,6 +165,19 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
             if (projected.Target is not null) targets.Add(projected.Target);
         }
         return FlowWriter.Inserts(flows, targets);
+    }
+
+    /// <summary>
+    /// Each event's canonical chain text, made from the values written rather than read back
+    /// (decision 40), in sequence order: the order of the links.
+    /// </summary>
+    private static List<(long Seq, byte[] Text)> ChainLinks(IReadOnlyList<EventWriter.Written> written, Instant now)
+    {
+        var recorded = Chain.ChainTables.RecordedText(now.ToDateTimeUtc());
+        return written.OrderBy(w => w.Event.Sequence)
+            .Select(w => (w.Event.Sequence, Chain.ChainTables.Canonical(w.Event.Sequence, w.Event.Id, w.Event.StreamKey!, w.Event.Version,
+                w.Event.EventTypeName, w.DataJson, recorded, w.Event.UserName ?? "", w.HeadersJson)))
+            .ToList();
     }
 
     /// <summary>
