@@ -50,8 +50,8 @@ internal sealed class ProvenanceSource
                select case when f.seq < m.succession_seq then m.succession_seq else f.seq end as seq, f.stream_id, f.account,
                       m.from_code, m.to_code, m.effective_date, {toIn.Sql.Replace("t.to_code", "m.to_code")} as inward,
                       case when f.seq < m.succession_seq then l.recorded_at else max(f.recorded_at) end as recorded_at, sum(f.amount) as amount
-               from {s}.{LineageTables.StreamMoves} m
-               join {LineageTables.FlowsOfStream(s, "m", FlowTables.Flows)} and f.effective_date < m.effective_date
+               from {s}.{FlowTables.Flows} f
+               join {s}.{LineageTables.StreamMoves} m on m.stream_id = f.stream_id and f.effective_date < m.effective_date
                join (select distinct seq, recorded_at from {s}.{LineageTables.Successions}) l on l.seq = m.succession_seq
                where f.year is null and ({toIn.Sql.Replace("t.to_code", "m.to_code")}) <> ({fromIn.Sql.Replace("t.from_code", "m.from_code")})
                  and not (m.from_code = any(@part_codes))

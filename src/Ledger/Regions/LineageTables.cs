@@ -65,22 +65,13 @@ public static class LineageTables
     /// recorded after it) moves under the late event's sequence, when it is recorded. Not
     /// recursive: a stream's balance is its own, whatever code its earlier flows carried.
     /// </summary>
-    /// <summary>
-    /// The flows (alias <c>f</c>) of the stream of the row aliased <paramref name="moves"/>, as a join to
-    /// finish with further conditions: through Marten's (stream_id, version) index on the event rows and
-    /// the flows' key, as the flow table keeps no index on stream_id (decision 42). A flow's stream is
-    /// its event's stream: the flows are derived from the events (and checked against a rebuild).
-    /// </summary>
-    public static string FlowsOfStream(string schema, string moves, string flows = "flows") =>
-        $"{schema}.mt_events se on se.stream_id = {moves}.stream_id join {schema}.{flows} f on f.seq = se.seq_id";
-
     public static string TransfersOf(string schema, string flows = "flows", string moves = StreamMoves) => $"""
         select case when f.seq < m.succession_seq then m.succession_seq else f.seq end as seq, f.account, m.from_code, m.to_code,
                m.effective_date, m.succession_seq,
                case when f.seq < m.succession_seq then s.recorded_at else max(f.recorded_at) end as recorded_at,
                sum(f.amount) as amount
-        from {schema}.{moves} m
-        join {FlowsOfStream(schema, "m", flows)} and f.effective_date < m.effective_date
+        from {schema}.{flows} f
+        join {schema}.{moves} m on m.stream_id = f.stream_id and f.effective_date < m.effective_date
         join (select distinct seq, recorded_at from {schema}.{Successions}) s on s.seq = m.succession_seq
         where f.year is null
         group by 1, 2, 3, 4, 5, 6, s.recorded_at, (f.seq < m.succession_seq)

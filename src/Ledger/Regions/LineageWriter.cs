@@ -60,9 +60,9 @@ public static class LineageWriter
         var transfers = new NpgsqlBatchCommand($"""
             insert into {S}.{LineageTables.Transfers} (seq, account, from_code, to_code, effective_date, succession_seq, recorded_at, amount)
             select @seq, f.account, m.from_code, m.to_code, m.effective_date, @seq, @now, sum(f.amount)
-            from {S}.{LineageTables.StreamMoves} m
-            join {LineageTables.FlowsOfStream(S, "m")} and f.effective_date < m.effective_date
-            where m.succession_seq = @seq and f.year is null and f.seq < @seq
+            from {S}.{FlowTables.Flows} f
+            join {S}.{LineageTables.StreamMoves} m on m.stream_id = f.stream_id and m.succession_seq = @seq and f.effective_date < m.effective_date
+            where f.year is null and f.seq < @seq
             group by f.account, m.from_code, m.to_code, m.effective_date having sum(f.amount) <> 0
             """);
         transfers.Parameters.AddWithValue("seq", seq);
