@@ -94,7 +94,7 @@ public sealed class ShardsCommand : JasperFxAsyncCommand<ShardsInput>
                 ? (true, $"OK: {events:N0} events, chain level at {chained:N0}")
                 : (false, $"NOT LEVEL: {events:N0} events up to {head:N0}, chain at {chained:N0} (run verify)");
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (Topology.Unreachable(e))
         {
             return (false, $"UNREACHABLE: {e.Message}");
         }

@@ -16,7 +16,7 @@ public static class HealthEndpoint
             await cmd.ExecuteScalarAsync(ct);
             return Results.Json(new { status = "ok" }, LedgerJson.Options);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (Topology.Unreachable(e))
         {
             return Problems.Of(http, 503, "Database unavailable", "the ledger cannot reach its database");
         }

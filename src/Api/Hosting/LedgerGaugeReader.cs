@@ -47,7 +47,7 @@ public sealed class LedgerGaugeReader(NpgsqlDataSource db, LedgerMetrics metrics
             metrics.ChainRead(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1),
                 r.IsDBNull(2) ? null : Instant.FromDateTimeOffset(r.GetFieldValue<DateTimeOffset>(2)));
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (Topology.Unreachable(e))
         {
             // The gauges keep their last values; the database's own health shows on /health.
             log.LogWarning(e, "Could not read the chain head for the metrics; will try again");

@@ -60,7 +60,7 @@ public sealed class RollbackGuard(NpgsqlDataSource db, CheckpointSigner signer, 
                     : topology.NotPrepared(shard) is not null ? new RollbackFinding(RollbackState.Unchecked, "not prepared yet")
                     : await RollbackCheck.CompareAsync(shard.Db, signer, national, shard.Name, ct);
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            catch (Exception e) when (Hosting.Topology.Unreachable(e))
             {
                 // A shard that does not answer takes no writes anyway; keep what was last known of it.
                 log.LogWarning(e, "Rollback check could not reach database {Database}", shard.Name);
@@ -95,7 +95,7 @@ public sealed class RollbackGuard(NpgsqlDataSource db, CheckpointSigner signer, 
         {
             await CheckNowAsync(ct);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (Hosting.Topology.Unreachable(e))
         {
             log.LogWarning(e, "Rollback check could not reach the database at start; will try again");
         }
@@ -112,7 +112,7 @@ public sealed class RollbackGuard(NpgsqlDataSource db, CheckpointSigner signer, 
             {
                 await CheckNowAsync(ct);
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            catch (Exception e) when (Hosting.Topology.Unreachable(e))
             {
                 log.LogWarning(e, "Rollback check could not reach the database; will try again");
             }
