@@ -1,6 +1,7 @@
 using System.Globalization;
 using Ledger.Storage;
 using Ledger.Tests.Reliability;
+using Ledger.Tests.Support;
 
 namespace Ledger.Tests.Monitoring;
 
@@ -22,7 +23,7 @@ public sealed class MonitoredService : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _pg = await EmbeddedPostgres.StartAsync(_dir, durable: false);
-        _api = new ApiProcess(_pg.ConnectionString(), AdminKey, _dir + "-key.pem",
+        _api = new ApiProcess(_pg.ConnectionString(), AdminKey, ServiceFolder.KeyFile(_dir),
             new Dictionary<string, string>
             {
                 ["LEDGER_METRICS_REFRESH_SECONDS"] = "1",
@@ -73,7 +74,6 @@ public sealed class MonitoredService : IAsyncLifetime
         Metrics?.Dispose();
         if (_api is not null) await _api.DisposeAsync();
         if (_pg is not null) await _pg.StopAsync();
-        try { Directory.Delete(_dir, true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-        File.Delete(_dir + "-key.pem"); // the service's checkpoint signing key, kept beside the folder
+        ServiceFolder.Remove(_dir);
     }
 }

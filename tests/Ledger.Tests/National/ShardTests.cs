@@ -46,7 +46,7 @@ public sealed class ShardTests
             }.ToJsonString());
             // The rollback guard looks every second, so a forked shard is found while the test runs.
             var environment = new Dictionary<string, string> { ["LEDGER_SHARDS_FILE"] = file, ["LEDGER_ROLLBACK_CHECK_SECONDS"] = "1" };
-            nodes = [new ApiProcess(a.ConnectionString(), AdminKey, root + "-key.pem", environment), new ApiProcess(a.ConnectionString(), AdminKey, root + "-key.pem", environment)];
+            nodes = [new ApiProcess(a.ConnectionString(), AdminKey, ServiceFolder.KeyFile(root), environment), new ApiProcess(a.ConnectionString(), AdminKey, ServiceFolder.KeyFile(root), environment)];
             foreach (var n in nodes) await n.StartAsync();
             var writer = await nodes[0].IssueKeyAsync("national-writer", "writer");
             var investigator = await nodes[1].IssueKeyAsync("national-investigator", "investigator");
@@ -148,7 +148,7 @@ public sealed class ShardTests
             var problems = verified.GetProperty("problems").EnumerateArray().Select(p => p.GetProperty("what").GetString()!).ToList();
             problems.ShouldAllBe(p => p.StartsWith("database west: "));
             problems.ShouldContain(p => p.Contains("the national checkpoint signed"));
-            var (cliExit, cli) = await CommandAsync(a.ConnectionString(), file, root + "-key.pem", "verify");
+            var (cliExit, cli) = await CommandAsync(a.ConnectionString(), file, ServiceFolder.KeyFile(root), "verify");
             cliExit.ShouldBe(1, cli);
             cli.ShouldContain("database west:");
             cli.ShouldContain("NATIONAL CHECKPOINTS BROKEN");
@@ -305,7 +305,7 @@ public sealed class ShardTests
             var port = b.Port;
             await b.StopAsync();
 
-            node = new ApiProcess(a.ConnectionString(), AdminKey, root + "-key.pem",
+            node = new ApiProcess(a.ConnectionString(), AdminKey, ServiceFolder.KeyFile(root),
                 new Dictionary<string, string> { ["LEDGER_SHARDS_FILE"] = file, ["LEDGER_SHARD_RETRY_SECONDS"] = "1" });
             await node.StartAsync();
             await node.WaitForOutputAsync("Database west (provinces 42) did not answer at start", TimeSpan.FromSeconds(10));
@@ -449,7 +449,7 @@ public sealed class ShardTests
         await b.StopAsync();
         foreach (var dir in new[] { root + "-a", root + "-b" })
             try { Directory.Delete(dir, true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-        File.Delete(root + "-key.pem");
+        File.Delete(ServiceFolder.KeyFile(root));
         File.Delete(root + "-shards.json");
     }
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Ledger.Chain;
 using Ledger.Storage;
+using Ledger.Tests.Support;
 using Npgsql;
 using static Ledger.Tests.Support.Ev;
 
@@ -26,7 +27,7 @@ public static class CrashHarness
     {
         var dir = Path.Combine(Path.GetTempPath(), $"ledger-crash-{Guid.NewGuid():N}");
         var pg = await EmbeddedPostgres.StartAsync(dir, durable: true);
-        var keyFile = Path.Combine(dir + "-key.pem");
+        var keyFile = ServiceFolder.KeyFile(dir);
         const string admin = "crash-admin";
         var api = new ApiProcess(pg.ConnectionString(), admin, keyFile);
         var started = DateTime.UtcNow;
@@ -86,7 +87,7 @@ public static class CrashHarness
         {
             await api.DisposeAsync();
             await pg.StopAsync();
-            try { Directory.Delete(dir, true); File.Delete(keyFile); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            ServiceFolder.Remove(dir);
         }
     }
 

@@ -26,8 +26,8 @@ public sealed class ImportKillTests
     {
         var dir = Path.Combine(Path.GetTempPath(), $"ledger-import-kill-{Guid.NewGuid():N}");
         var pg = await EmbeddedPostgres.StartAsync(dir, durable: false);
-        var first = new ApiProcess(pg.ConnectionString(), AdminKey, dir + "-key.pem");
-        var second = new ApiProcess(pg.ConnectionString(), AdminKey, dir + "-key.pem");
+        var first = new ApiProcess(pg.ConnectionString(), AdminKey, ServiceFolder.KeyFile(dir));
+        var second = new ApiProcess(pg.ConnectionString(), AdminKey, ServiceFolder.KeyFile(dir));
         try
         {
             await first.StartAsync();
@@ -58,8 +58,7 @@ public sealed class ImportKillTests
             await first.DisposeAsync();
             await second.DisposeAsync();
             await pg.StopAsync();
-            try { Directory.Delete(dir, true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-            File.Delete(dir + "-key.pem");
+            ServiceFolder.Remove(dir);
         }
     }
 

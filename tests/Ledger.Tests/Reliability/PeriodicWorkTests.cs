@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Ledger.Storage;
+using Ledger.Tests.Support;
 using Npgsql;
 using Shouldly;
 using static Ledger.Tests.Support.Ev;
@@ -37,7 +38,7 @@ public sealed class PeriodicWorkTests
     {
         var dir = Path.Combine(Path.GetTempPath(), $"ledger-periodic-{Guid.NewGuid():N}");
         var pg = await EmbeddedPostgres.StartAsync(dir, durable: false);
-        var nodes = new[] { new ApiProcess(pg.ConnectionString(), AdminKey, dir + "-key.pem", Fast), new ApiProcess(pg.ConnectionString(), AdminKey, dir + "-key.pem", Fast) };
+        var nodes = new[] { new ApiProcess(pg.ConnectionString(), AdminKey, ServiceFolder.KeyFile(dir), Fast), new ApiProcess(pg.ConnectionString(), AdminKey, ServiceFolder.KeyFile(dir), Fast) };
         try
         {
             foreach (var n in nodes) await n.StartAsync();
@@ -72,8 +73,7 @@ public sealed class PeriodicWorkTests
         {
             foreach (var n in nodes) await n.DisposeAsync();
             await pg.StopAsync();
-            try { Directory.Delete(dir, true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-            File.Delete(dir + "-key.pem");
+            ServiceFolder.Remove(dir);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Ledger.Storage;
+using Ledger.Tests.Support;
 using Npgsql;
 using Shouldly;
 using static Ledger.Tests.Support.Ev;
@@ -16,7 +17,7 @@ public sealed class ShutdownTests
         var dir = Path.Combine(Path.GetTempPath(), $"ledger-shutdown-{Guid.NewGuid():N}");
         var pg = await EmbeddedPostgres.StartAsync(dir, durable: false);
         // The host's own "Application is shutting down" line says the stop has begun.
-        var api = new ApiProcess(pg.ConnectionString(), "shutdown-admin", dir + "-key.pem",
+        var api = new ApiProcess(pg.ConnectionString(), "shutdown-admin", ServiceFolder.KeyFile(dir),
             new Dictionary<string, string> { ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information" });
         try
         {
@@ -58,8 +59,7 @@ public sealed class ShutdownTests
         {
             await api.DisposeAsync();
             await pg.StopAsync();
-            try { Directory.Delete(dir, true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-            File.Delete(dir + "-key.pem"); // the service's checkpoint signing key, kept beside the folder
+            ServiceFolder.Remove(dir);
         }
     }
 

@@ -1,6 +1,7 @@
 using Ledger.Demo;
 using Ledger.Storage;
 using Ledger.Tests.Reliability;
+using Ledger.Tests.Support;
 using Microsoft.Playwright;
 
 namespace Ledger.Tests.Workbench;
@@ -49,7 +50,7 @@ public sealed class DemoService : IAsyncLifetime
     {
         Directory.CreateDirectory(Screenshots);
         _pg = await EmbeddedPostgres.StartAsync(_dir, durable: false);
-        _api = new ApiProcess(_pg.ConnectionString(), AdminKey, _dir + "-key.pem", new Dictionary<string, string>
+        _api = new ApiProcess(_pg.ConnectionString(), AdminKey, ServiceFolder.KeyFile(_dir), new Dictionary<string, string>
         {
             ["LEDGER_DEMO"] = "1",
             // The loader's progress lines tell the tests when the demo is complete.
@@ -130,8 +131,7 @@ public sealed class DemoService : IAsyncLifetime
         _playwright?.Dispose();
         if (_api is not null) await _api.DisposeAsync();
         if (_pg is not null) await _pg.StopAsync();
-        try { Directory.Delete(_dir, true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-        File.Delete(_dir + "-key.pem"); // the service's checkpoint signing key, kept beside the folder
+        ServiceFolder.Remove(_dir);
     }
 }
 
