@@ -249,20 +249,3 @@ public static class JsonbText
 
     private static bool IsDigit(byte b) => b is >= (byte)'0' and <= (byte)'9';
 }
-
-/// <summary>A growable byte buffer whose written bytes can be read back and rewound (a JSON object is reordered in place).</summary>
-public sealed class ByteBuffer(int capacity = 1024)
-{
-    private byte[] _bytes = new byte[Math.Max(capacity, 16)];
-
-    public int Length { get; set; }
-
-    public ReadOnlySpan<byte> Written => _bytes.AsSpan(0, Length);
-
-    public void Write(ReadOnlySpan<byte> bytes)
-    {
-        if (Length + bytes.Length > _bytes.Length) Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, Length + bytes.Length));
-        bytes.CopyTo(_bytes.AsSpan(Length));
-        Length += bytes.Length;
-    }
-}

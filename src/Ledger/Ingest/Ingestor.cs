@@ -176,7 +176,7 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
         var recorded = Chain.ChainTables.RecordedText(now.ToDateTimeUtc());
         return written.OrderBy(w => w.Event.Sequence)
             .Select(w => (w.Event.Sequence, Chain.ChainTables.Canonical(w.Event.Sequence, w.Event.Id, w.Event.StreamKey!, w.Event.Version,
-                w.Event.EventTypeName, w.DataJson, recorded, w.Event.UserName ?? "", w.HeadersJson)))
+                w.Event.EventTypeName, w.DataJson, recorded, w.Event.UserName, w.HeadersJson)))
             .ToList();
     }
 
