@@ -157,9 +157,7 @@ public static class BulkEventsEndpoint
 
     private static Refusal? OutsideScope(ApiClient client, Parsed next)
     {
-        var outside = next.Events.Where(e => !client.CanSee(e.RegionCode))
-            .Select(e => next.Chunk.ByLine(new ItemError($"events[{e.Index}].regionCode", $"region {e.RegionCode} is outside the client's scope {client.Scope}")))
-            .ToList();
+        var outside = ClientScope.Outside(client, next.Events).Select(next.Chunk.ByLine).ToList();
         return outside.Count > 0 ? new Refusal(403, "Outside the client's region scope", outside) : null;
     }
 

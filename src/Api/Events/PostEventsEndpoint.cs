@@ -59,9 +59,7 @@ public static class PostEventsEndpoint
         if (parsed.Errors.Count > 0) return Problems.Validation(http, parsed.Errors);
 
         var client = http.Client();
-        var outside = parsed.Events.Where(e => !client.CanSee(e.RegionCode))
-            .Select(e => new ItemError($"events[{e.Index}].regionCode", $"region {e.RegionCode} is outside the client's scope {client.Scope}"))
-            .ToList();
+        var outside = ClientScope.Outside(client, parsed.Events);
         if (outside.Count > 0) return Problems.Of(http, 403, "Outside the client's region scope", Problems.Summary(outside), outside);
 
         var (shard, split) = ShardOf(topology, parsed.Events);

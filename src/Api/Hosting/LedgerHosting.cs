@@ -47,10 +47,12 @@ public static class LedgerHosting
             // Handlers are generated in memory at start (Dynamic): nothing is written into the source
             // tree, and generated code can never go stale. See docs/decisions.md.
             opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Dynamic;
-            // Imports run one at a time from a queue persisted in PostgreSQL (the durable inbox): an
-            // acknowledged import survives a restart and resumes where its progress rows say.
+            // Imports come from a queue persisted in PostgreSQL (the durable inbox): an acknowledged
+            // import survives a restart and resumes where its progress rows say. The queue hands
+            // every job over at once; FairGate decides which run (LEDGER_IMPORT_WORKERS at a time,
+            // fairly among clients), so a sequential queue can no longer let one job hold up all.
             opts.PublishMessage<Ledger.Api.Imports.RunImport>().ToLocalQueue(Ledger.Api.Imports.ImportEndpoints.Queue);
-            opts.LocalQueue(Ledger.Api.Imports.ImportEndpoints.Queue).UseDurableInbox().Sequential();
+            opts.LocalQueue(Ledger.Api.Imports.ImportEndpoints.Queue).UseDurableInbox().MaximumParallelMessages(256);
             // Wolverine cancels a handler after a minute by default; an import of 100k features runs
             // for minutes. Imports are the only messages, so the default is theirs.
             opts.DefaultExecutionTimeout = TimeSpan.FromHours(6);
@@ -64,6 +66,10 @@ public static class LedgerHosting
         builder.Services.AddSingleton<Ledger.Imports.ImportSignal>();
         builder.Services.AddSingleton<Ledger.Imports.ImportStore>();
         builder.Services.AddSingleton<IIngestRouting>(sp => sp.GetRequiredService<Topology>());
+        var importLimits = Ledger.Imports.ImportLimits.From(k => builder.Configuration[k]);
+        builder.Services.AddSingleton(importLimits);
+        builder.Services.AddSingleton(new Ledger.Imports.FairGate(importLimits.Workers));
+        builder.Services.AddSingleton<Ledger.Imports.ImportCancellations>();
         builder.Services.AddSingleton<Ledger.Imports.ImportRunner>();
         builder.Services.AddSingleton<Ledger.Audit.BalanceSheets.SheetQuery>();
         builder.Services.AddSingleton<Ledger.Spatial.OverlapQuery>();

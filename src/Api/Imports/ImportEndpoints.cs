@@ -115,21 +115,64 @@ public static class ImportEndpoints
             return Problems.Forbidden(http, $"client '{client.Name}' has role {ApiClient.RoleName(client.Role)}; imports are read by writers, auditors and investigators");
         var q = new QueryParameters(http);
         var wait = q.Integer("waitSeconds", 0, 60) ?? 0;
-        if (!Guid.TryParse(id, out var importId)) q.Errors.Add(new ItemError("id", $"'{BatchParser.Clip(id)}' is not an import id (a UUID)"));
-        if (q.Errors.Count > 0) return Problems.Validation(http, q.Errors);
-        var job = await imports.JobAsync(importId, ct);
-        // An import outside the caller's scope is answered like a missing one: ids are not to be probed.
-        if (job is null || !Regions.RegionCodes.Contains(client.Scope, job.Scope))
-            return Problems.NotFound(http, $"no import {importId} in the client's scope");
-        var changed = signal.NextChange(importId);
-        var s = await imports.StatusAsync(job, 10_000, ct);
+        var from = q.Integer("rejectedFrom", 0, ImportStore.MaxKeptRejections) ?? 0;
+        var limit = q.Integer("rejectedLimit", 0, ImportStore.MaxKeptRejections) ?? DefaultRejectedLimit;
+        var (job, problem) = await FindAsync(http, id, q, imports, ct);
+        if (problem is not null) return problem;
+        var changed = signal.NextChange(job!.Id);
+        var s = await imports.StatusAsync(job, from, limit, ct);
         if (wait > 0 && !ImportStore.Terminal.Contains(s.Status))
         {
             try { await changed.WaitAsync(TimeSpan.FromSeconds(wait), ct); }
             catch (TimeoutException) { }
-            s = await imports.StatusAsync(job, 10_000, ct);
+            s = await imports.StatusAsync(job, from, limit, ct);
         }
-        return Results.Json(new
+        return Status(s);
+    }
+
+    /// <summary>
+    /// Cancels an import that has not ended: by the writer who uploaded it, or an admin whose scope
+    /// holds it. What it appended stays (events are never taken back); the job stops at once on
+    /// the node running it, or at its next batch on another.
+    /// </summary>
+    [WolverineDelete("/api/v1/imports/{id}")]
+    public static async Task<IResult> Cancel(HttpContext http, string id, ImportStore imports, ImportCancellations running, IClock clock,
+        CancellationToken ct)
+    {
+        var client = http.Client();
+        if (!client.Has(Role.Writer) && !client.Has(Role.Admin))
+            return Problems.Forbidden(http, $"client '{client.Name}' has role {ApiClient.RoleName(client.Role)}; imports are cancelled by their writer or an admin");
+        var (found, problem) = await FindAsync(http, id, new QueryParameters(http), imports, ct);
+        if (problem is not null) return problem;
+        var job = found!;
+        if (client.Has(Role.Writer) && job.Client != client.Name)
+            return Problems.Forbidden(http, $"import {job.Id} was uploaded by another client; only its writer or an admin may cancel it");
+        var s = await imports.StatusAsync(job, 0, 0, ct);
+        var counts = new ImportCounts(s.FeaturesRead, s.Appended, s.Duplicates, s.Skipped, s.RejectedCount);
+        if (ImportStore.Terminal.Contains(s.Status)
+            || !await imports.AppendProgressAsync(job.Id, counts, "cancelled", [], $"cancelled by {client.Name}; what was appended before stays",
+                clock.GetCurrentInstant(), ct))
+            return Problems.Of(http, 409, "The import has ended", $"import {job.Id} is {(await imports.StatusAsync(job, 0, 0, ct)).Status}; only an unfinished import can be cancelled");
+        running.Cancel(job.Id);
+        return Status(await imports.StatusAsync(job, 0, DefaultRejectedLimit, ct));
+    }
+
+    private const int DefaultRejectedLimit = 100;
+
+    /// <summary>The import named by <paramref name="id"/>, if the caller may see it.</summary>
+    private static async Task<(ImportJob? Job, IResult? Problem)> FindAsync(HttpContext http, string id, QueryParameters q, ImportStore imports, CancellationToken ct)
+    {
+        if (!Guid.TryParse(id, out var importId)) q.Errors.Add(new ItemError("id", $"'{BatchParser.Clip(id)}' is not an import id (a UUID)"));
+        if (q.Errors.Count > 0) return (null, Problems.Validation(http, q.Errors));
+        var job = await imports.JobAsync(importId, ct);
+        // An import outside the caller's scope is answered like a missing one: ids are not to be probed.
+        return job is null || !Regions.RegionCodes.Contains(http.Client().Scope, job.Scope)
+            ? (null, Problems.NotFound(http, $"no import {importId} in the client's scope"))
+            : (job, null);
+    }
+
+    private static IResult Status(ImportStatus s) =>
+        Results.Json(new
         {
             importId = s.ImportId, status = s.Status, layer = s.Layer, fileName = s.FileName, featuresTotal = s.FeaturesTotal, featuresRead = s.FeaturesRead,
             appended = s.Appended,
@@ -137,7 +180,6 @@ public static class ImportEndpoints
             rejected = s.Rejected.Select(r => new { feature = r.Feature, reasons = r.Reasons }), message = s.Message,
             createdAt = s.CreatedAt, updatedAt = s.UpdatedAt,
         }, LedgerJson.Options);
-    }
 
     private sealed record Form(Dictionary<string, string> Fields, string? FileName, long FileBytes);
 

@@ -40,6 +40,9 @@ public sealed class GeoJsonSource : IFeatureSource
             .SelectMany(f => f.GetProperty("properties").EnumerateObject().Select(p => p.Name)).Distinct().ToList();
     }
 
+    /// <summary>The vertex cap at about forty characters a vertex: a larger geometry is refused before it is parsed.</summary>
+    public const int MaxGeometryChars = Spatial.GeoJsonReader.MaxVertices * 40 + 64 * 1024;
+
     public IReadOnlyList<string> AttributeNames { get; }
 
     public int Count => _features.GetArrayLength();
@@ -55,22 +58,27 @@ public sealed class GeoJsonSource : IFeatureSource
                 foreach (var p in props.EnumerateObject()) attributes[p.Name] = Value(p.Value);
             if (f.ValueKind != JsonValueKind.Object || !f.TryGetProperty("geometry", out var g) || g.ValueKind == JsonValueKind.Null)
                 yield return new ImportFeature(n, attributes, null, "has no geometry");
+            else if (g.GetRawText() is var raw && raw.Length > MaxGeometryChars)
+                yield return new ImportFeature(n, attributes, null, $"has a geometry of {raw.Length:N0} characters; at most {MaxGeometryChars:N0} are read", raw.Length);
             else
-                yield return new ImportFeature(n, attributes, JsonNode.Parse(g.GetRawText()));
+                yield return new ImportFeature(n, attributes, JsonNode.Parse(raw), null, raw.Length);
         }
     }
 
     private static object? Value(JsonElement v) => v.ValueKind switch
     {
-        JsonValueKind.String => v.GetString(),
+        JsonValueKind.String => Clip(v.GetString()!),
         JsonValueKind.Number => v.TryGetDecimal(out var d) ? d : v.GetDouble(),
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         JsonValueKind.Null => null,
-        _ => v.GetRawText(),
+        _ => Clip(v.GetRawText()),
     };
 
     private static string BatchText(string s) => s.Length <= 80 ? s : s[..80] + "…";
+
+    /// <summary>Attribute values as a GeoPackage's are read: clipped, so no value is carried (or echoed) whole.</summary>
+    private static string Clip(string s) => s.Length <= GeoPackageSource.MaxAttributeChars ? s : s[..GeoPackageSource.MaxAttributeChars];
 
     public void Dispose() => _doc.Dispose();
 }
@@ -85,6 +93,8 @@ public sealed class ShapefileSource : IFeatureSource
         _shp = shp;
         try
         {
+            if (LargestRecord(shp) is var largest and > GeometryBlob.MaxBytes)
+                throw new ImportFileException($"holds a shape of {largest:N0} bytes; at most {GeometryBlob.MaxBytes:N0} are read (split the feature or simplify it)");
             using var reader = NetTopologySuite.IO.Esri.Shapefile.OpenRead(shp);
             if (!string.IsNullOrWhiteSpace(reader.Projection) && !Crs.IsCgcs2000Geographic(reader.Projection))
                 throw new ImportFileException($"is in the CRS {Crs.Name(reader.Projection)} (from its .prj); only CGCS2000 longitude/latitude (EPSG:4490) is imported. {Crs.Advice}");
@@ -102,6 +112,27 @@ public sealed class ShapefileSource : IFeatureSource
 
     public int Count { get; }
 
+    /// <summary>
+    /// The largest record's length, from the record headers alone (100-byte file header, then per
+    /// record its number and its length in 16-bit words, big-endian): a reader would allocate a
+    /// shape's points whole before any cap could refuse them.
+    /// </summary>
+    private static long LargestRecord(string shp)
+    {
+        using var file = File.OpenRead(shp);
+        Span<byte> header = stackalloc byte[8];
+        long largest = 0;
+        file.Position = 100;
+        while (file.Position + 8 <= file.Length)
+        {
+            file.ReadExactly(header);
+            var bytes = 2L * System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(header[4..]);
+            largest = Math.Max(largest, bytes);
+            file.Position += bytes;
+        }
+        return largest;
+    }
+
     public IEnumerable<ImportFeature> Features()
     {
         using var reader = NetTopologySuite.IO.Esri.Shapefile.OpenRead(_shp);
@@ -112,113 +143,11 @@ public sealed class ShapefileSource : IFeatureSource
             if (deleted) continue;
             var attributes = reader.Fields.ToDictionary(f => f.Name, f => f.Value is string s ? s.Trim() : (object?)f.Value, StringComparer.Ordinal);
             var (json, problem) = NtsGeoJson.Write(reader.Geometry);
-            yield return new ImportFeature(n, attributes, json, problem);
+            yield return new ImportFeature(n, attributes, json, problem, 16L * (reader.Geometry?.NumPoints ?? 0));
         }
     }
 
     public void Dispose() { }
-}
-
-/// <summary>A GeoPackage (SQLite): its first features table, or the one named; geometries must be in an SRS that is EPSG:4490.</summary>
-public sealed class GeoPackageSource : IFeatureSource
-{
-    private readonly SqliteConnection _conn;
-    private readonly string _table;
-    private readonly string _geometryColumn;
-
-    public GeoPackageSource(string path)
-    {
-        _conn = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        try
-        {
-            _conn.Open();
-            // A truncated or damaged file often still opens (its schema is on the first page); the check reads every page.
-            using (var check = _conn.CreateCommand())
-            {
-                check.CommandText = "pragma quick_check";
-                if (check.ExecuteScalar() is not "ok") throw new ImportFileException("is not a readable GeoPackage: the database file is damaged or truncated");
-            }
-            using var cmd = _conn.CreateCommand();
-            cmd.CommandText = """
-                select g.table_name, g.column_name, s.organization, s.organization_coordsys_id, s.definition
-                from gpkg_geometry_columns g join gpkg_contents c on c.table_name = g.table_name
-                left join gpkg_spatial_ref_sys s on s.srs_id = g.srs_id
-                where c.data_type = 'features' order by g.table_name limit 1
-                """;
-            using var r = cmd.ExecuteReader();
-            if (!r.Read()) throw new ImportFileException("is a GeoPackage without a features table");
-            (_table, _geometryColumn) = (r.GetString(0), r.GetString(1));
-            var organization = r.IsDBNull(2) ? "" : r.GetString(2);
-            var code = r.IsDBNull(3) ? 0 : r.GetInt32(3);
-            var definition = r.IsDBNull(4) ? "" : r.GetString(4);
-            if (!(organization.Equals("EPSG", StringComparison.OrdinalIgnoreCase) && code == Storage.Postgis.Srid) && !Crs.IsCgcs2000Geographic(definition))
-                throw new ImportFileException($"holds table {_table} in the CRS {organization}:{code}; only CGCS2000 longitude/latitude (EPSG:4490) is imported. {Crs.Advice}");
-            using var columns = _conn.CreateCommand();
-            columns.CommandText = $"select name from pragma_table_info({Quote(_table)})";
-            using var c = columns.ExecuteReader();
-            var names = new List<string>();
-            while (c.Read()) names.Add(c.GetString(0));
-            AttributeNames = names.Where(x => x != _geometryColumn).ToList();
-            using var count = _conn.CreateCommand();
-            count.CommandText = $"select count(*) from \"{_table.Replace("\"", "\"\"")}\"";
-            Count = Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (SqliteException e)
-        {
-            _conn.Dispose();
-            throw new ImportFileException($"is not a readable GeoPackage: {e.Message}");
-        }
-        catch
-        {
-            _conn.Dispose();
-            throw;
-        }
-    }
-
-    public IReadOnlyList<string> AttributeNames { get; }
-
-    public int Count { get; }
-
-    public IEnumerable<ImportFeature> Features()
-    {
-        var reader = new GeoPackageGeoReader();
-        using var cmd = _conn.CreateCommand();
-        cmd.CommandText = $"select * from \"{_table.Replace("\"", "\"\"")}\" order by rowid";
-        using var r = cmd.ExecuteReader();
-        var n = 0;
-        while (r.Read())
-        {
-            n++;
-            var attributes = new Dictionary<string, object?>(StringComparer.Ordinal);
-            (JsonNode? Json, string? Problem) geometry = (null, "has no geometry");
-            for (var i = 0; i < r.FieldCount; i++)
-            {
-                if (r.GetName(i) == _geometryColumn)
-                {
-                    if (!r.IsDBNull(i))
-                        geometry = ReadGeometry(reader, (byte[])r.GetValue(i));
-                }
-                else attributes[r.GetName(i)] = r.IsDBNull(i) ? null : r.GetValue(i);
-            }
-            yield return new ImportFeature(n, attributes, geometry.Json, geometry.Problem);
-        }
-    }
-
-    private static (JsonNode?, string?) ReadGeometry(GeoPackageGeoReader reader, byte[] blob)
-    {
-        try
-        {
-            return NtsGeoJson.Write(reader.Read(blob));
-        }
-        catch (Exception e) when (e is ParseException or ArgumentException or IndexOutOfRangeException or InvalidOperationException or EndOfStreamException)
-        {
-            return (null, $"has a geometry that does not read: {e.Message}");
-        }
-    }
-
-    private static string Quote(string s) => "'" + s.Replace("'", "''") + "'";
-
-    public void Dispose() => _conn.Dispose();
 }
 
 /// <summary>An NTS geometry as contract GeoJSON (Polygon or MultiPolygon, [lon, lat] only; heights dropped).</summary>
@@ -227,6 +156,8 @@ public static class NtsGeoJson
     public static (JsonNode? Json, string? Problem) Write(Geometry? g) => g switch
     {
         null or { IsEmpty: true } => (null, "has no geometry"),
+        // Before any JSON is made of it: a node per ordinate costs far more than the geometry.
+        { NumPoints: > Spatial.GeoJsonReader.MaxVertices } => (null, $"has more than {Spatial.GeoJsonReader.MaxVertices:N0} vertices"),
         Polygon p => (new JsonObject { ["type"] = "Polygon", ["coordinates"] = Rings(p) }, null),
         MultiPolygon m => (new JsonObject
         {

@@ -15,13 +15,13 @@ public static class ImportFiles
     public const int MaxZipEntries = 10_000;
 
     /// <summary>Opens <paramref name="file"/> (named <paramref name="name"/> by the uploader) using <paramref name="work"/> as scratch space.</summary>
-    public static IFeatureSource Open(string file, string name, string work)
+    public static IFeatureSource Open(string file, string name, string work, CancellationToken ct = default)
     {
         Span<byte> head = stackalloc byte[16];
         int read;
         using (var s = File.OpenRead(file)) read = s.Read(head);
         var magic = head[..read];
-        if (magic.StartsWith("SQLite format 3\0"u8)) return new GeoPackageSource(file);
+        if (magic.StartsWith("SQLite format 3\0"u8)) return new GeoPackageSource(file, ct);
         if (magic.StartsWith("PK\u0003\u0004"u8)) return OpenZip(file, work);
         var firstText = magic.TrimStart(" \t\r\n"u8);
         if (firstText.StartsWith("\uFEFF"u8)) firstText = firstText[3..];

@@ -13,15 +13,48 @@ namespace Ledger.Imports;
 /// errors name, so one bad feature never holds back the others. After every batch a progress row
 /// records the counts: a job started again (after a restart) skips the features already counted,
 /// and re-posting any of them is harmless because their event ids are deterministic.
+/// Jobs wait for a slot of <see cref="FairGate"/>, run at most <see cref="ImportLimits.MaxRun"/>
+/// and stop when cancelled; batches are bounded by bytes as well as by count.
 /// </summary>
-public sealed partial class ImportRunner(ImportStore imports, IIngestRouting routing, IClock clock)
+public sealed partial class ImportRunner(ImportStore imports, IIngestRouting routing, IClock clock, ImportLimits limits, FairGate gate,
+    ImportCancellations cancellations)
 {
     public const int BatchSize = 500;
+    public const long BatchBytes = 16 * 1024 * 1024;
 
-    public async Task RunAsync(Guid id, CancellationToken ct)
+    public async Task RunAsync(Guid id, CancellationToken stopping)
     {
-        if (await imports.JobAsync(id, ct) is not { } job) return;
-        var status = await imports.StatusAsync(job, 0, ct);
+        if (await imports.JobAsync(id, stopping) is not { } job) return;
+        using var cancel = cancellations.Register(id, stopping);
+        try
+        {
+            using var slot = await gate.EnterAsync(job.Client, cancel.Token);
+            cancel.CancelAfter(limits.MaxRun);
+            await RunAsync(job, cancel.Token);
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            // Cancelled by its client (the final row is already written) or out of time (this row says so).
+            await imports.AppendProgressAsync(id, await CountsAsync(job), "failed", [],
+                $"the job ran longer than {limits.MaxRun.TotalMinutes:N0} minutes (LEDGER_IMPORT_MAX_MINUTES) and was stopped. " +
+                "What was appended stays; upload the file again (or split it) to append the rest.", clock.GetCurrentInstant(), CancellationToken.None);
+        }
+        finally
+        {
+            cancellations.Unregister(id);
+        }
+    }
+
+    private async Task<ImportCounts> CountsAsync(ImportJob job)
+    {
+        var s = await imports.StatusAsync(job, 0, 0, CancellationToken.None);
+        return new ImportCounts(s.FeaturesRead, s.Appended, s.Duplicates, s.Skipped, s.RejectedCount);
+    }
+
+    private async Task RunAsync(ImportJob job, CancellationToken ct)
+    {
+        var id = job.Id;
+        var status = await imports.StatusAsync(job, 0, 0, ct);
         if (ImportStore.Terminal.Contains(status.Status)) return;
         var work = Directory.CreateTempSubdirectory("ledger-import-").FullName;
         var counts = new ImportCounts(status.FeaturesRead, status.Appended, status.Duplicates, status.Skipped, status.RejectedCount);
@@ -31,14 +64,16 @@ public sealed partial class ImportRunner(ImportStore imports, IIngestRouting rou
             await imports.WriteFileAsync(id, file, ct);
             var (mapping, mappingErrors) = ImportMapping.Parse(job.Layer, job.Mapping);
             if (mapping is null) throw new ImportFileException($"mapping: {mappingErrors[0].Message}");
-            using var source = ImportFiles.Open(file, job.FileName, work);
+            using var source = ImportFiles.Open(file, job.FileName, work, ct);
             var batch = new List<(ImportFeature Feature, JsonObject Event)>();
             var rejected = new List<RejectedFeature>();
+            long bytes = 0;
             // Resume: the features counted by the last progress row were handled by an earlier run.
             foreach (var feature in source.Features().Skip(status.FeaturesRead))
             {
                 ct.ThrowIfCancellationRequested();
                 counts = counts with { FeaturesRead = counts.FeaturesRead + 1 };
+                bytes += feature.Bytes;
                 var outcome = FeatureEvents.Of(feature, mapping, job.EffectiveDate);
                 if (outcome.Skipped is not null) counts = counts with { Skipped = counts.Skipped + 1 };
                 else if (outcome.Event is null) rejected.Add(new RejectedFeature(feature.Number, outcome.Reasons));
@@ -46,11 +81,19 @@ public sealed partial class ImportRunner(ImportStore imports, IIngestRouting rou
                     rejected.Add(new RejectedFeature(feature.Number, [$"region {outcome.Event["regionCode"]} is outside the importing client's scope {job.Scope}"]));
                 else batch.Add((feature, outcome.Event));
 
-                if (batch.Count + rejected.Count >= BatchSize)
+                if (batch.Count + rejected.Count >= BatchSize || bytes >= BatchBytes)
+                {
                     counts = await FlushAsync(id, job, batch, rejected, counts, ct);
+                    bytes = 0;
+                }
             }
             counts = await FlushAsync(id, job, batch, rejected, counts, ct);
             await imports.AppendProgressAsync(id, counts, "done", [], null, clock.GetCurrentInstant(), ct);
+        }
+        catch (ImportFileException) when (ct.IsCancellationRequested)
+        {
+            // SQLite was interrupted because the job was cancelled or ran out of time: the caller says which.
+            throw new OperationCanceledException(ct);
         }
         catch (ImportFileException e)
         {
@@ -103,8 +146,11 @@ public sealed partial class ImportRunner(ImportStore imports, IIngestRouting rou
                 pending = pending.Where((_, i) => !drop.Contains(i)).ToList();
             }
         }
+        var kept = rejected.OrderBy(r => r.Feature).Take(Math.Max(0, ImportStore.MaxKeptRejections - counts.Rejected)).Select(ImportStore.Kept).ToList();
         counts = counts with { Rejected = counts.Rejected + rejected.Count };
-        await imports.AppendProgressAsync(id, counts, "running", rejected.OrderBy(r => r.Feature).ToList(), null, clock.GetCurrentInstant(), ct);
+        // False when the import was cancelled meanwhile (on any node): stop here.
+        if (!await imports.AppendProgressAsync(id, counts, "running", kept, null, clock.GetCurrentInstant(), ct))
+            throw new OperationCanceledException("the import was cancelled");
         batch.Clear();
         rejected.Clear();
         return counts;

@@ -13,20 +13,24 @@ public sealed record ImportJob(Guid Id, string Client, string Scope, string Laye
 /// <summary>A feature the import did not append, and why.</summary>
 public sealed record RejectedFeature(int Feature, IReadOnlyList<string> Reasons);
 
-/// <summary>Where an import stands: its last progress row's cumulative counts and every rejection so far.</summary>
+/// <summary>Where an import stands: its last progress row's cumulative counts and a page of the rejections kept.</summary>
 public sealed record ImportStatus(Guid ImportId, string Status, string Layer, string FileName, int? FeaturesTotal, int FeaturesRead, int Appended, int Duplicates,
     int Skipped, int RejectedCount, IReadOnlyList<RejectedFeature> Rejected, string? Message, Instant CreatedAt, Instant UpdatedAt);
 
 /// <summary>
 /// The two import tables, insert-only like the rest of the evidence: <c>imports</c> (one row
 /// per upload, with the file) and <c>import_progress</c> (a row per batch and at the end, each
-/// with the cumulative counts and that batch's rejections). The status is the last row.
+/// with the cumulative counts and that batch's rejections). The status is the last row; once a
+/// row is final (done, failed, cancelled) no other row is added, so a cancelled job that is still
+/// running cannot report itself done. Only the first <see cref="MaxKeptRejections"/> rejections
+/// are kept (the count is exact): a layer of bad features must not become a table of them.
 /// </summary>
 public sealed class ImportStore(NpgsqlDataSource db, ImportSignal signal)
 {
     public const string Imports = "imports", Progress = "import_progress";
     public static readonly string[] Tables = [Imports, Progress];
-    public static readonly string[] Terminal = ["done", "failed"];
+    public static readonly string[] Terminal = ["done", "failed", "cancelled"];
+    public const int MaxKeptRejections = 1_000, MaxReasons = 10, MaxReasonChars = 300;
     private static readonly string S = LedgerStore.Schema;
 
     public static string Ddl(string s = LedgerStore.Schema) => $"""
@@ -81,14 +85,17 @@ public sealed class ImportStore(NpgsqlDataSource db, ImportSignal signal)
         await source.CopyToAsync(target, ct);
     }
 
-    public async Task AppendProgressAsync(Guid id, ImportCounts c, string status, IReadOnlyList<RejectedFeature> rejected, string? message,
+    /// <summary>Adds a progress row unless the import already has a final one; false when it had (it was cancelled, say).</summary>
+    public async Task<bool> AppendProgressAsync(Guid id, ImportCounts c, string status, IReadOnlyList<RejectedFeature> rejected, string? message,
         Instant at, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand($"""
             insert into {S}.{Progress} (import_id, n, status, features_read, appended, duplicates, skipped, rejected_count, rejected, message, at)
             select @id, coalesce(max(n), 0) + 1, @status, @read, @appended, @duplicates, @skipped, @rejectedCount, @rejected, @message, @at
             from {S}.{Progress} where import_id = @id
+            having not bool_or(status = any(@terminal)) or count(*) = 0
             """);
+        cmd.Parameters.AddWithValue("terminal", Terminal);
         cmd.Parameters.AddWithValue("id", id);
         cmd.Parameters.AddWithValue("status", status);
         cmd.Parameters.AddWithValue("read", c.FeaturesRead);
@@ -99,32 +106,58 @@ public sealed class ImportStore(NpgsqlDataSource db, ImportSignal signal)
         cmd.Parameters.AddWithValue("rejected", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(rejected, LedgerJsonOptions));
         cmd.Parameters.AddWithValue("message", (object?)message ?? DBNull.Value);
         cmd.Parameters.AddWithValue("at", at.ToDateTimeUtc());
-        await cmd.ExecuteNonQueryAsync(ct);
-        signal.Changed(id);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var added = await cmd.ExecuteNonQueryAsync(ct) == 1;
+                signal.Changed(id);
+                return added;
+            }
+            // A cancellation and the job's own row took the same number: the later one counts again.
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && attempt < 5)
+            {
+            }
+        }
     }
 
-    /// <summary>The import's status, or null when there is no such import. <paramref name="maxRejected"/> bounds the listed rejections (the count is exact).</summary>
-    public async Task<ImportStatus?> StatusAsync(Guid id, int maxRejected, CancellationToken ct) =>
-        await JobAsync(id, ct) is { } job ? await StatusAsync(job, maxRejected, ct) : null;
+    /// <summary>A rejection as it is kept: at most <see cref="MaxReasons"/> reasons, each clipped (they may quote the file's values).</summary>
+    public static RejectedFeature Kept(RejectedFeature r) =>
+        new(r.Feature, r.Reasons.Take(MaxReasons).Select(x => Ingest.BatchParser.Clip(x, MaxReasonChars)).ToList());
 
-    /// <summary>The status of an import already read.</summary>
-    public async Task<ImportStatus> StatusAsync(ImportJob job, int maxRejected, CancellationToken ct)
+    /// <summary>The import's status, or null when there is no such import; the rejections kept from <paramref name="from"/>, at most <paramref name="limit"/>.</summary>
+    public async Task<ImportStatus?> StatusAsync(Guid id, int from, int limit, CancellationToken ct) =>
+        await JobAsync(id, ct) is { } job ? await StatusAsync(job, from, limit, ct) : null;
+
+    /// <summary>The status of an import already read: its last progress row and one page of its rejections, both chosen in SQL.</summary>
+    public async Task<ImportStatus> StatusAsync(ImportJob job, int from, int limit, CancellationToken ct)
     {
         var id = job.Id;
-        await using var cmd = db.CreateCommand($"""
-            select status, features_read, appended, duplicates, skipped, rejected_count, message, at, rejected
-            from {S}.{Progress} where import_id = @id order by n
-            """);
-        cmd.Parameters.AddWithValue("id", id);
-        var rejected = new List<RejectedFeature>();
+        await using var conn = await db.OpenConnectionAsync(ct);
         (string Status, ImportCounts Counts, string? Message, Instant At) last = ("queued", new ImportCounts(), null, job.CreatedAt);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
+        await using (var cmd = new NpgsqlCommand($"""
+            select status, features_read, appended, duplicates, skipped, rejected_count, message, at
+            from {S}.{Progress} where import_id = @id order by n desc limit 1
+            """, conn))
         {
-            last = (r.GetString(0), new ImportCounts(r.GetInt32(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), r.GetInt32(5)),
-                r.IsDBNull(6) ? null : r.GetString(6), Instant.FromDateTimeOffset(r.GetFieldValue<DateTimeOffset>(7)));
-            if (rejected.Count < maxRejected)
-                rejected.AddRange((JsonSerializer.Deserialize<List<RejectedFeature>>(r.GetString(8), LedgerJsonOptions) ?? []).Take(maxRejected - rejected.Count));
+            cmd.Parameters.AddWithValue("id", id);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            if (await r.ReadAsync(ct))
+                last = (r.GetString(0), new ImportCounts(r.GetInt32(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), r.GetInt32(5)),
+                    r.IsDBNull(6) ? null : r.GetString(6), Instant.FromDateTimeOffset(r.GetFieldValue<DateTimeOffset>(7)));
+        }
+        var rejected = new List<RejectedFeature>();
+        if (limit > 0)
+        {
+            await using var cmd = new NpgsqlCommand($"""
+                select e.value::text from {S}.{Progress} p cross join lateral jsonb_array_elements(p.rejected) with ordinality e
+                where p.import_id = @id order by p.n, e.ordinality offset @from limit @limit
+                """, conn);
+            cmd.Parameters.AddWithValue("id", id);
+            cmd.Parameters.AddWithValue("from", from);
+            cmd.Parameters.AddWithValue("limit", limit);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) rejected.Add(JsonSerializer.Deserialize<RejectedFeature>(r.GetString(0), LedgerJsonOptions)!);
         }
         var c = last.Counts;
         return new ImportStatus(id, last.Status, job.Layer, job.FileName, job.FeaturesTotal, c.FeaturesRead, c.Appended, c.Duplicates, c.Skipped, c.Rejected,
