@@ -70,6 +70,7 @@ public static class LedgerHosting
         builder.Services.AddSingleton(importLimits);
         builder.Services.AddSingleton(new Ledger.Imports.FairGate(importLimits.Workers));
         builder.Services.AddSingleton<Ledger.Imports.ImportCancellations>();
+        builder.Services.AddSingleton(Ledger.Imports.ScratchSpace.From(k => builder.Configuration[k]));
         builder.Services.AddSingleton<Ledger.Imports.ImportRunner>();
         builder.Services.AddSingleton<Ledger.Audit.BalanceSheets.SheetQuery>();
         builder.Services.AddSingleton<Ledger.Spatial.OverlapQuery>();

@@ -41,7 +41,7 @@ public static class ImportEndpoints
 
     [WolverinePost("/api/v1/imports")]
     public static async Task<IResult> Post(HttpContext http, IDocumentStore store, IMartenOutbox outbox, IConfiguration config, IClock clock,
-        CancellationToken ct)
+        ScratchSpace scratch, CancellationToken ct)
     {
         if (http.Require(Role.Writer) is { } denied) return denied;
         var limit = MaxUploadBytes(config);
@@ -51,10 +51,12 @@ public static class ImportEndpoints
             || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 and <= 200 } boundary)
             return Problems.Of(http, 415, "Unsupported media type", "send multipart/form-data with the fields file, layer, effectiveDate and (optionally) mapping");
 
+        using var lease = scratch.TryEnter();
+        if (lease is null) return Busy(http, "the server is receiving as many uploads as it takes at once (LEDGER_UPLOADS_IN_FLIGHT)");
         var work = Directory.CreateTempSubdirectory("ledger-upload-").FullName;
         try
         {
-            var (form, problem) = await ReadFormAsync(http, boundary, Path.Combine(work, "upload"), limit, ct);
+            var (form, problem) = await ReadFormAsync(http, boundary, Path.Combine(work, "upload"), limit, lease, ct);
             if (problem is not null) return problem;
             var errors = new List<ItemError>();
             if (form.FileName is null) errors.Add(new ItemError("file", "is required: the layer file (.gpkg, a .zip of a Shapefile or FileGDB, or .geojson)"));
@@ -71,7 +73,7 @@ public static class ImportEndpoints
             int total;
             try
             {
-                using var source = ImportFiles.Open(Path.Combine(work, "upload"), form.FileName!, work);
+                using var source = ImportFiles.Open(Path.Combine(work, "upload"), form.FileName!, work, lease, ct);
                 total = source.Count;
                 var missing = mapping!.Attributes.Where(a => !source.AttributeNames.Contains(a.Attribute))
                     .Select(a => new ItemError($"mapping.{a.Target}", $"names attribute {a.Attribute}, which the layer does not have; its attributes are " +
@@ -99,6 +101,10 @@ public static class ImportEndpoints
             http.Response.Headers.Location = $"/api/v1/imports/{job.Id}";
             return Results.Json(new { importId = job.Id, status = "queued", links = new { self = $"/api/v1/imports/{job.Id}" } }, LedgerJson.Options,
                 statusCode: 202);
+        }
+        catch (ScratchFullException e)
+        {
+            return Busy(http, e.Message);
         }
         finally
         {
@@ -184,7 +190,8 @@ public static class ImportEndpoints
     private sealed record Form(Dictionary<string, string> Fields, string? FileName, long FileBytes);
 
     /// <summary>Streams the parts: the file to <paramref name="path"/> (counted against the limit), small text fields into memory.</summary>
-    private static async Task<(Form Form, IResult? Problem)> ReadFormAsync(HttpContext http, string boundary, string path, long limit, CancellationToken ct)
+    private static async Task<(Form Form, IResult? Problem)> ReadFormAsync(HttpContext http, string boundary, string path, long limit,
+        ScratchSpace.Lease lease, CancellationToken ct)
     {
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         string? fileName = null;
@@ -212,6 +219,7 @@ public static class ImportEndpoints
                     {
                         fileBytes += n;
                         if (fileBytes > limit) return (null!, TooLarge(http, limit));
+                        lease.Grow(n);
                         await target.WriteAsync(buffer.AsMemory(0, n), ct);
                     }
                     if (fileBytes == 0) return (null!, Problems.Validation(http, [new ItemError("file", "is empty")]));
@@ -237,6 +245,13 @@ public static class ImportEndpoints
                 : Problems.Of(http, 400, "The upload is not valid multipart/form-data", BatchParser.Clip(e.Message, 200)));
         }
         return (new Form(fields, fileName, fileBytes), null);
+    }
+
+    /// <summary>503 with Retry-After: nothing was stored, the same upload later will do.</summary>
+    private static IResult Busy(HttpContext http, string why)
+    {
+        http.Response.Headers.RetryAfter = "30";
+        return Problems.Of(http, 503, "The server cannot take this upload now", $"{why}; nothing was stored, send it again later");
     }
 
     private static IResult TooLarge(HttpContext http, long limit) =>

@@ -15,24 +15,25 @@ public static class ImportFiles
     public const int MaxZipEntries = 10_000;
 
     /// <summary>Opens <paramref name="file"/> (named <paramref name="name"/> by the uploader) using <paramref name="work"/> as scratch space.</summary>
-    public static IFeatureSource Open(string file, string name, string work, CancellationToken ct = default)
+    /// <param name="scratch">Counts what unpacking writes (the node's budget, <see cref="ScratchSpace"/>).</param>
+    public static IFeatureSource Open(string file, string name, string work, ScratchSpace.Lease? scratch = null, CancellationToken ct = default)
     {
         Span<byte> head = stackalloc byte[16];
         int read;
         using (var s = File.OpenRead(file)) read = s.Read(head);
         var magic = head[..read];
         if (magic.StartsWith("SQLite format 3\0"u8)) return new GeoPackageSource(file, ct);
-        if (magic.StartsWith("PK\u0003\u0004"u8)) return OpenZip(file, work);
+        if (magic.StartsWith("PK\u0003\u0004"u8)) return OpenZip(file, work, scratch);
         var firstText = magic.TrimStart(" \t\r\n"u8);
         if (firstText.StartsWith("\uFEFF"u8)) firstText = firstText[3..];
         if (firstText.Length > 0 && firstText[0] == (byte)'{') return new GeoJsonSource(file);
         throw new ImportFileException($"{name} is not a GeoPackage, a zip holding a Shapefile or FileGDB, or GeoJSON (judged by its content, not its name)");
     }
 
-    private static IFeatureSource OpenZip(string file, string work)
+    private static IFeatureSource OpenZip(string file, string work, ScratchSpace.Lease? scratch)
     {
         var folder = Path.Combine(work, "unzipped");
-        Unzip(file, folder);
+        Unzip(file, folder, MaxUnpackedBytes, scratch);
         var shapefiles = Directory.GetFiles(folder, "*.shp", SearchOption.AllDirectories);
         var gdbs = Directory.GetDirectories(folder, "*.gdb", SearchOption.AllDirectories);
         return (shapefiles.Length, gdbs.Length) switch
@@ -45,7 +46,7 @@ public static class ImportFiles
     }
 
     /// <summary>Unpacks with every entry's real size counted (headers can lie) and names kept inside the folder.</summary>
-    public static void Unzip(string file, string folder, long maxBytes = MaxUnpackedBytes)
+    public static void Unzip(string file, string folder, long maxBytes = MaxUnpackedBytes, ScratchSpace.Lease? scratch = null)
     {
         Directory.CreateDirectory(folder);
         var root = Path.GetFullPath(folder) + Path.DirectorySeparatorChar;
@@ -61,16 +62,28 @@ public static class ImportFiles
                 var target = Path.GetFullPath(Path.Combine(folder, entry.FullName));
                 if (!target.StartsWith(root, StringComparison.Ordinal))
                     throw new ImportFileException($"is a zip with an entry outside its folder ({entry.FullName})");
-                if (entry.FullName.EndsWith('/')) { Directory.CreateDirectory(target); continue; }
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                var folderEntry = entry.FullName.EndsWith('/');
+                FileStream? created = null;
+                try
+                {
+                    Directory.CreateDirectory(folderEntry ? target : Path.GetDirectoryName(target)!);
+                    if (!folderEntry) created = File.Create(target);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new ImportFileException($"is a zip whose entries collide at {Ingest.BatchParser.Clip(entry.FullName, 80)} " +
+                                                  "(one name used for a folder and a file)");
+                }
+                if (created is null) continue;
                 using var input = entry.Open();
-                using var output = File.Create(target);
+                using var output = created;
                 int n;
                 while ((n = input.Read(buffer)) > 0)
                 {
                     total += n;
                     if (total > maxBytes)
                         throw new ImportFileException($"unpacks to more than {maxBytes / (1024 * 1024):N0} MiB; refused (a zip bomb, or a layer to split)");
+                    scratch?.Grow(n);
                     output.Write(buffer, 0, n);
                 }
             }

@@ -17,7 +17,7 @@ namespace Ledger.Imports;
 /// and stop when cancelled; batches are bounded by bytes as well as by count.
 /// </summary>
 public sealed partial class ImportRunner(ImportStore imports, IIngestRouting routing, IClock clock, ImportLimits limits, FairGate gate,
-    ImportCancellations cancellations)
+    ImportCancellations cancellations, ScratchSpace scratch)
 {
     public const int BatchSize = 500;
     public const long BatchBytes = 16 * 1024 * 1024;
@@ -64,7 +64,9 @@ public sealed partial class ImportRunner(ImportStore imports, IIngestRouting rou
             await imports.WriteFileAsync(id, file, ct);
             var (mapping, mappingErrors) = ImportMapping.Parse(job.Layer, job.Mapping);
             if (mapping is null) throw new ImportFileException($"mapping: {mappingErrors[0].Message}");
-            using var source = ImportFiles.Open(file, job.FileName, work, ct);
+            using var scratchLease = scratch.EnterJob();
+            scratchLease.Grow(job.FileBytes);
+            using var source = ImportFiles.Open(file, job.FileName, work, scratchLease, ct);
             var batch = new List<(ImportFeature Feature, JsonObject Event)>();
             var rejected = new List<RejectedFeature>();
             long bytes = 0;
