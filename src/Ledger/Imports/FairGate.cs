@@ -2,8 +2,9 @@ namespace Ledger.Imports;
 
 /// <summary>
 /// A fixed number of slots for import jobs, handed out fairly: when a slot frees, it goes to the
-/// longest-waiting job of the client with the fewest jobs running. So one client's long (or
-/// hostile) jobs hold at most the slots nobody else asks for, never every slot.
+/// client with the fewest jobs running and, among those, the one served longest ago (its
+/// longest-waiting job). So one client's long (or hostile) jobs hold at most the slots nobody
+/// else asks for, and a client with a queue of jobs takes turns with the others.
 /// </summary>
 public sealed class FairGate(int slots)
 {
@@ -11,6 +12,8 @@ public sealed class FairGate(int slots)
 
     private readonly object _lock = new();
     private readonly Dictionary<string, int> _running = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _lastServed = new(StringComparer.Ordinal);
+    private long _served;
     private readonly LinkedList<Waiter> _waiting = [];
     private int _free = slots;
 
@@ -39,6 +42,7 @@ public sealed class FairGate(int slots)
     {
         _free--;
         _running[client] = _running.GetValueOrDefault(client) + 1;
+        _lastServed[client] = ++_served;
         return new Slot(this, client);
     }
 
@@ -49,11 +53,13 @@ public sealed class FairGate(int slots)
         {
             var next = _waiting.First!;
             for (var n = _waiting.First; n is not null; n = n.Next)
-                if (_running.GetValueOrDefault(n.Value.Client) < _running.GetValueOrDefault(next.Value.Client)) next = n;
+                if (Turn(n.Value.Client).CompareTo(Turn(next.Value.Client)) < 0) next = n;
             _waiting.Remove(next);
             if (!next.Value.Granted.TrySetResult(Grant(next.Value.Client))) Release(next.Value.Client);
         }
     }
+
+    private (int Running, long LastServed) Turn(string client) => (_running.GetValueOrDefault(client), _lastServed.GetValueOrDefault(client));
 
     private void Release(string client)
     {

@@ -17,18 +17,18 @@ public sealed class GeoPackageSource : IFeatureSource
     public const int MaxAttributeChars = 1_000, MaxNameChars = 200;
 
     private readonly SqliteConnection _conn;
-    private readonly SqliteBudget _budget;
+    private readonly SqliteBudget? _budget;
     private readonly string _table;
     private readonly string _geometryColumn;
     private readonly List<string> _columns = [];
 
-    public GeoPackageSource(string path, CancellationToken ct = default)
+    public GeoPackageSource(string path, CancellationToken ct = default, TimeSpan? step = null)
     {
         _conn = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         try
         {
             _conn.Open();
-            _budget = new SqliteBudget(_conn, ct);
+            _budget = new SqliteBudget(_conn, ct, step);
             Execute("pragma trusted_schema = off");
             // A truncated or damaged file often still opens (its schema is on the first page); the check reads every page.
             if (Scalar("pragma quick_check") is not "ok") throw new ImportFileException("is not a readable GeoPackage: the database file is damaged or truncated");
@@ -59,7 +59,7 @@ public sealed class GeoPackageSource : IFeatureSource
         catch (SqliteException e)
         {
             _conn.Dispose();
-            throw SqliteBudget.Explain(e);
+            throw SqliteBudget.Explain(e, _budget);
         }
         catch
         {
@@ -84,7 +84,7 @@ public sealed class GeoPackageSource : IFeatureSource
             """);
         SqliteDataReader r;
         try { r = cmd.ExecuteReader(); }
-        catch (SqliteException e) { throw SqliteBudget.Explain(e); }
+        catch (SqliteException e) { throw SqliteBudget.Explain(e, _budget); }
         using (r)
         {
             var n = 0;
@@ -108,9 +108,9 @@ public sealed class GeoPackageSource : IFeatureSource
 
     private bool Next(SqliteDataReader r)
     {
-        _budget.Restart();
+        _budget?.Restart();
         try { return r.Read(); }
-        catch (SqliteException e) { throw SqliteBudget.Explain(e); }
+        catch (SqliteException e) { throw SqliteBudget.Explain(e, _budget); }
     }
 
     /// <summary>A view (or a virtual table) runs the uploader's query, which may never end; only stored rows are read.</summary>
@@ -127,7 +127,7 @@ public sealed class GeoPackageSource : IFeatureSource
 
     private SqliteCommand Command(string sql)
     {
-        _budget.Restart();
+        _budget?.Restart();
         var cmd = _conn.CreateCommand();
         cmd.CommandText = sql;
         return cmd;
