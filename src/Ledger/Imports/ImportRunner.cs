@@ -36,7 +36,7 @@ public sealed partial class ImportRunner(ImportStore imports, IIngestRouting rou
         {
             // Cancelled by its client (the final row is already written) or out of time (this row says so).
             await imports.AppendProgressAsync(id, await CountsAsync(job), "failed", [],
-                $"the job ran longer than {limits.MaxRun.TotalMinutes:N0} minutes (LEDGER_IMPORT_MAX_MINUTES) and was stopped. " +
+                $"the job ran longer than {Describe(limits.MaxRun)} (LEDGER_IMPORT_MAX_MINUTES) and was stopped. " +
                 "What was appended stays; upload the file again (or split it) to append the rest.", clock.GetCurrentInstant(), CancellationToken.None);
         }
         finally
@@ -44,6 +44,8 @@ public sealed partial class ImportRunner(ImportStore imports, IIngestRouting rou
             cancellations.Unregister(id);
         }
     }
+
+    private static string Describe(TimeSpan t) => t >= TimeSpan.FromMinutes(1) ? $"{t.TotalMinutes:0.#} minutes" : $"{t.TotalSeconds:0.#} s";
 
     private async Task<ImportCounts> CountsAsync(ImportJob job)
     {

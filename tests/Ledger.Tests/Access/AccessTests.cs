@@ -117,6 +117,11 @@ public sealed class AccessTests(LedgerApp app) : IAsyncLifetime
         { "auditor", "420000", "POST", "audit-early", 403 },
         { "auditor", "410000", "POST", "audit-early", 422 },
         { "auditor", "420000", "POST", "audit-unknown", 404 },
+        // A succession retires its predecessors: every one must be in the writer's scope (second review, issue 29).
+        { "writer", "410000", "POST", "succession-across", 403 },
+        { "writer", "410100", "POST", "succession-across", 403 },
+        { "writer", "000000", "POST", "succession-across", 422 },
+        { "writer", "410100", "POST", "succession-inside", 200 },
     };
 
     [Theory]
@@ -129,6 +134,8 @@ public sealed class AccessTests(LedgerApp app) : IAsyncLifetime
             "events-inside" => await app.PostEventsAsync(key, Occupied(area: 0.5m)),
             "events-outside" => await app.PostEventsAsync(key, Make("farmland.parcel-registered", "420000-000001", "420000",
                 Parcel()["data"]!.DeepClone().AsObject(), "2021-01-01")),
+            "succession-across" => await app.PostEventsAsync(key, Regions.Lineages.Succeeded("410102", "merger", "2025-01-01", "420101")),
+            "succession-inside" => await SucceedAsync(key, "410199"),
             "stream" => await app.SendAsync(HttpMethod.Get, "/api/v1/streams/farmland/410102-000001", key),
             "history" => await app.SendAsync(HttpMethod.Get, "/api/v1/streams/farmland/410102-000001/events", key),
             "keys" => await app.SendAsync(HttpMethod.Post, "/api/v1/admin/keys", key, new { name = "x", role = "auditor", scope = "410000" }),
@@ -157,6 +164,14 @@ public sealed class AccessTests(LedgerApp app) : IAsyncLifetime
             _ => throw new ArgumentOutOfRangeException(nameof(what)),
         };
         ((int)response.StatusCode).ShouldBe(expected, $"{role}@{scope} {method} {what}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>Registers county <paramref name="predecessor"/> and posts, with <paramref name="key"/>, 410102's succession of it.</summary>
+    private async Task<HttpResponseMessage> SucceedAsync(string key, string predecessor)
+    {
+        var registered = await app.PostEventsAsync(await app.KeyAsync("writer"), Region(predecessor, "county", City));
+        registered.StatusCode.ShouldBe(HttpStatusCode.OK, await registered.Content.ReadAsStringAsync());
+        return await app.PostEventsAsync(key, Regions.Lineages.Succeeded(County, "merger", "2025-01-01", predecessor));
     }
 
     /// <summary>The id of a fresh auditor key with <paramref name="scope"/>, issued by the national bootstrap admin.</summary>
