@@ -74,7 +74,9 @@ public static partial class LedgerOpenApi
                           "CGCS2000 longitude/latitude), layer (farmland/redline/mining), effectiveDate and optional mapping JSON; runs as a queued job",
                 responses: Responses(("202", "{importId, status: queued, links:{self}}; Location: /api/v1/imports/{id}", null),
                     ("400", "A field, the mapping or the file refused (what and why)", "Problem"), ("403", "Not a writer", "Problem"),
-                    ("413", "Larger than LEDGER_IMPORT_MAX_MB (default 256)", "Problem"), ("415", "Not multipart/form-data", "Problem"))), new JsonObject
+                    ("413", "Larger than LEDGER_IMPORT_MAX_MB (default 256)", "Problem"), ("415", "Not multipart/form-data", "Problem"),
+                    ("503", "The node's uploads in flight or scratch space are at their limit (LEDGER_UPLOADS_IN_FLIGHT, LEDGER_SCRATCH_MAX_MB, " +
+                            "LEDGER_SCRATCH_MIN_FREE_MB); nothing stored, Retry-After says when to send it again", "Problem"))), new JsonObject
                     {
                         ["required"] = true,
                         ["content"] = new JsonObject
@@ -105,13 +107,22 @@ public static partial class LedgerOpenApi
         {
             ["get"] = Op("An import's progress (writer, auditor, investigator within the import's scope)",
                 parameters: new JsonArray(PathParameter("id", "The import id (UUID)"),
-                    QueryParameter("waitSeconds", "int32", "1–60: an unfinished import's answer waits for its next progress row, at most this long (default 0: at once)")),
-                responses: Responses(("200", "{importId, status (queued/running/done/failed), layer, fileName, featuresTotal, featuresRead, appended, duplicates, skipped, " +
-                                             "rejectedCount, rejected:[{feature, reasons}] (the first 10,000), message, createdAt, updatedAt}", null),
-                    ("400", "Not a UUID", "Problem"), ("404", "No such import in the caller's scope", "Problem"))),
+                    QueryParameter("waitSeconds", "int32", "1–60: an unfinished import's answer waits for its next progress row, at most this long (default 0: at once)"),
+                    QueryParameter("rejectedFrom", "int32", $"0–{ImportStore.MaxKeptRejections:N0}: the first kept rejection listed (default 0)"),
+                    QueryParameter("rejectedLimit", "int32", $"0–{ImportStore.MaxKeptRejections:N0}: how many kept rejections to list (default 100)")),
+                responses: Responses(("200", ImportStatusShape, null),
+                    ("400", "Not a UUID, or a parameter out of range", "Problem"), ("404", "No such import in the caller's scope", "Problem"))),
+            ["delete"] = Op("Cancel an unfinished import (the writer who uploaded it, or an admin whose scope holds it); what it appended stays",
+                parameters: new JsonArray(PathParameter("id", "The import id (UUID)")),
+                responses: Responses(("200", "The import's status, now cancelled", null), ("403", "Not its writer nor an admin", "Problem"),
+                    ("404", "No such import in the caller's scope", "Problem"), ("409", "The import has already ended (done, failed or cancelled)", "Problem"))),
         };
         return paths;
     }
+
+    private static readonly string ImportStatusShape =
+        "{importId, status (queued/running/done/failed/cancelled), layer, fileName, featuresTotal, featuresRead, appended, duplicates, skipped, " +
+        $"rejectedCount (exact), rejected:[{{feature, reasons}}] (a page of the first {ImportStore.MaxKeptRejections:N0} kept, reasons clipped), message, createdAt, updatedAt}}";
 
     internal static JsonObject WithBody(JsonObject op, JsonObject requestBody)
     {
