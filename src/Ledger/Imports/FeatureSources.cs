@@ -104,7 +104,7 @@ public sealed class ShapefileSource : IFeatureSource
         catch (Exception e) when (e is IOException or NetTopologySuite.IO.Esri.ShapefileException or InvalidDataException
                                        or ArgumentException or NotSupportedException or FormatException)
         {
-            throw new ImportFileException($"is not a readable Shapefile: {e.Message}");
+            throw new ImportFileException($"is not a readable Shapefile: {Ingest.BatchParser.Clip(e.Message, 200)}");
         }
     }
 
