@@ -62,7 +62,7 @@ public sealed class Topology : IAsyncDisposable, IIngestRouting
             {
                 await w.Waiting!.MigrateAsync();
             }
-            catch (NpgsqlException e) when (StartingShard.NotAnsweringYet(e))
+            catch (Exception e) when (StartingShard.NotAnsweringYet(e))
             {
                 continue;
             }
@@ -186,7 +186,7 @@ public sealed class Topology : IAsyncDisposable, IIngestRouting
             {
                 await database.MigrateAsync();
             }
-            catch (NpgsqlException e) when (StartingShard.NotAnsweringYet(e))
+            catch (Exception e) when (StartingShard.NotAnsweringYet(e))
             {
                 prepared.Add(new StartingShard(spec, database.Runtime, database, e.Message));
                 continue;
@@ -206,7 +206,20 @@ public sealed class Topology : IAsyncDisposable, IIngestRouting
 /// <summary>A shard as the start found it: prepared, or <see cref="Waiting"/> (its owner's database, to prepare once it answers).</summary>
 public sealed record StartingShard(ShardSpec Spec, NpgsqlDataSource Runtime, LedgerDatabase? Waiting, string? Why)
 {
-    /// <summary>No answer, or "not now" (starting up, shutting down, too many connections): worth waiting for.</summary>
-    public static bool NotAnsweringYet(NpgsqlException e) =>
-        e is not PostgresException pg || pg.SqlState is "57P03" or "57P01" or "53300" || pg.SqlState.StartsWith("08", StringComparison.Ordinal);
+    /// <summary>
+    /// No answer (a host name that does not resolve — a bare <see cref="System.Net.Sockets.SocketException"/>
+    /// from Npgsql —, a refused or timed-out connection), or "not now" (starting up, shutting down, too many
+    /// connections): worth waiting for. Any other answer from the server is a mistake to fix.
+    /// </summary>
+    public static bool NotAnsweringYet(Exception e) => Answer(e) is { } pg
+        ? pg.SqlState is "57P03" or "57P01" or "53300" || pg.SqlState.StartsWith("08", StringComparison.Ordinal)
+        : Topology.Unreachable(e);
+
+    /// <summary>What the server said, however the caller wrapped it (Marten wraps Npgsql's exceptions).</summary>
+    private static PostgresException? Answer(Exception? e) => e switch
+    {
+        null => null,
+        PostgresException pg => pg,
+        _ => Answer(e.InnerException),
+    };
 }
