@@ -46,10 +46,13 @@ public sealed class Topology : IAsyncDisposable, IIngestRouting
     /// <summary>Shards that did not answer when this node started: their schema is not checked yet, so nothing reads or writes them.</summary>
     public IReadOnlyList<StartingShard> Waiting => [.. _waiting.Values];
 
-    /// <summary>The refusal for a database this node has not prepared yet; null when it may be used.</summary>
+    /// <summary>
+    /// The refusal for a database this node has not prepared yet; null when it may be used. Its text is
+    /// shown to anyone (readiness): why it did not answer names its address, so that stays in the log.
+    /// </summary>
     public ShardUnavailableException? NotPrepared(LedgerShard d) =>
-        _waiting.TryGetValue(d.Name, out var w)
-            ? new ShardUnavailableException(d, new InvalidOperationException($"it did not answer when this node started ({w.Why}) and is not prepared yet"))
+        _waiting.ContainsKey(d.Name)
+            ? new ShardUnavailableException(d, new InvalidOperationException("it did not answer when this node started and is not prepared yet"))
             : null;
 
     /// <summary>Applies the schema to each waiting shard that answers now; returns those now in service.</summary>
@@ -181,7 +184,7 @@ public sealed class Topology : IAsyncDisposable, IIngestRouting
         var prepared = new List<StartingShard>();
         foreach (var spec in specs)
         {
-            var database = LedgerDatabase.For(spec.Connection, config, embedded: null, givenApp: null);
+            var database = LedgerDatabase.For(spec.Name, spec.Connection, config, embedded: null, givenApp: null);
             try
             {
                 await database.MigrateAsync();

@@ -40,6 +40,23 @@ public sealed class UnreachableShardTests(UnreachableShardTests.Service service)
         service.Api.Written("answered but could not be prepared").ShouldBe(0);
     }
 
+    [Fact]
+    public async Task readiness_and_metrics_name_each_database_by_its_name_only()
+    {
+        using var ready = await service.Http.GetAsync("/health/ready");
+        var body = await ready.Content.ReadAsStringAsync();
+        ready.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        body.ShouldContain("database west is not in service");
+        body.ShouldContain("database south is not in service");
+        foreach (var address in service.Addresses) body.ShouldNotContain(address, Case.Insensitive, "anonymous readiness names databases, never where they are");
+
+        // Npgsql's pool gauges are there, one per database by name (so a missing name would show), and no address is.
+        var scrape = await service.Metrics.GetStringAsync("/metrics");
+        scrape.ShouldContain("pool_name=\"catalogue\"");
+        scrape.ShouldContain("pool_name=\"east\"");
+        foreach (var address in service.Addresses) scrape.ShouldNotContain(address, Case.Insensitive, "metrics name databases, never where they are");
+    }
+
     private static JsonObject[] Province(string p) =>
     [
         Region($"{p}0000", "province", "000000"), Region($"{p}0100", "prefecture", $"{p}0000"), Region($"{p}0102", "county", $"{p}0100"),
