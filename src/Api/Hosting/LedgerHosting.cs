@@ -110,6 +110,7 @@ public static class LedgerHosting
     {
         // First, so everything after (cookies' Secure flag, the Origin check) sees the browser's scheme.
         app.UseForwardedHeaders(TrustedProxies.Options(app.Configuration));
+        app.UseSecurityHeaders();
         app.UseLedgerMetricsListener();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
