@@ -52,7 +52,7 @@ public sealed class VerifyCommand : JasperFxAsyncCommand<VerifyInput>
             // With shards, every database is verified (as its owner), and the national checkpoints against each.
             var shards = _config["LEDGER_SHARDS_FILE"] is { Length: > 0 } file ? ShardsFile.Read(file, database.Owner.ConnectionString) : [];
             var databases = new List<(string Name, Npgsql.NpgsqlDataSource Db)> { (ShardsFile.Catalogue, database.Owner) };
-            databases.AddRange(shards.Select(s => (s.Name, Postgis.DataSource(s.Connection))));
+            databases.AddRange(shards.Select(s => (s.Name, Postgis.DataSource(s.Connection, s.Name))));
             var ok = true;
             try
             {

@@ -31,14 +31,15 @@ public sealed record LedgerDatabase(NpgsqlDataSource Owner, NpgsqlDataSource Run
             embedded = await EmbeddedPostgres.StartAsync(dataDir, durable: true, Console.WriteLine);
             ownerConnection = embedded.ConnectionString();
         }
-        return For(ownerConnection, config, embedded, config["LEDGER_APP_DB"] is { Length: > 0 } app ? app : null);
+        return For(ShardsFile.Catalogue, ownerConnection, config, embedded, config["LEDGER_APP_DB"] is { Length: > 0 } app ? app : null);
     }
 
     /// <summary>
     /// A database given by its owner's connection: the catalogue, or a shard (which has no
     /// <c>LEDGER_APP_DB</c> of its own: its runtime role is the same role, with the same password).
+    /// Its data sources are named after it (<paramref name="name"/>), never after their connection strings.
     /// </summary>
-    public static LedgerDatabase For(string ownerConnection, IConfiguration config, EmbeddedPostgres? embedded, string? givenApp)
+    public static LedgerDatabase For(string name, string ownerConnection, IConfiguration config, EmbeddedPostgres? embedded, string? givenApp)
     {
         var runAsOwner = config["LEDGER_RUN_AS_OWNER"] is "1" or "true";
         var appRole = config["LEDGER_APP_ROLE"] is { Length: > 0 } r ? r : runAsOwner ? null : DatabaseRoles.DefaultAppRole;
@@ -48,7 +49,7 @@ public sealed record LedgerDatabase(NpgsqlDataSource Owner, NpgsqlDataSource Run
             : null;
         var runtimeConnection = givenApp
             ?? (appRole is not null ? DatabaseRoles.AsRole(ownerConnection, appRole, appPassword) : ownerConnection);
-        return new LedgerDatabase(Postgis.DataSource(ownerConnection), Postgis.DataSource(runtimeConnection), appRole, embedded,
+        return new LedgerDatabase(Postgis.DataSource(ownerConnection, $"{name} (owner)"), Postgis.DataSource(runtimeConnection, name), appRole, embedded,
             appPassword);
     }
 

@@ -96,6 +96,7 @@ public static class LedgerHosting
         builder.Services.AddSingleton<Ledger.Api.Workbench.WorkbenchSessions>();
         builder.Services.AddSingleton<Ledger.Api.Workbench.VerifyStatus>();
         builder.Services.AddHostedService<ShardPreparer>();
+        builder.Services.AddHostedService<ScratchSweep>();
         builder.Services.AddHostedService<DemoDataLoader>();
         builder.Services.AddHostedService<StoredCodeStartupCheck>();
         builder.Services.AddProblemDetails();
@@ -116,6 +117,7 @@ public static class LedgerHosting
     {
         // First, so everything after (cookies' Secure flag, the Origin check) sees the browser's scheme.
         app.UseForwardedHeaders(TrustedProxies.Options(app.Configuration));
+        app.UseSecurityHeaders();
         app.UseLedgerMetricsListener();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

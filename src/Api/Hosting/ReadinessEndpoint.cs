@@ -13,8 +13,9 @@ public static class ReadinessEndpoint
     /// and the last derived-table check (<see cref="DerivedCheckService"/>) found no difference.
     /// Projections are written in the ingest transaction (no daemon), so "behind" means something
     /// wrote around the service. 503 with the reasons when not ready. Anyone may ask, so the
-    /// answer carries no sequence numbers or counts: how many events the ledger holds is for
-    /// investigators (GET /api/v1/ledger/verify).
+    /// answer carries no sequence numbers or counts (how many events the ledger holds is for
+    /// investigators: GET /api/v1/ledger/verify) and names a database by its name only, never its
+    /// address: the log has the details.
     /// </summary>
     [WolverineGet("/health/ready")]
     public static async Task<IResult> Get(HttpContext http, NpgsqlDataSource db, Topology topology, Investigations.RollbackGuard rollback, CancellationToken ct)
@@ -42,9 +43,10 @@ public static class ReadinessEndpoint
             if (differing.Length > 0)
                 reasons.Add($"derived tables differ from the events: {string.Join(", ", differing)}");
             // Contract 1.5: behind or forked from the checkpoint kept outside the database.
-            if (rollback.Current is { Blocks: true } behind) reasons.Add($"rollback detected ({behind.State}): {behind.Explanation}");
+            // The explanation counts the missing positions: it is in the log and in the 503 a writer gets.
+            if (rollback.Current is { Blocks: true } behind) reasons.Add($"rollback detected ({behind.State}): {RollbackAdvice}");
             foreach (var (name, finding) in rollback.Shards.Where(s => s.Value.Blocks))
-                reasons.Add($"rollback detected in database {name} ({finding.State}): {finding.Explanation}");
+                reasons.Add($"rollback detected in database {name} ({finding.State}): {RollbackAdvice}");
             return Results.Json(new
             {
                 status = reasons.Count == 0 ? "ready" : "degraded",
@@ -71,9 +73,12 @@ public static class ReadinessEndpoint
         }
         catch (Exception e) when (Topology.Unreachable(e))
         {
-            return [$"database {shard.Name} does not answer: {e.Message}"];
+            // The message names the server (host, port, socket): not for anonymous callers.
+            return [$"database {shard.Name} does not answer"];
         }
     }
+
+    private const string RollbackAdvice = "the chain is not the one the trusted checkpoint attests; new events are refused (the log says by how much)";
 
     private static IEnumerable<string> Levels(long events, long chained, long indexed, string where)
     {

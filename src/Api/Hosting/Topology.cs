@@ -46,10 +46,13 @@ public sealed class Topology : IAsyncDisposable, IIngestRouting
     /// <summary>Shards that did not answer when this node started: their schema is not checked yet, so nothing reads or writes them.</summary>
     public IReadOnlyList<StartingShard> Waiting => [.. _waiting.Values];
 
-    /// <summary>The refusal for a database this node has not prepared yet; null when it may be used.</summary>
+    /// <summary>
+    /// The refusal for a database this node has not prepared yet; null when it may be used. Its text is
+    /// shown to anyone (readiness): why it did not answer names its address, so that stays in the log.
+    /// </summary>
     public ShardUnavailableException? NotPrepared(LedgerShard d) =>
-        _waiting.TryGetValue(d.Name, out var w)
-            ? new ShardUnavailableException(d, new InvalidOperationException($"it did not answer when this node started ({w.Why}) and is not prepared yet"))
+        _waiting.ContainsKey(d.Name)
+            ? new ShardUnavailableException(d, new InvalidOperationException("it did not answer when this node started and is not prepared yet"))
             : null;
 
     /// <summary>Applies the schema to each waiting shard that answers now; returns those now in service.</summary>
@@ -62,7 +65,7 @@ public sealed class Topology : IAsyncDisposable, IIngestRouting
             {
                 await w.Waiting!.MigrateAsync();
             }
-            catch (NpgsqlException e) when (StartingShard.NotAnsweringYet(e))
+            catch (Exception e) when (StartingShard.NotAnsweringYet(e))
             {
                 continue;
             }
@@ -181,12 +184,12 @@ public sealed class Topology : IAsyncDisposable, IIngestRouting
         var prepared = new List<StartingShard>();
         foreach (var spec in specs)
         {
-            var database = LedgerDatabase.For(spec.Connection, config, embedded: null, givenApp: null);
+            var database = LedgerDatabase.For(spec.Name, spec.Connection, config, embedded: null, givenApp: null);
             try
             {
                 await database.MigrateAsync();
             }
-            catch (NpgsqlException e) when (StartingShard.NotAnsweringYet(e))
+            catch (Exception e) when (StartingShard.NotAnsweringYet(e))
             {
                 prepared.Add(new StartingShard(spec, database.Runtime, database, e.Message));
                 continue;
@@ -206,7 +209,20 @@ public sealed class Topology : IAsyncDisposable, IIngestRouting
 /// <summary>A shard as the start found it: prepared, or <see cref="Waiting"/> (its owner's database, to prepare once it answers).</summary>
 public sealed record StartingShard(ShardSpec Spec, NpgsqlDataSource Runtime, LedgerDatabase? Waiting, string? Why)
 {
-    /// <summary>No answer, or "not now" (starting up, shutting down, too many connections): worth waiting for.</summary>
-    public static bool NotAnsweringYet(NpgsqlException e) =>
-        e is not PostgresException pg || pg.SqlState is "57P03" or "57P01" or "53300" || pg.SqlState.StartsWith("08", StringComparison.Ordinal);
+    /// <summary>
+    /// No answer (a host name that does not resolve — a bare <see cref="System.Net.Sockets.SocketException"/>
+    /// from Npgsql —, a refused or timed-out connection), or "not now" (starting up, shutting down, too many
+    /// connections): worth waiting for. Any other answer from the server is a mistake to fix.
+    /// </summary>
+    public static bool NotAnsweringYet(Exception e) => Answer(e) is { } pg
+        ? pg.SqlState is "57P03" or "57P01" or "53300" || pg.SqlState.StartsWith("08", StringComparison.Ordinal)
+        : Topology.Unreachable(e);
+
+    /// <summary>What the server said, however the caller wrapped it (Marten wraps Npgsql's exceptions).</summary>
+    private static PostgresException? Answer(Exception? e) => e switch
+    {
+        null => null,
+        PostgresException pg => pg,
+        _ => Answer(e.InnerException),
+    };
 }

@@ -53,7 +53,7 @@ public static class ImportEndpoints
 
         using var lease = scratch.TryEnter();
         if (lease is null) return Busy(http, "the server is receiving as many uploads as it takes at once (LEDGER_UPLOADS_IN_FLIGHT)");
-        var work = Directory.CreateTempSubdirectory("ledger-upload-").FullName;
+        var work = Storage.ScratchFolders.Create("upload");
         try
         {
             var (form, problem) = await ReadFormAsync(http, boundary, Path.Combine(work, "upload"), limit, lease, ct);

@@ -1,6 +1,9 @@
 namespace Ledger.Api.Workbench;
 
-/// <summary>One stylesheet, inline: readable contrast (WCAG AA), visible focus, laptop and tablet widths.</summary>
+/// <summary>
+/// One stylesheet, inline: readable contrast (WCAG AA), visible focus, laptop and tablet widths. The
+/// Content-Security-Policy allows it by its hash (<see cref="Http.SecurityHeaders"/>), so it must stay a constant.
+/// </summary>
 public static class WorkbenchCss
 {
     public const string Css = """
@@ -24,7 +27,7 @@ public static class WorkbenchCss
         button.primary{font:inherit;background:var(--accent);color:#fff;border:none;border-radius:3px;padding:.5rem 1rem;cursor:pointer;min-height:2.2rem}
         .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:.8rem;padding:0;list-style:none}
         .cards li{border:1px solid #d1d5db;border-radius:4px;padding:.6rem} .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:1rem}
-        figure{margin:0} figcaption{font-size:.85rem;color:var(--muted)} .error{background:#fef2f2;border:1px solid var(--bad);padding:.8rem}
+        figure{margin:0} figcaption{font-size:.85rem;color:var(--muted)} svg.chart{max-width:480px} .error{background:#fef2f2;border:1px solid var(--bad);padding:.8rem}
         .badge{display:inline-block;padding:.1rem .5rem;border-radius:999px;font-size:.8rem;border:1px solid currentColor}
         .timeline{list-style:none;padding:0} .timeline li{border-left:3px solid var(--accent);padding:.3rem .8rem;margin:.6rem 0}
         dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem} dl.kv dt{color:var(--muted)} dl.kv dd{margin:0}

@@ -93,14 +93,19 @@ public static class ReportHtml
             th{background:#eef2ff} td.n{text-align:right;font-variant-numeric:tabular-nums} .bad{color:#b91c1c;font-weight:bold} .ok{color:#166534}
             .grade{font-size:1.4rem;font-weight:bold} .finding{border-left:4px solid #b91c1c;padding:.2rem .8rem;margin:1rem 0} .finding.info{border-color:#6b7280}
             .evidence{font-size:.8rem} .evidence td{word-break:break-all} figure{margin:.5rem 0;break-inside:avoid} figcaption{font-size:.85rem}
+            svg.chart{max-width:480px}
             footer{margin-top:2rem;font-size:.8rem;color:#4b5563;word-break:break-all}
             @media print{body{margin:0;max-width:none} h2{break-after:avoid} .finding{break-inside:avoid}}
         """;
 
-    /// <summary>A chart as an inline SVG figure with its caption as the accessible name (the workbench draws its charts with this too).</summary>
+    /// <summary>
+    /// A chart as an inline SVG figure with its caption as the accessible name (the workbench draws its charts with this too).
+    /// Its width is capped by the stylesheets' <c>svg.chart</c> (<see cref="Chart.Width"/>), not a style attribute: the
+    /// workbench's Content-Security-Policy refuses inline style attributes.
+    /// </summary>
     public static string Figure(string caption, IReadOnlyList<Shape> shapes, float height = Chart.Height)
     {
-        var s = new StringBuilder($"<figure><svg role=\"img\" aria-label=\"{E(caption)}\" viewBox=\"0 0 {Chart.Width} {F(height)}\" width=\"100%\" style=\"max-width:{Chart.Width}px\" xmlns=\"http://www.w3.org/2000/svg\">");
+        var s = new StringBuilder($"<figure><svg role=\"img\" aria-label=\"{E(caption)}\" viewBox=\"0 0 {Chart.Width} {F(height)}\" width=\"100%\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\">");
         foreach (var shape in shapes)
             s.Append(shape switch
             {

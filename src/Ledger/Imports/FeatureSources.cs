@@ -192,11 +192,11 @@ public static class Crs
     public static bool NamesCgcs2000(string crsJson) =>
         crsJson.Contains("EPSG::4490", StringComparison.OrdinalIgnoreCase) || crsJson.Contains("EPSG:4490", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The CRS's own name from a WKT, for the message.</summary>
+    /// <summary>The CRS's own name from a WKT, for the message: clipped, as it is the uploader's text (a 5 MB name was echoed whole).</summary>
     public static string Name(string wkt)
     {
         var start = wkt.IndexOf('"');
         var end = start < 0 ? -1 : wkt.IndexOf('"', start + 1);
-        return end > start ? wkt[(start + 1)..end] : wkt[..Math.Min(40, wkt.Length)];
+        return end > start ? Ingest.BatchParser.Clip(wkt[(start + 1)..end], 80) : wkt[..Math.Min(40, wkt.Length)];
     }
 }

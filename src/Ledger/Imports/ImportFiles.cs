@@ -100,11 +100,11 @@ public static class ImportFiles
         var ogr = new[] { "/usr/bin/ogr2ogr", "/usr/local/bin/ogr2ogr" }.FirstOrDefault(File.Exists)
                   ?? throw new ImportFileException("is a FileGDB, which needs GDAL's ogr2ogr (Debian package gdal-bin) on the server; it is not installed");
         var output = Path.Combine(work, "filegdb.geojson");
-        var start = new ProcessStartInfo(ogr) { RedirectStandardError = true, RedirectStandardOutput = true };
-        // Longitude first, whatever axis order the EPSG definition of 4490 says.
-        start.Environment["OSR_DEFAULT_AXIS_MAPPING_STRATEGY"] = "TRADITIONAL_GIS_ORDER";
-        foreach (var a in new[] { "-f", "GeoJSON", "-t_srs", "EPSG:4490", "-lco", "RFC7946=NO", "-lco", "COORDINATE_PRECISION=9", output, gdb })
-            start.ArgumentList.Add(a);
+        // A cleared environment and the job's folder: ogr2ogr parses the uploader's file (decision 48).
+        var start = Storage.ProcessRunner.Isolated(ogr, work,
+            ["-f", "GeoJSON", "-t_srs", "EPSG:4490", "-lco", "RFC7946=NO", "-lco", "COORDINATE_PRECISION=9", output, gdb],
+            // Longitude first, whatever axis order the EPSG definition of 4490 says.
+            new Dictionary<string, string> { ["OSR_DEFAULT_AXIS_MAPPING_STRATEGY"] = "TRADITIONAL_GIS_ORDER" });
         using var p = Process.Start(start) ?? throw new ImportFileException("could not start ogr2ogr");
         var error = p.StandardError.ReadToEndAsync();
         p.StandardOutput.ReadToEnd();

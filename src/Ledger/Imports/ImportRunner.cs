@@ -58,7 +58,7 @@ public sealed partial class ImportRunner(ImportStore imports, IIngestRouting rou
         var id = job.Id;
         var status = await imports.StatusAsync(job, 0, 0, ct);
         if (ImportStore.Terminal.Contains(status.Status)) return;
-        var work = Directory.CreateTempSubdirectory("ledger-import-").FullName;
+        var work = Storage.ScratchFolders.Create("import");
         var counts = new ImportCounts(status.FeaturesRead, status.Appended, status.Duplicates, status.Skipped, status.RejectedCount);
         try
         {

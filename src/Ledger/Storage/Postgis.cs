@@ -15,11 +15,13 @@ public static class Postgis
     /// A data source that maps PostGIS geometry to NetTopologySuite types, and prepares the statements it runs
     /// often (the ingest's dozen, each run per batch: parsing and planning them was ~5 % of the database's CPU
     /// under load) unless the connection string says otherwise (<c>Max Auto Prepare=0</c> behind a pooler
-    /// that cannot carry prepared statements).
+    /// that cannot carry prepared statements). <paramref name="name"/> is its pool's name in Npgsql's metrics
+    /// and traces; without one Npgsql uses the connection string (host, port, database, user), which
+    /// <c>/metrics</c> would then show to whoever can reach it.
     /// </summary>
-    public static NpgsqlDataSource DataSource(string connectionString)
+    public static NpgsqlDataSource DataSource(string connectionString, string? name = null)
     {
-        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = name };
         builder.UseNetTopologySuite();
         if (!SetsAutoPrepare(connectionString)) builder.ConnectionStringBuilder.MaxAutoPrepare = AutoPrepared;
         return builder.Build();

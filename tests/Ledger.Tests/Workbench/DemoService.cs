@@ -3,6 +3,7 @@ using Ledger.Storage;
 using Ledger.Tests.Reliability;
 using Ledger.Tests.Support;
 using Microsoft.Playwright;
+using Shouldly;
 
 namespace Ledger.Tests.Workbench;
 
@@ -83,7 +84,26 @@ public sealed class DemoService : IAsyncLifetime
         // The suite runs other heavy tests beside these on two cores: be patient rather than flaky.
         context.SetDefaultTimeout(90_000);
         context.SetDefaultNavigationTimeout(90_000);
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        var refused = _refusedByPolicy.GetOrAdd(page, _ => []);
+        // Chromium reports what the Content-Security-Policy blocks (a style, a script, a worker, a fetch) as a console error.
+        page.Console += (_, m) =>
+        {
+            if (m.Text.Contains("Content Security Policy", StringComparison.Ordinal)) lock (refused) refused.Add($"{page.Url}: {m.Text}");
+        };
+        return page;
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IPage, List<string>> _refusedByPolicy = new();
+
+    /// <summary>
+    /// Closes the page's browser context, and fails the test if the Content-Security-Policy blocked
+    /// anything on it: a page that needs what the policy refuses looks or works wrong.
+    /// </summary>
+    public async Task CloseAsync(IPage page)
+    {
+        await page.Context.CloseAsync();
+        if (_refusedByPolicy.TryRemove(page, out var refused)) refused.ShouldBeEmpty();
     }
 
     public async Task SignInAsync(IPage page, string key)

@@ -51,7 +51,7 @@ public sealed class MapPageBrowserTests(DemoService demo)
         await popup.GetByRole(AriaRole.Link).First.ClickAsync();
         await page.WaitForURLAsync("**/ui/streams/**");
         failed.ShouldBeEmpty();
-        await page.Context.CloseAsync();
+        await demo.CloseAsync(page);
     }
 
     [Fact]
@@ -69,6 +69,6 @@ public sealed class MapPageBrowserTests(DemoService demo)
 
         // A bad date is a plain error page; a region outside the key's scope is refused.
         (await page.GotoAsync("/ui/regions/990101/map?asOf=2024-13-01"))!.Status.ShouldBe(400);
-        await page.Context.CloseAsync();
+        await demo.CloseAsync(page);
     }
 }

@@ -101,7 +101,7 @@ public sealed class WorkbenchBrowserTests(DemoService demo)
         await Shot(page, "08-back-dating");
         await page.GotoAsync("/ui/verify");
         (await page.Locator("#verify-result").GetAttributeAsync("class")).ShouldBe("ok");
-        await page.Context.CloseAsync();
+        await demo.CloseAsync(page);
     }
 
     [Fact]
@@ -149,8 +149,8 @@ public sealed class WorkbenchBrowserTests(DemoService demo)
         (await writer.GetByRole(AriaRole.Alert).InnerTextAsync()).ShouldContain("审计和调查人员");
         await writer.GotoAsync("/ui/regions/990000");
         writer.Url.ShouldContain("/ui/sign-in", customMessage: "a writer key must not leave a session behind");
-        await page.Context.CloseAsync();
-        await writer.Context.CloseAsync();
+        await demo.CloseAsync(page);
+        await demo.CloseAsync(writer);
     }
 
     [Fact]
@@ -171,7 +171,7 @@ public sealed class WorkbenchBrowserTests(DemoService demo)
         await Shot(page, "10-english");
         await page.GetByRole(AriaRole.Link, new() { Name = "中文" }).ClickAsync();
         (await page.Locator("html").GetAttributeAsync("lang")).ShouldBe("zh-CN");
-        await page.Context.CloseAsync();
+        await demo.CloseAsync(page);
     }
 
     [Fact]
@@ -190,7 +190,7 @@ public sealed class WorkbenchBrowserTests(DemoService demo)
         await page.WaitForURLAsync(new Regex("/ui/audits/[0-9a-f-]{36}$"));
         await Check(new Uri(page.Url).PathAndQuery);
         violations.ShouldBeEmpty();
-        await page.Context.CloseAsync();
+        await demo.CloseAsync(page);
 
         async Task Check(string url)
         {
