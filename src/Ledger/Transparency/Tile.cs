@@ -26,6 +26,9 @@ public readonly record struct Tile(int Level, long N, int Width)
 
     public string Path => TilePath.Format(this);
 
+    // Not the generated record ToString: it would print Path, which throws for a tile that cannot exist.
+    public override string ToString() => $"Tile {{ Level = {Level}, N = {N}, Width = {Width} }}";
+
     /// <summary>
     /// The tiles a tree of <paramref name="newSize"/> leaves serves that one of <paramref name="oldSize"/>
     /// did not: new full tiles and the partial tile at each level's right edge. From 0: every tile.

@@ -13,7 +13,7 @@ public static class TilePath
     public static string Format(Tile tile)
     {
         if (tile.Level is < Tile.EntriesLevel or > Tile.MaxLevel || tile.N < 0 || tile.Width is < 1 or > Tile.FullWidth)
-            throw new ArgumentOutOfRangeException(nameof(tile), $"no such tile: {tile}");
+            throw new ArgumentOutOfRangeException(nameof(tile), $"no such tile: level {tile.Level}, N {tile.N}, width {tile.Width}");
         var path = new StringBuilder("tile/");
         path.Append(tile.IsEntries ? "entries" : tile.Level.ToString(CultureInfo.InvariantCulture)).Append('/');
         var groups = new List<long>();
