@@ -94,5 +94,5 @@ public static class MapPage
 
     /// <summary>The workbench's tile route: the API's own handler, behind the workbench session instead of an API key.</summary>
     public static Task<IResult> Tile(HttpContext http, string code, string z, string x, string y, Hosting.Topology topology, MapWork work,
-        IClock clock, CancellationToken ct) => TileEndpoint.Tile(http, code, z, x, y, topology, work, clock, ct);
+        TileCache cache, IClock clock, CancellationToken ct) => TileEndpoint.Tile(http, code, z, x, y, topology, work, cache, clock, ct);
 }

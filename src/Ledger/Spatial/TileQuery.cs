@@ -1,4 +1,5 @@
 using Ledger.Storage;
+using NodaTime;
 using Npgsql;
 
 namespace Ledger.Spatial;
@@ -6,19 +7,30 @@ namespace Ledger.Spatial;
 /// <summary>A map feature clipped to a tile, in tile coordinates (WKB), with its properties as JSON text.</summary>
 public sealed record TileShape(string Layer, byte[] Wkb, string Props);
 
+/// <summary>A tile (empty when nothing meets it) and what its database had recorded by <c>knownAt</c>, read in the same snapshot.</summary>
+public sealed record MapTile(byte[] Mvt, KnowledgePoint Known);
+
+/// <summary>A tile's shapes from one database, before encoding, with what that database had recorded by <c>knownAt</c>.</summary>
+public sealed record TileShapes(IReadOnlyList<TileShape> Shapes, KnowledgePoint Known);
+
 /// <summary>
 /// The map's features as Mapbox vector tiles (z/x/y in Web Mercator, for drawing only: the features
 /// are the same rows as the GeoJSON, transformed from EPSG:4490 at the last step), one tile layer
-/// per map layer, every feature's properties as in the GeoJSON. Each read runs under <paramref name="limits"/>' timeout.
+/// per map layer, every feature's properties as in the GeoJSON. Each read runs under
+/// <paramref name="limits"/>' timeout and names the <see cref="KnowledgePoint"/> it read, so the API can cache it.
 /// </summary>
 public sealed class TileQuery(NpgsqlDataSource db, MapLimits? limits = null)
 {
     private readonly TimeSpan _timeout = (limits ?? MapLimits.None).Timeout;
 
-    /// <summary>One tile; empty when nothing meets it.</summary>
-    public Task<byte[]> TileAsync(MapRequest request, int z, int x, int y, CancellationToken ct) =>
+    /// <summary>What the database had recorded by <paramref name="knownAt"/>: the tile cache's key, before any tile is read.</summary>
+    public Task<KnowledgePoint> KnowledgeAsync(Instant knownAt, CancellationToken ct) =>
+        BoundedRead.RunAsync(db, _timeout, conn => KnowledgePoint.ReadAsync(conn, knownAt, ct), ct);
+
+    public Task<MapTile> TileAsync(MapRequest request, int z, int x, int y, CancellationToken ct) =>
         BoundedRead.RunAsync(db, _timeout, async conn =>
         {
+            var known = await KnowledgePoint.ReadAsync(conn, request.KnownAt, ct);
             var territory = await MapQuery.TerritoryAsync(conn, request.Region, request.AsOf, request.KnownAt, ct);
             await using var cmd = MapQuery.Command(conn, request, $"""
                 , tile as (select ST_TileEnvelope(@z, @x, @y) b),
@@ -29,7 +41,7 @@ public sealed class TileQuery(NpgsqlDataSource db, MapLimits? limits = null)
                 {EncodeShapes}
                 """, $"ST_Transform(ST_TileEnvelope(@z, @x, @y), {Postgis.Srid})", territory);
             AddTile(cmd, z, x, y);
-            return (byte[])(await cmd.ExecuteScalarAsync(ct))!;
+            return new MapTile((byte[])(await cmd.ExecuteScalarAsync(ct))!, known);
         }, ct);
 
     /// <summary>
@@ -49,9 +61,10 @@ public sealed class TileQuery(NpgsqlDataSource db, MapLimits? limits = null)
     /// The shapes of <see cref="TileAsync"/> before encoding (tile coordinates as WKB), so a tile over
     /// several databases can be encoded once by <see cref="EncodeAsync"/>: a tile may not repeat a layer.
     /// </summary>
-    public Task<IReadOnlyList<TileShape>> ShapesAsync(MapRequest request, int z, int x, int y, CancellationToken ct) =>
-        BoundedRead.RunAsync<IReadOnlyList<TileShape>>(db, _timeout, async conn =>
+    public Task<TileShapes> ShapesAsync(MapRequest request, int z, int x, int y, CancellationToken ct) =>
+        BoundedRead.RunAsync(db, _timeout, async conn =>
         {
+            var known = await KnowledgePoint.ReadAsync(conn, request.KnownAt, ct);
             var territory = await MapQuery.TerritoryAsync(conn, request.Region, request.AsOf, request.KnownAt, ct);
             await using var cmd = MapQuery.Command(conn, request, $"""
                 , tile as (select ST_TileEnvelope(@z, @x, @y) b)
@@ -64,7 +77,7 @@ public sealed class TileQuery(NpgsqlDataSource db, MapLimits? limits = null)
             var shapes = new List<TileShape>();
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) shapes.Add(new TileShape(r.GetString(0), r.GetFieldValue<byte[]>(1), r.GetString(2)));
-            return shapes;
+            return new TileShapes(shapes, known);
         }, ct);
 
     /// <summary>Encodes shapes (in the order given within each layer) as one Mapbox vector tile; empty when there are none.</summary>

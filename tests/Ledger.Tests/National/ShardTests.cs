@@ -256,12 +256,22 @@ public sealed class ShardTests
                 tile.Layers.Select(l => l.Name).Order().ShouldBe(["farmland", "footprints", "overlaps", "permanentBasic"]); // one tile layer per map layer, never repeated
                 tile.Layers.Single(l => l.Name == "overlaps").Features.Select(f => (string)f.Attributes["protectedStream"]).Order().ShouldBe(["110102-P", "320102-P"]);
 
-                // The cap is on the sum over the databases.
+                // The cap is on the sum over the databases; a zoom 5 tile is kept by what every database had recorded.
                 using var overCap = new HttpRequestMessage(HttpMethod.Get, "/api/v1/regions/000000/map?layers=permanentBasic,footprints");
                 overCap.Headers.Add("X-Api-Key", auditor);
                 using var overCapAnswer = await tiles.SendAsync(overCap);
                 overCapAnswer.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
                 (await overCapAnswer.Content.ReadAsStringAsync()).ShouldContain("at least 4 features");
+                var low = new List<byte[]>();
+                for (var i = 0; i < 2; i++)
+                {
+                    using var lowRequest = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/regions/000000/tiles/5/{TileX(Geo.Lon, 5)}/{TileY(Geo.Lat, 5)}.mvt");
+                    lowRequest.Headers.Add("X-Api-Key", auditor);
+                    using var lowResponse = await tiles.SendAsync(lowRequest);
+                    lowResponse.StatusCode.ShouldBe(HttpStatusCode.OK, await lowResponse.Content.ReadAsStringAsync());
+                    low.Add(await lowResponse.Content.ReadAsByteArrayAsync());
+                }
+                low[1].ShouldBe(low[0]);
             }
 
             // One cluster down (shards north and west): the other provinces' sheets go on; the nation's

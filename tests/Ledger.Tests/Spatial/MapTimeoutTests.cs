@@ -2,8 +2,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Ledger.Api.Map;
 using Ledger.Spatial;
 using Ledger.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Shouldly;
 
@@ -86,7 +88,11 @@ public sealed class MapTimeoutTests(LedgerApp app)
         part.StatusCode.ShouldBe(HttpStatusCode.OK, await part.Content.ReadAsStringAsync());
         (await part.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("features").GetArrayLength().ShouldBeInRange(1, 500);
 
+        var cache = host.Services.GetRequiredService<TileCache>();
         var (tile, _) = await TimedAsync("/api/v1/regions/000000/tiles/1/1/0.mvt");
         tile.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var (again, _) = await TimedAsync("/api/v1/regions/000000/tiles/1/1/0.mvt");
+        (await again.Content.ReadAsByteArrayAsync()).ShouldBe(await tile.Content.ReadAsByteArrayAsync());
+        cache.Hits.ShouldBe(1);
     }
 }
