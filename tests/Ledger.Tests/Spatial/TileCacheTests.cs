@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Ledger.Api.Map;
 using Ledger.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,6 +57,21 @@ public sealed class TileCacheTests(LedgerApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_batch_recorded_before_knownAt_but_stored_after_the_tile_was_kept_is_not_hidden_by_it()
+    {
+        var recorded = await PostAsync(Ev.Zone("410102-RL90").Drawn(Geo.Box(113.0, 34.0, 1.0, 1.0)));
+        app.Clock.Advance(Duration.FromHours(2));
+        var knownAt = $"{Z1}?knownAt={Format(app.Clock.GetCurrentInstant())}";
+        var kept = await TileAsync(knownAt);
+        (await TileAsync(knownAt)).ShouldBe(kept);
+
+        // As a slow batch would: its instant taken before the newest one known then, its commit after the tile was kept.
+        app.Clock.Reset(recorded - Duration.FromMinutes(10));
+        await PostAsync(Ev.Zone("410102-RL91").Drawn(Geo.Box(114.5, 35.5, 1.0, 1.0)));
+        (await TileAsync(knownAt)).ShouldNotBe(kept);
+    }
+
+    [Fact]
     public async Task the_layers_and_the_date_are_part_of_the_key_and_zoom_8_is_not_kept()
     {
         await PostAsync(Ev.Zone("410102-RL90").Drawn(Geo.Box(113.0, 34.0, 1.0, 1.0)));
@@ -71,10 +88,13 @@ public sealed class TileCacheTests(LedgerApp app) : IAsyncLifetime
         Cache.Hits.ShouldBe(hits + 1);
     }
 
-    private async Task PostAsync(System.Text.Json.Nodes.JsonObject e)
+    /// <summary>Posts one event; returns when it was recorded.</summary>
+    private async Task<Instant> PostAsync(System.Text.Json.Nodes.JsonObject e)
     {
         var posted = await app.PostEventsAsync(_writer, e);
         posted.StatusCode.ShouldBe(HttpStatusCode.OK, await posted.Content.ReadAsStringAsync());
+        var result = (await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("results")[0];
+        return InstantPattern.ExtendedIso.Parse(result.GetProperty("recordedAt").GetString()!).Value;
     }
 
     private async Task<byte[]> TileAsync(string url, HttpStatusCode status = HttpStatusCode.OK)
