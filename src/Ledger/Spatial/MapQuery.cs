@@ -82,7 +82,9 @@ public sealed class MapQuery(NpgsqlDataSource db, MapLimits? limits = null)
 
     private async Task<int> CountAsync(NpgsqlConnection conn, MapRequest request, Func<string, string, ScopeSql[]> territory, CancellationToken ct)
     {
-        await using var cmd = Command(conn, request, $"select count(*)::int from (select 1 from features where {InBox} limit @limit) f", Frame(request), territory);
+        // Without a bbox no geometry is read at all.
+        var where = request.Bbox is null ? "true" : InBox;
+        await using var cmd = Command(conn, request, $"select count(*)::int from (select 1 from features where {where} limit @limit) f", Frame(request), territory);
         cmd.Parameters.AddWithValue("limit", _limits.MaxFeatures + 1L);
         return (int)(await cmd.ExecuteScalarAsync(ct))!;
     }
@@ -117,14 +119,19 @@ public sealed class MapQuery(NpgsqlDataSource db, MapLimits? limits = null)
         // the version in force is still chosen among all of a candidate's versions (through the stream
         // index), then kept if it meets the frame. The SQL is chosen here rather than by a run-time
         // test in the query: the planner would start parallel workers for the branch it never runs.
+        // Without a frame, the versions in force are chosen by their keys alone and joined back: sorting
+        // whole rows with their geometry spilled to disk, and a count needs no row at all (the left
+        // join on the key is dropped when nothing of it is read).
         var boundaries = frame is null
             ? $"""
-              select distinct on (stream_id, layer) * from {s}.{v}
-              where layer = any(@boundaryLayers) and effective_date <= @asOf and recorded_at <= @knownAt and {Inside(b)}
-              order by stream_id, layer, effective_date desc, seq desc
+              select q.*, k.gone from (
+                select distinct on (stream_id, layer) seq, layer, geom is null gone from {s}.{v}
+                where layer = any(@boundaryLayers) and effective_date <= @asOf and recorded_at <= @knownAt and {Inside(b)}
+                order by stream_id, layer, effective_date desc, seq desc) k
+              left join {s}.{v} q on q.seq = k.seq and q.layer = k.layer
               """
             : $"""
-              select q.* from (select distinct c.stream_id, c.layer from {s}.{v} c
+              select q.*, q.geom is null gone from (select distinct c.stream_id, c.layer from {s}.{v} c
                                where c.geom && (select g from frame) and c.layer = any(@boundaryLayers) and {Inside(c)}) c
               cross join lateral (
                 select * from {s}.{v} q
@@ -137,7 +144,7 @@ public sealed class MapQuery(NpgsqlDataSource db, MapLimits? limits = null)
             boundaries as ({boundaries}),
             features as (
               select x.seq, x.layer, x.geom, json_build_object('layer', x.layer, {Props}, 'areaHa', x.area_ha) props
-              from boundaries x where x.geom is not null
+              from boundaries x where not x.gone
               union all
               select x.seq, x.layer, x.geom, json_build_object('layer', x.layer, {Props}, 'areaHa', x.area_ha, 'type', x.type)
               from {s}.{v} x where @footprints and x.layer = '{Layers.Footprints}' and x.effective_date <= @asOf
