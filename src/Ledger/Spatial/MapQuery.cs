@@ -43,25 +43,28 @@ public sealed class MapQuery(NpgsqlDataSource db, MapLimits? limits = null)
 
     internal static string Inside(ScopeSql[] territory) => $"({territory[0].Sql} or {territory[1].Sql})";
 
-    /// <summary>The features a request may show before the map is refused: <c>bbox</c> filters the features themselves (an overlap by its intersection).</summary>
+    /// <summary>What a <c>bbox</c> keeps: it filters the features themselves (an overlap by its intersection).</summary>
     private static readonly string InBox = $"@west::float8 is null or geom && ST_MakeEnvelope(@west, @south, @east, @north, {Postgis.Srid})";
 
-    /// <summary>How many features the map has, counting no further than one past the cap; geometries are not built.</summary>
+    /// <summary>How many features the map has, counting no further than one past the cap; no GeoJSON is built, and without a bbox no geometry read.</summary>
     public Task<int> CountAsync(MapRequest request, CancellationToken ct) =>
         BoundedRead.RunAsync(db, _limits.Timeout, async conn =>
             await CountAsync(conn, request, await TerritoryAsync(conn, request.Region, request.AsOf, request.KnownAt, ct), ct), ct);
 
     /// <summary>
     /// The GeoJSON FeatureCollection, or only its size when it is over a cap (<see cref="MapAnswer.Json"/> null):
-    /// the features are counted first (cheap), then at most the cap's worth are built and their size
-    /// summed before the collection is assembled, all in one snapshot.
+    /// at most one past the cap's worth of features are built and their size summed before the
+    /// collection is assembled, all in one snapshot.
     /// </summary>
     public Task<MapAnswer> FeatureCollectionAsync(MapRequest request, CancellationToken ct) =>
         BoundedRead.RunAsync(db, _limits.Timeout, async conn =>
         {
             var territory = await TerritoryAsync(conn, request.Region, request.AsOf, request.KnownAt, ct);
-            var count = await CountAsync(conn, request, territory, ct);
-            if (count > _limits.MaxFeatures) return new MapAnswer(count, 0, null);
+            // Without a bbox the count reads no geometry and spares building a map that is refused (the whole
+            // region is what a cap refuses most); with one it would read every geometry twice (19,000 features:
+            // +0.6 s), so the build's own limit counts instead and a refusal costs at most the cap's worth.
+            if (request.Bbox is null && await CountAsync(conn, request, territory, ct) is var count && count > _limits.MaxFeatures)
+                return new MapAnswer(count, 0, null);
             await using var cmd = Command(conn, request, $"""
                 , capped as materialized (
                   select layer, seq, json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(geom)::json, 'properties', props) feature
@@ -82,7 +85,6 @@ public sealed class MapQuery(NpgsqlDataSource db, MapLimits? limits = null)
 
     private async Task<int> CountAsync(NpgsqlConnection conn, MapRequest request, Func<string, string, ScopeSql[]> territory, CancellationToken ct)
     {
-        // Without a bbox no geometry is read at all.
         var where = request.Bbox is null ? "true" : InBox;
         await using var cmd = Command(conn, request, $"select count(*)::int from (select 1 from features where {where} limit @limit) f", Frame(request), territory);
         cmd.Parameters.AddWithValue("limit", _limits.MaxFeatures + 1L);
