@@ -75,6 +75,9 @@ public static class LedgerHosting
         builder.Services.AddSingleton<Ledger.Audit.BalanceSheets.SheetQuery>();
         builder.Services.AddSingleton<Ledger.Spatial.OverlapQuery>();
         builder.Services.AddSingleton<Ledger.Spatial.MapQuery>();
+        builder.Services.AddSingleton(Ledger.Spatial.MapLimits.From(k => builder.Configuration[k]));
+        builder.Services.AddSingleton<Ledger.Api.Map.MapWork>();
+        builder.Services.AddSingleton<Ledger.Api.Map.TileCache>();
         builder.Services.AddSingleton<Ledger.Audit.Departure.AuditReader>();
         builder.Services.AddSingleton<Ledger.Audit.Departure.ReportStore>();
         builder.Services.AddSingleton(Ledger.Audit.Departure.AuditQuota.From(k => builder.Configuration[k]));

@@ -13,13 +13,16 @@ using Wolverine.Http;
 
 namespace Ledger.Api.Map;
 
-/// <summary>Contract 1.1: the overlaps the ledger found, and the map layers, both as of a date and as known at an instant.</summary>
+/// <summary>
+/// Contract 1.1: the overlaps the ledger found, and the map layers, both as of a date and as known
+/// at an instant; each answer bounded by <see cref="MapLimits"/> (docs/map.md#bounds).
+/// </summary>
 public static class MapEndpoints
 {
-    private static readonly DateTimeZone LedgerZone = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
+    internal static readonly DateTimeZone LedgerZone = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
 
     [WolverineGet("/api/v1/regions/{code}/overlaps")]
-    public static async Task<IResult> Overlaps(HttpContext http, string code, Topology topology, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Overlaps(HttpContext http, string code, Topology topology, MapWork work, IClock clock, CancellationToken ct)
     {
         if (Denied(http, code) is { } denied) return denied;
         var q = new QueryParameters(http);
@@ -29,13 +32,19 @@ public static class MapEndpoints
         if (from > to) q.Errors.Add(new ItemError("to", "must not be before from"));
         if (await Invalid(http, code, q, topology, ct) is { } problem) return problem;
 
-        // The nation's with shards: every database's, in database order (an overlap's id is unique anyway).
-        var lists = await topology.EachAsync(topology.Holding(code), (d, _) => new OverlapQuery(d.Db).ListAsync(code, from, to, knownAt, ct));
-        return Results.Json(new { region = code, knownAt, overlaps = lists.SelectMany(l => l) }, LedgerJson.Options);
+        // The nation's with shards: every database's, in database order (an overlap's id is unique anyway); the cap is on their sum.
+        return await work.RunAsync(http, async () =>
+        {
+            var lists = await topology.EachAsync(topology.Holding(code), (d, _) => new OverlapQuery(d.Db, work.Limits).ListAsync(code, from, to, knownAt, ct));
+            var count = lists.Sum(l => (long)l.Count);
+            return count > work.Limits.MaxFeatures
+                ? MapRefusals.TooManyOverlaps(http, work.Limits, count)
+                : Results.Json(new { region = code, knownAt, overlaps = lists.SelectMany(l => l) }, LedgerJson.Options);
+        }, ct);
     }
 
     [WolverineGet("/api/v1/regions/{code}/map")]
-    public static async Task<IResult> Map(HttpContext http, string code, Topology topology, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Map(HttpContext http, string code, Topology topology, MapWork work, IClock clock, CancellationToken ct)
     {
         if (Denied(http, code) is { } denied) return denied;
         var q = new QueryParameters(http);
@@ -47,60 +56,31 @@ public static class MapEndpoints
         if (await Invalid(http, code, q, topology, ct) is { } problem) return problem;
 
         var request = new MapRequest(code, layers, asOf, knownAt, bbox);
-        var collections = await topology.EachAsync(topology.Holding(code), (d, _) => new MapQuery(d.Db).FeatureCollectionAsync(request, ct));
-        return Results.Text(collections.Length == 1 ? collections[0] : FeatureCollections.Join(collections), "application/geo+json");
-    }
-
-    public const string TileContentType = "application/vnd.mapbox-vector-tile";
-
-    /// <summary>
-    /// The same layers as <c>/map</c>, as Mapbox vector tiles for the workbench's map (Web Mercator
-    /// z/x/y; drawing only — every figure stays in EPSG:4490). 204 when nothing meets the tile.
-    /// </summary>
-    [WolverineGet("/api/v1/regions/{code}/tiles/{z}/{x}/{y}.mvt")]
-    public static async Task<IResult> Tile(HttpContext http, string code, string z, string x, string y, Topology topology, IClock clock,
-        CancellationToken ct)
-    {
-        if (Denied(http, code) is { } denied) return denied;
-        var q = new QueryParameters(http);
-        var now = clock.GetCurrentInstant();
-        var layers = Layers(http, q);
-        var asOf = q.Date("asOf") ?? now.InZone(LedgerZone).Date;
-        var knownAt = q.Instant("knownAt") ?? now;
-        var zoom = TileNumber(q, "z", z, 0, 22);
-        var max = zoom is { } zz ? (1 << zz) - 1 : int.MaxValue;
-        var (column, row) = (TileNumber(q, "x", x, 0, max), TileNumber(q, "y", y, 0, max));
-        if (await Invalid(http, code, q, topology, ct) is { } problem) return problem;
-
-        var request = new MapRequest(code, layers, asOf, knownAt, null);
-        var databases = topology.Holding(code);
-        byte[] tile;
-        if (databases is [var only])
-            tile = await new MapQuery(topology.Usable(only).Db).TileAsync(request, zoom!.Value, column!.Value, row!.Value, ct);
-        else
+        var (databases, limits) = (topology.Holding(code), work.Limits);
+        return await work.RunAsync(http, async () =>
         {
-            // A tile may not repeat a layer, so the databases' shapes are encoded together, once, in the catalogue.
-            var shapes = await topology.EachAsync(databases, (d, _) => new MapQuery(d.Db).TileShapesAsync(request, zoom!.Value, column!.Value, row!.Value, ct));
-            tile = (await topology.EachAsync([topology.Catalogue], (d, _) => MapQuery.EncodeTileAsync(d.Db, [.. shapes.SelectMany(s => s)], ct)))[0];
-        }
-        return tile.Length == 0 ? Results.NoContent() : Results.Bytes(tile, TileContentType);
-    }
-
-    private static int? TileNumber(QueryParameters q, string name, string raw, int min, int max)
-    {
-        if (int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max) return n;
-        q.Errors.Add(new ItemError(name, $"must be a whole number from {min} to {max}" + (name == "z" ? "" : " at this zoom")));
-        return null;
+            // With shards the cap is on the sum: every database counts first, so none builds features the others' make too many.
+            if (databases.Count > 1
+                && (await topology.EachAsync(databases, (d, _) => new MapQuery(d.Db, limits).CountAsync(request, ct))).Sum(n => (long)n) is var counted
+                && counted > limits.MaxFeatures)
+                return MapRefusals.TooManyFeatures(http, limits, counted, request);
+            var answers = await topology.EachAsync(databases, (d, _) => new MapQuery(d.Db, limits).FeatureCollectionAsync(request, ct));
+            var (features, bytes) = (answers.Sum(a => (long)a.Features), answers.Sum(a => a.Bytes));
+            if (features > limits.MaxFeatures) return MapRefusals.TooManyFeatures(http, limits, features, request);
+            if (bytes > limits.MaxBytes || answers.Any(a => a.Json is null)) return MapRefusals.TooManyBytes(http, limits, bytes, request);
+            var collections = answers.Select(a => a.Json!).ToArray();
+            return Results.Text(collections.Length == 1 ? collections[0] : FeatureCollections.Join(collections), "application/geo+json");
+        }, ct);
     }
 
     /// <summary>Role and scope come first: a client learns nothing about a region it may not see, not even which parameters it got wrong.</summary>
-    private static IResult? Denied(HttpContext http, string code)
+    internal static IResult? Denied(HttpContext http, string code)
     {
         if (http.Require(Role.Auditor) is { } denied) return denied;
         return http.Client().CanSee(code) ? null : Problems.Forbidden(http, $"region {code} is outside the client's scope {http.Client().Scope}");
     }
 
-    private static async Task<IResult?> Invalid(HttpContext http, string code, QueryParameters q, Topology topology, CancellationToken ct)
+    internal static async Task<IResult?> Invalid(HttpContext http, string code, QueryParameters q, Topology topology, CancellationToken ct)
     {
         if (!RegionCodes.IsWellFormed(code)) q.Errors.Add(new ItemError("code", "must be a six-digit GB/T 2260 region code (000000 = the nation)"));
         if (q.Errors.Count > 0) return Problems.Validation(http, q.Errors);
@@ -111,7 +91,7 @@ public static class MapEndpoints
             : null;
     }
 
-    private static IReadOnlyList<string> Layers(HttpContext http, QueryParameters q)
+    internal static IReadOnlyList<string> Layers(HttpContext http, QueryParameters q)
     {
         if (http.Request.Query["layers"].ToString() is not { Length: > 0 } raw) return Spatial.Layers.Map;
         var asked = raw.Split(',');

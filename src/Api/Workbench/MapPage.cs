@@ -93,6 +93,6 @@ public static class MapPage
     private static string LayerName(Ui ui, string layer) => LayerNames.FirstOrDefault(l => l.Layer == layer) is { Layer: not null } l ? ui.T(l.Zh, l.En) : layer;
 
     /// <summary>The workbench's tile route: the API's own handler, behind the workbench session instead of an API key.</summary>
-    public static Task<IResult> Tile(HttpContext http, string code, string z, string x, string y, Hosting.Topology topology, IClock clock,
-        CancellationToken ct) => MapEndpoints.Tile(http, code, z, x, y, topology, clock, ct);
+    public static Task<IResult> Tile(HttpContext http, string code, string z, string x, string y, Hosting.Topology topology, MapWork work,
+        TileCache cache, IClock clock, CancellationToken ct) => TileEndpoint.Tile(http, code, z, x, y, topology, work, cache, clock, ct);
 }

@@ -14,18 +14,21 @@ public sealed record BoundingBox(double West, double South, double East, double 
             : new BoundingBox(Math.Min(u.West, b.West), Math.Min(u.South, b.South), Math.Max(u.East, b.East), Math.Max(u.North, b.North)));
 }
 
-/// <summary>A map feature clipped to a tile, in tile coordinates (WKB), with its properties as JSON text.</summary>
-public sealed record TileShape(string Layer, byte[] Wkb, string Props);
-
 public sealed record MapRequest(string Region, IReadOnlyList<string> Layers, LocalDate AsOf, Instant KnownAt, BoundingBox? Bbox);
+
+/// <summary>A map's feature count (at most one past the cap), its features' GeoJSON bytes, and the FeatureCollection; null when over a cap.</summary>
+public sealed record MapAnswer(int Features, long Bytes, string? Json);
 
 /// <summary>
 /// A region's map as of a date, as known at an instant: per stream the boundary version in force,
 /// every footprint in force, and the overlaps (drawn as the intersection of their two parties).
 /// PostgreSQL builds the GeoJSON FeatureCollection itself, so a large map is never held as objects.
+/// Every read is bounded by <paramref name="limits"/> (none when not given: the operator's own tools).
 /// </summary>
-public sealed class MapQuery(NpgsqlDataSource db)
+public sealed class MapQuery(NpgsqlDataSource db, MapLimits? limits = null)
 {
+    private readonly MapLimits _limits = limits ?? MapLimits.None;
+
     /// <summary>
     /// The region's territory on a date, as known at an instant (its codes and, through successions,
     /// its predecessors'), as SQL over a geo_versions alias: the map of a district that was a county
@@ -40,96 +43,55 @@ public sealed class MapQuery(NpgsqlDataSource db)
 
     internal static string Inside(ScopeSql[] territory) => $"({territory[0].Sql} or {territory[1].Sql})";
 
-    public async Task<string> FeatureCollectionAsync(MapRequest request, CancellationToken ct)
-    {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        var frame = request.Bbox is null ? null : $"ST_MakeEnvelope(@west, @south, @east, @north, {Postgis.Srid})";
-        var territory = await TerritoryAsync(conn, request.Region, request.AsOf, request.KnownAt, ct);
-        await using var cmd = Command(conn, request, $"""
-            select json_build_object('type', 'FeatureCollection', 'region', @region, 'asOf', @asOfText, 'knownAt', @knownAtText,
-              'features', coalesce(json_agg(json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(geom)::json, 'properties', props)
-                order by layer, seq), '[]'::json))::text
-            from features
-            where @west::float8 is null or geom && ST_MakeEnvelope(@west, @south, @east, @north, {Postgis.Srid})
-            """, frame, territory);
-        return (string)(await cmd.ExecuteScalarAsync(ct))!;
-    }
+    /// <summary>What a <c>bbox</c> keeps: it filters the features themselves (an overlap by its intersection).</summary>
+    private static readonly string InBox = $"@west::float8 is null or geom && ST_MakeEnvelope(@west, @south, @east, @north, {Postgis.Srid})";
+
+    /// <summary>How many features the map has, counting no further than one past the cap; no GeoJSON is built, and without a bbox no geometry read.</summary>
+    public Task<int> CountAsync(MapRequest request, CancellationToken ct) =>
+        BoundedRead.RunAsync(db, _limits.Timeout, async conn =>
+            await CountAsync(conn, request, await TerritoryAsync(conn, request.Region, request.AsOf, request.KnownAt, ct), ct), ct);
 
     /// <summary>
-    /// One Mapbox vector tile (z/x/y in Web Mercator, for drawing only: the features are the same
-    /// rows as the GeoJSON, transformed from EPSG:4490 at the last step), one tile layer per map
-    /// layer, every feature's properties as in the GeoJSON. Empty when nothing meets the tile.
+    /// The GeoJSON FeatureCollection, or only its size when it is over a cap (<see cref="MapAnswer.Json"/> null):
+    /// at most one past the cap's worth of features are built and their size summed before the
+    /// collection is assembled, all in one snapshot.
     /// </summary>
-    public async Task<byte[]> TileAsync(MapRequest request, int z, int x, int y, CancellationToken ct)
+    public Task<MapAnswer> FeatureCollectionAsync(MapRequest request, CancellationToken ct) =>
+        BoundedRead.RunAsync(db, _limits.Timeout, async conn =>
+        {
+            var territory = await TerritoryAsync(conn, request.Region, request.AsOf, request.KnownAt, ct);
+            // Without a bbox the count reads no geometry and spares building a map that is refused (the whole
+            // region is what a cap refuses most); with one it would read every geometry twice (19,000 features:
+            // +0.6 s), so the build's own limit counts instead and a refusal costs at most the cap's worth.
+            if (request.Bbox is null && await CountAsync(conn, request, territory, ct) is var count && count > _limits.MaxFeatures)
+                return new MapAnswer(count, 0, null);
+            await using var cmd = Command(conn, request, $"""
+                , capped as materialized (
+                  select layer, seq, json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(geom)::json, 'properties', props) feature
+                  from features where {InBox} limit @limit),
+                sized as (select count(*)::int n, coalesce(sum(octet_length(feature::text)), 0)::int8 bytes from capped)
+                select n, bytes, case when n <= @maxFeatures and bytes <= @maxBytes then (
+                  select json_build_object('type', 'FeatureCollection', 'region', @region, 'asOf', @asOfText, 'knownAt', @knownAtText,
+                    'features', coalesce(json_agg(feature order by layer, seq), '[]'::json))::text from capped) end
+                from sized
+                """, Frame(request), territory);
+            cmd.Parameters.AddWithValue("limit", _limits.MaxFeatures + 1L);
+            cmd.Parameters.AddWithValue("maxFeatures", _limits.MaxFeatures);
+            cmd.Parameters.AddWithValue("maxBytes", _limits.MaxBytes);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            await r.ReadAsync(ct);
+            return new MapAnswer(r.GetInt32(0), r.GetInt64(1), r.IsDBNull(2) ? null : r.GetString(2));
+        }, ct);
+
+    private async Task<int> CountAsync(NpgsqlConnection conn, MapRequest request, Func<string, string, ScopeSql[]> territory, CancellationToken ct)
     {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        var territory = await TerritoryAsync(conn, request.Region, request.AsOf, request.KnownAt, ct);
-        await using var cmd = Command(conn, request, $"""
-            , tile as (select ST_TileEnvelope(@z, @x, @y) b),
-            shapes as (
-              select f.layer, f.seq, ST_AsMVTGeom(ST_Transform(f.geom, 3857), tile.b, 4096, 64, true) geom, f.props::jsonb props
-              from features f, tile
-              where f.geom && ST_Transform(tile.b, {Postgis.Srid}))
-            {EncodeShapes}
-            """, $"ST_Transform(ST_TileEnvelope(@z, @x, @y), {Postgis.Srid})", territory);
-        cmd.Parameters.AddWithValue("z", z);
-        cmd.Parameters.AddWithValue("x", x);
-        cmd.Parameters.AddWithValue("y", y);
-        return (byte[])(await cmd.ExecuteScalarAsync(ct))!;
+        var where = request.Bbox is null ? "true" : InBox;
+        await using var cmd = Command(conn, request, $"select count(*)::int from (select 1 from features where {where} limit @limit) f", Frame(request), territory);
+        cmd.Parameters.AddWithValue("limit", _limits.MaxFeatures + 1L);
+        return (int)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    /// <summary>
-    /// One tile layer per map layer from a <c>shapes</c> CTE (layer, seq, geom in tile coordinates, props as jsonb);
-    /// the row given to ST_AsMVT holds only the geometry and the properties (layer is already one of them).
-    /// </summary>
-    private const string EncodeShapes = """
-        , layers as (
-          select ST_AsMVT(t, l.layer, 4096, 'geom') mvt
-          from (select distinct layer from shapes where geom is not null) l
-          cross join lateral (select s.geom, s.props from shapes s where s.layer = l.layer and s.geom is not null order by s.seq) t
-          group by l.layer)
-        select coalesce(string_agg(mvt, ''::bytea), ''::bytea) from layers
-        """;
-
-    /// <summary>
-    /// The shapes of <see cref="TileAsync"/> before encoding (tile coordinates as WKB), so a tile over
-    /// several databases can be encoded once by <see cref="EncodeTileAsync"/>: a tile may not repeat a layer.
-    /// </summary>
-    public async Task<IReadOnlyList<TileShape>> TileShapesAsync(MapRequest request, int z, int x, int y, CancellationToken ct)
-    {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        var territory = await TerritoryAsync(conn, request.Region, request.AsOf, request.KnownAt, ct);
-        await using var cmd = Command(conn, request, $"""
-            , tile as (select ST_TileEnvelope(@z, @x, @y) b)
-            select f.layer, ST_AsBinary(g), f.props::text
-            from features f, tile, ST_AsMVTGeom(ST_Transform(f.geom, 3857), tile.b, 4096, 64, true) g
-            where f.geom && ST_Transform(tile.b, {Postgis.Srid}) and g is not null
-            order by f.layer, f.seq
-            """, $"ST_Transform(ST_TileEnvelope(@z, @x, @y), {Postgis.Srid})", territory);
-        cmd.Parameters.AddWithValue("z", z);
-        cmd.Parameters.AddWithValue("x", x);
-        cmd.Parameters.AddWithValue("y", y);
-        var shapes = new List<TileShape>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) shapes.Add(new TileShape(r.GetString(0), r.GetFieldValue<byte[]>(1), r.GetString(2)));
-        return shapes;
-    }
-
-    /// <summary>Encodes shapes (in the order given within each layer) as one Mapbox vector tile; empty when there are none.</summary>
-    public static async Task<byte[]> EncodeTileAsync(NpgsqlDataSource db, IReadOnlyList<TileShape> shapes, CancellationToken ct)
-    {
-        if (shapes.Count == 0) return [];
-        await using var cmd = db.CreateCommand($"""
-            with shapes as (
-              select s.layer, s.seq, ST_GeomFromWKB(s.wkb) geom, s.props::jsonb props
-              from unnest(@layers::text[], @wkbs::bytea[], @props::text[]) with ordinality s(layer, wkb, props, seq))
-            {EncodeShapes}
-            """);
-        cmd.Parameters.AddWithValue("layers", shapes.Select(s => s.Layer).ToArray());
-        cmd.Parameters.AddWithValue("wkbs", shapes.Select(s => s.Wkb).ToArray());
-        cmd.Parameters.AddWithValue("props", shapes.Select(s => s.Props).ToArray());
-        return (byte[])(await cmd.ExecuteScalarAsync(ct))!;
-    }
+    private static string? Frame(MapRequest request) => request.Bbox is null ? null : $"ST_MakeEnvelope(@west, @south, @east, @north, {Postgis.Srid})";
 
     /// <summary>The extent of everything the region's map could show (every recorded geometry of its codes), or null when it has none.</summary>
     public async Task<BoundingBox?> ExtentAsync(string region, CancellationToken ct)
@@ -148,7 +110,7 @@ public sealed class MapQuery(NpgsqlDataSource db)
 
     /// <summary>The map's features as a CTE (<c>features</c>: seq, layer, geom in 4490, props as json), then <paramref name="select"/>.</summary>
     /// <param name="frame">SQL for the area asked (a geometry in EPSG:4490), or null for the whole region.</param>
-    private static NpgsqlCommand Command(NpgsqlConnection conn, MapRequest request, string select, string? frame, Func<string, string, ScopeSql[]> territory)
+    internal static NpgsqlCommand Command(NpgsqlConnection conn, MapRequest request, string select, string? frame, Func<string, string, ScopeSql[]> territory)
     {
         var (b, c, x, xo, po) = (territory("", "tb"), territory("c.", "tc"), territory("x.", "tx"), territory("x.", "to"), territory("p.", "tp"));
         var s = LedgerStore.Schema;
@@ -159,14 +121,19 @@ public sealed class MapQuery(NpgsqlDataSource db)
         // the version in force is still chosen among all of a candidate's versions (through the stream
         // index), then kept if it meets the frame. The SQL is chosen here rather than by a run-time
         // test in the query: the planner would start parallel workers for the branch it never runs.
+        // Without a frame, the versions in force are chosen by their keys alone and joined back: sorting
+        // whole rows with their geometry spilled to disk, and a count needs no row at all (the left
+        // join on the key is dropped when nothing of it is read).
         var boundaries = frame is null
             ? $"""
-              select distinct on (stream_id, layer) * from {s}.{v}
-              where layer = any(@boundaryLayers) and effective_date <= @asOf and recorded_at <= @knownAt and {Inside(b)}
-              order by stream_id, layer, effective_date desc, seq desc
+              select q.*, k.gone from (
+                select distinct on (stream_id, layer) seq, layer, geom is null gone from {s}.{v}
+                where layer = any(@boundaryLayers) and effective_date <= @asOf and recorded_at <= @knownAt and {Inside(b)}
+                order by stream_id, layer, effective_date desc, seq desc) k
+              left join {s}.{v} q on q.seq = k.seq and q.layer = k.layer
               """
             : $"""
-              select q.* from (select distinct c.stream_id, c.layer from {s}.{v} c
+              select q.*, q.geom is null gone from (select distinct c.stream_id, c.layer from {s}.{v} c
                                where c.geom && (select g from frame) and c.layer = any(@boundaryLayers) and {Inside(c)}) c
               cross join lateral (
                 select * from {s}.{v} q
@@ -179,7 +146,7 @@ public sealed class MapQuery(NpgsqlDataSource db)
             boundaries as ({boundaries}),
             features as (
               select x.seq, x.layer, x.geom, json_build_object('layer', x.layer, {Props}, 'areaHa', x.area_ha) props
-              from boundaries x where x.geom is not null
+              from boundaries x where not x.gone
               union all
               select x.seq, x.layer, x.geom, json_build_object('layer', x.layer, {Props}, 'areaHa', x.area_ha, 'type', x.type)
               from {s}.{v} x where @footprints and x.layer = '{Layers.Footprints}' and x.effective_date <= @asOf

@@ -13,10 +13,13 @@ public sealed record Overlap(Guid Id, string Kind, string Layer, decimal AreaHa,
 /// <summary>
 /// The overlaps of a region (either party inside it), bitemporal like the sheets: those recorded
 /// by <c>knownAt</c> whose protection version was still the one in force on the overlap's date as
-/// known then — a later redrawn boundary retires an overlap it no longer makes.
+/// known then — a later redrawn boundary retires an overlap it no longer makes. A list is read
+/// under <paramref name="limits"/>: at most one row past <see cref="MapLimits.MaxFeatures"/>, within its timeout.
 /// </summary>
-public sealed class OverlapQuery(NpgsqlDataSource db)
+public sealed class OverlapQuery(NpgsqlDataSource db, MapLimits? limits = null)
 {
+    private readonly MapLimits _limits = limits ?? MapLimits.None;
+
     public static string InForce(string overlap, string protection, string knownAt) => InForceOn($"{overlap}.effective_date", protection, knownAt);
 
     /// <summary>SQL: <paramref name="version"/> (a geo_versions alias) is its stream's version of its layer in force on <paramref name="date"/>, as known at <paramref name="knownAt"/>.</summary>
@@ -27,10 +30,14 @@ public sealed class OverlapQuery(NpgsqlDataSource db)
             and (q.effective_date, q.seq) > ({version}.effective_date, {version}.seq))
         """;
 
-    public async Task<IReadOnlyList<Overlap>> ListAsync(string region, LocalDate? from, LocalDate? to, Instant knownAt, CancellationToken ct)
+    /// <summary>The overlaps in date order; more than <see cref="MapLimits.MaxFeatures"/> means the list was cut one past the cap.</summary>
+    public Task<IReadOnlyList<Overlap>> ListAsync(string region, LocalDate? from, LocalDate? to, Instant knownAt, CancellationToken ct) =>
+        BoundedRead.RunAsync(db, _limits.Timeout, conn => ListAsync(conn, region, from, to, knownAt, ct), ct);
+
+    private async Task<IReadOnlyList<Overlap>> ListAsync(NpgsqlConnection conn, string region, LocalDate? from, LocalDate? to, Instant knownAt,
+        CancellationToken ct)
     {
         var s = LedgerStore.Schema;
-        await using var conn = await db.OpenConnectionAsync(ct);
         var territory = await MapQuery.TerritoryAsync(conn, region, to ?? LocalDate.MaxIsoValue, knownAt, ct);
         var (f, p) = (territory("f.", "tf"), territory("p.", "tp"));
         await using var cmd = new NpgsqlCommand($"""
@@ -43,11 +50,13 @@ public sealed class OverlapQuery(NpgsqlDataSource db)
               and (@from::date is null or o.effective_date >= @from) and (@to::date is null or o.effective_date <= @to)
               and {InForce("o", "p", "@knownAt")}
             order by o.effective_date, o.seq, o.id
+            limit @limit
             """, conn);
         cmd.Parameters.AddWithValue("knownAt", knownAt.ToDateTimeUtc());
         foreach (var t in f.Concat(p)) t.Bind(cmd);
         cmd.Parameters.AddWithValue("from", NpgsqlTypes.NpgsqlDbType.Date, (object?)from?.ToDateOnly() ?? DBNull.Value);
         cmd.Parameters.AddWithValue("to", NpgsqlTypes.NpgsqlDbType.Date, (object?)to?.ToDateOnly() ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("limit", _limits.MaxFeatures + 1L);
         var list = new List<Overlap>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))

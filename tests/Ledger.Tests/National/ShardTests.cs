@@ -46,7 +46,9 @@ public sealed class ShardTests
             }.ToJsonString());
             // The rollback guard looks every second, so a forked shard is found while the test runs.
             var environment = new Dictionary<string, string> { ["LEDGER_SHARDS_FILE"] = file, ["LEDGER_ROLLBACK_CHECK_SECONDS"] = "1" };
-            nodes = [new ApiProcess(a.ConnectionString(), AdminKey, ServiceFolder.KeyFile(root), environment), new ApiProcess(a.ConnectionString(), AdminKey, ServiceFolder.KeyFile(root), environment)];
+            // Node 0 caps a map at 3 features: the nation's 4 below, 2 in each of two databases, are over it together.
+            var capped = new Dictionary<string, string>(environment) { ["LEDGER_MAP_MAX_FEATURES"] = "3" };
+            nodes = [new ApiProcess(a.ConnectionString(), AdminKey, ServiceFolder.KeyFile(root), capped), new ApiProcess(a.ConnectionString(), AdminKey, ServiceFolder.KeyFile(root), environment)];
             foreach (var n in nodes) await n.StartAsync();
             var writer = await nodes[0].IssueKeyAsync("national-writer", "writer");
             var investigator = await nodes[1].IssueKeyAsync("national-investigator", "investigator");
@@ -253,6 +255,23 @@ public sealed class ShardTests
                 var tile = new MapboxTileReader().Read(await tileResponse.Content.ReadAsStreamAsync(), new NetTopologySuite.IO.VectorTiles.Tiles.Tile(tileX, tileY, 10));
                 tile.Layers.Select(l => l.Name).Order().ShouldBe(["farmland", "footprints", "overlaps", "permanentBasic"]); // one tile layer per map layer, never repeated
                 tile.Layers.Single(l => l.Name == "overlaps").Features.Select(f => (string)f.Attributes["protectedStream"]).Order().ShouldBe(["110102-P", "320102-P"]);
+
+                // The cap is on the sum over the databases; a zoom 5 tile is kept by what every database had recorded.
+                using var overCap = new HttpRequestMessage(HttpMethod.Get, "/api/v1/regions/000000/map?layers=permanentBasic,footprints");
+                overCap.Headers.Add("X-Api-Key", auditor);
+                using var overCapAnswer = await tiles.SendAsync(overCap);
+                overCapAnswer.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+                (await overCapAnswer.Content.ReadAsStringAsync()).ShouldContain("at least 4 features");
+                var low = new List<byte[]>();
+                for (var i = 0; i < 2; i++)
+                {
+                    using var lowRequest = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/regions/000000/tiles/5/{TileX(Geo.Lon, 5)}/{TileY(Geo.Lat, 5)}.mvt");
+                    lowRequest.Headers.Add("X-Api-Key", auditor);
+                    using var lowResponse = await tiles.SendAsync(lowRequest);
+                    lowResponse.StatusCode.ShouldBe(HttpStatusCode.OK, await lowResponse.Content.ReadAsStringAsync());
+                    low.Add(await lowResponse.Content.ReadAsByteArrayAsync());
+                }
+                low[1].ShouldBe(low[0]);
             }
 
             // One cluster down (shards north and west): the other provinces' sheets go on; the nation's
