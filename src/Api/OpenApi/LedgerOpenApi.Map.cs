@@ -45,7 +45,8 @@ public static partial class LedgerOpenApi
                     QueryParameter("to", "date", "Overlaps effective on or before this date (default: all)"),
                     QueryParameter("knownAt", "date-time", "As known at this instant (default: now)")),
                 responses: Responses(("200", "{region, knownAt, overlaps:[{id, kind (occupation/licence/pre-existing), layer (redline/permanentBasic), areaHa, effectiveDate, footprint:{domain, stream, eventId}, protected:{domain, stream, eventId}}]}", null),
-                    ("400", "Invalid parameters", "Problem"), ("403", "Outside scope (decided first)", "Problem"), ("404", "Unknown region", "Problem"))),
+                    ("400", "Invalid parameters", "Problem"), ("403", "Outside scope (decided first)", "Problem"), ("404", "Unknown region", "Problem"),
+                    ("422", "More overlaps than LEDGER_MAP_MAX_FEATURES: narrow with from/to or a smaller region", "Problem"), Busy, TimedOut)),
         };
         paths["/api/v1/regions/{code}/map"] = new JsonObject
         {
@@ -56,7 +57,9 @@ public static partial class LedgerOpenApi
                     QueryParameter("knownAt", "date-time", "As known at this instant (default: now)"),
                     QueryParameter("bbox", "string", "west,south,east,north in degrees: only features whose bounding box meets it")),
                 responses: Responses(("200", "GeoJSON FeatureCollection", null), ("400", "Invalid parameters", "Problem"),
-                    ("403", "Outside scope (decided first)", "Problem"), ("404", "Unknown region", "Problem"))),
+                    ("403", "Outside scope (decided first)", "Problem"), ("404", "Unknown region", "Problem"),
+                    ("422", "More features than LEDGER_MAP_MAX_FEATURES (default 20,000, all layers and databases together) or more than LEDGER_MAP_MAX_MB: " +
+                            "the problem says how many and how to narrow (bbox, fewer layers, a smaller region)", "Problem"), Busy, TimedOut)),
         };
         paths["/api/v1/regions/{code}/tiles/{z}/{x}/{y}.mvt"] = new JsonObject
         {
@@ -66,7 +69,7 @@ public static partial class LedgerOpenApi
                     QueryParameter("asOf", "date", "Boundaries and footprints in force on this date (default: today, Asia/Shanghai)"),
                     QueryParameter("knownAt", "date-time", "As known at this instant (default: now)")),
                 responses: Responses(("200", "The tile", null), ("204", "Nothing in the tile", null), ("400", "Invalid parameters", "Problem"),
-                    ("403", "Outside scope (decided first)", "Problem"), ("404", "Unknown region", "Problem"))),
+                    ("403", "Outside scope (decided first)", "Problem"), ("404", "Unknown region", "Problem"), Busy, TimedOut)),
         };
         paths["/api/v1/imports"] = new JsonObject
         {
@@ -119,6 +122,12 @@ public static partial class LedgerOpenApi
         };
         return paths;
     }
+
+    private static readonly (string, string, string?) Busy =
+        ("429", "The key already has LEDGER_MAP_CONCURRENCY map reads running and more waiting; Retry-After", "Problem");
+
+    private static readonly (string, string, string?) TimedOut =
+        ("503", "The read ran longer than LEDGER_MAP_TIMEOUT_SECONDS (default 10) and was stopped; Retry-After, or narrow it", "Problem");
 
     private static readonly string ImportStatusShape =
         "{importId, status (queued/running/done/failed/cancelled), layer, fileName, featuresTotal, featuresRead, appended, duplicates, skipped, " +
