@@ -59,10 +59,13 @@ public static class LedgerHosting
         });
         builder.Services.AddWolverineHttp();
 
-        builder.Services.AddSingleton<Ingestor>();
+        var logKeys = LogKey.Load(builder.Configuration, embedded?.DataDirectory);
+        builder.Services.AddSingleton(logKeys);
+        builder.Services.AddSingleton(sp => new Ingestor(sp.GetRequiredService<IDocumentStore>(), dataSource, sp.GetRequiredService<IClock>(),
+            logKeys.SignerFor(ShardsFile.Catalogue)));
         builder.Services.AddSingleton(sp => new Topology(
             new LedgerShard(ShardsFile.Catalogue, [], dataSource, sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<Ingestor>()),
-            shards, sp.GetRequiredService<IClock>()));
+            shards, sp.GetRequiredService<IClock>(), logKeys));
         builder.Services.AddSingleton<Ledger.Imports.ImportSignal>();
         builder.Services.AddSingleton<Ledger.Imports.ImportStore>();
         builder.Services.AddSingleton<IIngestRouting>(sp => sp.GetRequiredService<Topology>());

@@ -25,7 +25,7 @@ public sealed class Topology : IAsyncDisposable, IIngestRouting
     private readonly List<NpgsqlDataSource> _owned = [];
     private readonly ConcurrentDictionary<string, StartingShard> _waiting = new();
 
-    public Topology(LedgerShard catalogue, IReadOnlyList<StartingShard> shards, IClock clock)
+    public Topology(LedgerShard catalogue, IReadOnlyList<StartingShard> shards, IClock clock, Chain.LogKeys? logKeys = null)
     {
         Catalogue = catalogue;
         var list = new List<LedgerShard>();
@@ -34,7 +34,7 @@ public sealed class Topology : IAsyncDisposable, IIngestRouting
             var (spec, runtime) = (starting.Spec, starting.Runtime);
             // A store per shard database with the ledger's one configuration (docs/decisions.md, 38).
             var store = LedgerStore.Create(runtime);
-            var shard = new LedgerShard(spec.Name, spec.Provinces, runtime, store, new Ingestor(store, runtime, clock));
+            var shard = new LedgerShard(spec.Name, spec.Provinces, runtime, store, new Ingestor(store, runtime, clock, logKeys?.SignerFor(spec.Name)));
             list.Add(shard);
             _owned.Add(runtime);
             foreach (var p in spec.Provinces) _byProvince[p] = shard;

@@ -6,7 +6,10 @@ namespace Ledger.Chain;
 /// <summary>
 /// Extends the chain with a batch's events inside the ingest transaction. A global
 /// transaction lock serialises only this last step (and the commit after it), so links are
-/// in commit order and every committed event has exactly one.
+/// in commit order and every committed event has exactly one. The transparency log grows in the
+/// same step (contract 1.6): entry i is the event at chain position i+1, so an acknowledged event
+/// is always in the tree. A log that is not level with the chain (a ledger from before the log,
+/// still being built by <see cref="LogBackfill"/>) is left to the backfill.
 /// </summary>
 public static class ChainWriter
 {
@@ -14,19 +17,25 @@ public static class ChainWriter
 
     /// <param name="links">The batch's events in sequence order, each with its canonical text
     /// (<see cref="ChainTables.Canonical"/>), computed before the lock so the lock covers only the head, the hashing and the insert.</param>
-    public static async Task ExtendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<(long Seq, byte[] Text)> links,
-        Ingest.IngestPhases? phases, CancellationToken ct)
+    /// <param name="log">Signs the log's checkpoints (its name is the log's origin); null leaves the log alone.</param>
+    /// <returns>The checkpoint the log signed for this batch, or null when the log did not grow.</returns>
+    public static async Task<SignedCheckpoint?> ExtendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<(long Seq, Guid Id, byte[] Text)> links,
+        Transparency.INoteSigner? log, Ingest.IngestPhases? phases, CancellationToken ct)
     {
         var s = LedgerStore.Schema;
         long position = 0;
         var hash = ChainHash.Genesis;
+        LogHead logHead;
         await using (var batch = new NpgsqlBatch(conn, tx))
         {
-            batch.BatchCommands.Add(SqlBatch.Command("select pg_advisory_xact_lock(@class, 0)", ("class", ChainLockClass)));
+            batch.BatchCommands.Add(Lock());
             batch.BatchCommands.Add(SqlBatch.Command($"select position, hash from {s}.{ChainTables.Links} order by position desc limit 1"));
+            foreach (var c in LogAppender.HeadCommands()) batch.BatchCommands.Add(c);
             await using var r = await batch.ExecuteReaderAsync(ct);
             await r.NextResultAsync(ct);
             if (await r.ReadAsync(ct)) (position, hash) = (r.GetInt64(0), (byte[])r[1]);
+            await r.NextResultAsync(ct);
+            logHead = await LogAppender.ReadHeadAsync(r, ct);
         }
         phases?.Mark("chain_lock_head");
 
@@ -38,12 +47,23 @@ public static class ChainWriter
             positions[i] = ++position;
             hashes[i] = hash;
         }
-        await using var insert = new NpgsqlCommand(
-            $"insert into {s}.{ChainTables.Links} (position, seq, hash) select * from unnest(@positions, @seqs, @hashes)", conn, tx);
-        insert.Parameters.AddWithValue("positions", positions);
-        insert.Parameters.AddWithValue("seqs", links.Select(t => t.Seq).ToArray());
-        insert.Parameters.AddWithValue("hashes", hashes);
-        await insert.ExecuteNonQueryAsync(ct);
+        var writes = new List<NpgsqlBatchCommand>
+        {
+            SqlBatch.Command($"insert into {s}.{ChainTables.Links} (position, seq, hash) select * from unnest(@positions, @seqs, @hashes)",
+                ("positions", positions), ("seqs", links.Select(t => t.Seq).ToArray()), ("hashes", hashes)),
+        };
+        SignedCheckpoint? checkpoint = null;
+        if (log is not null && logHead.Size == positions[0] - 1)
+        {
+            var entries = links.Select((l, i) => Transparency.LedgerEntry.For(positions[i], l.Id, l.Text).ToBytes()).ToList();
+            (var logWrites, checkpoint) = LogAppender.Append(logHead, entries, log, DateTime.UtcNow);
+            writes.AddRange(logWrites);
+        }
+        await SqlBatch.ExecuteAsync(conn, tx, writes, ct);
         phases?.Mark("chain_extend");
+        return checkpoint;
     }
+
+    /// <summary>The chain's lock, held to the end of the transaction: whoever extends the chain or the log takes it first.</summary>
+    public static NpgsqlBatchCommand Lock() => SqlBatch.Command("select pg_advisory_xact_lock(@class, 0)", ("class", ChainLockClass));
 }

@@ -15,7 +15,7 @@ namespace Ledger.Ingest;
 /// (and only those), so the state each rule reads is the state the events land on. The
 /// stream-state documents are written in the same transaction as the events.
 /// </summary>
-public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, IClock clock)
+public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, IClock clock, Transparency.INoteSigner? log = null)
 {
     private const int LockClass = 0x4C45_4447; // "LEDG": keeps our advisory locks apart from Marten's own.
     private static readonly DateTimeZone LedgerZone = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
@@ -79,7 +79,7 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
             phases.Mark("geometry");
             await LineageAsync(conn, tx, decision, appended, now, ct);
             phases.Mark("lineage");
-            await Chain.ChainWriter.ExtendAsync(conn, tx, ChainLinks(written, now), phases, ct);
+            await Chain.ChainWriter.ExtendAsync(conn, tx, ChainLinks(written, now), log, phases, ct);
             foreach (var (item, e, _) in appended)
                 results[item.EventId] = new IngestResult(item.EventId, "appended", item.Key, e.Version, e.Sequence, now);
         }
@@ -171,11 +171,11 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
     /// Each event's canonical chain text, made from the values written rather than read back
     /// (decision 40), in sequence order: the order of the links.
     /// </summary>
-    private static List<(long Seq, byte[] Text)> ChainLinks(IReadOnlyList<EventWriter.Written> written, Instant now)
+    private static List<(long Seq, Guid Id, byte[] Text)> ChainLinks(IReadOnlyList<EventWriter.Written> written, Instant now)
     {
         var recorded = Chain.ChainTables.RecordedText(now.ToDateTimeUtc());
         return written.OrderBy(w => w.Event.Sequence)
-            .Select(w => (w.Event.Sequence, Chain.ChainTables.Canonical(w.Event.Sequence, w.Event.Id, w.Event.StreamKey!, w.Event.Version,
+            .Select(w => (w.Event.Sequence, w.Event.Id, Chain.ChainTables.Canonical(w.Event.Sequence, w.Event.Id, w.Event.StreamKey!, w.Event.Version,
                 w.Event.EventTypeName, w.DataJson, recorded, w.Event.UserName, w.HeadersJson)))
             .ToList();
     }

@@ -12,7 +12,7 @@ public static class DatabaseRoles
     public static readonly string[] AppendOnly =
         ["mt_events", "chain", "checkpoints", Chain.NationalCheckpoints.Table, "flows", "targets", "event_index", ReportTable.Name,
          Regions.LineageTables.Successions, Regions.LineageTables.StreamMoves, Regions.LineageTables.Transfers, .. Spatial.GeoTables.All,
-         .. Imports.ImportStore.Tables];
+         .. Imports.ImportStore.Tables, .. Chain.LogTables.AppendOnly];
 
     public const string DefaultAppRole = "ledger_app";
 

@@ -41,6 +41,9 @@ public static class LedgerStore
         o.Storage.ExtendedSchemaObjects.Add(Flows.FlowTables.TotalsTable(Schema));
         o.Storage.ExtendedSchemaObjects.Add(Chain.ChainTables.LinkTable(Schema));
         o.Storage.ExtendedSchemaObjects.Add(Chain.ChainTables.CheckpointTable(Schema));
+        o.Storage.ExtendedSchemaObjects.Add(Chain.LogTables.TileTable(Schema));
+        o.Storage.ExtendedSchemaObjects.Add(Chain.LogTables.EdgeTable(Schema));
+        o.Storage.ExtendedSchemaObjects.Add(Chain.LogTables.CheckpointTable(Schema));
         o.Storage.ExtendedSchemaObjects.Add(Chain.NationalCheckpoints.Definition(Schema));
         o.Storage.ExtendedSchemaObjects.Add(Investigations.EventIndex.Definition(Schema));
         o.Storage.ExtendedSchemaObjects.Add(ReportTable.Definition(Schema));

@@ -1,0 +1,32 @@
+using System.Collections.Concurrent;
+using Ledger.Transparency;
+
+namespace Ledger.Chain;
+
+/// <summary>
+/// The log key (Ed25519, its own key: not the ECDSA checkpoint key) and the origins it signs as:
+/// <c>LEDGER_LOG_ORIGIN</c> (default <c>ledger.localhost</c>) + <c>/</c> + the database's name. One
+/// key signs every database's log; each origin is a key name of its own, so each log has its own
+/// verifier key (the key id covers the name).
+/// </summary>
+public sealed class LogKeys(byte[] seed, string originPrefix) : IDisposable
+{
+    public const string DefaultOrigin = "ledger.localhost";
+
+    private readonly ConcurrentDictionary<string, Ed25519NoteSigner> _signers = new(StringComparer.Ordinal);
+
+    public string Origin(string database) => $"{originPrefix}/{database}";
+
+    public Ed25519NoteSigner SignerFor(string database) => _signers.GetOrAdd(database, d => Ed25519NoteSigner.FromSeed(Origin(d), seed));
+
+    public static LogKeys Generate(string originPrefix = DefaultOrigin)
+    {
+        using var signer = Ed25519NoteSigner.Generate(originPrefix);
+        return new LogKeys(signer.ExportSeed(), originPrefix);
+    }
+
+    public void Dispose()
+    {
+        foreach (var s in _signers.Values) s.Dispose();
+    }
+}
