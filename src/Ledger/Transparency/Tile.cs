@@ -17,7 +17,15 @@ public readonly record struct Tile(int Level, long N, int Width)
     public bool IsFull => Width == FullWidth;
 
     /// <summary>The first leaf under this tile: N·256^(L+1) (an entry bundle counts as level 0).</summary>
-    public long StartLeaf => N << (Height * (Math.Max(Level, 0) + 1));
+    public long StartLeaf
+    {
+        get
+        {
+            var start = N;
+            for (var l = Math.Max(Level, 0); l >= 0 && start != 0; l--) start = checked(start * FullWidth);
+            return start;
+        }
+    }
 
     public static Tile Entries(long n, int width) => new(EntriesLevel, n, width);
 
@@ -38,10 +46,10 @@ public readonly record struct Tile(int Level, long N, int Width)
     {
         if (oldSize < 0 || oldSize > newSize) throw new ArgumentOutOfRangeException(nameof(oldSize));
         var tiles = new List<Tile>();
-        for (var level = 0; level <= MaxLevel && newSize >> (Height * level) > 0; level++)
+        for (var level = 0; level <= MaxLevel && HashesAt(level, newSize) > 0; level++)
         {
-            var oldCount = oldSize >> (Height * level);
-            var newCount = newSize >> (Height * level);
+            var oldCount = HashesAt(level, oldSize);
+            var newCount = HashesAt(level, newSize);
             if (oldCount == newCount) continue;
             for (var n = oldCount >> Height; n < newCount >> Height; n++) tiles.Add(new Tile(level, n, FullWidth));
             var width = (int)(newCount & (FullWidth - 1));
@@ -102,8 +110,14 @@ public readonly record struct Tile(int Level, long N, int Width)
     /// <summary>How wide the tile (L, N) is in a tree of this size: 0 if it does not exist yet.</summary>
     public static int WidthIn(int level, long n, long treeSize)
     {
-        var count = treeSize >> (Height * Math.Max(level, 0));
+        var count = HashesAt(Math.Max(level, 0), treeSize);
         var beyond = count - (n << Height);
         return beyond <= 0 ? 0 : (int)Math.Min(beyond, FullWidth);
     }
+
+    /// <summary>
+    /// How many hashes tile level L holds in a tree of this size: size / 256^L. Spelled out because C#
+    /// takes a long's shift count mod 64, and from level 8 on the answer is simply 0.
+    /// </summary>
+    private static long HashesAt(int level, long treeSize) => Height * level >= 63 ? 0 : treeSize >> (Height * level);
 }

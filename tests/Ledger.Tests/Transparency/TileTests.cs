@@ -26,6 +26,27 @@ public sealed class TileTests
     }
 
     [Fact]
+    public void the_highest_tiles_of_the_largest_trees_stop_at_level_7()
+    {
+        // A long's shift count wraps at 64; level 8 would be hash level 64, which no tree reaches.
+        // Leaf 2^56 - 1 completes a full tile at every level 0…6 and starts level 7.
+        Tile.NewTiles((1L << 56) - 1, 1L << 56).ShouldBe(
+        [
+            new Tile(0, (1L << 48) - 1, 256), new Tile(1, (1L << 40) - 1, 256), new Tile(2, (1L << 32) - 1, 256),
+            new Tile(3, (1L << 24) - 1, 256), new Tile(4, (1L << 16) - 1, 256), new Tile(5, 255, 256),
+            new Tile(6, 0, 256), new Tile(7, 0, 1),
+        ]);
+        Tile.WidthIn(7, 0, long.MaxValue).ShouldBe(127);
+        Tile.WidthIn(8, 0, long.MaxValue).ShouldBe(0);
+        Tile.WidthIn(0, 3, 1000).ShouldBe(232);
+        Tile.WidthIn(0, 4, 1000).ShouldBe(0);
+        new Tile(2, 3, 256).StartLeaf.ShouldBe(3L << 24);
+        new Tile(7, 0, 1).StartLeaf.ShouldBe(0);
+        Tile.Entries(5, 1).StartLeaf.ShouldBe(5 * 256);
+        Should.Throw<OverflowException>(() => new Tile(7, 1, 1).StartLeaf);
+    }
+
+    [Fact]
     public void each_hash_of_a_tile_is_the_root_of_its_span_of_leaves()
     {
         // tlog-tiles: hash i of tile n at level l is MTH(D[(n·256 + i)·256^l : (n·256 + i + 1)·256^l]).
