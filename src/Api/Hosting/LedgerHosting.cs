@@ -102,6 +102,7 @@ public static class LedgerHosting
         builder.Services.AddSingleton<Ledger.Api.Workbench.WorkbenchSessions>();
         builder.Services.AddSingleton<Ledger.Api.Workbench.VerifyStatus>();
         builder.Services.AddHostedService<ShardPreparer>();
+        builder.Services.AddHostedService<LogBuilder>();
         builder.Services.AddHostedService<ScratchSweep>();
         builder.Services.AddHostedService<DemoDataLoader>();
         builder.Services.AddHostedService<StoredCodeStartupCheck>();

@@ -1,0 +1,198 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Ledger.Chain;
+using Ledger.Tests.Support;
+using Ledger.Transparency;
+using Microsoft.Extensions.DependencyInjection;
+using Shouldly;
+using static Ledger.Tests.Support.Ev;
+
+namespace Ledger.Tests.Transparency;
+
+/// <summary>
+/// Contract 1.6 against the running service: the log grows with the chain in the ingest
+/// transaction, and what it serves (checkpoint, tiles, bundles, proofs) checks out with nothing
+/// but the published verifier key; a ledger from before the log gets the same log built.
+/// </summary>
+[Collection(LedgerCollection.Name)]
+public sealed class LedgerLogTests(LedgerApp app) : IAsyncLifetime
+{
+    private string _auditor = "";
+
+    public async Task InitializeAsync()
+    {
+        await app.ResetAsync();
+        _auditor = await app.KeyAsync("auditor", "410000");
+        var writer = await app.KeyAsync("writer");
+        (await app.PostEventsAsync(writer, CountyWithOneOfEach())).StatusCode.ShouldBe(HttpStatusCode.OK);
+        for (var i = 0; i < 3; i++)
+            (await app.PostEventsAsync(writer, Enumerable.Range(0, 100).Select(n => Parcel($"410102-{i}{n:D4}", 1m)).ToArray())).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task every_event_is_an_entry_and_the_checkpoint_verifies_with_the_published_key()
+    {
+        var (verifier, checkpoint) = await CheckpointAsync();
+        var chain = await app.ScalarAsync<long>("select count(*) from ledger.chain");
+        checkpoint.Size.ShouldBe(chain);
+        checkpoint.Size.ShouldBeGreaterThan(300);
+        checkpoint.Origin.ShouldBe("ledger.localhost/catalogue");
+
+        // Every entry from the bundles: sequence i+1, the event at that chain position, the hash of its canonical text.
+        var entries = new List<byte[]>();
+        for (long n = 0; n * 256 < checkpoint.Size; n++)
+        {
+            var width = (int)Math.Min(256, checkpoint.Size - n * 256);
+            entries.AddRange(EntryBundle.Decode(await BytesAsync(Tile.Entries(n, width).Path)));
+        }
+        entries.Count.ShouldBe((int)checkpoint.Size);
+        MerkleTree.RootOf(entries.Select(e => MerkleTree.LeafHash(e)).ToList()).ShouldBe(checkpoint.Root);
+        var expected = await ExpectedEntriesAsync();
+        entries.Select(e => System.Text.Encoding.ASCII.GetString(e)).ShouldBe(expected);
+        verifier.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task hash_tiles_rebuild_the_root_and_every_inclusion_proof_checks_out()
+    {
+        var (_, checkpoint) = await CheckpointAsync();
+        var tiles = new Dictionary<(int, long), byte[]>();
+        foreach (var tile in Tile.NewTiles(0, checkpoint.Size))
+            tiles[(tile.Level, tile.N)] = await BytesAsync(tile.Path);
+        StoredHashes.Root(checkpoint.Size, new TileHashReader(tiles)).ShouldBe(checkpoint.Root);
+
+        foreach (var index in new long[] { 0, 1, 255, 256, checkpoint.Size - 1 })
+        {
+            var text = await TextAsync($"proof/inclusion?index={index}&size={checkpoint.Size}");
+            var proof = TlogProof.Parse(text);
+            proof.Index.ShouldBe(index);
+            LedgerEntry.TryParse(proof.Extra, out var entry).ShouldBeTrue();
+            entry.Sequence.ShouldBe(index + 1);
+            proof.Includes(MerkleTree.LeafHash(proof.Extra)).ShouldBeTrue();
+            proof.Tree.Root.ShouldBe(checkpoint.Root);
+        }
+    }
+
+    [Fact]
+    public async Task each_batch_has_its_own_checkpoint_and_any_two_are_consistent()
+    {
+        var sizes = new List<long>();
+        await using (var cmd = new Npgsql.NpgsqlDataSourceBuilder(app.ConnectionString).Build())
+        await using (var r = await cmd.CreateCommand("select size from ledger.log_checkpoints order by size").ExecuteReaderAsync())
+            while (await r.ReadAsync()) sizes.Add(r.GetInt64(0));
+        sizes.Count.ShouldBe(4); // one per batch posted
+        var roots = new List<Hash>();
+        foreach (var size in sizes)
+            roots.Add(TlogProof.Parse(await TextAsync($"proof/inclusion?index=0&size={size}")).Tree.Root);
+        var text = await TextAsync($"proof/consistency?from={sizes[0]}&to={sizes[^1]}");
+        var proof = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(Hash.ParseBase64).ToList();
+        ConsistencyProof.Verify(sizes[0], sizes[^1], proof, roots[0], roots[^1]).ShouldBeTrue();
+        ConsistencyProof.Verify(sizes[0], sizes[^1], proof, roots[1], roots[^1]).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task a_ledger_from_before_the_log_gets_the_same_log_built_and_then_grows_it_in_the_ingest()
+    {
+        var (_, before) = await CheckpointAsync();
+        await app.ExecuteSqlAsync("truncate ledger.log_tiles, ledger.log_edge, ledger.log_checkpoints");
+        // The chain is ahead of the (empty) log: the ingest leaves the log to the backfill.
+        (await app.PostEventsAsync(await app.KeyAsync("writer", "410000", "late"), Parcel("410102-LATE", 1m))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await app.ScalarAsync<long>("select count(*) from ledger.log_checkpoints")).ShouldBe(0);
+
+        var signer = app.Services.GetRequiredService<LogKeys>().SignerFor("catalogue");
+        var db = Npgsql.NpgsqlDataSource.Create(app.ConnectionString);
+        await using (db)
+        {
+            (long Log, long Chain) step;
+            do step = await LogBackfill.StepAsync(db, signer, CancellationToken.None); while (step.Log < step.Chain);
+            step.Log.ShouldBe(before.Size + 1);
+        }
+        var (_, rebuilt) = await CheckpointAsync();
+        rebuilt.Size.ShouldBe(before.Size + 1);
+        // The same entries as before, plus the late one: the rebuilt root is the root of exactly the contract's entries.
+        var expected = await ExpectedEntriesAsync();
+        expected.Count.ShouldBe((int)rebuilt.Size);
+        MerkleTree.RootOf(expected.Select(e => MerkleTree.LeafHash(System.Text.Encoding.ASCII.GetBytes(e))).ToList()).ShouldBe(rebuilt.Root);
+        MerkleTree.RootOf(expected.Take((int)before.Size).Select(e => MerkleTree.LeafHash(System.Text.Encoding.ASCII.GetBytes(e))).ToList()).ShouldBe(before.Root);
+
+        (await app.PostEventsAsync(await app.KeyAsync("writer", "410000", "later"), Parcel("410102-LATER", 1m))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await CheckpointAsync()).Checkpoint.Size.ShouldBe(rebuilt.Size + 1);
+    }
+
+    [Theory]
+    [InlineData("proof/inclusion?index=-1", 400)]
+    [InlineData("proof/inclusion?index=abc", 400)]
+    [InlineData("proof/inclusion", 400)]
+    [InlineData("proof/inclusion?index=0&size=999999999", 404)]
+    [InlineData("proof/inclusion?index=99999999999", 400)]
+    [InlineData("proof/consistency?from=5&to=3", 400)]
+    [InlineData("proof/consistency?from=1", 400)]
+    [InlineData("proof/consistency?from=18446744073709551616&to=1", 400)]
+    [InlineData("tile/0/0", 400)]
+    [InlineData("tile/0/001", 404)]
+    [InlineData("tile/0/x001/002", 404)]
+    [InlineData("tile/9/000", 404)]
+    [InlineData("tile/64/000", 400)]
+    [InlineData("tile/0/000.p/0", 400)]
+    [InlineData("tile/0/000.p/3", 404)]
+    [InlineData("tile/entries/005", 404)]
+    [InlineData("tile/entries/x/000", 400)]
+    public async Task bad_or_unknown_sizes_indexes_and_paths_are_clear_problems(string path, int status)
+    {
+        var response = await app.SendAsync(HttpMethod.Get, $"/api/v1/ledger/logs/catalogue/{path}", _auditor);
+        ((int)response.StatusCode).ShouldBe(status, await response.Content.ReadAsStringAsync());
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+    }
+
+    [Fact]
+    public async Task an_unknown_database_is_404_and_no_key_is_401()
+    {
+        (await app.SendAsync(HttpMethod.Get, "/api/v1/ledger/logs/nowhere/checkpoint", _auditor)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await app.SendAsync(HttpMethod.Get, "/api/v1/ledger/logs/catalogue/checkpoint", null)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    private async Task<(INoteVerifier Verifier, Ledger.Transparency.Checkpoint Checkpoint)> CheckpointAsync()
+    {
+        var logs = await (await app.SendAsync(HttpMethod.Get, "/api/v1/ledger/logs", _auditor)).Content.ReadFromJsonAsync<JsonElement>();
+        var log = logs.GetProperty("logs").EnumerateArray().Single(l => l.GetProperty("database").GetString() == "catalogue");
+        logs.GetProperty("policy").GetString()!.ShouldContain($"log {log.GetProperty("verifierKey").GetString()}\n");
+        var verifier = VerifierKey.Parse(log.GetProperty("verifierKey").GetString()!).ToVerifier();
+        var note = SignedNote.Parse(await TextAsync("checkpoint"));
+        note.Verify([verifier]).IsValid.ShouldBeTrue();
+        var checkpoint = Ledger.Transparency.Checkpoint.Parse(note.Text);
+        log.GetProperty("size").GetInt64().ShouldBe(checkpoint.Size);
+        return (verifier, checkpoint);
+    }
+
+    /// <summary>The entries the contract says the log holds, made from the chain and the events as PostgreSQL renders them.</summary>
+    private async Task<List<string>> ExpectedEntriesAsync()
+    {
+        var expected = new List<string>();
+        await using var db = Npgsql.NpgsqlDataSource.Create(app.ConnectionString);
+        await using var cmd = db.CreateCommand($"""
+            select c.position, e.id, encode(sha256(convert_to({ChainTables.CanonicalText}, 'UTF8')), 'base64')
+            from ledger.chain c join ledger.mt_events e on e.seq_id = c.seq order by c.position
+            """);
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync()) expected.Add($"ledger-event/v1\n{r.GetInt64(0)}\n{r.GetGuid(1):D}\n{r.GetString(2)}\n");
+        return expected;
+    }
+
+    private async Task<byte[]> BytesAsync(string path)
+    {
+        var response = await app.SendAsync(HttpMethod.Get, $"/api/v1/ledger/logs/catalogue/{path}", _auditor);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, $"{path}: {await response.Content.ReadAsStringAsync()}");
+        response.Headers.CacheControl!.ToString().ShouldContain("immutable");
+        return await response.Content.ReadAsByteArrayAsync();
+    }
+
+    private async Task<string> TextAsync(string path)
+    {
+        var response = await app.SendAsync(HttpMethod.Get, $"/api/v1/ledger/logs/catalogue/{path}", _auditor);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, $"{path}: {await response.Content.ReadAsStringAsync()}");
+        return await response.Content.ReadAsStringAsync();
+    }
+}
