@@ -68,6 +68,7 @@ public static class BulkEventsEndpoint
                     refusal = new Refusal(503, $"Database {shard.Name} is unavailable", [new ItemError("$", waiting.Message)]);
                 if (refusal is null && rollback.BlockingFor(shard.Name) is { } shardBehind)
                     refusal = new Refusal(503, $"Database {shard.Name} is behind its signed checkpoint", [new ItemError("$", shardBehind.Explanation)]);
+                Ledger.Chain.Receipt? receipt = null;
                 if (refusal is null)
                 {
                     var phases = new IngestPhases();
@@ -82,6 +83,7 @@ public static class BulkEventsEndpoint
                         totals.Events += next.Events.Count;
                         totals.Appended += appended;
                         totals.Duplicates += next.Events.Count - appended;
+                        receipt = outcome.Receipt;
                     }
                 }
                 if (refusal is not null)
@@ -96,7 +98,11 @@ public static class BulkEventsEndpoint
                     http.Response.ContentType = "application/x-ndjson; charset=utf-8";
                     started = true;
                 }
-                await WriteLineAsync(http, new { fromLine = chunk.FirstLine, toLine = chunk.LastLine, appended = totals.Appended, duplicates = totals.Duplicates }, ct);
+                await WriteLineAsync(http, new
+                {
+                    fromLine = chunk.FirstLine, toLine = chunk.LastLine, appended = totals.Appended, duplicates = totals.Duplicates,
+                    receipt = ReceiptJson.Of(receipt),
+                }, ct);
             }
             await producer;
         }

@@ -80,6 +80,7 @@ public static class PostEventsEndpoint
             {
                 eventId = x.EventId, status = x.Status, stream = x.Stream, version = x.Version, sequence = x.Sequence, recordedAt = x.RecordedAt,
             }),
+            receipt = ReceiptJson.Of(outcome.Receipt),
         }, LedgerJson.Options);
     }
 

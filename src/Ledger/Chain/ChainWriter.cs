@@ -18,8 +18,8 @@ public static class ChainWriter
     /// <param name="links">The batch's events in sequence order, each with its canonical text
     /// (<see cref="ChainTables.Canonical"/>), computed before the lock so the lock covers only the head, the hashing and the insert.</param>
     /// <param name="log">Signs the log's checkpoints (its name is the log's origin); null leaves the log alone.</param>
-    /// <returns>The checkpoint the log signed for this batch, or null when the log did not grow.</returns>
-    public static async Task<SignedCheckpoint?> ExtendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<(long Seq, Guid Id, byte[] Text)> links,
+    /// <returns>The checkpoint the log signed for this batch and the batch's entries, or null when the log did not grow.</returns>
+    public static async Task<LogGrowth?> ExtendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<(long Seq, Guid Id, byte[] Text)> links,
         Transparency.INoteSigner? log, Ingest.IngestPhases? phases, CancellationToken ct)
     {
         var s = LedgerStore.Schema;
@@ -52,16 +52,18 @@ public static class ChainWriter
             SqlBatch.Command($"insert into {s}.{ChainTables.Links} (position, seq, hash) select * from unnest(@positions, @seqs, @hashes)",
                 ("positions", positions), ("seqs", links.Select(t => t.Seq).ToArray()), ("hashes", hashes)),
         };
-        SignedCheckpoint? checkpoint = null;
+        LogGrowth? growth = null;
         if (log is not null && logHead.Size == positions[0] - 1)
         {
             var entries = links.Select((l, i) => Transparency.LedgerEntry.For(positions[i], l.Id, l.Text).ToBytes()).ToList();
-            (var logWrites, checkpoint) = LogAppender.Append(logHead, entries, log, DateTime.UtcNow);
+            var (logWrites, checkpoint) = LogAppender.Append(logHead, entries, log, DateTime.UtcNow);
             writes.AddRange(logWrites);
+            growth = new LogGrowth(checkpoint,
+                links.Select((l, i) => new ReceiptEntry(l.Id, positions[i] - 1, System.Text.Encoding.ASCII.GetString(entries[i]))).ToList());
         }
         await SqlBatch.ExecuteAsync(conn, tx, writes, ct);
         phases?.Mark("chain_extend");
-        return checkpoint;
+        return growth;
     }
 
     /// <summary>The chain's lock, held to the end of the transaction: whoever extends the chain or the log takes it first.</summary>

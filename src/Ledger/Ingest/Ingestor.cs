@@ -58,6 +58,7 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
         foreach (var e in batch.Where(e => known.ContainsKey(e.EventId)))
             results[e.EventId] = known[e.EventId].AsDuplicate();
 
+        Chain.LogGrowth? growth = null;
         if (fresh.Count > 0)
         {
             await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
@@ -79,14 +80,16 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
             phases.Mark("geometry");
             await LineageAsync(conn, tx, decision, appended, now, ct);
             phases.Mark("lineage");
-            await Chain.ChainWriter.ExtendAsync(conn, tx, ChainLinks(written, now), log, phases, ct);
+            growth = await Chain.ChainWriter.ExtendAsync(conn, tx, ChainLinks(written, now), log, phases, ct);
             foreach (var (item, e, _) in appended)
                 results[item.EventId] = new IngestResult(item.EventId, "appended", item.Key, e.Version, e.Sequence, now);
         }
+        var receipt = log is null ? null
+            : await Chain.Receipts.ForAsync(conn, tx, log, growth, batch.Select(e => e.EventId).ToList(), known.Keys, ct);
 
         await tx.CommitAsync(ct);
         phases.Mark("commit");
-        return IngestOutcome.Stored(batch.Select(e => results[e.EventId] with { Stream = e.Key }).ToList());
+        return IngestOutcome.Stored(batch.Select(e => results[e.EventId] with { Stream = e.Key }).ToList()) with { Receipt = receipt };
     }
 
     private sealed record Transition(IncomingEvent Item, IStreamState? Before, IStreamState After);

@@ -122,6 +122,39 @@ public sealed class LedgerLogTests(LedgerApp app) : IAsyncLifetime
         (await CheckpointAsync()).Checkpoint.Size.ShouldBe(rebuilt.Size + 1);
     }
 
+    [Fact]
+    public async Task an_accepted_batch_carries_a_receipt_that_later_proofs_hold_to_and_a_retry_gets_the_same_entries()
+    {
+        var (verifier, _) = await CheckpointAsync();
+        var writer = await app.KeyAsync("writer", "410000", "receipts");
+        var batch = new[] { Parcel("410102-R1", 1m), Parcel("410102-R2", 2m) };
+        var first = await (await app.PostEventsAsync(writer, batch)).Content.ReadFromJsonAsync<JsonElement>();
+        var receipt = first.GetProperty("receipt");
+        receipt.GetProperty("log").GetString().ShouldBe("ledger.localhost/catalogue");
+        var note = SignedNote.Parse(receipt.GetProperty("checkpoint").GetString()!);
+        note.Verify([verifier]).IsValid.ShouldBeTrue();
+        var size = Ledger.Transparency.Checkpoint.Parse(note.Text).Size;
+        var entries = receipt.GetProperty("entries").EnumerateArray().ToList();
+        entries.Select(e => e.GetProperty("eventId").GetString()).ShouldBe(batch.Select(e => e["eventId"]!.GetValue<string>()));
+        foreach (var e in entries)
+        {
+            var index = e.GetProperty("index").GetInt64();
+            index.ShouldBeLessThan(size);
+            var proof = TlogProof.Parse(await TextAsync($"proof/inclusion?index={index}&size={size}"));
+            System.Text.Encoding.ASCII.GetString(proof.Extra!).ShouldBe(e.GetProperty("entry").GetString());
+            proof.Includes(MerkleTree.LeafHash(System.Text.Encoding.ASCII.GetBytes(e.GetProperty("entry").GetString()!))).ShouldBeTrue();
+        }
+
+        // More events, then the same batch again: duplicates, with the same entries under the newer checkpoint.
+        (await app.PostEventsAsync(writer, Parcel("410102-R3", 1m))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var retry = await (await app.PostEventsAsync(writer, batch)).Content.ReadFromJsonAsync<JsonElement>();
+        retry.GetProperty("results")[0].GetProperty("status").GetString().ShouldBe("duplicate");
+        retry.GetProperty("receipt").GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("entry").GetString())
+            .ShouldBe(entries.Select(e => e.GetProperty("entry").GetString()));
+        var newer = Ledger.Transparency.Checkpoint.Parse(SignedNote.Parse(retry.GetProperty("receipt").GetProperty("checkpoint").GetString()!).Text);
+        newer.Size.ShouldBe(size + 1);
+    }
+
     [Theory]
     [InlineData("proof/inclusion?index=-1", 400)]
     [InlineData("proof/inclusion?index=abc", 400)]
