@@ -49,6 +49,7 @@ public sealed class VerifyCommand : JasperFxAsyncCommand<VerifyInput>
         return await LedgerDatabaseSession.WithDatabaseAsync(_config, async database =>
         {
             var signer = CheckpointKey.Load(_config, database.Embedded?.DataDirectory);
+            using var logKeys = LogKey.Load(_config, database.Embedded?.DataDirectory);
             // With shards, every database is verified (as its owner), and the national checkpoints against each.
             var shards = _config["LEDGER_SHARDS_FILE"] is { Length: > 0 } file ? ShardsFile.Read(file, database.Owner.ConnectionString) : [];
             var databases = new List<(string Name, Npgsql.NpgsqlDataSource Db)> { (ShardsFile.Catalogue, database.Owner) };
@@ -59,7 +60,7 @@ public sealed class VerifyCommand : JasperFxAsyncCommand<VerifyInput>
                 foreach (var (name, db) in databases)
                 {
                     if (shards.Count > 0) await _out.WriteLineAsync($"database {name}:");
-                    var result = await new ChainVerifier(db, signer, _out.WriteLine).VerifyAsync(name == ShardsFile.Catalogue ? external : [], CancellationToken.None);
+                    var result = await new ChainVerifier(db, signer, _out.WriteLine, logKeys.SignerFor(name).VerifierKey.ToVerifier()).VerifyAsync(name == ShardsFile.Catalogue ? external : [], CancellationToken.None);
                     ok &= result.Ok;
                     await _out.WriteLineAsync(Summary(result));
                 }

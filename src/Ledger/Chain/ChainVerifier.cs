@@ -44,7 +44,8 @@ public sealed record ShardVerifyResult(string Name, VerifyResult Result);
 /// the database and any kept outside it). Then, in the same snapshot, checks the derived
 /// tables against the events (<see cref="Integrity.DerivedCheck"/>).
 /// </summary>
-public sealed class ChainVerifier(NpgsqlDataSource db, CheckpointSigner signer, Action<string>? progress = null)
+/// <param name="logKey">The log's verifier key for this database: with it the transparency log is recomputed and compared too (<see cref="LogCheck"/>).</param>
+public sealed class ChainVerifier(NpgsqlDataSource db, CheckpointSigner signer, Action<string>? progress = null, Transparency.INoteVerifier? logKey = null)
 {
     public async Task<VerifyResult> VerifyAsync(IReadOnlyList<Checkpoint> external, CancellationToken ct)
     {
@@ -121,6 +122,11 @@ public sealed class ChainVerifier(NpgsqlDataSource db, CheckpointSigner signer, 
         var derived = await Integrity.DerivedCheck.RunAsync(conn, tx, progress, ct);
         // Codes stored before the rules were tightened bend roll-ups without touching an event.
         derived = [.. derived, .. await Investigations.StoredCodeCheck.RunAsync(db, ct)];
+        if (logKey is not null)
+        {
+            progress?.Invoke("  recomputing the transparency log from the events");
+            derived = [.. derived, .. await LogCheck.RunAsync(conn, tx, logKey, ct)];
+        }
         // The first broken sequence stays the chain's when the chain is broken; otherwise it is
         // the first event whose derived rows differ (none when only, say, a made-up total does).
         var first = problems.Count > 0 ? problems.Min(p => p.Sequence)
