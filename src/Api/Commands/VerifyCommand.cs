@@ -60,7 +60,7 @@ public sealed class VerifyCommand : JasperFxAsyncCommand<VerifyInput>
                 foreach (var (name, db) in databases)
                 {
                     if (shards.Count > 0) await _out.WriteLineAsync($"database {name}:");
-                    var result = await new ChainVerifier(db, signer, _out.WriteLine, logKeys.SignerFor(name).VerifierKey.ToVerifier()).VerifyAsync(name == ShardsFile.Catalogue ? external : [], CancellationToken.None);
+                    var result = await new ChainVerifier(db, signer, _out.WriteLine, logKeys.SignerIfEnabled(name)?.VerifierKey.ToVerifier()).VerifyAsync(name == ShardsFile.Catalogue ? external : [], CancellationToken.None);
                     ok &= result.Ok;
                     await _out.WriteLineAsync(Summary(result));
                 }

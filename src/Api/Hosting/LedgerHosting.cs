@@ -62,7 +62,7 @@ public static class LedgerHosting
         var logKeys = LogKey.Load(builder.Configuration, embedded?.DataDirectory);
         builder.Services.AddSingleton(logKeys);
         builder.Services.AddSingleton(sp => new Ingestor(sp.GetRequiredService<IDocumentStore>(), dataSource, sp.GetRequiredService<IClock>(),
-            logKeys.SignerFor(ShardsFile.Catalogue)));
+            logKeys.SignerIfEnabled(ShardsFile.Catalogue)));
         builder.Services.AddSingleton(sp => new Topology(
             new LedgerShard(ShardsFile.Catalogue, [], dataSource, sp.GetRequiredService<IDocumentStore>(), sp.GetRequiredService<Ingestor>()),
             shards, sp.GetRequiredService<IClock>(), logKeys));
@@ -102,7 +102,7 @@ public static class LedgerHosting
         builder.Services.AddSingleton<Ledger.Api.Workbench.WorkbenchSessions>();
         builder.Services.AddSingleton<Ledger.Api.Workbench.VerifyStatus>();
         builder.Services.AddHostedService<ShardPreparer>();
-        builder.Services.AddHostedService<LogBuilder>();
+        if (logKeys.Enabled) builder.Services.AddHostedService<LogBuilder>();
         builder.Services.AddHostedService<ScratchSweep>();
         builder.Services.AddHostedService<DemoDataLoader>();
         builder.Services.AddHostedService<StoredCodeStartupCheck>();

@@ -14,9 +14,10 @@ public static class LogKey
     public static LogKeys Load(IConfiguration config, string? embeddedDataDir)
     {
         var origin = config["LEDGER_LOG_ORIGIN"] is { Length: > 0 } o ? o : LogKeys.DefaultOrigin;
+        var enabled = config["LEDGER_LOG"] is "1" or "true" or "on";
         if (!Transparency.NoteKeys.IsValidName(origin + "/catalogue"))
             throw new StartupRefusedException($"LEDGER_LOG_ORIGIN '{origin}' is not a signed-note key name (printable, no spaces, no '+')");
-        if (config["LEDGER_LOG_KEY"] is { Length: > 0 } given) return new LogKeys(Seed(given, "LEDGER_LOG_KEY"), origin);
+        if (config["LEDGER_LOG_KEY"] is { Length: > 0 } given) return new LogKeys(Seed(given, "LEDGER_LOG_KEY"), origin, enabled);
         var file = config["LEDGER_LOG_KEY_FILE"]
                    ?? Path.Combine(embeddedDataDir is null ? Path.Combine(LedgerDatabase.FindRepoRoot(), ".data") : Path.GetDirectoryName(embeddedDataDir)!,
                        "log-key");
@@ -34,7 +35,7 @@ public static class LogKey
                 // Another node on this host generated it first: use theirs.
             }
         }
-        return new LogKeys(Seed(File.ReadAllText(file).Trim(), file), origin);
+        return new LogKeys(Seed(File.ReadAllText(file).Trim(), file), origin, enabled);
     }
 
     private static byte[] Seed(string base64, string source)

@@ -34,7 +34,7 @@ public sealed class Topology : IAsyncDisposable, IIngestRouting
             var (spec, runtime) = (starting.Spec, starting.Runtime);
             // A store per shard database with the ledger's one configuration (docs/decisions.md, 38).
             var store = LedgerStore.Create(runtime);
-            var shard = new LedgerShard(spec.Name, spec.Provinces, runtime, store, new Ingestor(store, runtime, clock, logKeys?.SignerFor(spec.Name)));
+            var shard = new LedgerShard(spec.Name, spec.Provinces, runtime, store, new Ingestor(store, runtime, clock, logKeys?.SignerIfEnabled(spec.Name)));
             list.Add(shard);
             _owned.Add(runtime);
             foreach (var p in spec.Provinces) _byProvince[p] = shard;

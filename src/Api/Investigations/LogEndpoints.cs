@@ -18,8 +18,9 @@ public static class LogEndpoints
     private const string Text = "text/plain; charset=utf-8";
 
     [WolverineGet("/api/v1/ledger/logs")]
-    public static async Task<IResult> Logs(Topology topology, LogKeys keys, CancellationToken ct)
+    public static async Task<IResult> Logs(HttpContext http, Topology topology, LogKeys keys, CancellationToken ct)
     {
+        if (!keys.Enabled) return Off(http);
         var logs = new List<object>();
         foreach (var d in topology.All)
         {
@@ -88,9 +89,13 @@ public static class LogEndpoints
         return Results.Text(string.Concat(proof.Select(h => h.ToBase64() + "\n")), Text);
     }
 
+    private static IResult Off(HttpContext http) =>
+        Problems.NotFound(http, "this ledger keeps no transparency log (LEDGER_LOG is not 1); see docs/transparency-log.md");
+
     private static IResult? Find(HttpContext http, string database, Topology topology, out LogReader? log)
     {
         log = null;
+        if (!http.RequestServices.GetRequiredService<LogKeys>().Enabled) return Off(http);
         if (topology.All.FirstOrDefault(d => d.Name == database) is not { } d)
             return Problems.NotFound(http, $"no database '{BatchParser.Clip(database)}'; GET /api/v1/ledger/logs lists them");
         if (topology.NotPrepared(d) is { } waiting) return waiting.Problem(http);

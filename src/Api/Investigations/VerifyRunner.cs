@@ -45,7 +45,7 @@ public sealed class VerifyRunner(Hosting.Topology topology, CheckpointSigner sig
             // checkpoints posted from outside belong to the one database they were exported from.
             // A database that does not answer (or is not prepared yet) makes the verdict a 503 naming it, not a partial "ok".
             var each = await topology.EachAsync(topology.All, async (shard, _) => new ShardVerifyResult(shard.Name,
-                await new ChainVerifier(shard.Db, signer, logKey: logKeys.SignerFor(shard.Name).VerifierKey.ToVerifier()).VerifyAsync(shard.Name == externalDatabase ? external : [], CancellationToken.None)));
+                await new ChainVerifier(shard.Db, signer, logKey: logKeys.SignerIfEnabled(shard.Name)?.VerifierKey.ToVerifier()).VerifyAsync(shard.Name == externalDatabase ? external : [], CancellationToken.None)));
             var result = VerifyResult.Combine(each);
             if (topology.Sharded) result = await WithNationalCheckpointsAsync(result);
             metrics.Verified(result.Ok, System.Diagnostics.Stopwatch.GetElapsedTime(started));

@@ -25,6 +25,8 @@ public static class ChainWriter
         var s = LedgerStore.Schema;
         long position = 0;
         var hash = ChainHash.Genesis;
+        // Hashed before the lock: only the positions wait for it.
+        var textHashes = log is null ? null : links.Select(l => Transparency.Hash.Sha256(l.Text)).ToArray();
         LogHead logHead;
         await using (var batch = new NpgsqlBatch(conn, tx))
         {
@@ -55,7 +57,7 @@ public static class ChainWriter
         LogGrowth? growth = null;
         if (log is not null && logHead.Size == positions[0] - 1)
         {
-            var entries = links.Select((l, i) => Transparency.LedgerEntry.For(positions[i], l.Id, l.Text).ToBytes()).ToList();
+            var entries = links.Select((l, i) => new Transparency.LedgerEntry(positions[i], l.Id, textHashes![i]).ToBytes()).ToList();
             var (logWrites, checkpoint) = LogAppender.Append(logHead, entries, log, DateTime.UtcNow);
             writes.AddRange(logWrites);
             growth = new LogGrowth(checkpoint,

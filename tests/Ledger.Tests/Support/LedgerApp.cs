@@ -24,6 +24,7 @@ public sealed class LedgerApp : IAsyncLifetime
     public const string TestRateLimit = "1000000";
     public static readonly string CheckpointKeyPem = Ledger.Chain.CheckpointSigner.Generate().PrivateKeyPem();
     public static readonly Instant Start = Instant.FromUtc(2026, 3, 1, 8, 0);
+    public static readonly string LogKeySeed = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     private WebApplicationFactory<Program> _factory = null!;
     public FakeClock Clock { get; } = new(Start, Duration.FromMilliseconds(1));
@@ -41,6 +42,9 @@ public sealed class LedgerApp : IAsyncLifetime
         Environment.SetEnvironmentVariable("LEDGER_DEMO", "0");
         Environment.SetEnvironmentVariable("LEDGER_BOOTSTRAP_ADMIN_KEY", AdminKey);
         Environment.SetEnvironmentVariable("LEDGER_CHECKPOINT_KEY", CheckpointKeyPem);
+        // The suite keeps the transparency log (off by default until its ingest cost is under the floor), so every test exercises it.
+        Environment.SetEnvironmentVariable("LEDGER_LOG", "1");
+        Environment.SetEnvironmentVariable("LEDGER_LOG_KEY", LogKeySeed);
         // The host runs as the append-only role, as in production; the tests keep the owner's connection.
         Environment.SetEnvironmentVariable("LEDGER_APP_ROLE", AppRole);
         // Tests fire requests far faster than any province would; the rate limit has its own test.
