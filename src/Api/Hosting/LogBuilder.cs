@@ -3,15 +3,17 @@ using Ledger.Chain;
 namespace Ledger.Api.Hosting;
 
 /// <summary>
-/// At start, and every minute after (a shard may come up later), builds any database's log that
-/// is behind its chain (<see cref="LogBackfill"/>), logging progress. Several nodes may do it at
-/// once: the chain's lock serialises them and each chunk starts where the log ends.
+/// At start, and every <c>LEDGER_LOG_BUILD_SECONDS</c> after (default 60, for a shard that comes
+/// up later; 0 = at start only), builds any database's log that is behind its chain
+/// (<see cref="LogBackfill"/>), logging progress. Several nodes may do it at once: the chain's lock
+/// serialises them and each chunk starts where the log ends.
 /// </summary>
-public sealed class LogBuilder(Topology topology, LogKeys keys, ILogger<LogBuilder> log) : BackgroundService
+public sealed class LogBuilder(Topology topology, LogKeys keys, IConfiguration config, ILogger<LogBuilder> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1));
+        var seconds = int.TryParse(config["LEDGER_LOG_BUILD_SECONDS"], out var s) && s >= 0 ? s : 60;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(seconds, 1)));
         do
         {
             foreach (var database in topology.All.Where(d => topology.NotPrepared(d) is null))
@@ -25,7 +27,7 @@ public sealed class LogBuilder(Topology topology, LogKeys keys, ILogger<LogBuild
                     log.LogError(e, "The transparency log of {Database} could not be built; trying again in a minute", database.Name);
                 }
             }
-        } while (await Ticks.NextAsync(timer, ct));
+        } while (seconds > 0 && await Ticks.NextAsync(timer, ct));
     }
 
     private async Task BuildAsync(LedgerShard database, CancellationToken ct)

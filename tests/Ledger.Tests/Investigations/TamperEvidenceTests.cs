@@ -96,9 +96,10 @@ public sealed class TamperEvidenceTests(LedgerApp app) : IAsyncLifetime
         (await app.SendAsync(HttpMethod.Post, "/api/v1/ledger/checkpoints", _investigator)).StatusCode.ShouldBe(HttpStatusCode.Created);
         var exported = await (await app.SendAsync(HttpMethod.Get, "/api/v1/ledger/checkpoints", _investigator)).Content.ReadFromJsonAsync<JsonElement>();
         // A change nothing is derived from (the source note): the derived tables cannot give it away either.
+        // The transparency log would tell (its signed roots name the old events): this owner removes it too.
         await app.ExecuteSqlAsync("""
             update ledger.mt_events set headers = jsonb_set(coalesce(headers, '{}'), '{note}', '"forged"') where seq_id = 9;
-            truncate ledger.checkpoints
+            truncate ledger.checkpoints, ledger.log_tiles, ledger.log_edge, ledger.log_checkpoints
             """);
         await RechainAsync();
 

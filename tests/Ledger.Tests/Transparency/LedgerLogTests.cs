@@ -156,6 +156,27 @@ public sealed class LedgerLogTests(LedgerApp app) : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("update ledger.log_tiles set data = overlay(data placing '\\x00'::bytea from 1 for 1) where level = 0 and n = 0", "log_tile")]
+    [InlineData("update ledger.log_tiles set data = overlay(data placing '\\x41'::bytea from 40 for 1) where level = -1 and n = 0", "log_tile")]
+    [InlineData("update ledger.log_checkpoints set root = sha256(root) where size = (select min(size) from ledger.log_checkpoints)", "log_checkpoint")]
+    [InlineData("update ledger.mt_events set data = jsonb_set(data, '{areaHa}', '2') where seq_id = (select max(seq_id) from ledger.mt_events)", "events")]
+    public async Task verify_recomputes_the_log_and_names_what_differs(string tamper, string what)
+    {
+        var investigator = await app.KeyAsync("investigator");
+        var clean = await (await app.SendAsync(HttpMethod.Get, "/api/v1/ledger/verify", investigator)).Content.ReadFromJsonAsync<JsonElement>();
+        clean.GetProperty("ok").GetBoolean().ShouldBeTrue(clean.ToString());
+
+        await app.ExecuteSqlAsync(tamper);
+        var result = await (await app.SendAsync(HttpMethod.Get, "/api/v1/ledger/verify", investigator)).Content.ReadFromJsonAsync<JsonElement>();
+        result.GetProperty("ok").GetBoolean().ShouldBeFalse();
+        var logProblems = result.GetProperty("problems").EnumerateArray()
+            .Where(p => p.TryGetProperty("table", out var t) && t.GetString() == LogCheck.Table).Select(p => p.GetProperty("what").GetString()!).ToList();
+        logProblems.ShouldNotBeEmpty(result.ToString());
+        logProblems.ShouldContain(p => what == "log_tile" ? p.Contains("differs from the one the events give")
+            : what == "log_checkpoint" ? p.Contains("is not signed by the log key") : p.Contains("has a root the events do not give"));
+    }
+
+    [Theory]
     [InlineData("proof/inclusion?index=-1", 400)]
     [InlineData("proof/inclusion?index=abc", 400)]
     [InlineData("proof/inclusion", 400)]
@@ -178,6 +199,40 @@ public sealed class LedgerLogTests(LedgerApp app) : IAsyncLifetime
         var response = await app.SendAsync(HttpMethod.Get, $"/api/v1/ledger/logs/catalogue/{path}", _auditor);
         ((int)response.StatusCode).ShouldBe(status, await response.Content.ReadAsStringAsync());
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+    }
+
+    [Fact]
+    public async Task a_ledger_that_keeps_no_log_says_so_and_writes_nothing_to_it()
+    {
+        var keyFile = Path.Combine(Path.GetTempPath(), $"log-off-key-{Guid.NewGuid():N}.pem");
+        await File.WriteAllTextAsync(keyFile, LedgerApp.CheckpointKeyPem);
+        await app.ExecuteSqlAsync("truncate ledger.log_tiles, ledger.log_edge, ledger.log_checkpoints");
+        try
+        {
+            // The child process inherits no LEDGER_* setting of the suite's: LEDGER_LOG is unset there.
+            await using var api = new Reliability.ApiProcess(app.ConnectionString, LedgerApp.AdminKey, keyFile,
+                new Dictionary<string, string> { ["LEDGER_LOG_KEY"] = LedgerApp.LogKeySeed });
+            await api.StartAsync();
+            using var http = new HttpClient { BaseAddress = api.BaseAddress };
+            var writer = await api.IssueKeyAsync("off-writer", "writer", "410000");
+            using var post = new HttpRequestMessage(HttpMethod.Post, "/api/v1/events")
+            {
+                Content = JsonContent.Create(new { events = new[] { Parcel("410102-OFF", 1m) } }),
+            };
+            post.Headers.Add("X-Api-Key", writer);
+            var answer = await (await http.SendAsync(post)).Content.ReadFromJsonAsync<JsonElement>();
+            answer.GetProperty("receipt").ValueKind.ShouldBe(JsonValueKind.Null);
+            using var logs = new HttpRequestMessage(HttpMethod.Get, "/api/v1/ledger/logs");
+            logs.Headers.Add("X-Api-Key", writer);
+            var refused = await http.SendAsync(logs);
+            refused.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+            (await refused.Content.ReadAsStringAsync()).ShouldContain("LEDGER_LOG");
+            (await app.ScalarAsync<long>("select count(*) from ledger.log_checkpoints")).ShouldBe(0);
+        }
+        finally
+        {
+            File.Delete(keyFile);
+        }
     }
 
     [Fact]
