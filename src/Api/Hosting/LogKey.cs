@@ -18,6 +18,8 @@ public static class LogKey
         if (!Transparency.NoteKeys.IsValidName(origin + "/catalogue"))
             throw new StartupRefusedException($"LEDGER_LOG_ORIGIN '{origin}' is not a signed-note key name (printable, no spaces, no '+')");
         if (config["LEDGER_LOG_KEY"] is { Length: > 0 } given) return new LogKeys(Seed(given, "LEDGER_LOG_KEY"), origin, enabled);
+        // Nothing is signed without the log: no key file is made for it.
+        if (!enabled && config["LEDGER_LOG_KEY_FILE"] is not { Length: > 0 }) return LogKeys.Generate(origin, enabled: false);
         var file = config["LEDGER_LOG_KEY_FILE"]
                    ?? Path.Combine(embeddedDataDir is null ? Path.Combine(LedgerDatabase.FindRepoRoot(), ".data") : Path.GetDirectoryName(embeddedDataDir)!,
                        "log-key");

@@ -32,12 +32,14 @@ public static class ChainWriter
         {
             batch.BatchCommands.Add(Lock());
             batch.BatchCommands.Add(SqlBatch.Command($"select position, hash from {s}.{ChainTables.Links} order by position desc limit 1"));
-            foreach (var c in LogAppender.HeadCommands()) batch.BatchCommands.Add(c);
+            // A ledger that keeps no log reads nothing of it under the lock.
+            if (log is not null)
+                foreach (var c in LogAppender.HeadCommands()) batch.BatchCommands.Add(c);
             await using var r = await batch.ExecuteReaderAsync(ct);
             await r.NextResultAsync(ct);
             if (await r.ReadAsync(ct)) (position, hash) = (r.GetInt64(0), (byte[])r[1]);
-            await r.NextResultAsync(ct);
-            logHead = await LogAppender.ReadHeadAsync(r, ct);
+            logHead = log is null ? new LogHead(-1, new Dictionary<(int, long), byte[]>())
+                : await r.NextResultAsync(ct) ? await LogAppender.ReadHeadAsync(r, ct) : throw new InvalidOperationException("the log's head was not read");
         }
         phases?.Mark("chain_lock_head");
 

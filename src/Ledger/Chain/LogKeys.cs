@@ -26,10 +26,10 @@ public sealed class LogKeys(byte[] seed, string originPrefix, bool enabled = tru
 
     public Ed25519NoteSigner SignerFor(string database) => _signers.GetOrAdd(database, d => Ed25519NoteSigner.FromSeed(Origin(d), seed));
 
-    public static LogKeys Generate(string originPrefix = DefaultOrigin)
+    public static LogKeys Generate(string originPrefix = DefaultOrigin, bool enabled = true)
     {
         using var signer = Ed25519NoteSigner.Generate(originPrefix);
-        return new LogKeys(signer.ExportSeed(), originPrefix);
+        return new LogKeys(signer.ExportSeed(), originPrefix, enabled);
     }
 
     public void Dispose()
