@@ -31,6 +31,39 @@ public static partial class LedgerOpenApi
             ["post"] = Op("Sign a checkpoint of the chain head now (investigator, admin)",
                 responses: Responses(("201", "Signed", null), ("200", "Nothing new to sign", null))),
         },
+        ["/api/v1/ledger/logs"] = new JsonObject
+        {
+            ["get"] = Op("Each database's transparency log (contract 1.6; kept with LEDGER_LOG=1, else 404): origin, signed-note verifier key, size, and a tlog-policy text (any valid key)",
+                responses: Responses(("200", "{logs:[{database, origin, verifierKey, size}], witnesses:[], policy}", null), ("404", "The ledger keeps no log", "Problem"))),
+        },
+        ["/api/v1/ledger/logs/{database}/checkpoint"] = new JsonObject
+        {
+            ["get"] = Op("The log's newest checkpoint, a C2SP tlog-checkpoint signed note (text/plain; any valid key)",
+                parameters: new JsonArray(PathParameter("database", "catalogue, or a shard's name")),
+                responses: Responses(("200", "The signed checkpoint", null), ("404", "No such database, no checkpoint yet, or no log kept", "Problem"))),
+        },
+        ["/api/v1/ledger/logs/{database}/tile/{path}"] = new JsonObject
+        {
+            ["get"] = Op("C2SP tlog-tiles: tile/{L}/{N}[.p/{W}] (hashes) and tile/entries/{N}[.p/{W}] (uint16-prefixed entries), height 8, N as x001/x234/067; immutable (any valid key)",
+                parameters: new JsonArray(PathParameter("database", "catalogue, or a shard's name"), PathParameter("path", "The tile's path after tile/")),
+                responses: Responses(("200", "The tile's bytes (application/octet-stream)", null), ("400", "Not a tlog-tiles path", "Problem"),
+                    ("404", "A tile the log does not have (not yet full, or no checkpoint had that width)", "Problem"))),
+        },
+        ["/api/v1/ledger/logs/{database}/proof/inclusion"] = new JsonObject
+        {
+            ["get"] = Op("A C2SP tlog-proof@v1 of an entry's inclusion, its extra line the base64 entry, with the checkpoint verbatim (text/plain; any valid key)",
+                parameters: new JsonArray(PathParameter("database", "catalogue, or a shard's name"),
+                    QueryParameter("index", "int64", "The entry's zero-based index (its chain position − 1); required"),
+                    QueryParameter("size", "int64", "A checkpointed size (default: the newest checkpoint's)")),
+                responses: Responses(("200", "The tlog-proof text", null), ("400", "Bad index or size", "Problem"), ("404", "No checkpoint of that size", "Problem"))),
+        },
+        ["/api/v1/ledger/logs/{database}/proof/consistency"] = new JsonObject
+        {
+            ["get"] = Op("An RFC 6962 consistency proof between two checkpointed sizes: one base64 hash per line (text/plain; any valid key)",
+                parameters: new JsonArray(PathParameter("database", "catalogue, or a shard's name"),
+                    QueryParameter("from", "int64", "The older checkpointed size; required"), QueryParameter("to", "int64", "The newer checkpointed size; required")),
+                responses: Responses(("200", "The proof", null), ("400", "Missing, malformed or reversed sizes", "Problem"), ("404", "No checkpoint of a size", "Problem"))),
+        },
         ["/api/v1/ledger/national-checkpoints"] = new JsonObject
         {
             ["get"] = Op("Every national checkpoint: a signature over the Merkle root of each database's chain head (with shards; investigator)",
