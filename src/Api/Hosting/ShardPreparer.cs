@@ -23,6 +23,8 @@ public sealed class ShardPreparer(Topology topology, IConfiguration config, ILog
             {
                 foreach (var ready in await topology.PrepareWaitingAsync())
                     log.LogWarning("Database {Database} answers: schema applied, provinces {Provinces} served again", ready.Spec.Name, string.Join(", ", ready.Spec.Provinces));
+                foreach (var w in topology.Waiting)
+                    log.LogDebug("Database {Database} still does not answer; trying again in {Seconds} s", w.Spec.Name, seconds);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

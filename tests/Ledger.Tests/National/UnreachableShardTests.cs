@@ -35,8 +35,8 @@ public sealed class UnreachableShardTests(UnreachableShardTests.Service service)
         ready.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
         (await ready.Content.ReadAsStringAsync()).ShouldContain("database west is not in service");
 
-        // The retries (every second here) still find it unreachable: it waits, it is not "answering with an error".
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // Three retries (every second here) still find it unreachable: it waits, it is not "answering with an error".
+        await service.Api.WaitForOutputAsync("Database west still does not answer", 3, TimeSpan.FromSeconds(30));
         service.Api.Written("answered but could not be prepared").ShouldBe(0);
     }
 
@@ -96,7 +96,8 @@ public sealed class UnreachableShardTests(UnreachableShardTests.Service service)
             }.ToJsonString());
             Addresses.AddRange(["no-such-host", $"127.0.0.1:{_closedPort}", $"Port={_closedPort}", _pg.SocketDirectory, "shard_east", "Host=", "Database=", "Username="]);
             Api = new ApiProcess(_pg.ConnectionString(), AdminKey, ServiceFolder.KeyFile(_root),
-                new Dictionary<string, string> { ["LEDGER_SHARDS_FILE"] = file, ["LEDGER_SHARD_RETRY_SECONDS"] = "1" });
+                new Dictionary<string, string> { ["LEDGER_SHARDS_FILE"] = file, ["LEDGER_SHARD_RETRY_SECONDS"] = "1",
+                    ["Logging__LogLevel__Ledger.Api.Hosting.ShardPreparer"] = "Debug" });
             await Api.StartAsync();
             Http = new HttpClient { BaseAddress = Api.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
             Metrics = new HttpClient { BaseAddress = Api.MetricsAddress, Timeout = TimeSpan.FromSeconds(30) };
