@@ -197,7 +197,14 @@ public sealed class HostileProcessTests(LedgerApp app) : IAsyncLifetime
         var s = app.Services;
         var runner = new ImportRunner(s.GetRequiredService<ImportStore>(), s.GetRequiredService<Ledger.Ingest.IIngestRouting>(), s.GetRequiredService<NodaTime.IClock>(),
             new ImportLimits(1, TimeSpan.FromSeconds(1)), new FairGate(1), new ImportCancellations(), s.GetRequiredService<ScratchSpace>());
-        await runner.RunAsync(copy, CancellationToken.None);
+        // The chain's lock held here keeps the copy's first batch waiting past its budget, however fast the machine reads.
+        await using (var holder = new Npgsql.NpgsqlConnection(app.ConnectionString))
+        {
+            await holder.OpenAsync();
+            await using var hold = await holder.BeginTransactionAsync();
+            await using (var take = new Npgsql.NpgsqlCommand("select pg_advisory_xact_lock(x'4C454443'::int, 0)", holder, hold)) await take.ExecuteNonQueryAsync();
+            await runner.RunAsync(copy, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
+        }
         var status = (await s.GetRequiredService<ImportStore>().StatusAsync(copy, 0, 0, CancellationToken.None))!;
         status.Status.ShouldBe("failed");
         status.Message!.ShouldContain("ran longer than 1 s (LEDGER_IMPORT_MAX_MINUTES)");
