@@ -36,7 +36,7 @@ public static class LogEndpoints
     {
         if (Find(http, database, topology, out var log) is { } missing) return missing;
         http.Response.Headers.CacheControl = "no-cache";
-        return await log!.CheckpointAsync(null, ct) is { } c
+        return await log!.ServedCheckpointAsync(ct) is { } c
             ? Results.Text(c.Note, Text)
             : Problems.NotFound(http, $"the log of {database} has no checkpoint yet (it is being built, or the database holds no event)");
     }
@@ -63,7 +63,7 @@ public static class LogEndpoints
         var size = q.Long("size", 1, long.MaxValue);
         if (index is null && q.Errors.Count == 0) q.Errors.Add(new ItemError("index", "is required: the entry's zero-based index (its chain sequence − 1)"));
         if (q.Errors.Count > 0) return Problems.Validation(http, q.Errors);
-        if (await log!.CheckpointAsync(size, ct) is not { } checkpoint)
+        if (await (size is null ? log!.ServedCheckpointAsync(ct) : log!.CheckpointAsync(size, ct)) is not { } checkpoint)
             return Problems.NotFound(http, size is null ? $"the log of {database} has no checkpoint yet" : $"the log of {database} has signed no checkpoint of size {size}");
         if (index >= checkpoint.Size)
             return Problems.Validation(http, [new ItemError("index", $"must be less than the size {checkpoint.Size}")]);

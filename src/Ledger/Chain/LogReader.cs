@@ -24,6 +24,13 @@ public sealed class LogReader(NpgsqlDataSource db)
     }
 
     /// <summary>
+    /// The checkpoint given to readers (the log's <c>checkpoint</c> resource, evidence bundles):
+    /// the newest one that meets the witness policy, its cosignatures joined to the note. Without
+    /// witnesses (no policy, or <c>quorum none</c>) the newest log-signed one.
+    /// </summary>
+    public Task<SignedCheckpoint?> ServedCheckpointAsync(CancellationToken ct) => CheckpointAsync(null, ct);
+
+    /// <summary>
     /// A tile's bytes as a tree of some checkpointed size has it (a full tile once it is full; a
     /// partial one only at a width some checkpoint had), or null.
     /// </summary>
