@@ -96,6 +96,9 @@ public static class LedgerHosting
         // Periodic work runs on one node of the cluster at a time, as Wolverine agents.
         builder.Services.AddSingleton<Ledger.Api.Investigations.CheckpointService>();
         builder.Services.AddSingleton<DerivedCheckService>();
+        builder.Services.AddSingleton(WitnessConfig.Load(builder.Configuration));
+        builder.Services.AddHttpClient(nameof(WitnessService));
+        builder.Services.AddSingleton<WitnessService>();
         builder.Services.AddSingleton<Wolverine.Runtime.Agents.IAgentFamily, PeriodicWorkFamily>();
         builder.Services.AddSingleton<ApiKeyDirectory>();
         builder.Services.AddSingleton<AddressLimiter>();

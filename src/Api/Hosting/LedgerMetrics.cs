@@ -30,6 +30,7 @@ public sealed class LedgerMetrics
     private readonly Histogram<double> _audits;
     private readonly Histogram<double> _verify;
     private readonly Counter<long> _refusals;
+    private readonly Counter<long> _witnessAnswers;
     private readonly SemaphoreSlim _chainMoved = new(0, 1);
     private long _chainHead = -1;
     private long _checkpointPosition = -1;
@@ -48,6 +49,9 @@ public sealed class LedgerMetrics
         _audits = Histogram("ledger.audit.duration", "Time to issue a departure-audit report, by outcome (issued or refused)", RequestBuckets);
         _verify = Histogram("ledger.verify.duration", "Time to verify the hash chain and checkpoints, by result (ok true or false)", VerifyBuckets);
         _refusals = Meter.CreateCounter<long>("ledger.rate_limit.refusals", "{request}", "Requests answered 429, by limit: key (per API client) or address (unauthenticated, per address)");
+
+        _witnessAnswers = Meter.CreateCounter<long>("ledger.witness.answers", "{answer}",
+            "Witnesses' answers to checkpoint submissions, by witness, state (cosigned, fork, unreachable, unknown-log, refused) and whether a 409 resync preceded it");
 
         Meter.CreateObservableGauge("ledger.chain.head", () => Known(Interlocked.Read(ref _chainHead)), "{link}",
             "Position of the newest link of the tamper-evidence chain (the number of chained events)");
@@ -99,6 +103,10 @@ public sealed class LedgerMetrics
         _verify.Record(took.TotalSeconds, new KeyValuePair<string, object?>("ok", ok ? "true" : "false"));
         _verifyOk = ok ? 1 : 0;
     }
+
+    public void WitnessAnswered(Ledger.Chain.WitnessOutcome outcome) =>
+        _witnessAnswers.Add(1, new KeyValuePair<string, object?>("witness", outcome.Witness), new KeyValuePair<string, object?>("state", outcome.State),
+            new KeyValuePair<string, object?>("resynced", outcome.Resynced));
 
     /// <param name="limit"><c>key</c> or <c>address</c>.</param>
     public void RateLimited(string limit) => _refusals.Add(1, new KeyValuePair<string, object?>("limit", limit));

@@ -6,8 +6,8 @@ using Wolverine.Runtime.Agents;
 namespace Ledger.Api.Hosting;
 
 /// <summary>
-/// Work that runs on a timer and must run on one node at a time: signing checkpoints and the
-/// derived-table check. Each job is a Wolverine agent; in Balanced mode Wolverine's leader assigns
+/// Work that runs on a timer and must run on one node at a time: signing checkpoints, the
+/// derived-table check and witnessing. Each job is a Wolverine agent; in Balanced mode Wolverine's leader assigns
 /// every agent to exactly one live node and moves it to a survivor when that node stops sending
 /// heartbeats (docs/operations.md, "Several nodes"). In Solo mode the one node runs them all.
 /// </summary>
@@ -16,7 +16,8 @@ public sealed class PeriodicWorkFamily(IServiceProvider services) : IAgentFamily
     public const string SchemeName = "ledger-periodic";
     public static readonly Uri Checkpoints = new($"{SchemeName}://checkpoints/");
     public static readonly Uri DerivedCheck = new($"{SchemeName}://derived-check/");
-    private static readonly IReadOnlyList<Uri> All = [Checkpoints, DerivedCheck];
+    public static readonly Uri Witnessing = new($"{SchemeName}://witnessing/");
+    private static readonly IReadOnlyList<Uri> All = [Checkpoints, DerivedCheck, Witnessing];
 
     public string Scheme => SchemeName;
 
@@ -28,6 +29,7 @@ public sealed class PeriodicWorkFamily(IServiceProvider services) : IAgentFamily
     {
         IPeriodicJob job = uri == Checkpoints ? services.GetRequiredService<Investigations.CheckpointService>()
             : uri == DerivedCheck ? services.GetRequiredService<DerivedCheckService>()
+            : uri == Witnessing ? services.GetRequiredService<WitnessService>()
             : throw new ArgumentOutOfRangeException(nameof(uri), uri, "not a periodic job of this service");
         return ValueTask.FromResult<IAgent>(new PeriodicAgent(uri, job, services.GetRequiredService<ILogger<PeriodicAgent>>()));
     }

@@ -47,6 +47,9 @@ public static class ReadinessEndpoint
             if (rollback.Current is { Blocks: true } behind) reasons.Add($"rollback detected ({behind.State}): {RollbackAdvice}");
             foreach (var (name, finding) in rollback.Shards.Where(s => s.Value.Blocks))
                 reasons.Add($"rollback detected in database {name} ({finding.State}): {RollbackAdvice}");
+            // Contract 1.6: a witness's refusal that shows the log forked from what it saw.
+            foreach (var d in topology.All.Where(d => topology.NotPrepared(d) is null))
+                reasons.AddRange(await ForksAsync(d, ct));
             return Results.Json(new
             {
                 status = reasons.Count == 0 ? "ready" : "degraded",
@@ -75,6 +78,19 @@ public static class ReadinessEndpoint
         {
             // The message names the server (host, port, socket): not for anonymous callers.
             return [$"database {shard.Name} does not answer"];
+        }
+    }
+
+    private static async Task<IEnumerable<string>> ForksAsync(LedgerShard d, CancellationToken ct)
+    {
+        try
+        {
+            return (await new WitnessRecords(d.Db).ForkedAsync(ct))
+                .Select(f => $"witness {f.Witness} refuses the log of database {d.Name}: {f.Detail} (the evidence is kept in log_forks)");
+        }
+        catch (Exception e) when (Topology.Unreachable(e) && d.Name != ShardsFile.Catalogue)
+        {
+            return []; // the shard's own levels already say it does not answer
         }
     }
 

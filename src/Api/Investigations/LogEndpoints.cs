@@ -18,7 +18,7 @@ public static class LogEndpoints
     private const string Text = "text/plain; charset=utf-8";
 
     [WolverineGet("/api/v1/ledger/logs")]
-    public static async Task<IResult> Logs(HttpContext http, Topology topology, LogKeys keys, CancellationToken ct)
+    public static async Task<IResult> Logs(HttpContext http, Topology topology, LogKeys keys, WitnessConfig witnesses, CancellationToken ct)
     {
         if (!keys.Enabled) return Off(http);
         var logs = new List<object>();
@@ -27,9 +27,17 @@ public static class LogEndpoints
             var size = topology.NotPrepared(d) is null ? (await new LogReader(d.Db).CheckpointAsync(null, ct))?.Size ?? 0 : (long?)null;
             logs.Add(new { database = d.Name, origin = keys.Origin(d.Name), verifierKey = keys.SignerFor(d.Name).VerifierKey.ToString(), size });
         }
-        var policy = string.Concat(topology.All.Select(d => $"log {keys.SignerFor(d.Name).VerifierKey}\n")) + "quorum none\n";
-        return Results.Json(new { logs, witnesses = Array.Empty<object>(), policy }, LedgerJson.Options);
+        return Results.Json(new
+        {
+            logs,
+            witnesses = witnesses.Policy.Witnesses.Select(w => new { name = w.Name, verifierKey = w.Key.ToString() }),
+            policy = PolicyText(topology, keys, witnesses),
+        }, LedgerJson.Options);
     }
+
+    /// <summary>The tlog-policy readers should use: every database's log, and the witnesses and quorum of LEDGER_WITNESS_POLICY_FILE (without their URLs).</summary>
+    public static string PolicyText(Topology topology, LogKeys keys, WitnessConfig witnesses) =>
+        witnesses.Policy.WithLogs(topology.All.Select(d => keys.SignerFor(d.Name).VerifierKey)).ToText();
 
     [WolverineGet("/api/v1/ledger/logs/{database}/checkpoint")]
     public static async Task<IResult> Checkpoint(HttpContext http, string database, Topology topology, CancellationToken ct)
@@ -38,7 +46,9 @@ public static class LogEndpoints
         http.Response.Headers.CacheControl = "no-cache";
         return await log!.ServedCheckpointAsync(ct) is { } c
             ? Results.Text(c.Note, Text)
-            : Problems.NotFound(http, $"the log of {database} has no checkpoint yet (it is being built, or the database holds no event)");
+            : Problems.NotFound(http, http.RequestServices.GetRequiredService<WitnessConfig>().Policy.NeedsCosignatures
+                ? $"no checkpoint of the log of {database} meets the witness policy yet (its witnesses have not cosigned one)"
+                : $"the log of {database} has no checkpoint yet (it is being built, or the database holds no event)");
     }
 
     /// <summary>C2SP tlog-tiles: <c>tile/{L}/{N}[.p/{W}]</c> and <c>tile/entries/{N}[.p/{W}]</c>; a served tile never changes.</summary>
@@ -99,7 +109,7 @@ public static class LogEndpoints
         if (topology.All.FirstOrDefault(d => d.Name == database) is not { } d)
             return Problems.NotFound(http, $"no database '{BatchParser.Clip(database)}'; GET /api/v1/ledger/logs lists them");
         if (topology.NotPrepared(d) is { } waiting) return waiting.Problem(http);
-        log = new LogReader(d.Db);
+        log = new LogReader(d.Db, http.RequestServices.GetRequiredService<WitnessConfig>().Policy);
         return null;
     }
 }

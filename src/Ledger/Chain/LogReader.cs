@@ -8,27 +8,53 @@ namespace Ledger.Chain;
 /// Reads one database's log: its checkpoints, its tiles at any width a checkpointed size has,
 /// and proofs built from those tiles (never from the events: what is served is what is stored).
 /// </summary>
-public sealed class LogReader(NpgsqlDataSource db)
+public sealed class LogReader(NpgsqlDataSource db, WitnessPolicy? policy = null)
 {
     private static readonly string S = LedgerStore.Schema;
 
-    /// <summary>The newest checkpoint, or the one of exactly <paramref name="size"/>; null when there is none.</summary>
+    /// <summary>
+    /// The newest checkpoint, or the one of exactly <paramref name="size"/>, with every cosignature
+    /// stored for it joined to the note; null when there is none.
+    /// </summary>
     public async Task<SignedCheckpoint?> CheckpointAsync(long? size, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand(size is null
-            ? $"select size, root, note from {S}.{LogTables.Checkpoints} order by size desc limit 1"
-            : $"select size, root, note from {S}.{LogTables.Checkpoints} where size = $1");
+        await using var cmd = db.CreateCommand($"""
+            select c.size, c.root, c.note, (select string_agg(w.line, '' order by w.witness) from {S}.{LogTables.Cosignatures} w where w.size = c.size)
+            from {S}.{LogTables.Checkpoints} c {(size is null ? "order by c.size desc limit 1" : "where c.size = $1")}
+            """);
         if (size is not null) cmd.Parameters.Add(new NpgsqlParameter { Value = size.Value });
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        return await r.ReadAsync(ct) ? new SignedCheckpoint(r.GetInt64(0), Hash.FromBytes((byte[])r[1]), r.GetString(2)) : null;
+        return await r.ReadAsync(ct) ? Cosigned(r.GetInt64(0), (byte[])r[1], r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3)) : null;
     }
 
     /// <summary>
-    /// The checkpoint given to readers (the log's <c>checkpoint</c> resource, evidence bundles):
-    /// the newest one that meets the witness policy, its cosignatures joined to the note. Without
-    /// witnesses (no policy, or <c>quorum none</c>) the newest log-signed one.
+    /// The checkpoint given to readers (the log's <c>checkpoint</c> resource, proofs without a size,
+    /// evidence bundles): the newest one whose cosignatures meet the witness policy, joined to the
+    /// note. Without witnesses (no policy, or <c>quorum none</c>) the newest log-signed one.
     /// </summary>
-    public Task<SignedCheckpoint?> ServedCheckpointAsync(CancellationToken ct) => CheckpointAsync(null, ct);
+    public async Task<SignedCheckpoint?> ServedCheckpointAsync(CancellationToken ct)
+    {
+        if (policy is not { NeedsCosignatures: true }) return await CheckpointAsync(null, ct);
+        // Witnesses cosign only the checkpoints submitted to them, so few sizes have cosignatures;
+        // the newest few of those are enough (an older one meeting the quorum is older still).
+        await using var cmd = db.CreateCommand($"""
+            select c.size, c.root, c.note, string_agg(w.line, '' order by w.witness)
+            from {S}.{LogTables.Checkpoints} c join {S}.{LogTables.Cosignatures} w on w.size = c.size
+            group by c.size order by c.size desc limit 64
+            """);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            var candidate = Cosigned(r.GetInt64(0), (byte[])r[1], r.GetString(2), r.GetString(3));
+            if (policy.IsMetBy(policy.CosignedBy(SignedNote.Parse(candidate.Note)))) return candidate;
+        }
+        return null;
+    }
+
+    private static SignedCheckpoint Cosigned(long size, byte[] root, string note, string? cosignatures) =>
+        new(size, Hash.FromBytes(root), cosignatures is null
+            ? note
+            : SignedNote.Parse(note).WithSignatures(NoteSignature.ParseLines(cosignatures) ?? []).ToString());
 
     /// <summary>
     /// A tile's bytes as a tree of some checkpointed size has it (a full tile once it is full; a

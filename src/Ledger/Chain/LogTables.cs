@@ -13,8 +13,11 @@ public static class LogTables
 {
     public const string Tiles = "log_tiles", Edge = "log_edge", Checkpoints = "log_checkpoints";
 
-    /// <summary>The tables the runtime role may only append to (the edge is rewritten by design).</summary>
-    public static readonly string[] AppendOnly = [Tiles, Checkpoints];
+    /// <summary>Witnessing (contract 1.6): cosignatures received, each witness's last answer, and refusals that show a fork.</summary>
+    public const string Cosignatures = "log_cosignatures", Witnesses = "log_witnesses", Forks = "log_forks";
+
+    /// <summary>The tables the runtime role may only append to (the edge and the witnesses' last answers are rewritten by design).</summary>
+    public static readonly string[] AppendOnly = [Tiles, Checkpoints, Cosignatures, Forks];
 
     public static Table TileTable(string schema)
     {
@@ -41,6 +44,43 @@ public static class LogTables
         t.AddColumn("root", "bytea").NotNull();
         t.AddColumn("note", "text").NotNull();
         t.AddColumn("signed_at", "timestamp with time zone").NotNull();
+        return t;
+    }
+
+    /// <summary>A witness's cosignature line on the checkpoint of <c>size</c>; one per witness and size.</summary>
+    public static Table CosignatureTable(string schema)
+    {
+        var t = new Table($"{schema}.{Cosignatures}");
+        t.AddColumn<long>("size").AsPrimaryKey();
+        t.AddColumn<string>("witness").AsPrimaryKey();
+        t.AddColumn("line", "text").NotNull();
+        t.AddColumn("received_at", "timestamp with time zone").NotNull();
+        return t;
+    }
+
+    /// <summary>Each witness's latest answer: the size it last cosigned here, and whether its last refusal showed a fork.</summary>
+    public static Table WitnessTable(string schema)
+    {
+        var t = new Table($"{schema}.{Witnesses}");
+        t.AddColumn<string>("witness").AsPrimaryKey();
+        t.AddColumn<long>("cosigned_size").NotNull();
+        t.AddColumn<string>("state").NotNull();
+        t.AddColumn("detail", "text");
+        t.AddColumn("updated_at", "timestamp with time zone").NotNull();
+        return t;
+    }
+
+    /// <summary>Every refusal that shows a fork, kept: the checkpoint sent, the size sent as old, and the witness's answer.</summary>
+    public static Table ForkTable(string schema)
+    {
+        var t = new Table($"{schema}.{Forks}");
+        t.AddColumn<string>("witness").AsPrimaryKey();
+        t.AddColumn("at", "timestamp with time zone").AsPrimaryKey();
+        t.AddColumn<long>("old_size").NotNull();
+        t.AddColumn("checkpoint", "text").NotNull();
+        t.AddColumn<int>("status").NotNull();
+        t.AddColumn("answer", "text").NotNull();
+        t.AddColumn("detail", "text").NotNull();
         return t;
     }
 }

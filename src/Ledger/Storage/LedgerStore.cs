@@ -44,6 +44,9 @@ public static class LedgerStore
         o.Storage.ExtendedSchemaObjects.Add(Chain.LogTables.TileTable(Schema));
         o.Storage.ExtendedSchemaObjects.Add(Chain.LogTables.EdgeTable(Schema));
         o.Storage.ExtendedSchemaObjects.Add(Chain.LogTables.CheckpointTable(Schema));
+        o.Storage.ExtendedSchemaObjects.Add(Chain.LogTables.CosignatureTable(Schema));
+        o.Storage.ExtendedSchemaObjects.Add(Chain.LogTables.WitnessTable(Schema));
+        o.Storage.ExtendedSchemaObjects.Add(Chain.LogTables.ForkTable(Schema));
         o.Storage.ExtendedSchemaObjects.Add(Chain.NationalCheckpoints.Definition(Schema));
         o.Storage.ExtendedSchemaObjects.Add(Investigations.EventIndex.Definition(Schema));
         o.Storage.ExtendedSchemaObjects.Add(ReportTable.Definition(Schema));

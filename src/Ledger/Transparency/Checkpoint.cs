@@ -39,7 +39,7 @@ public sealed record Checkpoint(string Origin, long Size, Hash Root, IReadOnlyLi
 }
 
 /// <summary>Non-negative decimals as the C2SP formats spell them: ASCII digits, no sign, no leading zero but "0".</summary>
-internal static class DecimalText
+public static class DecimalText
 {
     public static bool TryParse(string text, out long value)
     {
