@@ -144,7 +144,7 @@ public sealed class ApiProcess(string connectionString, string adminKey, string 
 
     public async ValueTask DisposeAsync() => await KillAsync();
 
-    private static int FreePort()
+    public static int FreePort()
     {
         var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();
