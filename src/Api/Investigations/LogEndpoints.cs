@@ -77,8 +77,7 @@ public static class LogEndpoints
             return Problems.NotFound(http, size is null ? $"the log of {database} has no checkpoint yet" : $"the log of {database} has signed no checkpoint of size {size}");
         if (index >= checkpoint.Size)
             return Problems.Validation(http, [new ItemError("index", $"must be less than the size {checkpoint.Size}")]);
-        var proof = await log.InclusionAsync(index!.Value, checkpoint.Size, ct);
-        var entry = await log.EntryAsync(index.Value, checkpoint.Size, ct) ?? throw new InvalidOperationException($"entry {index} is missing from the log's bundles");
+        var (proof, entry) = await log.InclusionWithEntryAsync(index!.Value, checkpoint.Size, ct);
         return Results.Text(new TlogProof(entry, index.Value, proof, SignedNote.Parse(checkpoint.Note)).ToString(), Text);
     }
 

@@ -74,25 +74,52 @@ public sealed class LogReader(NpgsqlDataSource db, WitnessPolicy? policy = null)
         return tile.IsEntries ? BundlePrefix(data, tile.Width) : Prefix(data, tile.Width * Hash.Size);
     }
 
-    /// <summary>Stored hashes for a tree of <paramref name="size"/>, loaded tile by tile.</summary>
-    public async Task<IHashReader> HashesAsync(IEnumerable<long> storedIndexes, long size, CancellationToken ct)
+    /// <summary>Stored hashes for a tree of <paramref name="size"/> (a checkpointed one), their tiles loaded in one query.</summary>
+    public async Task<IReadOnlyDictionary<(int Level, long N), byte[]>> TilesAsync(IReadOnlyCollection<Tile> tiles, CancellationToken ct)
     {
-        var tiles = new Dictionary<(int, long), byte[]>();
-        foreach (var tile in TileHashReader.TilesFor(storedIndexes, size))
-            tiles[(tile.Level, tile.N)] = await TileAsync(tile, ct) ?? throw new InvalidOperationException($"the log has no {tile.Path} for size {size}");
-        return new TileHashReader(tiles);
+        // Full tiles are in log_tiles, the right edge's partial ones in log_edge; a tile at the width
+        // a checkpointed size gives it is a prefix of either.
+        await using var cmd = db.CreateCommand($"""
+            select t.level, t.n, coalesce(f.data, e.data)
+            from unnest($1::int[], $2::bigint[]) as t(level, n)
+            left join {S}.{LogTables.Tiles} f on f.level = t.level and f.n = t.n
+            left join {S}.{LogTables.Edge} e on e.level = t.level and e.n = t.n
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = tiles.Select(t => t.Level).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = tiles.Select(t => t.N).ToArray() });
+        var stored = new Dictionary<(int, long), byte[]>();
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+                if (!r.IsDBNull(2)) stored[(r.GetInt32(0), r.GetInt64(1))] = (byte[])r[2];
+        var result = new Dictionary<(int, long), byte[]>();
+        foreach (var tile in tiles)
+        {
+            var data = stored.TryGetValue((tile.Level, tile.N), out var d) ? tile.IsEntries ? BundlePrefix(d, tile.Width) : Prefix(d, tile.Width * Hash.Size) : null;
+            result[(tile.Level, tile.N)] = data ?? throw new InvalidOperationException($"the log has no {tile.Path}");
+        }
+        return result;
     }
 
+    public async Task<IHashReader> HashesAsync(IEnumerable<long> storedIndexes, long size, CancellationToken ct) =>
+        new TileHashReader(await TilesAsync(TileHashReader.TilesFor(storedIndexes, size).ToList(), ct));
+
     /// <summary>Entry <paramref name="index"/>'s bytes, from its bundle.</summary>
-    public async Task<byte[]?> EntryAsync(long index, long size, CancellationToken ct)
-    {
-        var n = index / Tile.FullWidth;
-        var bundle = await TileAsync(Tile.Entries(n, Tile.WidthIn(0, n, size)), ct);
-        return bundle is not null && EntryBundle.TryDecode(bundle, out var entries) ? entries[(int)(index % Tile.FullWidth)] : null;
-    }
+    public async Task<byte[]?> EntryAsync(long index, long size, CancellationToken ct) => (await InclusionWithEntryAsync(index, size, ct)).Entry;
 
     public async Task<IReadOnlyList<Hash>> InclusionAsync(long index, long size, CancellationToken ct) =>
         InclusionProof.Build(index, size, await HashesAsync(InclusionProof.Needed(index, size), size, ct));
+
+    /// <summary>An entry's inclusion proof and its bytes, with every tile they need read in one query.</summary>
+    public async Task<(IReadOnlyList<Hash> Proof, byte[] Entry)> InclusionWithEntryAsync(long index, long size, CancellationToken ct)
+    {
+        var needed = InclusionProof.Needed(index, size);
+        var n = index / Tile.FullWidth;
+        var bundle = Tile.Entries(n, Tile.WidthIn(0, n, size));
+        var tiles = await TilesAsync([.. TileHashReader.TilesFor(needed, size), bundle], ct);
+        var entries = EntryBundle.TryDecode(tiles[(bundle.Level, bundle.N)], out var decoded) ? decoded
+            : throw new InvalidOperationException($"the log's {bundle.Path} is not an entry bundle");
+        return (InclusionProof.Build(index, size, new TileHashReader(tiles)), entries[(int)(index % Tile.FullWidth)]);
+    }
 
     public async Task<IReadOnlyList<Hash>> ConsistencyAsync(long from, long to, CancellationToken ct) =>
         ConsistencyProof.Build(from, to, await HashesAsync(ConsistencyProof.Needed(from, to), to, ct));

@@ -8,6 +8,7 @@ using Ledger.Tests.Support;
 using Ledger.Transparency;
 using Npgsql;
 using Shouldly;
+using Checkpoint = Ledger.Transparency.Checkpoint;
 using static Ledger.Tests.Support.Ev;
 
 namespace Ledger.Tests.Transparency;

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Ledger.Chain;
+using Ledger.Storage;
+using Ledger.Transparency;
+using Npgsql;
+using Checkpoint = Ledger.Transparency.Checkpoint;
+
+namespace Ledger.Bench;
+
+/// <summary>
+/// The transparency log at scale (issue 25's goals): a log of <c>--entries</c> entries is written
+/// straight into the log's tables with the service's own appender (entries of random events: the
+/// proofs and tiles do not care what was hashed), then the API serves it and inclusion and
+/// consistency proofs are timed over HTTP, each checked against the served checkpoint; finally the
+/// tiles are mirrored to a folder and <c>ledger-verify log</c> recomputes the whole tree from them.
+/// </summary>
+internal static class LogBenchmark
+{
+    private const int Chunk = 65_536;
+
+    public static async Task RunAsync(int entries, int proofs)
+    {
+        var root = IngestBenchmark.FindRoot();
+        var dataDir = Path.Combine(Path.GetTempPath(), $"ledger-bench-log-{Environment.ProcessId}");
+        var seed = RandomNumberGenerator.GetBytes(32);
+        using var keys = new LogKeys(seed, LogKeys.DefaultOrigin);
+        await using var pg = await EmbeddedPostgres.StartAsync(dataDir, durable: true, Console.WriteLine, IngestProfile.ServerOptions);
+        try
+        {
+            var (db, store) = await BenchDatabase.PrepareAsync(pg.ConnectionString());
+            await store.DisposeAsync();
+            var built = await BuildAsync(db, keys.SignerFor("catalogue"), entries);
+            Console.WriteLine($"\nLog of {entries:N0} entries written in {built.TotalSeconds:F1} s ({entries / built.TotalSeconds:N0} entries/s, " +
+                              $"{Chunk:N0} per transaction, a checkpoint each)");
+            await using (var size = db.CreateCommand("select pg_size_pretty(sum(pg_total_relation_size(c.oid))) from pg_class c where c.relname like 'log\\_%' and c.relkind = 'r'"))
+                Console.WriteLine($"Log tables on disk: {await size.ExecuteScalarAsync()}");
+
+            var (port, metricsPort) = (IngestBenchmark.FreePort(), IngestBenchmark.FreePort());
+            using var api = IngestBenchmark.StartApi(root, pg.ConnectionString(), port, telemetry: false, metricsPort, new Dictionary<string, string>
+            {
+                ["LEDGER_LOG"] = "1", ["LEDGER_LOG_KEY"] = Convert.ToBase64String(seed), ["LEDGER_RATE_LIMIT"] = "100000",
+            });
+            try
+            {
+                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(5) };
+                await IngestBenchmark.WaitForHealth(http);
+                var key = await IngestBenchmark.IssueKeyAsync(http, "bench-auditor", "auditor");
+                http.DefaultRequestHeaders.Add("X-Api-Key", key);
+                var verifier = keys.SignerFor("catalogue").VerifierKey.ToVerifier();
+                await ProofsAsync(http, verifier, entries, proofs);
+            }
+            finally
+            {
+                api.Kill(entireProcessTree: true);
+                await api.WaitForExitAsync();
+            }
+        }
+        finally
+        {
+            await pg.StopAsync();
+            try { Directory.Delete(dataDir, true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+    }
+
+    /// <summary>Appends entries in chunks, each in its own transaction with its own checkpoint, as the log's backfill does.</summary>
+    private static async Task<TimeSpan> BuildAsync(NpgsqlDataSource db, INoteSigner signer, int entries)
+    {
+        var watch = Stopwatch.StartNew();
+        var hash = new byte[32];
+        for (long at = 0; at < entries; at += Chunk)
+        {
+            var count = (int)Math.Min(Chunk, entries - at);
+            var chunk = new List<byte[]>(count);
+            for (var i = 0; i < count; i++)
+            {
+                RandomNumberGenerator.Fill(hash);
+                chunk.Add(new LedgerEntry(at + i + 1, Guid.NewGuid(), Hash.FromBytes(hash)).ToBytes());
+            }
+            await using var conn = await db.OpenConnectionAsync();
+            await using var tx = await conn.BeginTransactionAsync();
+            LogHead head;
+            await using (var batch = new NpgsqlBatch(conn, tx))
+            {
+                foreach (var c in LogAppender.HeadCommands()) batch.BatchCommands.Add(c);
+                await using var r = await batch.ExecuteReaderAsync();
+                head = await LogAppender.ReadHeadAsync(r, default);
+            }
+            var (writes, _) = LogAppender.Append(head, chunk, signer, DateTime.UtcNow);
+            await SqlBatch.ExecuteAsync(conn, tx, writes, default);
+            await tx.CommitAsync();
+            if ((at / Chunk) % 16 == 15) Console.WriteLine($"  {at + count:N0} entries, {(at + count) / watch.Elapsed.TotalSeconds:N0}/s");
+        }
+        return watch.Elapsed;
+    }
+
+    private static async Task ProofsAsync(HttpClient http, INoteVerifier verifier, int entries, int proofs)
+    {
+        var note = SignedNote.Parse(await http.GetStringAsync("/api/v1/ledger/logs/catalogue/checkpoint"));
+        if (!note.Verify([verifier]).IsValid) throw new InvalidOperationException("the served checkpoint does not verify");
+        var checkpoint = Checkpoint.Parse(note.Text);
+        if (checkpoint.Size != entries) throw new InvalidOperationException($"served size {checkpoint.Size}, not {entries}");
+        var random = new Random(7);
+
+        // A warm-up of 50 of each, then the timed ones: every answer is checked, outside the timing.
+        var inclusion = await TimeAsync(proofs, async () =>
+        {
+            var index = random.NextInt64(entries);
+            var watch = Stopwatch.StartNew();
+            var text = await http.GetStringAsync($"/api/v1/ledger/logs/catalogue/proof/inclusion?index={index}");
+            var took = watch.Elapsed;
+            var proof = TlogProof.Parse(text);
+            if (proof.Index != index || !InclusionProof.Verify(index, checkpoint.Size, MerkleTree.LeafHash(proof.Extra!), proof.Proof, checkpoint.Root))
+                throw new InvalidOperationException($"the inclusion proof of {index} does not verify");
+            return took;
+        });
+        var sizes = await CheckpointSizesAsync(entries);
+        var consistency = await TimeAsync(proofs, async () =>
+        {
+            var from = sizes[random.Next(sizes.Count)];
+            var watch = Stopwatch.StartNew();
+            var text = await http.GetStringAsync($"/api/v1/ledger/logs/catalogue/proof/consistency?from={from}&to={entries}");
+            var took = watch.Elapsed;
+            var old = Checkpoint.Parse(TlogProof.Parse(await http.GetStringAsync($"/api/v1/ledger/logs/catalogue/proof/inclusion?index=0&size={from}")).Checkpoint.Text);
+            var hashes = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(Hash.ParseBase64).ToList();
+            if (from < entries && !ConsistencyProof.Verify(from, entries, hashes, old.Root, checkpoint.Root))
+                throw new InvalidOperationException($"the consistency proof from {from} does not verify");
+            return took;
+        });
+        Console.WriteLine($"\n{proofs:N0} proofs each, one client, over HTTP, at {entries:N0} entries:\n");
+        Console.WriteLine("| proof | p50 ms | p95 ms | p99 ms | max ms |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
+        Row("inclusion (tlog-proof, random index, served checkpoint)", inclusion);
+        Row("consistency (random checkpointed size to the newest)", consistency);
+    }
+
+    /// <summary>The sizes the build checkpointed: one per chunk.</summary>
+    private static Task<List<long>> CheckpointSizesAsync(int entries) =>
+        Task.FromResult(Enumerable.Range(1, (entries + Chunk - 1) / Chunk).Select(i => Math.Min((long)i * Chunk, entries)).ToList());
+
+    private static async Task<List<TimeSpan>> TimeAsync(int count, Func<Task<TimeSpan>> one)
+    {
+        for (var i = 0; i < 50; i++) await one();
+        var times = new List<TimeSpan>(count);
+        for (var i = 0; i < count; i++) times.Add(await one());
+        times.Sort();
+        return times;
+    }
+
+    private static void Row(string what, List<TimeSpan> sorted)
+    {
+        double P(double q) => sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(q * sorted.Count) - 1)].TotalMilliseconds;
+        Console.WriteLine($"| {what} | {P(0.50):F2} | {P(0.95):F2} | {P(0.99):F2} | {sorted[^1].TotalMilliseconds:F2} |");
+    }
+}
