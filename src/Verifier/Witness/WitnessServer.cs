@@ -27,7 +27,9 @@ internal sealed class WitnessServer : IAsyncDisposable
     /// <summary>The URL Kestrel bound (with the real port when asked for port 0).</summary>
     public string Url { get; }
 
-    public static async Task<WitnessServer> StartAsync(string listen, WitnessIdentity witness, WitnessState state, TimeProvider clock, TextWriter log)
+    /// <param name="beforeSave">Runs inside the lock just before a new state is saved; tests widen the race window with it.</param>
+    public static async Task<WitnessServer> StartAsync(string listen, WitnessIdentity witness, WitnessState state, TimeProvider clock, TextWriter log,
+        Action<LogState>? beforeSave = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         // Standard output belongs to the two lines the witness promises; nothing else may write there.
@@ -55,6 +57,7 @@ internal sealed class WitnessServer : IAsyncDisposable
                     {
                         try
                         {
+                            beforeSave?.Invoke(answer.NewState);
                             state.Save(answer.Origin!, answer.NewState);
                         }
                         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

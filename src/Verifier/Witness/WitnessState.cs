@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -63,7 +64,7 @@ internal sealed class WitnessState
         var logs = new JsonObject();
         foreach (var (o, s) in next.OrderBy(p => p.Key, StringComparer.Ordinal))
             logs[o] = new JsonObject { ["size"] = s.Size, ["root"] = Convert.ToBase64String(s.Root), ["checkpoint"] = s.Checkpoint };
-        var json = new JsonObject { ["format"] = Format, ["logs"] = logs }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        var json = new JsonObject { ["format"] = Format, ["logs"] = logs }.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
         var temporary = _path + ".tmp";
         using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
