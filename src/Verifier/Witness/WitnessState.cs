@@ -10,8 +10,8 @@ internal sealed record LogState(long Size, byte[] Root, string Checkpoint);
 /// <summary>
 /// The witness's state file, JSON:
 /// <c>{"format":"ledger-witness-state/v1","logs":{"origin":{"size":N,"root":"base64","checkpoint":"note"}}}</c>.
-/// Written whole to a temporary file, flushed to disk and renamed over the old one, so a crash leaves
-/// either the old state or the new, never half of one. Callers serialise check-and-save (tlog-witness
+/// Written whole to a temporary file, flushed to disk and renamed over the old one, and the directory
+/// flushed too, so a crash leaves the new state or (before the answer was sent) the old, never half of one. Callers serialise check-and-save (tlog-witness
 /// requires it: two racing submissions must not roll the log back).
 /// </summary>
 internal sealed class WitnessState
@@ -73,6 +73,7 @@ internal sealed class WitnessState
             file.Flush(flushToDisk: true);
         }
         File.Move(temporary, _path, overwrite: true);
+        DirectorySync.Flush(Path.GetDirectoryName(Path.GetFullPath(_path))!);
         _logs = next;
     }
 }
