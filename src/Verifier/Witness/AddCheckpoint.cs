@@ -5,19 +5,6 @@ using System.Text.Json;
 namespace LedgerVerify;
 
 /// <summary>
-/// The answer to one add-checkpoint: status, content type and body; the state to persist before
-/// answering (on 200 only); and, for a refusal that may show the log forked (422, or 409 for the same
-/// size with another root), a JSON line holding both checkpoints for the witness's log.
-/// </summary>
-internal sealed record WitnessAnswer(int Status, string ContentType, string Body, LogState? NewState = null, string? Origin = null, string? ForkEvidence = null);
-
-/// <summary>The witness's identity: its name, its key, and the log keys it trusts (key name = origin).</summary>
-internal sealed record WitnessIdentity(string Name, Ed25519.Signer Signer, IReadOnlyList<VerifierKey> Logs)
-{
-    public VerifierKey Key { get; } = VerifierKey.For(Name, VerifierKey.CosignatureType, Signer.PublicKey);
-}
-
-/// <summary>
 /// c2sp.org/tlog-witness <c>POST /add-checkpoint</c>, decided without I/O: the body is an
 /// <c>old N</c> line, at most 63 base64 proof lines, an empty line and the checkpoint note. The
 /// checks run in the spec's order: malformed 400, unknown origin 404, no trusted signature 403,
