@@ -25,8 +25,9 @@ public sealed class WitnessProcess(string name, string folder, params string[] l
 
     public async Task StartAsync()
     {
-        var psi = new ProcessStartInfo("dotnet", [Dll, "witness", "--name", name, "--key", Path.Combine(folder, $"{name}.key"),
-            "--state", Path.Combine(folder, $"{name}.state"), "--listen", $"http://127.0.0.1:{Port}", "--log", .. logKeys])
+        var file = name.Replace('/', '_');
+        var psi = new ProcessStartInfo("dotnet", [Dll, "witness", "--name", name, "--key", Path.Combine(folder, $"{file}.key"),
+            "--state", Path.Combine(folder, $"{file}.state"), "--listen", $"http://127.0.0.1:{Port}", "--log", .. logKeys])
         {
             RedirectStandardOutput = true, RedirectStandardError = true,
         };
@@ -36,11 +37,18 @@ public sealed class WitnessProcess(string name, string folder, params string[] l
             if (e.Data is not null) lock (_errors) _errors.Add(e.Data);
         };
         _process.BeginErrorReadLine();
-        VerifierKey = await _process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)) ?? throw new InvalidOperationException("the witness printed nothing");
+        VerifierKey = await _process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60))
+                      ?? throw new InvalidOperationException($"the witness printed nothing; stderr: {await ExitedErrorsAsync()}");
         // The second line says where it listens: it is then ready.
         var listening = await _process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
         if (listening is null || !listening.Contains($":{Port}", StringComparison.Ordinal))
             throw new InvalidOperationException($"the witness did not say it listens on {Port}: {listening}; stderr: {Errors}");
+    }
+
+    private async Task<string> ExitedErrorsAsync()
+    {
+        await _process!.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        return Errors;
     }
 
     /// <summary>What it wrote to standard error (its fork evidence goes there).</summary>
