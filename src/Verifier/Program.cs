@@ -12,6 +12,7 @@ public static class Program
           ledger-verify evidence BUNDLE.zip --policy POLICY
           ledger-verify receipts --policy POLICY --checkpoint NEWER [--url BASE --key APIKEY] [--proof FROM:TO=FILE]... RECEIPT.json...
           ledger-verify witness --name NAME --key KEYFILE --state STATEFILE --listen http://HOST:PORT --log VKEY...
+          ledger-verify log --policy POLICY (--tiles DIR | --url BASE --key APIKEY --database NAME [--mirror DIR]) [--parallel N]
         exit: 0 valid, 1 invalid (what and where are printed), 2 usage
         """;
 
@@ -34,6 +35,7 @@ public static class Program
                 "evidence" => EvidenceCommand.Run(rest, output),
                 "receipts" => ReceiptsCommand.Run(rest, output),
                 "witness" => WitnessCommand.Run(rest, output, error, stop),
+                "log" => LogCommand.Run(rest, output),
                 _ => throw new UsageError($"unknown command '{args[0]}'"),
             };
         }

@@ -31,6 +31,9 @@ internal sealed class LogClient(HttpClient http, string baseUrl, string apiKey)
         }
     }
 
+    /// <summary>Any resource under the log, such as <c>checkpoint</c> or a tile's path.</summary>
+    public Task<byte[]> ResourceAsync(string database, string resource) => GetAsync(Url(database, resource));
+
     private string Url(string database, string resource) =>
         string.Create(CultureInfo.InvariantCulture, $"{baseUrl.TrimEnd('/')}/api/v1/ledger/logs/{Uri.EscapeDataString(database)}/{resource}");
 
