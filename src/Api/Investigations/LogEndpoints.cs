@@ -67,9 +67,8 @@ public static class LogEndpoints
             return Problems.NotFound(http, size is null ? $"the log of {database} has no checkpoint yet" : $"the log of {database} has signed no checkpoint of size {size}");
         if (index >= checkpoint.Size)
             return Problems.Validation(http, [new ItemError("index", $"must be less than the size {checkpoint.Size}")]);
-        var proof = await log.InclusionAsync(index!.Value, checkpoint.Size, ct);
-        var entry = await log.EntryAsync(index.Value, checkpoint.Size, ct) ?? throw new InvalidOperationException($"entry {index} is missing from the log's bundles");
-        return Results.Text(new TlogProof(entry, index.Value, proof, SignedNote.Parse(checkpoint.Note)).ToString(), Text);
+        var inclusion = (await log.InclusionsAsync([index!.Value], checkpoint.Size, ct))[0];
+        return Results.Text(new TlogProof(inclusion.Entry, inclusion.Index, inclusion.Proof, SignedNote.Parse(checkpoint.Note)).ToString(), Text);
     }
 
     /// <summary>RFC 6962 §2.1.2: one base64 hash per line, between two sizes the log has checkpointed.</summary>
