@@ -27,8 +27,7 @@ public static class LogEndpoints
             var size = topology.NotPrepared(d) is null ? (await new LogReader(d.Db).CheckpointAsync(null, ct))?.Size ?? 0 : (long?)null;
             logs.Add(new { database = d.Name, origin = keys.Origin(d.Name), verifierKey = keys.SignerFor(d.Name).VerifierKey.ToString(), size });
         }
-        var policy = string.Concat(topology.All.Select(d => $"log {keys.SignerFor(d.Name).VerifierKey}\n")) + "quorum none\n";
-        return Results.Json(new { logs, witnesses = Array.Empty<object>(), policy }, LedgerJson.Options);
+        return Results.Json(new { logs, witnesses = Array.Empty<object>(), policy = LogPolicy.Text(topology, keys) }, LedgerJson.Options);
     }
 
     [WolverineGet("/api/v1/ledger/logs/{database}/checkpoint")]
@@ -88,7 +87,7 @@ public static class LogEndpoints
         return Results.Text(string.Concat(proof.Select(h => h.ToBase64() + "\n")), Text);
     }
 
-    private static IResult Off(HttpContext http) =>
+    internal static IResult Off(HttpContext http) =>
         Problems.NotFound(http, "this ledger keeps no transparency log (LEDGER_LOG is not 1); see docs/transparency-log.md");
 
     private static IResult? Find(HttpContext http, string database, Topology topology, out LogReader? log)
