@@ -1,0 +1,202 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Ledger.Chain;
+using Ledger.Tests.Support;
+using Ledger.Transparency;
+using Microsoft.Extensions.DependencyInjection;
+using Shouldly;
+using static Ledger.Tests.Audits.AuditScenarios;
+
+namespace Ledger.Tests.Transparency;
+
+/// <summary>
+/// Contract 1.6: a report's <c>ledger-evidence/v1</c> bundle, checked here with nothing but the
+/// bundle, the published verifier key and the server's own formats: every cited event's text
+/// hashes into its entry, every proof leads to the checkpoint's root, the checkpoint is the log's.
+/// </summary>
+[Collection(LedgerCollection.Name)]
+public sealed class EvidenceBundleTests(LedgerApp app) : IAsyncLifetime
+{
+    private string _auditor = "";
+    private string _writer = "";
+    private string _reportId = "";
+
+    public async Task InitializeAsync()
+    {
+        await app.ResetAsync();
+        _writer = await app.KeyAsync("writer");
+        _auditor = await app.KeyAsync("auditor");
+        await PostOnTheirDatesAsync(app, _writer, Troubled());
+        SetClock(app, "2024-01-15");
+        _reportId = (await app.IssueReportAsync(_auditor, TenureId, null)).GetProperty("reportId").GetString()!;
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task the_bundle_holds_exactly_the_layout_and_everything_in_it_checks_out()
+    {
+        var response = await GetAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/zip");
+        response.Content.Headers.ContentDisposition!.FileName.ShouldBe($"evidence-{_reportId}.zip");
+        var files = Unzip(await response.Content.ReadAsByteArrayAsync());
+
+        var manifest = JsonDocument.Parse(files["manifest.json"]).RootElement;
+        manifest.EnumerateObject().Select(p => p.Name).ShouldBe(["format", "reportId", "reportSha256", "database", "origin", "checkpointSize", "events"]);
+        var events = manifest.GetProperty("events").EnumerateArray()
+            .Select(e => (Sequence: e.GetProperty("sequence").GetInt64(), EventId: e.GetProperty("eventId").GetString()!, Position: e.GetProperty("position").GetInt64())).ToList();
+        string[] layout = ["manifest.json", "report.json", "checkpoint", "policy", .. events.Select(e => $"events/{e.EventId}.txt"), .. events.Select(e => $"proofs/{e.EventId}.tlog-proof")];
+        files.Keys.ShouldBe(layout);
+        events.Select(e => e.Position).ShouldBeInOrder();
+
+        // The report: the bytes GET /api/v1/audits/{id} answers, their hash in the manifest, and the events it cites.
+        var stored = await app.SendAsync(HttpMethod.Get, $"/api/v1/audits/{_reportId}", _auditor);
+        files["report.json"].ShouldBe(await stored.Content.ReadAsByteArrayAsync());
+        var sha = Convert.ToHexStringLower(SHA256.HashData(files["report.json"]));
+        (manifest.GetProperty("format").GetString(), manifest.GetProperty("reportId").GetString(), manifest.GetProperty("reportSha256").GetString())
+            .ShouldBe(("ledger-evidence/v1", _reportId, sha));
+        stored.Headers.GetValues("X-Report-Sha256").Single().ShouldBe(sha);
+        var report = JsonDocument.Parse(files["report.json"]).RootElement;
+        var cited = new HashSet<(long, string)>();
+        Cite(report, cited);
+        cited.Count.ShouldBeGreaterThan(10);
+        events.Select(e => (e.Sequence, e.EventId)).ToHashSet().SetEquals(cited).ShouldBeTrue();
+
+        // The checkpoint: the log's, signed with its published key, covering the report; the policy as GET /logs serves it.
+        var logs = await (await app.SendAsync(HttpMethod.Get, "/api/v1/ledger/logs", _auditor)).Content.ReadFromJsonAsync<JsonElement>();
+        var log = logs.GetProperty("logs").EnumerateArray().Single(l => l.GetProperty("database").GetString() == "catalogue");
+        Encoding.UTF8.GetString(files["policy"]).ShouldBe(logs.GetProperty("policy").GetString());
+        var checkpointText = Encoding.UTF8.GetString(files["checkpoint"]);
+        var note = SignedNote.Parse(checkpointText);
+        note.Verify([VerifierKey.Parse(log.GetProperty("verifierKey").GetString()!).ToVerifier()]).IsValid.ShouldBeTrue();
+        var tree = Ledger.Transparency.Checkpoint.Parse(note.Text);
+        (manifest.GetProperty("database").GetString(), manifest.GetProperty("origin").GetString(), manifest.GetProperty("checkpointSize").GetInt64())
+            .ShouldBe(("catalogue", tree.Origin, tree.Size));
+        tree.Origin.ShouldBe(log.GetProperty("origin").GetString());
+        tree.Size.ShouldBeGreaterThanOrEqualTo(report.GetProperty("highWater").GetInt64());
+
+        foreach (var (sequence, eventId, position) in events)
+        {
+            var text = files[$"events/{eventId}.txt"];
+            Encoding.UTF8.GetString(text).ShouldStartWith($"{sequence}|{eventId}|");
+            var canonical = await app.SendAsync(HttpMethod.Get, $"/api/v1/ledger/events/{sequence}/canonical", _auditor);
+            (await canonical.Content.ReadAsByteArrayAsync()).ShouldBe(text);
+
+            var proofText = Encoding.UTF8.GetString(files[$"proofs/{eventId}.tlog-proof"]);
+            proofText.ShouldEndWith("\n\n" + checkpointText);
+            var proof = TlogProof.Parse(proofText);
+            proof.Index.ShouldBe(position - 1);
+            proof.Extra.ShouldBe(LedgerEntry.For(position, Guid.Parse(eventId), text).ToBytes());
+            (proof.Tree.Origin, proof.Tree.Size, proof.Tree.Root).ShouldBe((tree.Origin, tree.Size, tree.Root));
+            proof.Includes(MerkleTree.LeafHash(proof.Extra)).ShouldBeTrue($"event {eventId} at {position}");
+        }
+    }
+
+    [Fact]
+    public async Task two_downloads_at_one_checkpoint_are_byte_identical_and_a_newer_checkpoint_makes_a_newer_bundle()
+    {
+        var first = await (await GetAsync()).Content.ReadAsByteArrayAsync();
+        var second = await (await GetAsync()).Content.ReadAsByteArrayAsync();
+        second.ShouldBe(first);
+
+        await PostOnAsync(app, _writer, "2024-01-16", Supplemented(ParcelA, 1m, "2024-01-16"));
+        var newer = Unzip(await (await GetAsync()).Content.ReadAsByteArrayAsync());
+        var older = Unzip(first);
+        newer["report.json"].ShouldBe(older["report.json"]);
+        var size = (byte[] manifest) => JsonDocument.Parse(manifest).RootElement.GetProperty("checkpointSize").GetInt64();
+        size(newer["manifest.json"]).ShouldBe(size(older["manifest.json"]) + 1);
+    }
+
+    [Fact]
+    public async Task while_the_log_is_being_built_the_bundle_is_202_with_retry_after_and_then_it_is_made()
+    {
+        var highWater = (await (await app.SendAsync(HttpMethod.Get, $"/api/v1/audits/{_reportId}", _auditor)).Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("highWater").GetInt64();
+        // A ledger from before the log: the chain is there, the log is built afterwards, a chunk at a time.
+        await app.ExecuteSqlAsync("truncate ledger.log_tiles, ledger.log_edge, ledger.log_checkpoints");
+        await PendingAsync(null, highWater);
+
+        var signer = app.Services.GetRequiredService<LogKeys>().SignerFor("catalogue");
+        await using var db = Npgsql.NpgsqlDataSource.Create(app.ConnectionString);
+        (await LogBackfill.StepAsync(db, signer, CancellationToken.None, chunk: (int)highWater - 3)).Log.ShouldBe(highWater - 3);
+        await PendingAsync(highWater - 3, highWater);
+
+        while (await LogBackfill.StepAsync(db, signer, CancellationToken.None) is var (log, chain) && log < chain) { }
+        var made = await GetAsync();
+        made.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var files = Unzip(await made.Content.ReadAsByteArrayAsync());
+        JsonDocument.Parse(files["manifest.json"]).RootElement.GetProperty("checkpointSize").GetInt64().ShouldBe(highWater);
+    }
+
+    [Fact]
+    public async Task unknown_unseen_or_malformed_reports_and_other_roles_are_refused_first()
+    {
+        var neighbour = await app.KeyAsync("auditor", "410103");
+        (await GetAsync(neighbour)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await GetAsync(await app.KeyAsync("writer", "410102"))).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await GetAsync(await app.KeyAsync("investigator"))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await app.SendAsync(HttpMethod.Get, $"/api/v1/audits/{Guid.NewGuid()}/evidence", _auditor)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await app.SendAsync(HttpMethod.Get, "/api/v1/audits/not-a-report/evidence", _auditor)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await app.SendAsync(HttpMethod.Get, $"/api/v1/audits/{_reportId}/evidence", null)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task a_ledger_that_keeps_no_log_serves_canonical_texts_but_no_bundles() =>
+        await LogOffService.RunAsync(app, async (_, http) =>
+        {
+            http.DefaultRequestHeaders.Add("X-Api-Key", _auditor);
+            var refused = await http.GetAsync($"/api/v1/audits/{_reportId}/evidence");
+            refused.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+            (await refused.Content.ReadAsStringAsync()).ShouldContain("LEDGER_LOG");
+
+            var canonical = await http.GetAsync("/api/v1/ledger/events/1/canonical");
+            canonical.StatusCode.ShouldBe(HttpStatusCode.OK);
+            canonical.Headers.Contains("X-Chain-Position").ShouldBeTrue();
+            canonical.Headers.Contains("X-Log-Index").ShouldBeFalse();
+        });
+
+    private async Task PendingAsync(long? served, long needed)
+    {
+        var pending = await GetAsync();
+        pending.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        pending.Headers.RetryAfter!.Delta.ShouldNotBeNull();
+        var body = await pending.Content.ReadFromJsonAsync<JsonElement>();
+        body.GetProperty("status").GetString().ShouldBe("pending");
+        body.GetProperty("neededSize").GetInt64().ShouldBe(needed);
+        (body.GetProperty("checkpointSize").ValueKind == JsonValueKind.Null ? (long?)null : body.GetProperty("checkpointSize").GetInt64()).ShouldBe(served);
+        body.GetProperty("detail").GetString()!.ShouldContain("being built");
+    }
+
+    private Task<HttpResponseMessage> GetAsync(string? key = null) => app.SendAsync(HttpMethod.Get, $"/api/v1/audits/{_reportId}/evidence", key ?? _auditor);
+
+    /// <summary>The zip's entries in their order, each read whole.</summary>
+    private static OrderedDictionary<string, byte[]> Unzip(byte[] zip)
+    {
+        using var archive = new ZipArchive(new MemoryStream(zip), ZipArchiveMode.Read);
+        var files = new OrderedDictionary<string, byte[]>();
+        foreach (var entry in archive.Entries)
+        {
+            using var stream = entry.Open();
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            files.Add(entry.FullName, copy.ToArray());
+        }
+        return files;
+    }
+
+    /// <summary>The bundle's rule, written again here: every object with a sequence and an eventId cites that event.</summary>
+    private static void Cite(JsonElement element, HashSet<(long, string)> cited)
+    {
+        if (element.ValueKind == JsonValueKind.Array)
+            foreach (var item in element.EnumerateArray()) Cite(item, cited);
+        if (element.ValueKind != JsonValueKind.Object) return;
+        if (element.TryGetProperty("sequence", out var sequence) && element.TryGetProperty("eventId", out var eventId))
+            cited.Add((sequence.GetInt64(), eventId.GetString()!));
+        foreach (var p in element.EnumerateObject()) Cite(p.Value, cited);
+    }
+}
