@@ -146,6 +146,25 @@ public sealed class EvidenceBundleTests(LedgerApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task the_report_page_offers_the_bundle_beside_the_other_downloads_and_says_how_to_check_it()
+    {
+        using var http = app.Server.CreateClient();
+        var cookie = Workbench.WorkbenchForms.SessionCookie(await Workbench.WorkbenchForms.SignIn(http, _auditor));
+        var page = await (await Workbench.WorkbenchForms.Page(http, cookie, $"/ui/audits/{_reportId}")).Content.ReadAsStringAsync();
+        var downloads = page[page.IndexOf("class=\"downloads\"", StringComparison.Ordinal)..];
+        downloads = downloads[..downloads.IndexOf("</p>", StringComparison.Ordinal)];
+        downloads.ShouldContain($"href=\"/api/v1/audits/{_reportId}.pdf\"");
+        downloads.ShouldContain($"<a href=\"/api/v1/audits/{_reportId}/evidence\" id=\"download-evidence\" download");
+        downloads.ShouldContain(">证据包</a>");
+        page.ShouldContain("<code>ledger-verify evidence 证据包.zip --policy 策略文件</code>");
+
+        // The link works with the browser's session, as the other downloads do.
+        var bundle = await Workbench.WorkbenchForms.Page(http, cookie, $"/api/v1/audits/{_reportId}/evidence");
+        bundle.StatusCode.ShouldBe(HttpStatusCode.OK);
+        bundle.Content.Headers.ContentType!.MediaType.ShouldBe("application/zip");
+    }
+
+    [Fact]
     public async Task a_ledger_that_keeps_no_log_serves_canonical_texts_but_no_bundles() =>
         await LogOffService.RunAsync(app, async (_, http) =>
         {
