@@ -1,7 +1,5 @@
-using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Ledger.Chain;
@@ -44,57 +42,21 @@ public sealed class EvidenceBundleTests(LedgerApp app) : IAsyncLifetime
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/zip");
         response.Content.Headers.ContentDisposition!.FileName.ShouldBe($"evidence-{_reportId}.zip");
-        var files = Unzip(await response.Content.ReadAsByteArrayAsync());
-
-        var manifest = JsonDocument.Parse(files["manifest.json"]).RootElement;
-        manifest.EnumerateObject().Select(p => p.Name).ShouldBe(["format", "reportId", "reportSha256", "database", "origin", "checkpointSize", "events"]);
-        var events = manifest.GetProperty("events").EnumerateArray()
-            .Select(e => (Sequence: e.GetProperty("sequence").GetInt64(), EventId: e.GetProperty("eventId").GetString()!, Position: e.GetProperty("position").GetInt64())).ToList();
-        string[] layout = ["manifest.json", "report.json", "checkpoint", "policy", .. events.Select(e => $"events/{e.EventId}.txt"), .. events.Select(e => $"proofs/{e.EventId}.tlog-proof")];
-        files.Keys.ShouldBe(layout);
-        events.Select(e => e.Position).ShouldBeInOrder();
-
-        // The report: the bytes GET /api/v1/audits/{id} answers, their hash in the manifest, and the events it cites.
-        var stored = await app.SendAsync(HttpMethod.Get, $"/api/v1/audits/{_reportId}", _auditor);
-        files["report.json"].ShouldBe(await stored.Content.ReadAsByteArrayAsync());
-        var sha = Convert.ToHexStringLower(SHA256.HashData(files["report.json"]));
-        (manifest.GetProperty("format").GetString(), manifest.GetProperty("reportId").GetString(), manifest.GetProperty("reportSha256").GetString())
-            .ShouldBe(("ledger-evidence/v1", _reportId, sha));
-        stored.Headers.GetValues("X-Report-Sha256").Single().ShouldBe(sha);
-        var report = JsonDocument.Parse(files["report.json"]).RootElement;
-        var cited = new HashSet<(long, string)>();
-        Cite(report, cited);
-        cited.Count.ShouldBeGreaterThan(10);
-        events.Select(e => (e.Sequence, e.EventId)).ToHashSet().SetEquals(cited).ShouldBeTrue();
-
-        // The checkpoint: the log's, signed with its published key, covering the report; the policy as GET /logs serves it.
         var logs = await (await app.SendAsync(HttpMethod.Get, "/api/v1/ledger/logs", _auditor)).Content.ReadFromJsonAsync<JsonElement>();
         var log = logs.GetProperty("logs").EnumerateArray().Single(l => l.GetProperty("database").GetString() == "catalogue");
-        Encoding.UTF8.GetString(files["policy"]).ShouldBe(logs.GetProperty("policy").GetString());
-        var checkpointText = Encoding.UTF8.GetString(files["checkpoint"]);
-        var note = SignedNote.Parse(checkpointText);
-        note.Verify([VerifierKey.Parse(log.GetProperty("verifierKey").GetString()!).ToVerifier()]).IsValid.ShouldBeTrue();
-        var tree = Ledger.Transparency.Checkpoint.Parse(note.Text);
-        (manifest.GetProperty("database").GetString(), manifest.GetProperty("origin").GetString(), manifest.GetProperty("checkpointSize").GetInt64())
-            .ShouldBe(("catalogue", tree.Origin, tree.Size));
-        tree.Origin.ShouldBe(log.GetProperty("origin").GetString());
-        tree.Size.ShouldBeGreaterThanOrEqualTo(report.GetProperty("highWater").GetInt64());
+        var bundle = Bundles.Check(await response.Content.ReadAsByteArrayAsync(), VerifierKey.Parse(log.GetProperty("verifierKey").GetString()!).ToVerifier());
+        bundle.Events.Count.ShouldBeGreaterThan(10);
+        (bundle.Manifest.GetProperty("reportId").GetString(), bundle.Manifest.GetProperty("database").GetString()).ShouldBe((_reportId, "catalogue"));
+        bundle.Tree.Origin.ShouldBe(log.GetProperty("origin").GetString());
+        Encoding.UTF8.GetString(bundle.Files["policy"]).ShouldBe(logs.GetProperty("policy").GetString());
 
-        foreach (var (sequence, eventId, position) in events)
-        {
-            var text = files[$"events/{eventId}.txt"];
-            Encoding.UTF8.GetString(text).ShouldStartWith($"{sequence}|{eventId}|");
-            var canonical = await app.SendAsync(HttpMethod.Get, $"/api/v1/ledger/events/{sequence}/canonical", _auditor);
-            (await canonical.Content.ReadAsByteArrayAsync()).ShouldBe(text);
-
-            var proofText = Encoding.UTF8.GetString(files[$"proofs/{eventId}.tlog-proof"]);
-            proofText.ShouldEndWith("\n\n" + checkpointText);
-            var proof = TlogProof.Parse(proofText);
-            proof.Index.ShouldBe(position - 1);
-            proof.Extra.ShouldBe(LedgerEntry.For(position, Guid.Parse(eventId), text).ToBytes());
-            (proof.Tree.Origin, proof.Tree.Size, proof.Tree.Root).ShouldBe((tree.Origin, tree.Size, tree.Root));
-            proof.Includes(MerkleTree.LeafHash(proof.Extra)).ShouldBeTrue($"event {eventId} at {position}");
-        }
+        // The report is the bytes GET /api/v1/audits/{id} answers; each text is what the canonical endpoint answers.
+        var stored = await app.SendAsync(HttpMethod.Get, $"/api/v1/audits/{_reportId}", _auditor);
+        bundle.Files["report.json"].ShouldBe(await stored.Content.ReadAsByteArrayAsync());
+        stored.Headers.GetValues("X-Report-Sha256").Single().ShouldBe(bundle.Manifest.GetProperty("reportSha256").GetString());
+        foreach (var (sequence, eventId, _) in bundle.Events)
+            (await (await app.SendAsync(HttpMethod.Get, $"/api/v1/ledger/events/{sequence}/canonical", _auditor)).Content.ReadAsByteArrayAsync())
+                .ShouldBe(bundle.Files[$"events/{eventId}.txt"]);
     }
 
     [Fact]
@@ -105,8 +67,8 @@ public sealed class EvidenceBundleTests(LedgerApp app) : IAsyncLifetime
         second.ShouldBe(first);
 
         await PostOnAsync(app, _writer, "2024-01-16", Supplemented(ParcelA, 1m, "2024-01-16"));
-        var newer = Unzip(await (await GetAsync()).Content.ReadAsByteArrayAsync());
-        var older = Unzip(first);
+        var newer = Bundles.Unzip(await (await GetAsync()).Content.ReadAsByteArrayAsync());
+        var older = Bundles.Unzip(first);
         newer["report.json"].ShouldBe(older["report.json"]);
         var size = (byte[] manifest) => JsonDocument.Parse(manifest).RootElement.GetProperty("checkpointSize").GetInt64();
         size(newer["manifest.json"]).ShouldBe(size(older["manifest.json"]) + 1);
@@ -129,8 +91,7 @@ public sealed class EvidenceBundleTests(LedgerApp app) : IAsyncLifetime
         while (await LogBackfill.StepAsync(db, signer, CancellationToken.None) is var (log, chain) && log < chain) { }
         var made = await GetAsync();
         made.StatusCode.ShouldBe(HttpStatusCode.OK);
-        var files = Unzip(await made.Content.ReadAsByteArrayAsync());
-        JsonDocument.Parse(files["manifest.json"]).RootElement.GetProperty("checkpointSize").GetInt64().ShouldBe(highWater);
+        Bundles.Check(await made.Content.ReadAsByteArrayAsync(), signer.VerifierKey.ToVerifier()).Tree.Size.ShouldBe(highWater);
     }
 
     [Fact]
@@ -192,30 +153,4 @@ public sealed class EvidenceBundleTests(LedgerApp app) : IAsyncLifetime
     }
 
     private Task<HttpResponseMessage> GetAsync(string? key = null) => app.SendAsync(HttpMethod.Get, $"/api/v1/audits/{_reportId}/evidence", key ?? _auditor);
-
-    /// <summary>The zip's entries in their order, each read whole.</summary>
-    private static OrderedDictionary<string, byte[]> Unzip(byte[] zip)
-    {
-        using var archive = new ZipArchive(new MemoryStream(zip), ZipArchiveMode.Read);
-        var files = new OrderedDictionary<string, byte[]>();
-        foreach (var entry in archive.Entries)
-        {
-            using var stream = entry.Open();
-            using var copy = new MemoryStream();
-            stream.CopyTo(copy);
-            files.Add(entry.FullName, copy.ToArray());
-        }
-        return files;
-    }
-
-    /// <summary>The bundle's rule, written again here: every object with a sequence and an eventId cites that event.</summary>
-    private static void Cite(JsonElement element, HashSet<(long, string)> cited)
-    {
-        if (element.ValueKind == JsonValueKind.Array)
-            foreach (var item in element.EnumerateArray()) Cite(item, cited);
-        if (element.ValueKind != JsonValueKind.Object) return;
-        if (element.TryGetProperty("sequence", out var sequence) && element.TryGetProperty("eventId", out var eventId))
-            cited.Add((sequence.GetInt64(), eventId.GetString()!));
-        foreach (var p in element.EnumerateObject()) Cite(p.Value, cited);
-    }
 }
