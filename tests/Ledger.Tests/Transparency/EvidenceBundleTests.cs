@@ -95,6 +95,17 @@ public sealed class EvidenceBundleTests(LedgerApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task an_event_changed_behind_the_log_makes_no_bundle_but_a_409_that_points_at_verify()
+    {
+        var report = await (await app.SendAsync(HttpMethod.Get, $"/api/v1/audits/{_reportId}", _auditor)).Content.ReadFromJsonAsync<JsonElement>();
+        var cited = report.GetProperty("tenure").GetProperty("evidence")[0].GetProperty("sequence").GetInt64();
+        await app.ExecuteSqlAsync($"update ledger.mt_events set data = jsonb_set(data, '{{officialName}}', '\"王五\"') where seq_id = {cited}");
+        var refused = await GetAsync();
+        refused.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await refused.Content.ReadAsStringAsync()).ShouldContain("/api/v1/ledger/verify");
+    }
+
+    [Fact]
     public async Task unknown_unseen_or_malformed_reports_and_other_roles_are_refused_first()
     {
         var neighbour = await app.KeyAsync("auditor", "410103");
