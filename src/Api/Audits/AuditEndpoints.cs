@@ -144,7 +144,7 @@ public static class AuditEndpoints
     public static IResult RuleSetList(HttpContext http) =>
         http.Require(Role.Auditor) is { } denied ? denied : Results.Json(new { ruleSets = RuleSets.All.Values, @default = RuleSets.Default }, LedgerJson.Options);
 
-    private static async Task<(StoredReport? Report, IResult? Problem)> FindVisibleAsync(HttpContext http, DepartureAudits audits, Guid id, CancellationToken ct)
+    internal static async Task<(StoredReport? Report, IResult? Problem)> FindVisibleAsync(HttpContext http, DepartureAudits audits, Guid id, CancellationToken ct)
     {
         var stored = await audits.FindAsync(id, ct);
         if (stored is null) return (null, Problems.NotFound(http, $"no audit report has id {id}"));

@@ -31,13 +31,9 @@ public static class LogEndpoints
         {
             logs,
             witnesses = witnesses.Policy.Witnesses.Select(w => new { name = w.Name, verifierKey = w.Key.ToString() }),
-            policy = PolicyText(topology, keys, witnesses),
+            policy = LogPolicy.Text(topology, keys, witnesses),
         }, LedgerJson.Options);
     }
-
-    /// <summary>The tlog-policy readers should use: every database's log, and the witnesses and quorum of LEDGER_WITNESS_POLICY_FILE (without their URLs).</summary>
-    public static string PolicyText(Topology topology, LogKeys keys, WitnessConfig witnesses) =>
-        witnesses.Policy.WithLogs(topology.All.Select(d => keys.SignerFor(d.Name).VerifierKey)).ToText();
 
     [WolverineGet("/api/v1/ledger/logs/{database}/checkpoint")]
     public static async Task<IResult> Checkpoint(HttpContext http, string database, Topology topology, CancellationToken ct)
@@ -77,8 +73,8 @@ public static class LogEndpoints
             return Problems.NotFound(http, size is null ? $"the log of {database} has no checkpoint yet" : $"the log of {database} has signed no checkpoint of size {size}");
         if (index >= checkpoint.Size)
             return Problems.Validation(http, [new ItemError("index", $"must be less than the size {checkpoint.Size}")]);
-        var (proof, entry) = await log.InclusionWithEntryAsync(index!.Value, checkpoint.Size, ct);
-        return Results.Text(new TlogProof(entry, index.Value, proof, SignedNote.Parse(checkpoint.Note)).ToString(), Text);
+        var inclusion = (await log.InclusionsAsync([index!.Value], checkpoint.Size, ct))[0];
+        return Results.Text(new TlogProof(inclusion.Entry, inclusion.Index, inclusion.Proof, SignedNote.Parse(checkpoint.Note)).ToString(), Text);
     }
 
     /// <summary>RFC 6962 §2.1.2: one base64 hash per line, between two sizes the log has checkpointed.</summary>
@@ -98,7 +94,7 @@ public static class LogEndpoints
         return Results.Text(string.Concat(proof.Select(h => h.ToBase64() + "\n")), Text);
     }
 
-    private static IResult Off(HttpContext http) =>
+    internal static IResult Off(HttpContext http) =>
         Problems.NotFound(http, "this ledger keeps no transparency log (LEDGER_LOG is not 1); see docs/transparency-log.md");
 
     private static IResult? Find(HttpContext http, string database, Topology topology, out LogReader? log)

@@ -94,7 +94,7 @@ public static class AuditPages
             $"<p>{ui.T("在地区页面的任期列表中选择任期以生成新报告。", "To issue a new report, open a tenure from a region's page.")}</p>" + ReportList(ui, list));
     }
 
-    public static async Task<IResult> Report(HttpContext http, string id, DepartureAudits audits, CancellationToken ct)
+    public static async Task<IResult> Report(HttpContext http, string id, DepartureAudits audits, Ledger.Chain.LogKeys logKeys, CancellationToken ct)
     {
         var ui = new Ui(http);
         var (stored, refused) = await FindAsync(ui, id, audits, ct);
@@ -107,8 +107,9 @@ public static class AuditPages
             <p>{ui.T("总分", "Score")} <span class="grade" id="score">{Ui.Num(r.Score)}</span> · {ui.T("等次", "Grade")} <span class="grade" id="grade">{Ui.E(ui.T(r.Grade, r.GradeEn))}</span></p>
             <p class="downloads"><strong>{ui.T("下载", "Download")}:</strong>
             <a href="{api}.pdf" id="download-pdf" download>PDF</a> <a href="{api}.html">{ui.T("打印版 HTML", "Printable HTML")}</a>
-            <a href="{api}.xlsx" download>XLSX</a> <a href="{api}">JSON</a>
+            <a href="{api}.xlsx" download>XLSX</a> <a href="{api}">JSON</a>{(logKeys.Enabled ? EvidenceLink(ui, api) : "")}
             <a href="/ui/audits/{r.ReportId}/compare">{ui.T("与当前数据比较", "Compare with what is known now")}</a></p>
+            {(logKeys.Enabled ? EvidenceHint(ui) : "")}
             """);
         b.Append(Ui.Table(ui.T("基本情况", "Tenure"), [ui.T("项目", "Item"), ui.T("内容", "Value")], ReportText.Facts(r).Select(f => new[] { Ui.E(f.Label), Ui.E(f.Value) })));
         b.Append(Ui.Table(ui.T("评分", "Scores"), [ui.T("模块", "Module"), ui.T("满分", "Max"), ui.T("扣分", "Deducted"), ui.T("得分", "Score")],
@@ -172,6 +173,15 @@ public static class AuditPages
             })));
         return ui.Page(ui.T("与当前数据比较", "Compared with what is known now"), b.ToString());
     }
+
+    /// <summary>The evidence bundle (contract 1.6): offered only by a ledger that keeps its transparency log.</summary>
+    private static string EvidenceLink(Ui ui, string api) =>
+        $""" <a href="{api}/evidence" id="download-evidence" download aria-describedby="evidence-hint" title="{ui.T("可离线核验的证据包（ZIP）", "An evidence bundle to check offline (ZIP)")}">{ui.T("证据包", "Evidence bundle")}</a>""";
+
+    private static string EvidenceHint(Ui ui) =>
+        $"""<p class="muted" id="evidence-hint">{ui.T(
+            "证据包内有报告原文、报告所引每个事件的规范文本，以及各事件在透明日志中的包含证明和签名检查点。无需连接本系统即可核验：<code>ledger-verify evidence 证据包.zip --policy 策略文件</code>（策略文件用您信任的那份，见 docs/verifier.md）。日志尚未覆盖本报告时返回 202，请稍后再试。",
+            "The bundle holds the report as issued, the canonical text of every event it cites, and each event's inclusion proof in the transparency log with the signed checkpoint. Check it without access to this system: <code>ledger-verify evidence BUNDLE.zip --policy POLICY</code> (a policy you trust; see docs/verifier.md). While the log does not yet cover the report the link answers 202: try again shortly.")}</p>""";
 
     /// <summary>
     /// A stock indicator's start or end value, linked to the balance-sheet provenance of the same

@@ -15,8 +15,8 @@ public static class LogBackfill
 {
     public const int Chunk = 5_000;
 
-    /// <summary>Appends one chunk; returns (log size, chain length) after it. Equal sizes: nothing left to do.</summary>
-    public static async Task<(long Log, long Chain)> StepAsync(NpgsqlDataSource db, INoteSigner signer, CancellationToken ct)
+    /// <summary>Appends one chunk (<paramref name="chunk"/> entries at most); returns (log size, chain length) after it. Equal sizes: nothing left to do.</summary>
+    public static async Task<(long Log, long Chain)> StepAsync(NpgsqlDataSource db, INoteSigner signer, CancellationToken ct, int chunk = Chunk)
     {
         var s = LedgerStore.Schema;
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -45,7 +45,7 @@ public static class LogBackfill
             """, conn, tx))
         {
             cmd.Parameters.AddWithValue("from", head.Size);
-            cmd.Parameters.AddWithValue("to", head.Size + Chunk);
+            cmd.Parameters.AddWithValue("to", head.Size + chunk);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
             {

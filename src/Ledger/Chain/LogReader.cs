@@ -4,6 +4,9 @@ using Npgsql;
 
 namespace Ledger.Chain;
 
+/// <summary>One entry of a log and its inclusion proof in a tree of some size.</summary>
+public sealed record LogInclusion(long Index, byte[] Entry, IReadOnlyList<Hash> Proof);
+
 /// <summary>
 /// Reads one database's log: its checkpoints, its tiles at any width a checkpointed size has,
 /// and proofs built from those tiles (never from the events: what is served is what is stored).
@@ -63,22 +66,46 @@ public sealed class LogReader(NpgsqlDataSource db, WitnessPolicy? policy = null)
     public async Task<byte[]?> TileAsync(Tile tile, CancellationToken ct)
     {
         if (!tile.IsFull && !await CheckpointedWidthAsync(tile, ct)) return null;
-        await using var cmd = db.CreateCommand($"""
-            select data from {S}.{LogTables.Tiles} where level = $1 and n = $2
-            union all select data from {S}.{LogTables.Edge} where level = $1 and n = $2
-            limit 1
-            """);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = tile.Level });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = tile.N });
-        if (await cmd.ExecuteScalarAsync(ct) is not byte[] data) return null;
-        return tile.IsEntries ? BundlePrefix(data, tile.Width) : Prefix(data, tile.Width * Hash.Size);
+        return (await TilesAsync([tile], ct)).GetValueOrDefault((tile.Level, tile.N));
     }
 
-    /// <summary>Stored hashes for a tree of <paramref name="size"/> (a checkpointed one), their tiles loaded in one query.</summary>
-    public async Task<IReadOnlyDictionary<(int Level, long N), byte[]>> TilesAsync(IReadOnlyCollection<Tile> tiles, CancellationToken ct)
+    /// <summary>Stored hashes for a tree of <paramref name="size"/> (a checkpointed one), from one read of the tiles holding them.</summary>
+    public async Task<IHashReader> HashesAsync(IEnumerable<long> storedIndexes, long size, CancellationToken ct)
     {
-        // Full tiles are in log_tiles, the right edge's partial ones in log_edge; a tile at the width
-        // a checkpointed size gives it is a prefix of either.
+        var needed = TileHashReader.TilesFor(storedIndexes, size);
+        return new TileHashReader(Require(await TilesAsync(needed, ct), needed, size));
+    }
+
+    /// <summary>
+    /// Each entry's bytes and inclusion proof in the tree of <paramref name="size"/> (a checkpointed
+    /// one), in the order asked: every hash tile and entry bundle they need is read in one query, so
+    /// an evidence bundle of a thousand events costs one round trip, not one per event and tile.
+    /// </summary>
+    public async Task<IReadOnlyList<LogInclusion>> InclusionsAsync(IReadOnlyList<long> indexes, long size, CancellationToken ct)
+    {
+        List<Tile> needed =
+        [
+            .. TileHashReader.TilesFor(indexes.SelectMany(i => InclusionProof.Needed(i, size)), size),
+            .. indexes.Select(i => i / Tile.FullWidth).Distinct().Select(n => Tile.Entries(n, Tile.WidthIn(0, n, size))),
+        ];
+        var tiles = Require(await TilesAsync(needed, ct), needed, size);
+        var hashes = new TileHashReader(tiles);
+        return indexes.Select(i =>
+        {
+            var entries = EntryBundle.Decode(tiles[(Tile.EntriesLevel, i / Tile.FullWidth)]);
+            return new LogInclusion(i, entries[(int)(i % Tile.FullWidth)], InclusionProof.Build(i, size, hashes));
+        }).ToList();
+    }
+
+    public async Task<IReadOnlyList<Hash>> ConsistencyAsync(long from, long to, CancellationToken ct) =>
+        ConsistencyProof.Build(from, to, await HashesAsync(ConsistencyProof.Needed(from, to), to, ct));
+
+    /// <summary>
+    /// The tiles' bytes at the widths asked, in one query: a full tile from <c>log_tiles</c>, a
+    /// partial one cut from whichever row holds its (L, N) now, as wide or wider. Absent ones are left out.
+    /// </summary>
+    private async Task<Dictionary<(int Level, long N), byte[]>> TilesAsync(IReadOnlyList<Tile> tiles, CancellationToken ct)
+    {
         await using var cmd = db.CreateCommand($"""
             select t.level, t.n, coalesce(f.data, e.data)
             from unnest($1::int[], $2::bigint[]) as t(level, n)
@@ -87,42 +114,25 @@ public sealed class LogReader(NpgsqlDataSource db, WitnessPolicy? policy = null)
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = tiles.Select(t => t.Level).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter { Value = tiles.Select(t => t.N).ToArray() });
-        var stored = new Dictionary<(int, long), byte[]>();
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct))
-                if (!r.IsDBNull(2)) stored[(r.GetInt32(0), r.GetInt64(1))] = (byte[])r[2];
-        var result = new Dictionary<(int, long), byte[]>();
-        foreach (var tile in tiles)
+        var widths = tiles.ToDictionary(t => (t.Level, t.N), t => t.Width);
+        var found = new Dictionary<(int, long), byte[]>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
         {
-            var data = stored.TryGetValue((tile.Level, tile.N), out var d) ? tile.IsEntries ? BundlePrefix(d, tile.Width) : Prefix(d, tile.Width * Hash.Size) : null;
-            result[(tile.Level, tile.N)] = data ?? throw new InvalidOperationException($"the log has no {tile.Path}");
+            if (r.IsDBNull(2)) continue;
+            var (level, n, data) = (r.GetInt32(0), r.GetInt64(1), (byte[])r[2]);
+            var width = widths[(level, n)];
+            if ((level == Tile.EntriesLevel ? BundlePrefix(data, width) : Prefix(data, width * Hash.Size)) is { } cut) found[(level, n)] = cut;
         }
-        return result;
+        return found;
     }
 
-    public async Task<IHashReader> HashesAsync(IEnumerable<long> storedIndexes, long size, CancellationToken ct) =>
-        new TileHashReader(await TilesAsync(TileHashReader.TilesFor(storedIndexes, size).ToList(), ct));
-
-    /// <summary>Entry <paramref name="index"/>'s bytes, from its bundle.</summary>
-    public async Task<byte[]?> EntryAsync(long index, long size, CancellationToken ct) => (await InclusionWithEntryAsync(index, size, ct)).Entry;
-
-    public async Task<IReadOnlyList<Hash>> InclusionAsync(long index, long size, CancellationToken ct) =>
-        InclusionProof.Build(index, size, await HashesAsync(InclusionProof.Needed(index, size), size, ct));
-
-    /// <summary>An entry's inclusion proof and its bytes, with every tile they need read in one query.</summary>
-    public async Task<(IReadOnlyList<Hash> Proof, byte[] Entry)> InclusionWithEntryAsync(long index, long size, CancellationToken ct)
+    private static Dictionary<(int Level, long N), byte[]> Require(Dictionary<(int Level, long N), byte[]> found, IReadOnlyList<Tile> needed, long size)
     {
-        var needed = InclusionProof.Needed(index, size);
-        var n = index / Tile.FullWidth;
-        var bundle = Tile.Entries(n, Tile.WidthIn(0, n, size));
-        var tiles = await TilesAsync([.. TileHashReader.TilesFor(needed, size), bundle], ct);
-        var entries = EntryBundle.TryDecode(tiles[(bundle.Level, bundle.N)], out var decoded) ? decoded
-            : throw new InvalidOperationException($"the log's {bundle.Path} is not an entry bundle");
-        return (InclusionProof.Build(index, size, new TileHashReader(tiles)), entries[(int)(index % Tile.FullWidth)]);
+        foreach (var tile in needed.Where(t => !found.ContainsKey((t.Level, t.N))))
+            throw new InvalidOperationException($"the log has no {tile.Path} for size {size}");
+        return found;
     }
-
-    public async Task<IReadOnlyList<Hash>> ConsistencyAsync(long from, long to, CancellationToken ct) =>
-        ConsistencyProof.Build(from, to, await HashesAsync(ConsistencyProof.Needed(from, to), to, ct));
 
     /// <summary>Whether some checkpoint's tree has this tile at exactly this width.</summary>
     private async Task<bool> CheckpointedWidthAsync(Tile tile, CancellationToken ct)

@@ -31,6 +31,13 @@ public sealed class OpenApiTests(LedgerApp app)
         doc.GetProperty("paths").GetProperty("/api/v1/audits/{reportId}.pdf").GetProperty("get").ValueKind.ShouldBe(JsonValueKind.Object);
         doc.GetProperty("paths").GetProperty("/api/v1/regions/{code}/overlaps").GetProperty("get").ValueKind.ShouldBe(JsonValueKind.Object);
         doc.GetProperty("paths").GetProperty("/api/v1/regions/{code}/map").GetProperty("get").ValueKind.ShouldBe(JsonValueKind.Object);
+        var canonical = doc.GetProperty("paths").GetProperty("/api/v1/ledger/events/{sequence}/canonical").GetProperty("get").GetProperty("responses");
+        canonical.EnumerateObject().Select(r => r.Name).ShouldBe(["200", "400", "403", "404", "503"]);
+        canonical.GetProperty("200").GetProperty("headers").EnumerateObject().Select(h => h.Name).ShouldContain("X-Canonical-Sha256");
+        var evidence = doc.GetProperty("paths").GetProperty("/api/v1/audits/{reportId}/evidence").GetProperty("get").GetProperty("responses");
+        evidence.EnumerateObject().Select(r => r.Name).ShouldBe(["200", "202", "400", "403", "404", "409", "503"]);
+        evidence.GetProperty("200").GetProperty("content").GetProperty("application/zip").ValueKind.ShouldBe(JsonValueKind.Object);
+        evidence.GetProperty("202").GetProperty("headers").GetProperty("Retry-After").ValueKind.ShouldBe(JsonValueKind.Object);
         var geometry = schemas.GetProperty("FarmlandParcelRegisteredData").GetProperty("properties").GetProperty("geometry");
         geometry.GetProperty("oneOf").EnumerateArray().Select(v => v.GetProperty("properties").GetProperty("type").GetProperty("const").GetString())
             .ShouldBe(["Polygon", "MultiPolygon"]);

@@ -204,16 +204,9 @@ public sealed class LedgerLogTests(LedgerApp app) : IAsyncLifetime
     [Fact]
     public async Task a_ledger_that_keeps_no_log_says_so_and_writes_nothing_to_it()
     {
-        var keyFile = Path.Combine(Path.GetTempPath(), $"log-off-key-{Guid.NewGuid():N}.pem");
-        await File.WriteAllTextAsync(keyFile, LedgerApp.CheckpointKeyPem);
         await app.ExecuteSqlAsync("truncate ledger.log_tiles, ledger.log_edge, ledger.log_checkpoints");
-        try
+        await LogOffService.RunAsync(app, async (api, http) =>
         {
-            // The child process inherits no LEDGER_* setting of the suite's: LEDGER_LOG is unset there.
-            await using var api = new Reliability.ApiProcess(app.ConnectionString, LedgerApp.AdminKey, keyFile,
-                new Dictionary<string, string> { ["LEDGER_LOG_KEY"] = LedgerApp.LogKeySeed });
-            await api.StartAsync();
-            using var http = new HttpClient { BaseAddress = api.BaseAddress };
             var writer = await api.IssueKeyAsync("off-writer", "writer", "410000");
             using var post = new HttpRequestMessage(HttpMethod.Post, "/api/v1/events")
             {
@@ -228,11 +221,7 @@ public sealed class LedgerLogTests(LedgerApp app) : IAsyncLifetime
             refused.StatusCode.ShouldBe(HttpStatusCode.NotFound);
             (await refused.Content.ReadAsStringAsync()).ShouldContain("LEDGER_LOG");
             (await app.ScalarAsync<long>("select count(*) from ledger.log_checkpoints")).ShouldBe(0);
-        }
-        finally
-        {
-            File.Delete(keyFile);
-        }
+        });
     }
 
     [Fact]
