@@ -51,6 +51,7 @@ internal static class LogBenchmark
                 http.DefaultRequestHeaders.Add("X-Api-Key", key);
                 var verifier = keys.SignerFor("catalogue").VerifierKey.ToVerifier();
                 await ProofsAsync(http, verifier, entries, proofs);
+                await WholeLogAsync(root, $"http://127.0.0.1:{port}", key, keys.SignerFor("catalogue").VerifierKey.ToString(), entries);
             }
             finally
             {
@@ -134,6 +135,48 @@ internal static class LogBenchmark
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
         Row("inclusion (tlog-proof, random index, served checkpoint)", inclusion);
         Row("consistency (random checkpointed size to the newest)", consistency);
+    }
+
+    /// <summary>
+    /// ledger-verify log, as a monitor runs it: first from the API with --mirror (fetching every tile),
+    /// then from the mirrored folder alone (the verification itself: read, parse, hash, compare).
+    /// </summary>
+    private static async Task WholeLogAsync(string root, string url, string key, string logKey, int entries)
+    {
+        var folder = Directory.CreateTempSubdirectory("ledger-bench-tiles-").FullName;
+        try
+        {
+            var policy = Path.Combine(folder, "policy");
+            await File.WriteAllTextAsync(policy, $"log {logKey}\nquorum none\n");
+            var mirror = Path.Combine(folder, "mirror");
+            var fetched = await VerifyAsync(root, ["log", "--policy", policy, "--url", url, "--key", key, "--database", "catalogue", "--mirror", mirror]);
+            var offline = await VerifyAsync(root, ["log", "--policy", policy, "--tiles", mirror]);
+            Console.WriteLine($"\nWhole-log verification (ledger-verify log), {entries:N0} entries:\n");
+            Console.WriteLine("| from | s | entries/s | verifier CPU s |");
+            Console.WriteLine("| --- | ---: | ---: | ---: |");
+            Console.WriteLine($"| the API, every tile fetched over HTTP and mirrored | {fetched.Seconds:F1} | {entries / fetched.Seconds:N0} | {fetched.Cpu:F1} |");
+            Console.WriteLine($"| the mirrored folder (the verification itself) | {offline.Seconds:F1} | {entries / offline.Seconds:N0} | {offline.Cpu:F1} |");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task<(double Seconds, double Cpu)> VerifyAsync(string root, string[] args)
+    {
+        var dll = Path.Combine(root, "src/Verifier/bin/Release/net10.0/ledger-verify.dll");
+        if (!File.Exists(dll)) throw new FileNotFoundException("build the verifier first: dotnet build src/Verifier -c Release", dll);
+        var watch = Stopwatch.StartNew();
+        using var p = Process.Start(new ProcessStartInfo("dotnet", [dll, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var error = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        var seconds = watch.Elapsed.TotalSeconds;
+        var cpu = p.TotalProcessorTime.TotalSeconds;
+        if (p.ExitCode != 0) throw new InvalidOperationException($"ledger-verify {args[0]} exited {p.ExitCode}: {await output}{await error}");
+        Console.Write(await output);
+        return (seconds, cpu);
     }
 
     /// <summary>The sizes the build checkpointed: one per chunk.</summary>

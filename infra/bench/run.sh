@@ -9,4 +9,5 @@ ensure_postgres_binaries
 ensure_postgis || true
 ensure_cjk_fonts || true
 dotnet build src/Api/Api.csproj -c Release -v quiet -nologo
+dotnet build src/Verifier/Verifier.csproj -c Release -v quiet -nologo
 dotnet run -c Release --project infra/bench/Ledger.Bench.csproj -- "$@"
