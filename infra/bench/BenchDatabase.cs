@@ -13,6 +13,7 @@ internal static class BenchDatabase
         var store = LedgerStore.Create(db);
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         await Ledger.Spatial.GeoTables.EnsureAsync(db);
+        await Ledger.Chain.LogTables.EnsureStorageAsync(db);
         return (db, store);
     }
 }

@@ -13,6 +13,7 @@ using Ledger.Bench;
 // infra/bench/run.sh geometry [--batches 20 --batch 500 --clients 2]   parcels with ~50-vertex boundaries vs the same without geometry
 // infra/bench/run.sh ingestcpu [--batches 200 --batch 500 --geometry]  the API's own CPU per batch, one thread, no HTTP or database
 // infra/bench/run.sh log [--entries 10000000 --proofs 1000]       the transparency log at scale: inclusion and consistency proofs over HTTP, whole-log verification from tiles
+// infra/bench/run.sh logcpu [--batches 400 --batch 500]          the log's own CPU per ingest batch (what runs under the chain's lock), one thread, no database
 // infra/bench/run.sh telemetry [--events N --batch N --clients N --rounds 2]  ingest with telemetry on and off, alternating
 var mode = args.FirstOrDefault() ?? "ingest";
 // The API processes sign checkpoints with a key file named after this process; nothing of a run should outlive it.
@@ -28,6 +29,9 @@ switch (mode)
         break;
     case "bulk":
         await BulkBenchmark.RunAsync(Args.Int(args, "--events", 200_000), Args.Int(args, "--streams", 1));
+        break;
+    case "logcpu":
+        LogCpu.Run(Args.Int(args, "--batches", 400), Args.Int(args, "--batch", 500));
         break;
     case "log":
         await LogBenchmark.RunAsync(Args.Int(args, "--entries", 10_000_000), Args.Int(args, "--proofs", 1000));

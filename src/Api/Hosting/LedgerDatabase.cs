@@ -61,6 +61,7 @@ public sealed record LedgerDatabase(NpgsqlDataSource Owner, NpgsqlDataSource Run
             await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         await Ledger.Spatial.GeoTables.EnsureAsync(Owner);
         await Ledger.Imports.ImportStore.EnsureAsync(Owner);
+        await Ledger.Chain.LogTables.EnsureStorageAsync(Owner);
         if (AppRole is not null) await DatabaseRoles.GrantAsync(Owner, AppRole, AppPassword);
     }
 

@@ -41,15 +41,10 @@ public static class LogAppender
     public static (List<NpgsqlBatchCommand> Writes, SignedCheckpoint Checkpoint) Append(LogHead head, IReadOnlyList<byte[]> entries,
         INoteSigner signer, DateTime signedAtUtc)
     {
-        var hashEdge = head.Edge.Where(e => e.Key.Level >= 0).ToDictionary(e => e.Key, e => e.Value);
-        var grown = TiledTree.Append(head.Size, entries.Select(e => MerkleTree.LeafHash(e)).ToList(), hashEdge);
-        var tiles = grown.Tiles.Select(t => (t.Tile.Level, t.Tile.N, t.Tile.IsFull, t.Data)).Concat(Bundles(head, entries)).ToList();
-
+        var (_, checkpoint, tiles) = Compute(head, entries, signer);
         var full = tiles.Where(t => t.IsFull).ToList();
         var partial = tiles.Where(t => !t.IsFull).ToList();
         var filled = full.Select(t => t.Level).Distinct().Except(partial.Select(t => t.Level)).ToArray();
-        var checkpoint = new SignedCheckpoint(grown.Size, grown.Root,
-            SignedNote.Sign(new Transparency.Checkpoint(signer.Name, grown.Size, grown.Root).ToText(), signer).ToString());
         var writes = new List<NpgsqlBatchCommand>
         {
             SqlBatch.Command($"insert into {S}.{LogTables.Tiles} (level, n, data) select * from unnest(@levels, @ns, @datas)",
@@ -64,6 +59,21 @@ public static class LogAppender
                 ("size", checkpoint.Size), ("root", checkpoint.Root.ToArray()), ("note", checkpoint.Note), ("at", signedAtUtc)),
         };
         return (writes, checkpoint);
+    }
+
+    /// <summary>One stored tile as an append writes it: full ones once, the partial one of each level rewritten.</summary>
+    public sealed record TileWrite(int Level, long N, bool IsFull, byte[] Data);
+
+    /// <summary>The append's work without the database: the new tiles and bundles, the new root and its signed checkpoint.</summary>
+    public static (Hash Root, SignedCheckpoint Checkpoint, IReadOnlyList<TileWrite> Tiles) Compute(LogHead head, IReadOnlyList<byte[]> entries, INoteSigner signer)
+    {
+        var hashEdge = head.Edge.Where(e => e.Key.Level >= 0).ToDictionary(e => e.Key, e => e.Value);
+        var grown = TiledTree.Append(head.Size, entries.Select(e => MerkleTree.LeafHash(e)).ToList(), hashEdge);
+        var tiles = grown.Tiles.Select(t => new TileWrite(t.Tile.Level, t.Tile.N, t.Tile.IsFull, t.Data))
+            .Concat(Bundles(head, entries).Select(b => new TileWrite(b.Level, b.N, b.IsFull, b.Data))).ToList();
+        var checkpoint = new SignedCheckpoint(grown.Size, grown.Root,
+            SignedNote.Sign(new Transparency.Checkpoint(signer.Name, grown.Size, grown.Root).ToText(), signer).ToString());
+        return (grown.Root, checkpoint, tiles);
     }
 
     /// <summary>The entry bundles the append fills or extends: the edge's partial bundle, then the new entries, 256 to a bundle.</summary>

@@ -1,3 +1,5 @@
+using Ledger.Storage;
+using Npgsql;
 using Weasel.Postgresql.Tables;
 
 namespace Ledger.Chain;
@@ -18,6 +20,26 @@ public static class LogTables
 
     /// <summary>The tables the runtime role may only append to (the edge and the witnesses' last answers are rewritten by design).</summary>
     public static readonly string[] AppendOnly = [Tiles, Checkpoints, Cosignatures, Forks];
+
+    /// <summary>
+    /// Tiles are stored out of line without compression: hash tiles are random bytes and entry
+    /// bundles barely compress, yet PostgreSQL tries (pglz) every time a tile or the edge is
+    /// written, under the chain's lock. Weasel has no word for a column's storage, so it is set here.
+    /// </summary>
+    public static async Task EnsureStorageAsync(NpgsqlDataSource owner, CancellationToken ct = default)
+    {
+        await using var cmd = owner.CreateCommand($"""
+            do $$ begin
+              if exists (select 1 from pg_attribute where attrelid = '{LedgerStore.Schema}.{Tiles}'::regclass and attname = 'data' and attstorage <> 'e') then
+                alter table {LedgerStore.Schema}.{Tiles} alter column data set storage external;
+              end if;
+              if exists (select 1 from pg_attribute where attrelid = '{LedgerStore.Schema}.{Edge}'::regclass and attname = 'data' and attstorage <> 'e') then
+                alter table {LedgerStore.Schema}.{Edge} alter column data set storage external;
+              end if;
+            end $$
+            """);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
 
     public static Table TileTable(string schema)
     {

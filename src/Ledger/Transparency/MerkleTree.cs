@@ -34,7 +34,7 @@ public static class MerkleTree
         left.Bytes.CopyTo(input[1..]);
         right.Bytes.CopyTo(input[(1 + Hash.Size)..]);
         Span<byte> output = stackalloc byte[Hash.Size];
-        SHA256.HashData(input, output);
+        Hash.Sha256(input, output);
         return Hash.FromBytes(output);
     }
 

@@ -51,7 +51,8 @@ internal static class LogCommand
         var seconds = watch.Elapsed.TotalSeconds;
         output.WriteLine($"VALID log {trusted.Body.Origin}: all {trusted.Body.Size} entries and their tiles recompute the checkpoint's root {trusted.Body.RootBase64}");
         output.WriteLine($"  signed by {trusted.LogKey.Label}; cosigned by {(trusted.Cosigners.Count == 0 ? "no witness" : string.Join(", ", trusted.Cosigners))}");
-        output.WriteLine($"  {seconds:F2} s, {trusted.Body.Size / Math.Max(seconds, 1e-9):N0} entries/s");
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+        output.WriteLine($"  {seconds:F2} s, {trusted.Body.Size / Math.Max(seconds, 1e-9):N0} entries/s, {cpu:F2} s of CPU");
         return 0;
     }
 }
