@@ -12,7 +12,7 @@ using Ledger.Bench;
 // infra/bench/run.sh verify [--data DIR --occupations 200 --prefectures 5 --runs 3] verify: chain and derived tables (ledger kept in DIR)
 // infra/bench/run.sh geometry [--batches 20 --batch 500 --clients 2]   parcels with ~50-vertex boundaries vs the same without geometry
 // infra/bench/run.sh ingestcpu [--batches 200 --batch 500 --geometry]  the API's own CPU per batch, one thread, no HTTP or database
-// infra/bench/run.sh log [--entries 10000000 --proofs 1000]       the transparency log at scale: inclusion and consistency proofs over HTTP, whole-log verification from tiles
+// infra/bench/run.sh log [--entries 10000000 --proofs 1000 --whole-log 1]      the transparency log at scale: inclusion and consistency proofs over HTTP, whole-log verification from tiles
 // infra/bench/run.sh logcpu [--batches 400 --batch 500]          the log's own CPU per ingest batch (what runs under the chain's lock), one thread, no database
 // infra/bench/run.sh telemetry [--events N --batch N --clients N --rounds 2]  ingest with telemetry on and off, alternating
 var mode = args.FirstOrDefault() ?? "ingest";
@@ -34,7 +34,7 @@ switch (mode)
         LogCpu.Run(Args.Int(args, "--batches", 400), Args.Int(args, "--batch", 500));
         break;
     case "log":
-        await LogBenchmark.RunAsync(Args.Int(args, "--entries", 10_000_000), Args.Int(args, "--proofs", 1000));
+        await LogBenchmark.RunAsync(Args.Int(args, "--entries", 10_000_000), Args.Int(args, "--proofs", 1000), Args.Int(args, "--whole-log", 1) != 0);
         break;
     case "ingestcpu":
         IngestCpu.Run(Args.Int(args, "--batches", 200), Args.Int(args, "--batch", 500), args.Contains("--geometry"));

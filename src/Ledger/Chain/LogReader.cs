@@ -106,11 +106,13 @@ public sealed class LogReader(NpgsqlDataSource db, WitnessPolicy? policy = null)
     /// </summary>
     private async Task<Dictionary<(int Level, long N), byte[]>> TilesAsync(IReadOnlyList<Tile> tiles, CancellationToken ct)
     {
+        // Lookups by key for each tile asked: a join lets the planner guess the array's size and
+        // scan the whole tile table (tens of thousands of rows at ten million entries).
         await using var cmd = db.CreateCommand($"""
-            select t.level, t.n, coalesce(f.data, e.data)
+            select t.level, t.n, coalesce(
+                (select f.data from {S}.{LogTables.Tiles} f where f.level = t.level and f.n = t.n),
+                (select e.data from {S}.{LogTables.Edge} e where e.level = t.level and e.n = t.n))
             from unnest($1::int[], $2::bigint[]) as t(level, n)
-            left join {S}.{LogTables.Tiles} f on f.level = t.level and f.n = t.n
-            left join {S}.{LogTables.Edge} e on e.level = t.level and e.n = t.n
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = tiles.Select(t => t.Level).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter { Value = tiles.Select(t => t.N).ToArray() });
@@ -151,5 +153,7 @@ public sealed class LogReader(NpgsqlDataSource db, WitnessPolicy? policy = null)
     private static byte[]? Prefix(byte[] data, int length) => data.Length >= length ? data[..length] : null;
 
     private static byte[]? BundlePrefix(byte[] bundle, int count) =>
-        EntryBundle.TryDecode(bundle, out var entries) && entries.Count >= count ? EntryBundle.Encode(entries.Take(count).ToList()) : null;
+        !EntryBundle.TryDecode(bundle, out var entries) || entries.Count < count ? null
+        : entries.Count == count ? bundle // a full bundle asked for whole: no copy
+        : EntryBundle.Encode(entries.Take(count).ToList());
 }
