@@ -39,11 +39,12 @@ public sealed class Witnessing(WitnessPolicy policy, HttpClient http, TimeSpan t
         if (await records.NewestAsync(ct) is not { } newest) return [];
         var states = await records.StatesAsync(ct);
         var due = policy.Witnesses.Where(w => w.Url is not null && !(states.TryGetValue(w.Name, out var s) && s.CosignedSize >= newest.Size));
-        return await Task.WhenAll(due.Select(w => SubmitAsync(database, db, records, newest, w, ct)));
+        return await Task.WhenAll(due.Select(w => SubmitAsync(database, db, records, newest, w,
+            states.TryGetValue(w.Name, out var s) && s.State == WitnessRecords.Fork, ct)));
     }
 
     private async Task<WitnessOutcome> SubmitAsync(string database, NpgsqlDataSource db, WitnessRecords records, SignedCheckpoint newest, PolicyWitness witness,
-        CancellationToken ct)
+        bool forked, CancellationToken ct)
     {
         var key = (database, witness.Name);
         var old = _known.TryGetValue(key, out var known) ? known : 0;
@@ -53,7 +54,7 @@ public sealed class Witnessing(WitnessPolicy policy, HttpClient http, TimeSpan t
         for (var attempt = 0; attempt < 3; attempt++)
         {
             if (old > newest.Size)
-                return await ForkAsync(records, database, witness, newest, old, 409, $"{old}\n",
+                return await ForkAsync(records, database, witness, newest, old, 409, $"{old}\n", forked,
                     $"the witness has cosigned a tree of {old} entries; this log's newest checkpoint has {newest.Size}: the log was rolled back or replaced", ct);
             var proof = old == 0 ? [] : await reader.ConsistencyAsync(old, newest.Size, ct);
             var body = new StringBuilder().Append("old ").Append(old.ToString(CultureInfo.InvariantCulture)).Append('\n');
@@ -86,7 +87,7 @@ public sealed class Witnessing(WitnessPolicy policy, HttpClient http, TimeSpan t
                     case HttpStatusCode.Conflict when TryParseSize(answer, text, out var theirs):
                         if (theirs == old)
                             // Same old size as theirs, yet a conflict: the sizes are equal and the roots are not.
-                            return await ForkAsync(records, database, witness, newest, old, 409, text,
+                            return await ForkAsync(records, database, witness, newest, old, 409, text, forked,
                                 $"the witness cosigned another tree of {old} entries than this log's", ct);
                         log.LogInformation("Witness {Witness} has cosigned {Theirs} entries of log {Database}, not {Old}: sending the checkpoint of {Size} again from there",
                             witness.Name, theirs, database, old, newest.Size);
@@ -95,7 +96,7 @@ public sealed class Witnessing(WitnessPolicy policy, HttpClient http, TimeSpan t
                         resynced = true;
                         continue;
                     case HttpStatusCode.UnprocessableEntity:
-                        return await ForkAsync(records, database, witness, newest, old, 422, text,
+                        return await ForkAsync(records, database, witness, newest, old, 422, text, forked,
                             $"the witness found no consistency from the {old} entries it cosigned to this log's {newest.Size}", ct);
                     case HttpStatusCode.NotFound:
                         return await AnsweredAsync(records, database, witness, WitnessRecords.UnknownLog, newest.Size,
@@ -129,8 +130,15 @@ public sealed class Witnessing(WitnessPolicy policy, HttpClient http, TimeSpan t
     }
 
     private async Task<WitnessOutcome> ForkAsync(WitnessRecords records, string database, PolicyWitness witness, SignedCheckpoint newest, long old, int status,
-        string answer, string detail, CancellationToken ct)
+        string answer, bool forked, string detail, CancellationToken ct)
     {
+        if (forked)
+        {
+            // Still refusing: the first refusal's evidence is kept; a row every round would grow without end.
+            log.LogWarning("Witness {Witness} still refuses log {Database} ({Status}): {Detail}", witness.Name, database, status, detail);
+            await records.AnsweredAsync(witness.Name, WitnessRecords.Fork, detail, DateTimeOffset.UtcNow, ct);
+            return new WitnessOutcome(database, witness.Name, WitnessRecords.Fork, newest.Size, detail, false);
+        }
         // Both sides in one line: what this log sent, and what the witness answered to it.
         log.LogError("FORK: witness {Witness} refuses log {Database}: {Detail}. Sent old {Old} and checkpoint:\n{Checkpoint}Answer {Status}: {Answer}",
             witness.Name, database, detail, old, newest.Note, status, answer);

@@ -107,6 +107,18 @@ public sealed class WitnessingTests(LedgerApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_witness_that_keeps_refusing_keeps_its_first_evidence_and_readiness_stays_503()
+    {
+        var a = await WitnessAsync("a.example/w");
+        a.Seed(Origin, 3, Hash.Sha256("another history"u8));
+        var witnessing = new Witnessing(Policy("quorum a\n", a), new HttpClient(), TimeSpan.FromSeconds(5), NullLogger.Instance);
+        for (var round = 0; round < 3; round++)
+            (await witnessing.RoundAsync("catalogue", _db, default)).Single().State.ShouldBe("fork");
+        (await app.ScalarAsync<long>("select count(*) from ledger.log_forks")).ShouldBe(1);
+        (await app.Http.GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+    }
+
+    [Fact]
     public async Task a_witness_holding_the_same_size_with_another_root_is_a_fork()
     {
         var a = await WitnessAsync("a.example/w");
