@@ -51,6 +51,7 @@ internal static class LogBenchmark
                 http.DefaultRequestHeaders.Add("X-Api-Key", key);
                 var verifier = keys.SignerFor("catalogue").VerifierKey.ToVerifier();
                 await ProofsAsync(http, verifier, entries, proofs);
+                await InProcessAsync(db, entries, proofs);
                 if (wholeLog) await WholeLogAsync(root, $"http://127.0.0.1:{port}", key, keys.SignerFor("catalogue").VerifierKey.ToString(), entries);
             }
             finally
@@ -130,11 +131,46 @@ internal static class LogBenchmark
                 throw new InvalidOperationException($"the consistency proof from {from} does not verify");
             return took;
         });
+        // The floor of any request here: the client, Kestrel and the middleware, no database.
+        var floor = await TimeAsync(proofs, async () =>
+        {
+            var watch = Stopwatch.StartNew();
+            await http.GetStringAsync("/health");
+            return watch.Elapsed;
+        });
         Console.WriteLine($"\n{proofs:N0} proofs each, one client, over HTTP, at {entries:N0} entries:\n");
         Console.WriteLine("| proof | p50 ms | p95 ms | p99 ms | max ms |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
         Row("inclusion (tlog-proof, random index, served checkpoint)", inclusion);
         Row("consistency (random checkpointed size to the newest)", consistency);
+        Row("GET /health (no database: the floor of a request on this machine)", floor);
+    }
+
+    /// <summary>The same reads without HTTP, to tell the database's and the proof's share from the request's.</summary>
+    private static async Task InProcessAsync(NpgsqlDataSource db, int entries, int proofs)
+    {
+        var log = new LogReader(db);
+        var random = new Random(11);
+        var served = await TimeAsync(proofs, async () =>
+        {
+            var watch = Stopwatch.StartNew();
+            await log.ServedCheckpointAsync(default);
+            return watch.Elapsed;
+        });
+        var inclusion = await TimeAsync(proofs, async () =>
+        {
+            var watch = Stopwatch.StartNew();
+            await log.InclusionsAsync([random.NextInt64(entries)], entries, default);
+            return watch.Elapsed;
+        });
+        Console.WriteLine("| in process, no HTTP: the served checkpoint's query | " + Cells(served));
+        Console.WriteLine("| in process, no HTTP: one inclusion (its tiles' query and the proof) | " + Cells(inclusion));
+    }
+
+    private static string Cells(List<TimeSpan> sorted)
+    {
+        double P(double q) => sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(q * sorted.Count) - 1)].TotalMilliseconds;
+        return $"{P(0.50):F2} | {P(0.95):F2} | {P(0.99):F2} | {sorted[^1].TotalMilliseconds:F2} |";
     }
 
     /// <summary>
