@@ -17,7 +17,8 @@ internal sealed class FolderTiles(string root) : ITileSource
 
     public Task<byte[]> CheckpointAsync() => Task.FromResult(Files.Read(Path.Combine(root, "checkpoint"), "checkpoint", SignedNote.MaxBytes));
 
-    public async Task<byte[]> TileAsync(string path)
+    /// <remarks>Read synchronously: tiles are small local files, and the check runs them in parallel already.</remarks>
+    public Task<byte[]> TileAsync(string path)
     {
         var file = Path.Combine(root, path);
         try
@@ -25,7 +26,7 @@ internal sealed class FolderTiles(string root) : ITileSource
             var info = new FileInfo(file);
             if (!info.Exists) throw new Invalid(path, "the tile is missing from the folder");
             if (info.Length > MaxTileBytes) throw new Invalid(path, $"larger than a tile can be ({MaxTileBytes} bytes)");
-            return await File.ReadAllBytesAsync(file);
+            return Task.FromResult(File.ReadAllBytes(file));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
