@@ -88,10 +88,9 @@ public sealed class WitnessFilesTests : IDisposable
     {
         string[] args = ["witness", "--name", "audit.test/w", "--key", _dir.File("k"), "--state", _dir.File("s"), "--listen", "http://127.0.0.1:0", "--log", _log.VerifierKey];
         using var stop = new CancellationTokenSource();
-        var output = new StringWriter();
+        var output = new WatchedWriter("listening ");
         var first = Task.Run(() => Program.Run(args, output, TextWriter.Null, stop.Token));
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!output.ToString().Contains("listening ", StringComparison.Ordinal) && DateTime.UtcNow < deadline && !first.IsCompleted) await Task.Delay(20);
+        await Task.WhenAny(output.Seen, first).WaitAsync(TimeSpan.FromSeconds(30));
         output.ToString().Split('\n')[0].ShouldStartWith("audit.test/w+");
         var second = Cli.Run(args);
         second.Code.ShouldBe(2);
@@ -104,5 +103,41 @@ public sealed class WitnessFilesTests : IDisposable
     {
         _log.Dispose();
         _dir.Dispose();
+    }
+}
+
+/// <summary>Collects what is written and completes <see cref="Seen"/> once the text holds a fragment.</summary>
+internal sealed class WatchedWriter(string fragment) : StringWriter
+{
+    private readonly TaskCompletionSource _seen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Seen => _seen.Task;
+
+    public override void Write(char value)
+    {
+        lock (this) base.Write(value);
+        Check();
+    }
+
+    public override void Write(string? value)
+    {
+        lock (this) base.Write(value);
+        Check();
+    }
+
+    public override void Write(char[] buffer, int index, int count)
+    {
+        lock (this) base.Write(buffer, index, count);
+        Check();
+    }
+
+    public override string ToString()
+    {
+        lock (this) return base.ToString();
+    }
+
+    private void Check()
+    {
+        if (ToString().Contains(fragment, StringComparison.Ordinal)) _seen.TrySetResult();
     }
 }

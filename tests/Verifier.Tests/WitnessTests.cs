@@ -184,7 +184,10 @@ public sealed class WitnessTests : IAsyncLifetime
     public async Task concurrent_submissions_never_roll_the_state_back()
     {
         await Cosigned(0, 1);
-        _w.SaveDelayMilliseconds = 15;
+        // Writers blocked on the lock hold their threads: enough threads that all twenty reach it.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 64), io);
+        _w.HoldNextSaveUntilArrivals(20);
         // Twenty writers race from size 1 to sizes 2..21, each retrying from the size a 409 names
         // until its size is cosigned or the witness is past it. Without the lock around
         // check-and-save, a slower writer of a smaller size could overwrite a larger one.

@@ -125,6 +125,7 @@ public sealed class Witnessing(WitnessPolicy policy, HttpClient http, TimeSpan t
                 $"answered 200 without a cosignature by its key {witness.Key}: {Clip(text)}", resynced, ct);
         }
         await records.CosignedAsync(witness.Name, newest.Size, ours[0].Line, DateTimeOffset.UtcNow, ct);
+        log.LogDebug("Witness {Witness} cosigned the checkpoint of {Size} of log {Database}", witness.Name, newest.Size, database);
         _known[key] = newest.Size;
         return new WitnessOutcome(database, witness.Name, WitnessRecords.Cosigned, newest.Size, null, resynced);
     }

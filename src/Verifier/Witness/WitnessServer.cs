@@ -27,9 +27,10 @@ internal sealed class WitnessServer : IAsyncDisposable
     /// <summary>The URL Kestrel bound (with the real port when asked for port 0).</summary>
     public string Url { get; }
 
-    /// <param name="beforeSave">Runs inside the lock just before a new state is saved; tests widen the race window with it.</param>
+    /// <param name="beforeSave">Runs inside the lock just before a new state is saved; tests hold a save there until every racing writer has arrived.</param>
+    /// <param name="arrived">Runs for each request once its body is read, before the lock: tests count racing writers with it.</param>
     public static async Task<WitnessServer> StartAsync(string listen, WitnessIdentity witness, WitnessState state, TimeProvider clock, TextWriter log,
-        Action<LogState>? beforeSave = null)
+        Action<LogState>? beforeSave = null, Action? arrived = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         // Standard output belongs to the two lines the witness promises; nothing else may write there.
@@ -43,6 +44,7 @@ internal sealed class WitnessServer : IAsyncDisposable
         app.MapPost("/add-checkpoint", async (HttpContext http) =>
         {
             var body = await ReadCappedAsync(http.Request, AddCheckpoint.MaxBodyBytes);
+            arrived?.Invoke();
             WitnessAnswer answer;
             if (body is null)
             {

@@ -55,7 +55,7 @@ public sealed class WitnessDrillTests(LedgerApp app) : IAsyncLifetime
         var (api, http) = await ServiceAsync(policy);
         var writer = await api.IssueKeyAsync("writer", "writer");
         await PostAsync(http, writer, CountyWithOneOfEach());
-        var first = await ServedReachesNewestAsync(http, writer);
+        var first = await ServedReachesNewestAsync(api, http, writer, "a", "b");
         WitnessPolicy.Parse(await File.ReadAllTextAsync(policy)).CosignedBy(SignedNote.Parse(first.Note)).ShouldBe(["a", "b"], ignoreOrder: true);
 
         await b.StopAsync();
@@ -66,7 +66,7 @@ public sealed class WitnessDrillTests(LedgerApp app) : IAsyncLifetime
         (await ServedAsync(http, writer)).Size.ShouldBe(first.Size);
 
         await b.StartAsync();
-        var caughtUp = await ServedReachesNewestAsync(http, writer);
+        var caughtUp = await ServedReachesNewestAsync(api, http, writer, "a", "b");
         caughtUp.Size.ShouldBeGreaterThan(first.Size);
         // The answer lost while b was down left its size unknown here: b's 409 said where it was.
         api.Written("Witness b has cosigned").ShouldBeGreaterThan(0);
@@ -80,7 +80,7 @@ public sealed class WitnessDrillTests(LedgerApp app) : IAsyncLifetime
         var (api, http) = await ServiceAsync(policy);
         var writer = await api.IssueKeyAsync("writer", "writer");
         await PostAsync(http, writer, CountyWithOneOfEach());
-        var backedUp = await ServedReachesNewestAsync(http, writer);
+        var backedUp = await ServedReachesNewestAsync(api, http, writer, "office");
 
         // The backup: a copy of the database as it stood (the witness had cosigned it).
         await api.TerminateAsync();
@@ -88,7 +88,7 @@ public sealed class WitnessDrillTests(LedgerApp app) : IAsyncLifetime
         await app.ExecuteSqlAsync($"create database {_database}_backup template {_database}");
         (api, http) = await ServiceAsync(policy);
         await PostAsync(http, writer, Enumerable.Range(1, 5).Select(i => Parcel($"410102-A{i:D3}", 3m)).ToArray());
-        var seen = await ServedReachesNewestAsync(http, writer);
+        var seen = await ServedReachesNewestAsync(api, http, writer, "office");
         seen.Size.ShouldBeGreaterThan(backedUp.Size);
 
         // The operator restores the older backup (no trusted-checkpoint file), appends another history and the log signs it.
@@ -135,7 +135,7 @@ public sealed class WitnessDrillTests(LedgerApp app) : IAsyncLifetime
             ["LEDGER_LOG_KEY"] = Convert.ToBase64String(LogSeed),
             ["LEDGER_WITNESS_POLICY_FILE"] = policy,
             ["LEDGER_WITNESS_SECONDS"] = "1",
-            ["Logging__LogLevel__Ledger.Chain.Witnessing"] = "Information",
+            ["Logging__LogLevel__Ledger.Chain.Witnessing"] = "Debug",
         });
         _running.Add(api);
         await api.StartAsync();
@@ -166,22 +166,18 @@ public sealed class WitnessDrillTests(LedgerApp app) : IAsyncLifetime
         return new SignedCheckpoint(checkpoint.Size, checkpoint.Root, note);
     }
 
-    /// <summary>Waits until the served checkpoint is the log's newest: every witness the quorum needs has cosigned it.</summary>
-    private static async Task<SignedCheckpoint> ServedReachesNewestAsync(HttpClient http, string key)
+    /// <summary>
+    /// Waits until the witnesses named have cosigned the log's newest checkpoint (the service says so,
+    /// one line each), then returns the served checkpoint, which must be that one.
+    /// </summary>
+    private static async Task<SignedCheckpoint> ServedReachesNewestAsync(ApiProcess api, HttpClient http, string key, params string[] witnesses)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var newest = await NewestSizeAsync(http, key);
-            using var response = await SendAsync(http, key, "/api/v1/ledger/logs/catalogue/checkpoint");
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                var served = await ServedAsync(http, key);
-                if (served.Size == newest) return served;
-            }
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the served checkpoint did not reach the log's newest ({newest}) within 60 s");
-            await Task.Delay(100);
-        }
+        var newest = await NewestSizeAsync(http, key);
+        foreach (var w in witnesses)
+            await api.WaitForOutputAsync($"Witness {w} cosigned the checkpoint of {newest} of log catalogue", TimeSpan.FromSeconds(60));
+        var served = await ServedAsync(http, key);
+        served.Size.ShouldBe(newest);
+        return served;
     }
 
     private static async Task<string> GetAsync(HttpClient http, string key, string url)

@@ -59,8 +59,19 @@ internal sealed class WitnessHarness : IAsyncDisposable
     /// <summary>Each size saved, in the order the saves happened (taken just before each save).</summary>
     public List<long> Saved { get; } = [];
 
-    /// <summary>How long each save waits inside the witness's lock: a wide window for racing writers.</summary>
-    public int SaveDelayMilliseconds { get; set; }
+    /// <summary>
+    /// When set, the next save waits inside the witness's lock until this many more requests have
+    /// reached the witness: every racing writer is then at the lock (or, without it, past it) while
+    /// one save is half done, whatever the machine's speed.
+    /// </summary>
+    public void HoldNextSaveUntilArrivals(int requests)
+    {
+        Interlocked.Exchange(ref _arrived, 0);
+        Volatile.Write(ref _holdFor, requests);
+    }
+
+    private int _arrived;
+    private int _holdFor;
 
     public async Task RestartAsync()
     {
@@ -68,8 +79,10 @@ internal sealed class WitnessHarness : IAsyncDisposable
         _server = await WitnessServer.StartAsync("http://127.0.0.1:0", Identity, WitnessState.Load(StatePath), Clock, Err, state =>
         {
             lock (Saved) Saved.Add(state.Size);
-            if (SaveDelayMilliseconds > 0) Thread.Sleep(SaveDelayMilliseconds);
-        });
+            var holdFor = Interlocked.Exchange(ref _holdFor, 0);
+            if (holdFor > 0 && !SpinWait.SpinUntil(() => Volatile.Read(ref _arrived) >= holdFor, TimeSpan.FromSeconds(30)))
+                throw new TimeoutException($"{holdFor} requests did not reach the witness within 30 s");
+        }, () => Interlocked.Increment(ref _arrived));
     }
 
     /// <summary>The add-checkpoint body: old size, proof lines (by default the real proof), empty line, checkpoint (by default the log's).</summary>
