@@ -76,6 +76,8 @@ public sealed class LogCommandTests : IDisposable
         using var log = new TestLog(1);
         Cli.Run("log", "--policy", Policy(log), "--tiles", _dir.Path, "--url", "http://127.0.0.1:1").Code.ShouldBe(2);
         Cli.Run("log", "--policy", Policy(log)).Code.ShouldBe(2);
+        var mirrored = Cli.Run("log", "--policy", Policy(log), "--tiles", _dir.Path, "--mirror", _dir.File("m"));
+        (mirrored.Code, mirrored.Err.Contains("--mirror goes with --url")).ShouldBe((2, true));
     }
 
     private string Policy(TestLog log) => _dir.Write("policy", $"log {log.Key.VerifierKey}\nwitness w1 {_w1.VerifierKey}\nquorum w1\n");

@@ -90,11 +90,9 @@ public sealed class LogReader(NpgsqlDataSource db, WitnessPolicy? policy = null)
         ];
         var tiles = Require(await TilesAsync(needed, ct), needed, size);
         var hashes = new TileHashReader(tiles);
-        return indexes.Select(i =>
-        {
-            var entries = EntryBundle.Decode(tiles[(Tile.EntriesLevel, i / Tile.FullWidth)]);
-            return new LogInclusion(i, entries[(int)(i % Tile.FullWidth)], InclusionProof.Build(i, size, hashes));
-        }).ToList();
+        // Each bundle decoded once, however many of the entries asked for are in it.
+        var bundles = indexes.Select(i => i / Tile.FullWidth).Distinct().ToDictionary(n => n, n => EntryBundle.Decode(tiles[(Tile.EntriesLevel, n)]));
+        return indexes.Select(i => new LogInclusion(i, bundles[i / Tile.FullWidth][(int)(i % Tile.FullWidth)], InclusionProof.Build(i, size, hashes))).ToList();
     }
 
     public async Task<IReadOnlyList<Hash>> ConsistencyAsync(long from, long to, CancellationToken ct) =>

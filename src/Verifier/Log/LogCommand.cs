@@ -17,6 +17,8 @@ internal static class LogCommand
         var policy = Files.ReadPolicy(a.Required("policy"));
         var (tiles, url) = (a.Optional("tiles"), a.Optional("url"));
         if ((tiles is null) == (url is null)) throw new UsageError("log reads either --tiles DIR or --url BASE (with --key and --database)");
+        if (tiles is not null && new[] { "key", "database", "mirror" }.FirstOrDefault(o => a.Optional(o) is not null) is { } served)
+            throw new UsageError($"--{served} goes with --url, not --tiles");
         var parallel = a.Optional("parallel") is { } p ? int.TryParse(p, out var n) && n is > 0 and <= 64 ? n : throw new UsageError("--parallel is 1…64") : 8;
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };

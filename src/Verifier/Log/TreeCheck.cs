@@ -38,7 +38,7 @@ internal static class TreeCheck
             {
                 var width = TilePaths.WidthIn(level, m, size);
                 var tile = await source.TileAsync(TilePaths.Hashes(level, m, width));
-                var slots = below.Skip((int)(m * TilePaths.Width)).Take(width).ToArray();
+                var slots = below.AsSpan((int)(m * TilePaths.Width), width).ToArray();
                 if (tile.Length != width * 32 || !slots.Select((h, i) => tile.AsSpan(i * 32, 32).SequenceEqual(h)).All(ok => ok))
                     throw new Invalid(TilePaths.Hashes(level, m, width), "does not hold the roots of the subtrees the tiles below make");
                 if (width == TilePaths.Width) next.Add(PerfectRoot(slots));
@@ -135,7 +135,7 @@ internal static class TreeCheck
             var (level, rest) = (height / 8, height % 8);
             // Level 0's list holds only the last tile's leaves: index them from that tile's start.
             var offset = level == 0 ? start % TilePaths.Width : start >> (8 * level);
-            parts.Add(PerfectRoot(levels[level].Skip((int)offset).Take(1 << rest).ToArray()));
+            parts.Add(PerfectRoot(levels[level].AsSpan((int)offset, 1 << rest).ToArray()));
             start += 1L << height;
         }
         var root = parts[^1];
