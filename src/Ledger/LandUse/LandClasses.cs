@@ -58,6 +58,15 @@ public static class LandClasses
         : Table.Groups.ContainsKey(code) ? $"'{code}' is a 一级类; name one of its 二级类 ({string.Join(", ", ClassesOf(code).Take(6))}…)"
         : $"'{code}' is not a class of the 三调 工作分类 (TD/T 1055-2019 appendix A), e.g. 0301 乔木林地, 0307K 可调整其他林地";
 
+    /// <summary>
+    /// Other agricultural land for 耕地进出平衡 (自然资发〔2021〕166号): 园地, 林地, 草地 (not their
+    /// wetland classes), 坑塘水面 and 设施农用地, and every K class.
+    /// </summary>
+    public static bool IsOtherAgricultural(string code) =>
+        Find(code) is { } c && (c.Adjustable || c.Group is "02" or "03" or "04" || c.Code is "1104" or "1104A" or "1202");
+
+    public static IReadOnlyList<string> OtherAgricultural { get; } = Table.Classes.Keys.Where(IsOtherAgricultural).ToList();
+
     private static IEnumerable<string> ClassesOf(string group) => All.Where(c => c.Group == group).Select(c => c.Code);
 
     private static (Dictionary<string, LandClass>, Dictionary<string, string>) Load()
