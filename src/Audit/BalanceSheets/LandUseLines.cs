@@ -69,6 +69,18 @@ public static class LandUseLines
             .ToList();
     }
 
+    /// <summary>Land of one class (or 一级类) that became another in the period: the transition matrix's cells, largest first.</summary>
+    public static List<ClassChange> Transitions(IReadOnlyList<LandUseLine> lines, int level, out Dictionary<string, decimal> opening,
+        out Dictionary<string, decimal> closing)
+    {
+        var classes = Classes(lines, level);
+        opening = classes.ToDictionary(c => c.Class, c => c.Opening);
+        closing = classes.ToDictionary(c => c.Class, c => c.Closing);
+        return classes.SelectMany(c => c.Reductions.Where(r => r.Class != "")
+                .GroupBy(r => r.Class).Select(g => new ClassChange(c.Class + ">" + g.Key, "", Quantities(g.Sum(r => r.Amount)))))
+            .ToList();
+    }
+
     public static LandUseTotal Total(IReadOnlyList<LandUseLine> lines)
     {
         var transfers = lines.Where(l => l.Cause == RegionScope.TransferCause).ToList();

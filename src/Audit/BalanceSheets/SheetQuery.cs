@@ -36,6 +36,21 @@ public sealed class SheetQuery(NpgsqlDataSource db)
         return OverlapLiabilities.Add(InOutLiability(sheet), overlaps);
     }
 
+    /// <summary>The landUse account alone, read as the sheet reads it (the transitions endpoint).</summary>
+    public async Task<LandUseAccount> LandUseAsync(SheetRequest request, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        await NoParallelWorkersAsync(conn, tx, ct);
+        var scope = RegionScope.Of(request.Region, await LineageReader.LoadAsync(conn, tx, request.KnownAt, [], ct), request.To);
+        var within = ScopeSql.Within(scope, "region_code");
+        var latest = await SheetPlan.LatestRecordedAsync(conn, tx, ct);
+        var classRows = await StocksAsync(conn, tx, request, within, latest, ct, StockSource.LandUse);
+        classRows.AddRange(await LineageRows.PartStocksAsync(conn, tx, scope, request, ct, StockSource.LandUse));
+        var transfers = await LineageRows.TransfersAsync(conn, tx, scope, request, ct);
+        return new LandUseAccount(LandUseLines.Of(classRows, transfers));
+    }
+
     /// <summary>A deficit of the in-out balance is a liability of the farmland account.</summary>
     internal static BalanceSheet InOutLiability(BalanceSheet sheet) => sheet.InOutBalance.Liability is not { } deficit ? sheet
         : sheet with

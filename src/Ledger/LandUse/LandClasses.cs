@@ -34,6 +34,12 @@ public static class LandClasses
     public static string NameOf(string code) =>
         Table.Classes.TryGetValue(code, out var c) ? c.Name : Table.Groups.GetValueOrDefault(code, code);
 
+    /// <summary>A class, or a 一级类's classes; null when the code is neither.</summary>
+    public static string[]? Expand(string code) =>
+        Find(code) is not null ? [code]
+        : Table.Groups.ContainsKey(code) ? All.Where(c => c.Group == code).Select(c => c.Code).ToArray()
+        : null;
+
     /// <summary>Farmland's 二级类 from a farmland parcel's <c>landType</c>.</summary>
     public static string OfFarmlandType(string landType) => landType switch
     {
