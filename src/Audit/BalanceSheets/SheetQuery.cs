@@ -102,17 +102,17 @@ public sealed class SheetQuery(NpgsqlDataSource db)
                    coalesce(sum(amount_pos + amount_neg) filter (where eff_year < @y1), 0),
                    coalesce(sum(amount_pos) filter (where eff_year between @ws and @we), 0),
                    coalesce(sum(-amount_neg) filter (where eff_year between @ws and @we), 0)
-            from {source.Totals}
+            from {source.Totals} t
             where {within.Sql} and rec_quarter < @quarter and (eff_year < @y1 or eff_year between @ws and @we)
             group by 1, 2, 3, 4
             union all
             select region_code, account, cause, nature, {Sums("")}
-            from {f}
+            from {f} f
             where year is null and {within.Sql} and recorded_at <= @known and {edge}
             group by 1, 2, 3, 4
             union all
             select region_code, account, cause, nature, {Sums(sign)}
-            from {f}
+            from {f} f
             where year is null and {within.Sql} and {correction}
               and effective_date <= @to and not {edge}
             group by 1, 2, 3, 4
