@@ -27,8 +27,8 @@ public static class OgcEndpoints
     public static void MapOgc(this WebApplication app)
     {
         var ogc = app.MapGroup(Root).ExcludeFromDescription();
+        // Routing matches the root with or without its trailing slash.
         ogc.MapMethods("", GetAndHead, Landing);
-        ogc.MapMethods("/", GetAndHead, Landing);
         ogc.MapMethods("/conformance", GetAndHead, Conformance);
         ogc.MapMethods("/collections", GetAndHead, Collections);
         ogc.MapMethods("/collections/{collectionId}", GetAndHead, Collection);
