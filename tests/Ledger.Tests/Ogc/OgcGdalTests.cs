@@ -44,10 +44,8 @@ public sealed partial class OgcGdalTests(OgcService service) : IClassFixture<Ogc
         var gpkg = Path.Combine(Path.GetTempPath(), $"ledger-ogc-{Guid.NewGuid():N}.gpkg");
         try
         {
-            var (exit, _, log) = await service.GdalAsync("ogr2ogr", "-f", "GPKG", gpkg, "-oo", "PAGE_SIZE=2", $"OAPIF:{service.Root}{ogcQuery}");
+            var (exit, _, log) = await service.GdalAsync("ogr2ogr", "-f", "GPKG", gpkg, "-oo", "PAGE_SIZE=1", $"OAPIF:{service.Root}{ogcQuery}");
             exit.ShouldBe(0, log);
-            // Small pages, followed by their next links: more than one page was read.
-            Regex.Count(log, @"HTTP: Fetch\([^)]*after=").ShouldBeGreaterThan(2, log);
 
             var total = 0;
             foreach (var layer in Layers)
@@ -60,6 +58,8 @@ public sealed partial class OgcGdalTests(OgcService service) : IClassFixture<Ogc
                 total += map.Count;
             }
             total.ShouldBeGreaterThan(5);
+            // One feature a page, followed by the next links: a page for every feature after each layer's first.
+            Regex.Count(log, @"HTTP: Fetch\([^)]*after=").ShouldBeGreaterThanOrEqualTo(total - Layers.Length, log);
         }
         finally
         {
@@ -86,7 +86,8 @@ public sealed partial class OgcGdalTests(OgcService service) : IClassFixture<Ogc
         var map = await service.GetAsync($"/api/v1/regions/410102/map?layers={layer}{query}");
         return map.GetProperty("features").EnumerateArray().ToDictionary(
             f => Key(f.GetProperty("properties").GetProperty("stream").GetString()!, f.GetProperty("properties").GetProperty("eventId").GetString()!,
-                f.GetProperty("properties").GetProperty("areaHa").GetDecimal()),
+                f.GetProperty("properties").GetProperty("areaHa").GetDecimal(),
+                layer == "overlaps" ? f.GetProperty("properties").GetProperty("protectedStream").GetString() : null),
             f => Positions(f.GetProperty("geometry").GetProperty("coordinates")).ToList());
     }
 
@@ -100,18 +101,19 @@ public sealed partial class OgcGdalTests(OgcService service) : IClassFixture<Ogc
         exists.Parameters.AddWithValue("$t", layer);
         if ((long)exists.ExecuteScalar()! == 0) return [];
         using var cmd = conn.CreateCommand();
-        cmd.CommandText = $"select geom, stream, eventId, areaHa from \"{layer}\"";
+        // An overlap is told from the other overlap of the same footprint by the protection it meets.
+        cmd.CommandText = $"select geom, stream, eventId, areaHa, {(layer == "overlaps" ? "protectedStream" : "null")} from \"{layer}\"";
         var rows = new Dictionary<string, List<(double, double)>>();
         using var r = cmd.ExecuteReader();
         var reader = new GeoPackageGeoReader();
         while (r.Read())
-            rows.Add(Key(r.GetString(1), r.GetString(2), (decimal)r.GetDouble(3)),
+            rows.Add(Key(r.GetString(1), r.GetString(2), (decimal)r.GetDouble(3), r.IsDBNull(4) ? null : r.GetString(4)),
                 reader.Read((byte[])r["geom"]).Coordinates.Select(c => (c.X, c.Y)).ToList());
         return rows;
     }
 
-    private static string Key(string stream, string eventId, decimal areaHa) =>
-        $"{stream} {eventId} {areaHa.ToString("0.####", CultureInfo.InvariantCulture)}";
+    private static string Key(string stream, string eventId, decimal areaHa, string? protectedStream) =>
+        $"{stream} {eventId} {areaHa.ToString("0.####", CultureInfo.InvariantCulture)} {protectedStream}";
 
     private static IEnumerable<(double, double)> Positions(JsonElement coordinates) =>
         coordinates[0].ValueKind == JsonValueKind.Number
