@@ -60,7 +60,7 @@ public static partial class LedgerOpenApi
                 ["securitySchemes"] = new JsonObject { ["apiKey"] = new JsonObject { ["type"] = "apiKey", ["in"] = "header", ["name"] = "X-Api-Key" } },
             },
             ["security"] = new JsonArray(new JsonObject { ["apiKey"] = new JsonArray() }),
-            ["paths"] = WithEvidencePaths(WithMapPaths(Paths())),
+            ["paths"] = WithOgcPaths(WithEvidencePaths(WithMapPaths(Paths()))),
         };
     }
 
