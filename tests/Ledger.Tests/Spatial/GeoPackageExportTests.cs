@@ -128,6 +128,15 @@ public sealed class GeoPackageExportTests(LedgerApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task the_openapi_document_describes_the_export()
+    {
+        var doc = JsonDocument.Parse(await (await app.SendAsync(HttpMethod.Get, "/openapi/v1.json", null)).Content.ReadAsStringAsync()).RootElement;
+        var get = doc.GetProperty("paths").GetProperty("/api/v1/regions/{code}/export.gpkg").GetProperty("get");
+        get.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ShouldBe(["code", "layers", "asOf", "knownAt", "bbox"]);
+        get.GetProperty("responses").EnumerateObject().Select(r => r.Name).ShouldBe(["200", "400", "403", "404", "422", "429", "503"]);
+    }
+
+    [Fact]
     public async Task the_scratch_file_is_gone_once_the_export_is_sent()
     {
         (await app.SendAsync(HttpMethod.Get, "/api/v1/regions/410102/export.gpkg", _auditor)).StatusCode.ShouldBe(HttpStatusCode.OK);
