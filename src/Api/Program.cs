@@ -9,16 +9,18 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 // keys, flows, verify, checkpoints: JasperFx commands that resolve the database themselves, before any host.
 if (OperatorCommands.Matches(args)) return await OperatorCommands.RunAsync(builder.Configuration, args, Console.Out);
 
+WebApplication app;
 try
 {
     await builder.AddLedgerAsync();
+    // Building resolves Kestrel, which first checks that every address it is to listen on is free (ListenerCheck).
+    app = builder.Build();
 }
 catch (Ledger.Storage.StartupRefusedException refused)
 {
     Console.Error.WriteLine($"Refusing to start: {refused.Message}");
     return 1;
 }
-var app = builder.Build();
 app.UseLedger();
 // Plain runs skip JasperFx's command discovery, which prints a page of "Searching ... for commands".
 if (args.Length == 0)

@@ -4,8 +4,9 @@ using Ledger.Api.Http;
 namespace Ledger.Api.Access;
 
 /// <summary>
-/// Every <c>/api/v1</c> call must carry a valid <c>X-Api-Key</c> (or, for reads, a workbench session cookie);
-/// the client it names travels with the request.
+/// Every <c>/api/v1</c> call must carry a valid key: in <c>X-Api-Key</c>, or as the password of
+/// HTTP Basic (<see cref="BasicCredentials"/>), or, for reads, a workbench session cookie; the client
+/// it names travels with the request. Both key forms are one key: same client, scope and rate limit.
 /// </summary>
 public sealed class ApiKeyMiddleware(RequestDelegate next)
 {
@@ -20,11 +21,24 @@ public sealed class ApiKeyMiddleware(RequestDelegate next)
             await next(http);
             return;
         }
-        var secret = http.Request.Headers[Header].ToString();
+        var headerKey = http.Request.Headers[Header].ToString();
+        var basic = BasicCredentials.Read(http.Request.Headers.Authorization);
+        if (basic.Problem is { } unreadable)
+        {
+            await Unauthorized(http, unreadable);
+            return;
+        }
+        if (headerKey.Length > 0 && basic.Key is { } other && other != headerKey)
+        {
+            await Problems.Of(http, 400, "Two different keys",
+                $"the {Header} header and the Basic password name different keys; send one key, in one of them").ExecuteAsync(http);
+            return;
+        }
+        var secret = headerKey.Length > 0 ? headerKey : basic.Key ?? "";
         // The workbench links to reports and exports directly: a signed-in browser may read
         // (GET/HEAD only) with its session, under the same role and scope as its key.
         var method = http.Request.Method;
-        if (string.IsNullOrEmpty(secret) && (HttpMethods.IsGet(method) || HttpMethods.IsHead(method))
+        if (string.IsNullOrEmpty(secret) && basic.OtherScheme is null && (HttpMethods.IsGet(method) || HttpMethods.IsHead(method))
             && await sessions.ResolveAsync(http, http.RequestAborted) is { } viaSession)
         {
             http.Items[typeof(ApiClient)] = viaSession;
@@ -43,17 +57,26 @@ public sealed class ApiKeyMiddleware(RequestDelegate next)
         }
         if (string.IsNullOrEmpty(secret))
         {
-            await Problems.Of(http, 401, "Unauthorized", $"send your API key in the {Header} header").ExecuteAsync(http);
+            await Unauthorized(http, basic.OtherScheme is { } scheme
+                ? $"the Authorization scheme '{scheme}' is not accepted: send your API key in the {Header} header, or as the password of HTTP Basic (any user name)"
+                : $"send your API key in the {Header} header, or as the password of HTTP Basic (any user name)");
             return;
         }
         client ??= secret.Length > MaxKeyLength ? null : await keys.FindAsync(secret, http.RequestAborted);
         if (client is null)
         {
-            await Problems.Of(http, 401, "Unauthorized", "the API key is unknown or revoked").ExecuteAsync(http);
+            await Unauthorized(http, "the API key is unknown or revoked");
             return;
         }
         http.Items[typeof(ApiClient)] = client;
         await next(http);
+    }
+
+    /// <summary>A 401 with the Basic challenge, so QGIS and GDAL ask their user for the key instead of failing silently.</summary>
+    private static Task Unauthorized(HttpContext http, string detail)
+    {
+        http.Response.Headers.WWWAuthenticate = BasicCredentials.Challenge;
+        return Problems.Of(http, 401, "Unauthorized", detail).ExecuteAsync(http);
     }
 }
 

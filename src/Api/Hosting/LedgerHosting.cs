@@ -21,6 +21,11 @@ public static class LedgerHosting
         var urls = builder.Configuration["urls"] ?? builder.Configuration["ASPNETCORE_URLS"]
             ?? (builder.Configuration["LEDGER_URLS"] is { Length: > 0 } ledgerUrls ? ledgerUrls : "http://127.0.0.1:5080");
         builder.WebHost.UseUrls(LedgerTelemetry.ListenUrls(builder.Configuration, urls));
+        // Runs when Kestrel is built, as the host starts and before any hosted service does: a taken port is a refusal naming its setting.
+        builder.WebHost.ConfigureKestrel(_ =>
+        {
+            if (ListenerCheck.Refusal(builder.Configuration, urls) is { } why) throw new Ledger.Storage.StartupRefusedException(why);
+        });
 
         var database = await LedgerDatabase.ResolveAsync(builder.Configuration);
         await database.MigrateAsync();

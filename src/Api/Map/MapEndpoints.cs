@@ -102,7 +102,7 @@ public static class MapEndpoints
         return asked.Distinct().ToList();
     }
 
-    private static BoundingBox? Bbox(HttpContext http, QueryParameters q)
+    internal static BoundingBox? Bbox(HttpContext http, QueryParameters q)
     {
         if (http.Request.Query["bbox"].ToString() is not { Length: > 0 } raw) return null;
         var parts = raw.Split(',');

@@ -20,6 +20,9 @@ public static class MapRefusals
     public static IResult TooManyBytes(HttpContext http, MapLimits limits, long bytes, MapRequest request) => TooLarge(http, request,
         Text($"the map's features are at least {bytes:N0} bytes of GeoJSON, more than the {limits.MaxBytes:N0} ({Mib(limits.MaxBytes)} MiB) one answer may hold (LEDGER_MAP_MAX_MB)"));
 
+    public static IResult ExportTooLarge(HttpContext http, MapLimits limits, long bytes, MapRequest request) => TooLarge(http, request,
+        Text($"the export's geometries are at least {bytes:N0} bytes, more than the {limits.MaxBytes:N0} ({Mib(limits.MaxBytes)} MiB) one export may hold (LEDGER_MAP_MAX_MB)"));
+
     public static IResult TooManyOverlaps(HttpContext http, MapLimits limits, long overlaps)
     {
         var why = Text($"the region has at least {overlaps:N0} overlaps in the period, more than the {limits.MaxFeatures:N0} one answer may hold (LEDGER_MAP_MAX_FEATURES)");

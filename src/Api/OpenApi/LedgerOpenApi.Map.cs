@@ -61,6 +61,19 @@ public static partial class LedgerOpenApi
                     ("422", "More features than LEDGER_MAP_MAX_FEATURES (default 20,000, all layers and databases together) or more than LEDGER_MAP_MAX_MB: " +
                             "the problem says how many and how to narrow (bbox, fewer layers, a smaller region)", "Problem"), Busy, TimedOut)),
         };
+        paths["/api/v1/regions/{code}/export.gpkg"] = new JsonObject
+        {
+            ["get"] = Op("The map's layers as a GeoPackage 1.3 (application/geopackage+sqlite3), one table per layer in EPSG:4490, the map's properties as columns " +
+                         "(Chinese aliases in gpkg_data_columns); same parameters and bounds as /map (auditor, investigator)",
+                parameters: new JsonArray(code.DeepClone(),
+                    QueryParameter("layers", "string", $"Comma-separated: {string.Join(", ", Layers.Map)} (default: all); one table each, in this order"),
+                    QueryParameter("asOf", "date", "Boundaries and footprints in force on this date (default: today, Asia/Shanghai)"),
+                    QueryParameter("knownAt", "date-time", "As known at this instant (default: now)"),
+                    QueryParameter("bbox", "string", "Extension: west,south,east,north in degrees: only features whose bounding box meets it")),
+                responses: Responses(("200", "The GeoPackage file (Content-Disposition: attachment)", null), ("400", "Invalid parameters", "Problem"),
+                    ("403", "Outside scope (decided first)", "Problem"), ("404", "Unknown region", "Problem"),
+                    ("422", "More features than LEDGER_MAP_MAX_FEATURES or more geometry than LEDGER_MAP_MAX_MB: the problem says how to narrow", "Problem"), Busy, TimedOut)),
+        };
         paths["/api/v1/regions/{code}/tiles/{z}/{x}/{y}.mvt"] = new JsonObject
         {
             ["get"] = Op("The map's layers as a Mapbox vector tile (application/vnd.mapbox-vector-tile; Web Mercator z/x/y, for drawing only); one tile layer per map layer (auditor, investigator)",

@@ -57,9 +57,14 @@ public static partial class LedgerOpenApi
             ["components"] = new JsonObject
             {
                 ["schemas"] = schemas,
-                ["securitySchemes"] = new JsonObject { ["apiKey"] = new JsonObject { ["type"] = "apiKey", ["in"] = "header", ["name"] = "X-Api-Key" } },
+                ["securitySchemes"] = new JsonObject
+                {
+                    ["apiKey"] = new JsonObject { ["type"] = "apiKey", ["in"] = "header", ["name"] = "X-Api-Key" },
+                    // Contract 1.7: desktop GIS clients send Basic, not custom headers.
+                    ["basicAuth"] = new JsonObject { ["type"] = "http", ["scheme"] = "basic", ["description"] = "The API key as the password; the user name is ignored" },
+                },
             },
-            ["security"] = new JsonArray(new JsonObject { ["apiKey"] = new JsonArray() }),
+            ["security"] = new JsonArray(new JsonObject { ["apiKey"] = new JsonArray() }, new JsonObject { ["basicAuth"] = new JsonArray() }),
             ["paths"] = WithOgcPaths(WithEvidencePaths(WithMapPaths(Paths()))),
         };
     }

@@ -11,8 +11,8 @@ namespace Ledger.Storage;
 /// </summary>
 public static partial class ScratchFolders
 {
-    /// <summary>The kinds there are: a request's upload, a job's unpacked layer.</summary>
-    public static readonly IReadOnlyList<string> Kinds = ["upload", "import"];
+    /// <summary>The kinds there are: a request's upload, a job's unpacked layer, a GeoPackage being written for download.</summary>
+    public static readonly IReadOnlyList<string> Kinds = ["upload", "import", "export"];
 
     /// <summary>
     /// Folders named before the process id was part of the name (<c>ledger-upload-Ab12Cd</c>) have no

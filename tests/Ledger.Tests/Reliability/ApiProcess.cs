@@ -83,6 +83,14 @@ public sealed class ApiProcess(string connectionString, string adminKey, string 
         }
     }
 
+    /// <summary>Every line the service has written so far (standard output and error).</summary>
+    public IReadOnlyList<string> Output
+    {
+        get { lock (_output) return [.. _output]; }
+    }
+
+    public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
+
     /// <summary>How many lines containing <paramref name="fragment"/> the service has written so far.</summary>
     public int Written(string fragment)
     {
