@@ -72,10 +72,15 @@ public sealed class ApiKeyMiddleware(RequestDelegate next)
         await next(http);
     }
 
-    /// <summary>A 401 with the Basic challenge, so QGIS and GDAL ask their user for the key instead of failing silently.</summary>
+    /// <summary>
+    /// A 401 with the Basic challenge, so QGIS and GDAL ask their user for the key instead of failing
+    /// silently. Not to a browser's page load (it asks for HTML): a browser would pop up a password
+    /// box, where the workbench's sign-in page is the way in for people.
+    /// </summary>
     private static Task Unauthorized(HttpContext http, string detail)
     {
-        http.Response.Headers.WWWAuthenticate = BasicCredentials.Challenge;
+        if (!http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase))
+            http.Response.Headers.WWWAuthenticate = BasicCredentials.Challenge;
         return Problems.Of(http, 401, "Unauthorized", detail).ExecuteAsync(http);
     }
 }

@@ -5,7 +5,8 @@ namespace Ledger.Audit.BalanceSheets;
 
 /// <summary>
 /// The two relations a stock read sums: yearly totals and flow rows, both with the columns
-/// region_code, account, cause, nature (and the totals' amounts, the rows' amount and dates).
+/// region_code, account, cause, nature (and the totals' amounts; the rows' amount, dates and
+/// stream_id, which a split's part is read by).
 /// </summary>
 internal sealed record StockSource(string Totals, string Rows)
 {
@@ -21,5 +22,5 @@ internal sealed record StockSource(string Totals, string Rows)
         $"(select region_code, land_class as account, cause || '{LandUseLines.Separator}' || other_class as cause, nature, eff_year, rec_quarter, " +
         $"amount_pos, amount_neg from {S}.{FlowTables.LandUseTotals})",
         $"(select region_code, land_class as account, cause || '{LandUseLines.Separator}' || coalesce(other_class, '') as cause, nature, " +
-        $"effective_date, recorded_at, amount, null::int as year from ({LandUseFlows.Rows($"{S}.{FlowTables.Flows}")}) u)");
+        $"effective_date, recorded_at, amount, null::int as year, stream_id from ({LandUseFlows.Rows($"{S}.{FlowTables.Flows}")}) u)");
 }

@@ -89,6 +89,20 @@ public sealed class BasicAuthTests(LedgerApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_browser_page_load_gets_a_401_without_the_password_box()
+    {
+        using var page = new HttpRequestMessage(HttpMethod.Get, Stream);
+        page.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,*/*;q=0.8");
+        var response = await app.Http.SendAsync(page);
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        response.Headers.WwwAuthenticate.ShouldBeEmpty();
+
+        using var gis = new HttpRequestMessage(HttpMethod.Get, Stream);
+        gis.Headers.Accept.ParseAdd("application/geo+json");
+        (await app.Http.SendAsync(gis)).Headers.WwwAuthenticate.ToString().ShouldStartWith("Basic realm=");
+    }
+
+    [Fact]
     public async Task two_different_keys_in_one_request_are_refused()
     {
         var (a, b) = (await app.KeyAsync("auditor", "410000"), await app.KeyAsync("auditor", "410000"));
