@@ -154,7 +154,7 @@ public static class ImportEndpoints
         if (client.Has(Role.Writer) && job.Client != client.Name)
             return Problems.Forbidden(http, $"import {job.Id} was uploaded by another client; only its writer or an admin may cancel it");
         var s = await imports.StatusAsync(job, 0, 0, ct);
-        var counts = new ImportCounts(s.FeaturesRead, s.Appended, s.Duplicates, s.Skipped, s.RejectedCount);
+        var counts = s.Counts;
         if (ImportStore.Terminal.Contains(s.Status)
             || !await imports.AppendProgressAsync(job.Id, counts, "cancelled", [], $"cancelled by {client.Name}; what was appended before stays",
                 clock.GetCurrentInstant(), ct))
@@ -183,6 +183,7 @@ public static class ImportEndpoints
             importId = s.ImportId, status = s.Status, layer = s.Layer, fileName = s.FileName, featuresTotal = s.FeaturesTotal, featuresRead = s.FeaturesRead,
             appended = s.Appended,
             duplicates = s.Duplicates, skipped = s.Skipped, rejectedCount = s.RejectedCount,
+            classes = s.Classes ?? new Dictionary<string, int>(),
             rejected = s.Rejected.Select(r => new { feature = r.Feature, reasons = r.Reasons }), message = s.Message,
             createdAt = s.CreatedAt, updatedAt = s.UpdatedAt,
         }, LedgerJson.Options);

@@ -9,9 +9,10 @@ using NodaTime;
 namespace Ledger.Imports;
 
 /// <summary>What one feature becomes: an event to post, a skip (not a class the layer takes), or the reasons it is rejected.</summary>
-public sealed record FeatureOutcome(JsonObject? Event, string? Skipped, IReadOnlyList<string> Reasons)
+/// <param name="Group">For survey layers: the 一级类 of the feature's class (the import's status counts them).</param>
+public sealed record FeatureOutcome(JsonObject? Event, string? Skipped, IReadOnlyList<string> Reasons, string? Group = null)
 {
-    public static FeatureOutcome Post(JsonObject e) => new(e, null, []);
+    public static FeatureOutcome Post(JsonObject e, string? group = null) => new(e, null, [], group);
     public static FeatureOutcome Skip(string why) => new(null, why, []);
     public static FeatureOutcome Reject(params string[] reasons) => new(null, null, reasons);
 }
@@ -25,13 +26,10 @@ public sealed record FeatureOutcome(JsonObject? Event, string? Skipped, IReadOnl
 /// </summary>
 public static class FeatureEvents
 {
-    /// <summary>三调 地类编码 of farmland: 0101 水田, 0102 水浇地, 0103 旱地. Every other class is skipped.</summary>
-    public static readonly IReadOnlyDictionary<string, string> LandClasses =
-        new Dictionary<string, string> { ["0101"] = "paddy", ["0102"] = "irrigated", ["0103"] = "dry" };
-
     public static string TypeOf(string layer) => layer switch
     {
         "farmland" => "farmland.parcel-registered",
+        "landuse" => LandUse.LandUseEventTypes.Registered,
         "redline" => "redline.zone-designated",
         "mining" => "mining.right-granted",
         _ => throw new ArgumentOutOfRangeException(nameof(layer), layer, null),
@@ -64,16 +62,34 @@ public static class FeatureEvents
 
         var data = new JsonObject();
         string stream = "";
+        string? type = null, group = null;
         switch (m.Layer)
         {
-            case "farmland":
+            // A 地类图斑 layer: farmland features become farmland parcels, every other class a land-use parcel (contract 1.8).
+            case "farmland" or "landuse":
                 var dlbm = Text("landClass");
-                if (dlbm is not null && !LandClasses.ContainsKey(dlbm))
-                    return FeatureOutcome.Skip($"地类 {dlbm} is not farmland (0101, 0102, 0103)");
-                if (dlbm is not null) data["landType"] = LandClasses[dlbm];
+                if (dlbm is not null && LandUse.LandClasses.Problem(dlbm) is { } unknown)
+                    reasons.Add($"{Source(m, "landClass")} {unknown}");
+                else if (dlbm is not null)
+                {
+                    group = LandUse.LandClasses.GroupOf(dlbm);
+                    if (LandUse.LandClasses.FarmlandTypeOf(dlbm) is { } landType)
+                    {
+                        type = "farmland.parcel-registered";
+                        data["landType"] = landType;
+                    }
+                    else
+                    {
+                        type = LandUse.LandUseEventTypes.Registered;
+                        data["landClass"] = dlbm;
+                    }
+                }
                 data["areaHa"] = Area(f, m, reasons);
-                data["qualityGrade"] = Node(f, m, "qualityGrade", reasons);
-                data["permanentBasic"] = Node(f, m, "permanentBasic", reasons);
+                if (type == "farmland.parcel-registered")
+                {
+                    data["qualityGrade"] = Node(f, m, "qualityGrade", reasons);
+                    data["permanentBasic"] = Node(f, m, "permanentBasic", reasons);
+                }
                 data["origin"] = Node(f, m, "origin", reasons);
                 stream = $"{region}-{key}";
                 break;
@@ -93,13 +109,13 @@ public static class FeatureEvents
         }
         if (reasons.Count > 0) return FeatureOutcome.Reject([.. reasons]);
         data["geometry"] = f.Geometry!.DeepClone();
-        var type = TypeOf(m.Layer);
+        type ??= TypeOf(m.Layer);
         var date = effectiveDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         return FeatureOutcome.Post(new JsonObject
         {
             ["eventId"] = EventId(type, stream, date).ToString(), ["type"] = type, ["stream"] = stream, ["regionCode"] = region,
             ["effectiveDate"] = date, ["data"] = data,
-        });
+        }, group);
     }
 
     /// <summary>A name-based id (SHA-256 of type, stream key and date, RFC 9562 version 8 layout).</summary>

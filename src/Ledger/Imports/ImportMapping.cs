@@ -21,12 +21,12 @@ public sealed record FieldSource(string? Attribute, JsonElement? Value)
 /// </summary>
 public sealed record ImportMapping(string Layer, IReadOnlyDictionary<string, FieldSource> Fields, string AreaUnit)
 {
-    public static readonly string[] Layers = ["farmland", "redline", "mining"];
+    public static readonly string[] Layers = ["farmland", "landuse", "redline", "mining"];
 
     /// <summary>The targets each layer fills: the stream key, the region, the area (when absent: the geometry's own area) and the event's other fields.</summary>
     public static IReadOnlyList<string> Targets(string layer) => layer switch
     {
-        "farmland" => ["key", "region", "landClass", "area", "qualityGrade", "permanentBasic", "origin"],
+        "farmland" or "landuse" => ["key", "region", "landClass", "area", "qualityGrade", "permanentBasic", "origin"],
         "redline" => ["key", "region", "area", "function", "approvalRef"],
         "mining" => ["key", "region", "area", "mineral", "validFrom", "validTo"],
         _ => [],
@@ -34,7 +34,7 @@ public sealed record ImportMapping(string Layer, IReadOnlyDictionary<string, Fie
 
     private static Dictionary<string, FieldSource> Defaults(string layer) => layer switch
     {
-        "farmland" => new()
+        "farmland" or "landuse" => new()
         {
             ["key"] = FieldSource.Of("BSM"), ["region"] = FieldSource.Of("ZLDWDM"), ["landClass"] = FieldSource.Of("DLBM"),
             ["area"] = FieldSource.Of("TBDLMJ"), ["permanentBasic"] = FieldSource.Constant(false), ["origin"] = FieldSource.Constant("baseline"),
@@ -47,6 +47,8 @@ public sealed record ImportMapping(string Layer, IReadOnlyDictionary<string, Fie
     private static IReadOnlyList<string> Required(string layer) => layer switch
     {
         "farmland" => ["key", "region", "landClass", "area", "qualityGrade"],
+        // A 地类图斑 layer of every class: farmland's quality grade is needed only by its farmland features (each refused without one).
+        "landuse" => ["key", "region", "landClass", "area"],
         "redline" => ["key", "region", "approvalRef"],
         "mining" => ["key", "region", "mineral", "validFrom", "validTo"],
         _ => [],
@@ -59,7 +61,7 @@ public sealed record ImportMapping(string Layer, IReadOnlyDictionary<string, Fie
         if (!Layers.Contains(layer))
             return (null, [new ItemError("layer", $"must be one of {string.Join(", ", Layers)}")]);
         var fields = Defaults(layer);
-        var unit = layer == "farmland" ? "m2" : "ha";
+        var unit = layer is "farmland" or "landuse" ? "m2" : "ha";
         if (!string.IsNullOrWhiteSpace(mapping))
         {
             JsonDocument doc;

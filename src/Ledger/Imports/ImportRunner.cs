@@ -50,7 +50,7 @@ public sealed partial class ImportRunner(ImportStore imports, IIngestRouting rou
     private async Task<ImportCounts> CountsAsync(ImportJob job)
     {
         var s = await imports.StatusAsync(job, 0, 0, CancellationToken.None);
-        return new ImportCounts(s.FeaturesRead, s.Appended, s.Duplicates, s.Skipped, s.RejectedCount);
+        return s.Counts;
     }
 
     private async Task RunAsync(ImportJob job, CancellationToken ct)
@@ -59,7 +59,7 @@ public sealed partial class ImportRunner(ImportStore imports, IIngestRouting rou
         var status = await imports.StatusAsync(job, 0, 0, ct);
         if (ImportStore.Terminal.Contains(status.Status)) return;
         var work = Storage.ScratchFolders.Create("import");
-        var counts = new ImportCounts(status.FeaturesRead, status.Appended, status.Duplicates, status.Skipped, status.RejectedCount);
+        var counts = status.Counts;
         try
         {
             var file = Path.Combine(work, "upload");
@@ -69,7 +69,7 @@ public sealed partial class ImportRunner(ImportStore imports, IIngestRouting rou
             using var scratchLease = scratch.EnterJob();
             scratchLease.Grow(job.FileBytes);
             using var source = ImportFiles.Open(file, job.FileName, work, scratchLease, ct);
-            var batch = new List<(ImportFeature Feature, JsonObject Event)>();
+            var batch = new List<(ImportFeature Feature, JsonObject Event, string? Group)>();
             var rejected = new List<RejectedFeature>();
             long bytes = 0;
             // Resume: the features counted by the last progress row were handled by an earlier run.
@@ -83,7 +83,7 @@ public sealed partial class ImportRunner(ImportStore imports, IIngestRouting rou
                 else if (outcome.Event is null) rejected.Add(new RejectedFeature(feature.Number, outcome.Reasons));
                 else if (!Regions.RegionCodes.Contains(job.Scope, outcome.Event["regionCode"]!.GetValue<string>()))
                     rejected.Add(new RejectedFeature(feature.Number, [$"region {outcome.Event["regionCode"]} is outside the importing client's scope {job.Scope}"]));
-                else batch.Add((feature, outcome.Event));
+                else batch.Add((feature, outcome.Event, outcome.Group));
 
                 if (batch.Count + rejected.Count >= BatchSize || bytes >= BatchBytes)
                 {
@@ -117,7 +117,7 @@ public sealed partial class ImportRunner(ImportStore imports, IIngestRouting rou
         }
     }
 
-    private async Task<ImportCounts> FlushAsync(Guid id, ImportJob job, List<(ImportFeature Feature, JsonObject Event)> batch,
+    private async Task<ImportCounts> FlushAsync(Guid id, ImportJob job, List<(ImportFeature Feature, JsonObject Event, string? Group)> batch,
         List<RejectedFeature> rejected, ImportCounts counts, CancellationToken ct)
     {
         if (batch.Count == 0 && rejected.Count == 0) return counts;
@@ -135,7 +135,7 @@ public sealed partial class ImportRunner(ImportStore imports, IIngestRouting rou
                     {
                         Appended = counts.Appended + results.Count(r => r.Status == "appended"),
                         Duplicates = counts.Duplicates + results.Count(r => r.Status != "appended"),
-                    };
+                    }.Stored(pending.Select(p => p.Group));
                     break;
                 }
                 // Drop the features the errors name; an error naming none refuses the rest of the batch with it.
@@ -161,7 +161,7 @@ public sealed partial class ImportRunner(ImportStore imports, IIngestRouting rou
     }
 
     private static async Task<(IReadOnlyList<IngestResult>? Results, IReadOnlyList<ItemError> Errors)> TryPostAsync(Ingestor ingestor,
-        List<(ImportFeature Feature, JsonObject Event)> pending, string client, CancellationToken ct)
+        List<(ImportFeature Feature, JsonObject Event, string? Group)> pending, string client, CancellationToken ct)
     {
         var body = new JsonObject { ["events"] = new JsonArray(pending.Select(p => (JsonNode)p.Event.DeepClone()).ToArray()) };
         using var doc = JsonDocument.Parse(body.ToJsonString());

@@ -15,7 +15,12 @@ public sealed record RejectedFeature(int Feature, IReadOnlyList<string> Reasons)
 
 /// <summary>Where an import stands: its last progress row's cumulative counts and a page of the rejections kept.</summary>
 public sealed record ImportStatus(Guid ImportId, string Status, string Layer, string FileName, int? FeaturesTotal, int FeaturesRead, int Appended, int Duplicates,
-    int Skipped, int RejectedCount, IReadOnlyList<RejectedFeature> Rejected, string? Message, Instant CreatedAt, Instant UpdatedAt);
+    int Skipped, int RejectedCount, IReadOnlyList<RejectedFeature> Rejected, string? Message, Instant CreatedAt, Instant UpdatedAt,
+    IReadOnlyDictionary<string, int>? Classes = null)
+{
+    /// <summary>The counts the next progress row continues from.</summary>
+    public ImportCounts Counts => new(FeaturesRead, Appended, Duplicates, Skipped, RejectedCount, Classes);
+}
 
 /// <summary>
 /// The two import tables, insert-only like the rest of the evidence: <c>imports</c> (one row
@@ -42,6 +47,7 @@ public sealed class ImportStore(NpgsqlDataSource db, ImportSignal signal)
           features_read int not null, appended int not null, duplicates int not null, skipped int not null, rejected_count int not null,
           rejected jsonb not null, message text, at timestamptz not null, primary key (import_id, n));
         alter table {s}.{Imports} add column if not exists features_total int;
+        alter table {s}.{Progress} add column if not exists classes jsonb not null default '{{}}';
         """;
 
     public static async Task EnsureAsync(NpgsqlDataSource owner, CancellationToken ct = default)
@@ -90,8 +96,8 @@ public sealed class ImportStore(NpgsqlDataSource db, ImportSignal signal)
         Instant at, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand($"""
-            insert into {S}.{Progress} (import_id, n, status, features_read, appended, duplicates, skipped, rejected_count, rejected, message, at)
-            select @id, coalesce(max(n), 0) + 1, @status, @read, @appended, @duplicates, @skipped, @rejectedCount, @rejected, @message, @at
+            insert into {S}.{Progress} (import_id, n, status, features_read, appended, duplicates, skipped, rejected_count, rejected, message, at, classes)
+            select @id, coalesce(max(n), 0) + 1, @status, @read, @appended, @duplicates, @skipped, @rejectedCount, @rejected, @message, @at, @classes
             from {S}.{Progress} where import_id = @id
             having not bool_or(status = any(@terminal)) or count(*) = 0
             """);
@@ -106,6 +112,7 @@ public sealed class ImportStore(NpgsqlDataSource db, ImportSignal signal)
         cmd.Parameters.AddWithValue("rejected", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(rejected, LedgerJsonOptions));
         cmd.Parameters.AddWithValue("message", (object?)message ?? DBNull.Value);
         cmd.Parameters.AddWithValue("at", at.ToDateTimeUtc());
+        cmd.Parameters.AddWithValue("classes", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(c.Classes ?? new Dictionary<string, int>()));
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -136,14 +143,15 @@ public sealed class ImportStore(NpgsqlDataSource db, ImportSignal signal)
         await using var conn = await db.OpenConnectionAsync(ct);
         (string Status, ImportCounts Counts, string? Message, Instant At) last = ("queued", new ImportCounts(), null, job.CreatedAt);
         await using (var cmd = new NpgsqlCommand($"""
-            select status, features_read, appended, duplicates, skipped, rejected_count, message, at
+            select status, features_read, appended, duplicates, skipped, rejected_count, message, at, classes::text
             from {S}.{Progress} where import_id = @id order by n desc limit 1
             """, conn))
         {
             cmd.Parameters.AddWithValue("id", id);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             if (await r.ReadAsync(ct))
-                last = (r.GetString(0), new ImportCounts(r.GetInt32(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), r.GetInt32(5)),
+                last = (r.GetString(0), new ImportCounts(r.GetInt32(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), r.GetInt32(5),
+                        JsonSerializer.Deserialize<Dictionary<string, int>>(r.GetString(8))),
                     r.IsDBNull(6) ? null : r.GetString(6), Instant.FromDateTimeOffset(r.GetFieldValue<DateTimeOffset>(7)));
         }
         var rejected = new List<RejectedFeature>();
@@ -161,7 +169,7 @@ public sealed class ImportStore(NpgsqlDataSource db, ImportSignal signal)
         }
         var c = last.Counts;
         return new ImportStatus(id, last.Status, job.Layer, job.FileName, job.FeaturesTotal, c.FeaturesRead, c.Appended, c.Duplicates, c.Skipped, c.Rejected,
-            rejected, last.Message, job.CreatedAt, last.At);
+            rejected, last.Message, job.CreatedAt, last.At, c.Classes);
     }
 
     /// <summary>Imports with no final status: the jobs a restart must run (again; they resume from their last progress row).</summary>
@@ -183,4 +191,15 @@ public sealed class ImportStore(NpgsqlDataSource db, ImportSignal signal)
 }
 
 /// <summary>Cumulative counts of an import: every feature read is appended, a duplicate, skipped or rejected.</summary>
-public sealed record ImportCounts(int FeaturesRead = 0, int Appended = 0, int Duplicates = 0, int Skipped = 0, int Rejected = 0);
+/// <param name="Classes">For survey layers: features stored (appended or already there) per 一级类.</param>
+public sealed record ImportCounts(int FeaturesRead = 0, int Appended = 0, int Duplicates = 0, int Skipped = 0, int Rejected = 0,
+    IReadOnlyDictionary<string, int>? Classes = null)
+{
+    /// <summary>These counts with <paramref name="groups"/> (one 一级类 per stored feature) added.</summary>
+    public ImportCounts Stored(IEnumerable<string?> groups)
+    {
+        var classes = new SortedDictionary<string, int>(Classes?.ToDictionary() ?? [], StringComparer.Ordinal);
+        foreach (var g in groups.OfType<string>()) classes[g] = classes.GetValueOrDefault(g) + 1;
+        return this with { Classes = classes };
+    }
+}

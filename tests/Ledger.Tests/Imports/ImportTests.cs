@@ -40,7 +40,11 @@ public sealed class ImportTests(LedgerApp app) : IAsyncLifetime
         var file = GeoJson(paddy, Parcel("1002", "0103", 1), Parcel("1003", "0201", 2));
         var status = await ImportAsync(file, "dltb.geojson", QualityFromZldj);
         (status.GetProperty("status").GetString(), Count(status, "featuresRead"), Count(status, "appended"), Count(status, "skipped"), Count(status, "rejectedCount"))
-            .ShouldBe(("done", 3, 2, 1, 0)); // 0201 (orchard) is not farmland
+            .ShouldBe(("done", 3, 3, 0, 0)); // 0201 (orchard) is registered as land use (contract 1.8)
+        Classes(status).ShouldBe(new Dictionary<string, int> { ["01"] = 2, ["02"] = 1 });
+        var orchard = await app.SendAsync(HttpMethod.Get, "/api/v1/streams/landuse/410102-1003", _auditor);
+        orchard.StatusCode.ShouldBe(HttpStatusCode.OK, await orchard.Content.ReadAsStringAsync());
+        (await orchard.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("state").GetProperty("landClass").GetString().ShouldBe("0201");
 
         var stream = await app.SendAsync(HttpMethod.Get, "/api/v1/streams/farmland/410102-1001", _auditor);
         stream.StatusCode.ShouldBe(HttpStatusCode.OK, await stream.Content.ReadAsStringAsync());
@@ -50,8 +54,31 @@ public sealed class ImportTests(LedgerApp app) : IAsyncLifetime
 
         var events = await app.EventCountAsync();
         var again = await ImportAsync(file, "dltb.geojson", QualityFromZldj);
-        (Count(again, "appended"), Count(again, "duplicates")).ShouldBe((0, 2));
+        (Count(again, "appended"), Count(again, "duplicates")).ShouldBe((0, 3));
         (await app.EventCountAsync()).ShouldBe(events);
+    }
+
+    [Fact]
+    public async Task a_land_use_layer_registers_every_class_and_refuses_codes_outside_the_survey()
+    {
+        // Without a quality-grade mapping the layer's farmland feature cannot be a farmland parcel: it is refused, saying why.
+        var file = GeoJson(Parcel("3001", "0301", 0), Parcel("3002", "0303", 1), Parcel("3003", "1104K", 2), Parcel("3004", "0399", 3),
+            Parcel("3005", "0101", 4), Parcel("3006", "03", 5));
+        var status = await ImportAsync(file, "dltb.geojson", null, layer: "landuse");
+        (Count(status, "appended"), Count(status, "rejectedCount"), Count(status, "skipped")).ShouldBe((3, 3, 0));
+        Classes(status).ShouldBe(new Dictionary<string, int> { ["00"] = 1, ["03"] = 1, ["11"] = 1 }); // 0303 红树林地 is 湿地
+        var reasons = status.GetProperty("rejected").EnumerateArray()
+            .ToDictionary(r => r.GetProperty("feature").GetInt32(), r => string.Join(" | ", r.GetProperty("reasons").EnumerateArray().Select(x => x.GetString())));
+        reasons[4].ShouldContain("landClass (attribute DLBM) '0399' is not a class of the 三调 工作分类");
+        reasons[5].ShouldContain("qualityGrade");
+        reasons[6].ShouldContain("'03' is a 一级类");
+
+        var sheet = await app.SendAsync(HttpMethod.Get, "/api/v1/regions/410102/balance-sheet?from=2024-01-01&to=2024-12-31", _auditor);
+        var body = await sheet.Content.ReadAsStringAsync();
+        sheet.StatusCode.ShouldBe(HttpStatusCode.OK, body);
+        var landUse = JsonDocument.Parse(body).RootElement.GetProperty("accounts").EnumerateArray().Single(a => a.GetProperty("account").GetString() == "landUse");
+        landUse.GetProperty("classes").EnumerateArray().Select(c => c.GetProperty("class").GetString()).ShouldBe(["00", "03", "11"]);
+        landUse.GetProperty("total").GetProperty("registered").GetDecimal().ShouldBeGreaterThan(0m);
     }
 
     [Fact]
@@ -226,12 +253,12 @@ public sealed class ImportTests(LedgerApp app) : IAsyncLifetime
                 ["import", file, "--layer", "farmland", "--effective-date", "2024-01-01", "--mapping", QualityFromZldj, "--url", "http://localhost"],
                 output, error, app.Server.CreateHandler());
             exit.ShouldBe(0, error.ToString());
-            error.ToString().ShouldContain("[####################] 2/2 features · 1 appended · 0 duplicates · 1 skipped · 0 rejected (done)");
+            error.ToString().ShouldContain("[####################] 2/2 features · 2 appended · 0 duplicates · 0 skipped · 0 rejected (done)");
 
             var refused = await Ledger.Api.Imports.ImportCommand.RunAsync(
                 ["import", file, "--layer", "forest", "--effective-date", "2024-01-01", "--url", "http://localhost"], output, error, app.Server.CreateHandler());
             refused.ShouldBe(1);
-            error.ToString().ShouldContain("refused (400): layer: must be one of farmland, redline, mining");
+            error.ToString().ShouldContain("refused (400): layer: must be one of farmland, landuse, redline, mining");
             (await Ledger.Api.Imports.ImportCommand.RunAsync(["import", file], output, error)).ShouldBe(2);
         }
         finally
@@ -241,9 +268,9 @@ public sealed class ImportTests(LedgerApp app) : IAsyncLifetime
         }
     }
 
-    private async Task<JsonElement> ImportAsync(byte[] file, string name, string? mapping, string? key = null)
+    private async Task<JsonElement> ImportAsync(byte[] file, string name, string? mapping, string? key = null, string layer = "farmland")
     {
-        var response = await PostAsync(Form(file, name, mapping), key ?? _writer);
+        var response = await PostAsync(Form(file, name, mapping, layer), key ?? _writer);
         var body = await response.Content.ReadAsStringAsync();
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted, body);
         var id = JsonDocument.Parse(body).RootElement.GetProperty("importId").GetString()!;
@@ -264,11 +291,11 @@ public sealed class ImportTests(LedgerApp app) : IAsyncLifetime
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    private static Dictionary<string, (byte[] Bytes, string? FileName)> Form(byte[] file, string name, string? mapping)
+    private static Dictionary<string, (byte[] Bytes, string? FileName)> Form(byte[] file, string name, string? mapping, string layer = "farmland")
     {
         var form = new Dictionary<string, (byte[], string?)>
         {
-            ["file"] = (file, name), ["layer"] = ("farmland"u8.ToArray(), null), ["effectiveDate"] = ("2024-01-01"u8.ToArray(), null),
+            ["file"] = (file, name), ["layer"] = (System.Text.Encoding.UTF8.GetBytes(layer), null), ["effectiveDate"] = ("2024-01-01"u8.ToArray(), null),
         };
         if (mapping is not null) form["mapping"] = (System.Text.Encoding.UTF8.GetBytes(mapping), null);
         return form;
@@ -297,4 +324,7 @@ public sealed class ImportTests(LedgerApp app) : IAsyncLifetime
     }
 
     private static int Count(JsonElement status, string name) => status.GetProperty(name).GetInt32();
+
+    private static Dictionary<string, int> Classes(JsonElement status) =>
+        status.GetProperty("classes").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
 }
