@@ -131,11 +131,11 @@ public sealed partial class ImportRunner(ImportStore imports, IIngestRouting rou
                 var refused = await TryPostAsync(ingestor, pending, job.Client, ct);
                 if (refused.Results is { } results)
                 {
-                    counts = counts with
+                    counts = (counts with
                     {
                         Appended = counts.Appended + results.Count(r => r.Status == "appended"),
                         Duplicates = counts.Duplicates + results.Count(r => r.Status != "appended"),
-                    }.Stored(pending.Select(p => p.Group));
+                    }).Stored(pending.Select(p => p.Group));
                     break;
                 }
                 // Drop the features the errors name; an error naming none refuses the rest of the batch with it.

@@ -47,7 +47,7 @@ public sealed class ImportStore(NpgsqlDataSource db, ImportSignal signal)
           features_read int not null, appended int not null, duplicates int not null, skipped int not null, rejected_count int not null,
           rejected jsonb not null, message text, at timestamptz not null, primary key (import_id, n));
         alter table {s}.{Imports} add column if not exists features_total int;
-        alter table {s}.{Progress} add column if not exists classes jsonb not null default '{{}}';
+        alter table {s}.{Progress} add column if not exists classes jsonb not null default jsonb_build_object();
         """;
 
     public static async Task EnsureAsync(NpgsqlDataSource owner, CancellationToken ct = default)
