@@ -110,9 +110,19 @@ public sealed class InOutAuditTests(LedgerApp app) : IAsyncLifetime
         var response = await app.PostEventsAsync(_writer, late);
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
 
-        var before = await IssueAsync("national@2026.4", knownAt: "2024-01-20T00:00:00Z");
+        var (beforeId, before) = await IssueWithIdAsync("national@2026.4", knownAt: "2024-01-20T00:00:00Z");
         Finding(before, "F9").GetProperty("deduction").GetDecimal().ShouldBe(3.75m);
         Evidence(Finding(before, "F9")).ShouldNotContain(late[0]["eventId"]!.GetValue<string>());
+
+        // Compared with now: still reproducible, F9 gone, and both events of the late pair named as arrived since.
+        var compare = await GetAsync($"/api/v1/audits/{beforeId}/compare");
+        compare.GetProperty("reproducible").GetBoolean().ShouldBeTrue();
+        compare.GetProperty("findings").EnumerateArray().Select(f => (f.GetProperty("ruleId").GetString(), f.GetProperty("change").GetString()))
+            .ShouldContain(("F9", "removed"));
+        compare.GetProperty("changes").EnumerateArray().Select(c => (c.GetProperty("item").GetString(), c.GetProperty("then").GetString(), c.GetProperty("now").GetString()))
+            .ShouldContain(("farmlandInOut.deficit", "3.5", "0"));
+        compare.GetProperty("arrived").EnumerateArray().Select(a => a.GetProperty("event").GetProperty("eventId").GetString())
+            .ShouldBe(late.Select(e => e["eventId"]!.GetValue<string>()), ignoreOrder: true);
 
         var now = await IssueAsync("national@2026.4");
         now.GetProperty("findings").EnumerateArray().ShouldNotContain(f => f.GetProperty("ruleId").GetString() == "F9");
