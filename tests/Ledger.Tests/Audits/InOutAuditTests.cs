@@ -148,6 +148,23 @@ public sealed class InOutAuditTests(LedgerApp app) : IAsyncLifetime
         (await IssueAsync(null)).GetProperty("ruleSet").GetProperty("version").GetString().ShouldBe("2026.3");
     }
 
+    [Fact]
+    public async Task the_html_and_workbook_show_the_balance_and_where_farmland_went()
+    {
+        var (id, _) = await IssueWithIdAsync("national@2026.4");
+        var html = await app.SendAsync(HttpMethod.Get, $"/api/v1/audits/{id}.html", _auditor);
+        html.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var page = await html.Content.ReadAsStringAsync();
+        foreach (var expected in new[] { "耕地进出平衡", "耕地去向", "种植园用地", "410102 2022: 5 &gt; 1.5", "0201 果园 4 ha" })
+            page.ShouldContain(expected);
+
+        var xlsx = await app.SendAsync(HttpMethod.Get, $"/api/v1/audits/{id}.xlsx", _auditor);
+        xlsx.StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var book = new ClosedXML.Excel.XLWorkbook(new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync()));
+        book.Worksheet("证据 Evidence").RowsUsed().Skip(1).Select(r => r.Cell(10).GetString())
+            .ShouldContain(Id("farmland.parcel-registered", "2022-08-01"));
+    }
+
     private static JsonObject Land(string key, decimal area, string landClass, string date) =>
         Make("landuse.parcel-registered", key, County, new JsonObject { ["areaHa"] = area, ["landClass"] = landClass, ["origin"] = "baseline" }, date);
 
