@@ -36,4 +36,7 @@ public sealed record AuditInputs(TenureFacts Tenure, LocalDate End, bool Interim
 
     /// <summary>Overlaps the ledger found effective inside the tenure (read for every report, measured only by rule sets that name them).</summary>
     public IReadOnlyList<OverlapFact> Overlaps { get; init; } = [];
+
+    /// <summary>Land that changed class across farmland's edge inside the tenure (read for every report, measured only by rule sets that name it).</summary>
+    public IReadOnlyList<FarmlandChange> FarmlandChanges { get; init; } = [];
 }

@@ -150,6 +150,7 @@ public sealed class AuditReader(NpgsqlDataSource db, IDocumentStore store)
             [.. scope.Codes, .. scope.Parts.Select(p => p.Code)]);
 
         var overlaps = await OverlapFacts.ReadAsync(OverlapCommand(), ct);
+        var farmlandChanges = await FarmlandChanges.ReadAsync(Command(FarmlandChanges.Sql(S, within, evidence, eventColumns, inScope)), ct);
 
         // Either party inside the territory: the footprint's region answers for what it built, the protection's for what it let happen.
         NpgsqlCommand OverlapCommand()
@@ -192,7 +193,7 @@ public sealed class AuditReader(NpgsqlDataSource db, IDocumentStore store)
         await tx.CommitAsync(ct);
         var successions = AuditTransfers.SuccessionsInside(scope, tenure.Start, end);
         return new AuditInputs(tenure, end, interim, knownAt, highWater, opening, flows, water, targets, recorded, lateFrom,
-            await AuditTransfers.EvidenceAsync(Command, successions, ct)) { LandQuota = landQuota, Overlaps = overlaps };
+            await AuditTransfers.EvidenceAsync(Command, successions, ct)) { LandQuota = landQuota, Overlaps = overlaps, FarmlandChanges = farmlandChanges };
     }
 
     /// <summary>

@@ -24,7 +24,7 @@ public static class Measures
         "farmland.belowRetentionTarget", "permanentBasic.belowTarget", "occupation.illegal", "occupation.unbalanced", "farmland.netDecrease",
         "water.overuse", "redLine.netDecrease", "redLine.encroachmentsOpen", "redLine.encroachmentsDetected",
         "mining.reclamationRate", "mining.unreclaimed", "records.backDated", "records.corrections", LandQuotaMeasure.Name,
-        "region.successions", .. OverlapMeasures.Names,
+        "region.successions", .. OverlapMeasures.Names, .. InOutMeasures.Names,
     ];
 
     public static MeasureResult Compute(string name, AuditInputs inputs, LocalDate from, LocalDate to)
@@ -45,6 +45,7 @@ public static class Measures
             "mining.unreclaimed" => w.Unreclaimed(name),
             LandQuotaMeasure.Name => LandQuotaMeasure.Compute(name, inputs, from, to),
             _ when OverlapMeasures.Names.Contains(name) => OverlapMeasures.Compute(name, inputs, from, to),
+            _ when InOutMeasures.Names.Contains(name) => InOutMeasures.Compute(name, inputs, from, to),
             "records.backDated" => Events(name, inputs.Recorded.Where(e => IsBackDated(e, inputs.LateFrom)).ToList(),
                 ("days", Period.Between(inputs.LateFrom, inputs.End, PeriodUnits.Days).Days.ToString(CultureInfo.InvariantCulture))),
             "records.corrections" => Events(name, inputs.Recorded.Where(e => Investigations.EventSearch.CorrectionTypes.Contains(e.Type)).ToList()),

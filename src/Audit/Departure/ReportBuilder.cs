@@ -37,7 +37,7 @@ public static class ReportBuilder
             new RuleSetRef(rules.Id, rules.Version, rules.Title, rules.TitleEn), issue.FunctionalZone, rules.Zones[issue.FunctionalZone], from, to,
             new TenureSection(t.TenureId, t.OfficialId, t.OfficialName, t.Post, t.RegionCode, t.RegionName, t.Start, inputs.End,
                 t.EndedOn is not null, t.EndReason, t.Events),
-            [.. Indicators(inputs), .. LandQuotaIndicator.For(inputs, rules)], WaterYears(inputs), modules, score, grade.Grade, grade.GradeEn, findings, issue.Weights)
+            [.. Indicators(inputs), .. LandQuotaIndicator.For(inputs, rules), .. InOutIndicators.For(inputs, rules)], WaterYears(inputs), modules, score, grade.Grade, grade.GradeEn, findings, issue.Weights)
         {
             OverlapMaps = maps.Count > 0 ? maps : null,
         };

@@ -39,7 +39,9 @@ public static class ReportDiff
             Add($"{i.Id}.change", i.Change, n.Change);
             Add($"{i.Id}.target", i.Target, n.Target);
             Add($"{i.Id}.compliant", i.Compliant, n.Compliant);
-            foreach (var p in i.Parts) Add($"{i.Id}.{p.Id}", p.Value, n.Parts.SingleOrDefault(x => x.Id == p.Id)?.Value);
+            // Parts by id from both sides: where farmland went may name a destination only one side has.
+            foreach (var id in i.Parts.Select(p => p.Id).Union(n.Parts.Select(p => p.Id)))
+                Add($"{i.Id}.{id}", i.Parts.SingleOrDefault(x => x.Id == id)?.Value, n.Parts.SingleOrDefault(x => x.Id == id)?.Value);
         }
         foreach (var y in then.WaterYears.Select(y => y.Year).Union(now.WaterYears.Select(y => y.Year)).Order())
         {
