@@ -72,10 +72,10 @@ public sealed class ApiKeyMiddleware(RequestDelegate next)
         await next(http);
     }
 
-    /// <summary>A 401 with the Basic challenge, so QGIS and GDAL ask their user for the key instead of failing silently.</summary>
+    /// <summary>A 401 with the Basic challenge, so QGIS and GDAL ask their user for the key instead of failing silently (browsers: see <see cref="BasicCredentials.BrowserChallenge"/>).</summary>
     private static Task Unauthorized(HttpContext http, string detail)
     {
-        http.Response.Headers.WWWAuthenticate = BasicCredentials.Challenge;
+        http.Response.Headers.WWWAuthenticate = BasicCredentials.ChallengeFor(http.Request);
         return Problems.Of(http, 401, "Unauthorized", detail).ExecuteAsync(http);
     }
 }

@@ -11,8 +11,17 @@ public static class BasicCredentials
 {
     public const string Realm = "ledger";
 
-    /// <summary>Sent with every 401 on <c>/api/v1</c>: without a challenge, desktop GIS clients never ask their user for a password.</summary>
+    /// <summary>Sent with a 401 on <c>/api/v1</c>: without a challenge, desktop GIS clients never ask their user for a password.</summary>
     public const string Challenge = $"Basic realm=\"{Realm}\", charset=\"UTF-8\"";
+
+    /// <summary>
+    /// Sent instead to browsers (they mark every request with <c>Sec-Fetch-Mode</c>; GIS clients do
+    /// not): a Basic challenge would open the browser's own password dialog, and credentials typed
+    /// there are replayed by the browser until it closes, outliving the workbench's sign-out.
+    /// </summary>
+    public const string BrowserChallenge = $"ApiKey realm=\"{Realm}\", header=\"X-Api-Key\"";
+
+    public static string ChallengeFor(HttpRequest request) => request.Headers.ContainsKey("Sec-Fetch-Mode") ? BrowserChallenge : Challenge;
 
     /// <summary>An issued key is 46 characters; with any sensible user name its base64 stays far below this, so a longer value is not decoded.</summary>
     public const int MaxEncodedLength = 1024;

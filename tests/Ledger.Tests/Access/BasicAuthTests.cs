@@ -59,6 +59,20 @@ public sealed class BasicAuthTests(LedgerApp app) : IAsyncLifetime
         (await bearer.Content.ReadAsStringAsync()).ShouldContain("the Authorization scheme 'Bearer' is not accepted");
     }
 
+    /// <summary>
+    /// A browser (it sends Sec-Fetch-Mode; QGIS and GDAL do not) gets a challenge it does not act on:
+    /// a Basic one would open its password dialog, and a key typed there outlives the workbench's sign-out.
+    /// </summary>
+    [Fact]
+    public async Task a_browser_is_not_challenged_to_basic()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Stream);
+        request.Headers.Add("Sec-Fetch-Mode", "navigate");
+        var response = await app.Http.SendAsync(request);
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        response.Headers.WwwAuthenticate.ToString().ShouldBe("ApiKey realm=\"ledger\", header=\"X-Api-Key\"");
+    }
+
     public static TheoryData<string, string> MalformedHeaders() => new()
     {
         { "Basic", "missing after 'Basic '" },
