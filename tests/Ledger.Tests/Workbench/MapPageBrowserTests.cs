@@ -73,6 +73,9 @@ public sealed class MapPageBrowserTests(DemoService demo)
         (await page.GetByLabel("OGC API – Features 连接地址").InputValueAsync())
             .ShouldBe($"{demo.BaseAddress.ToString().TrimEnd('/')}/api/v1/regions/990101/ogc");
         (await page.Locator("#qgis-help").InnerTextAsync()).ShouldContain("密码填写您的 API 密钥");
+        await page.Locator("#desktop-gis").ScrollIntoViewIfNeededAsync();
+        await page.EvaluateAsync("() => document.getElementById('desktop-gis').scrollIntoView()");
+        await DemoService.ScreenshotAsync(page, "13-map-desktop-gis");
 
         var link = page.GetByRole(AriaRole.Link, new() { Name = "下载 GeoPackage（全部图层，EPSG:4490）" });
         var download = await page.RunAndWaitForDownloadAsync(() => link.ClickAsync());
