@@ -72,7 +72,11 @@ public sealed class ApiKeyMiddleware(RequestDelegate next)
         await next(http);
     }
 
-    /// <summary>A 401 with the Basic challenge, so QGIS and GDAL ask their user for the key instead of failing silently (browsers: see <see cref="BasicCredentials.BrowserChallenge"/>).</summary>
+    /// <summary>
+    /// A 401 with the Basic challenge, so QGIS and GDAL ask their user for the key instead of failing
+    /// silently; a browser gets one it does not act on (<see cref="BasicCredentials.ChallengeFor"/>):
+    /// a password box is not the way in for people, the workbench's sign-in page is.
+    /// </summary>
     private static Task Unauthorized(HttpContext http, string detail)
     {
         http.Response.Headers.WWWAuthenticate = BasicCredentials.ChallengeFor(http.Request);

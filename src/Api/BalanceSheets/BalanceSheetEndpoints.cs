@@ -29,6 +29,7 @@ public static class BalanceSheetEndpoints
         var to = q.Date("to") ?? new LocalDate(lastYear, 12, 31);
         var knownAt = q.Instant("knownAt") ?? now;
         var format = q.OneOf("format", "json", "csv", "xlsx") ?? "json";
+        var level = q.Integer("landUseLevel", 1, 2) ?? 1;
         if (from > to) q.Errors.Add(new ItemError("to", "must not be before from"));
         if (await Check(http, code, q, topology, ct) is { } problem) return problem;
 
@@ -42,7 +43,7 @@ public static class BalanceSheetEndpoints
         {
             return down.Problem(http);
         }
-        var rendered = Render(http, [sheet], format, $"balance-sheet-{code}-{from:yyyyMMdd}-{to:yyyyMMdd}", series: false);
+        var rendered = Render(http, [sheet], format, $"balance-sheet-{code}-{from:yyyyMMdd}-{to:yyyyMMdd}", series: false, level);
         metrics.SheetBuilt("period", format, started);
         return rendered;
     }
@@ -59,6 +60,7 @@ public static class BalanceSheetEndpoints
         var fromYear = q.Integer("fromYear", 1949, thisYear) ?? toYear - 9;
         var knownAt = q.Instant("knownAt") ?? now;
         var format = q.OneOf("format", "json", "csv", "xlsx") ?? "json";
+        var level = q.Integer("landUseLevel", 1, 2) ?? 1;
         if (fromYear > toYear) q.Errors.Add(new ItemError("toYear", "must not be before fromYear"));
         if (toYear - fromYear >= 50) q.Errors.Add(new ItemError("fromYear", "a series spans at most 50 years"));
         if (await Check(http, code, q, topology, ct) is { } problem) return problem;
@@ -74,7 +76,7 @@ public static class BalanceSheetEndpoints
         {
             return down.Problem(http);
         }
-        var rendered = Render(http, list, format, $"balance-sheets-{code}-{fromYear}-{toYear}", series: true);
+        var rendered = Render(http, list, format, $"balance-sheets-{code}-{fromYear}-{toYear}", series: true, level);
         metrics.SheetBuilt("annual", format, started);
         return rendered;
     }
@@ -103,11 +105,11 @@ public static class BalanceSheetEndpoints
             : null;
     }
 
-    private static IResult Render(HttpContext http, IReadOnlyList<BalanceSheet> sheets, string format, string fileName, bool series) => format switch
+    private static IResult Render(HttpContext http, IReadOnlyList<BalanceSheet> sheets, string format, string fileName, bool series, int level) => format switch
     {
-        "csv" => Results.File(System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(SheetTable.Csv(sheets))).ToArray(),
+        "csv" => Results.File(System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(SheetTable.Csv(sheets, level))).ToArray(),
             "text/csv; charset=utf-8", fileName + ".csv"),
-        "xlsx" => Results.File(SheetWorkbook.Build(sheets), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", fileName + ".xlsx"),
-        _ => Results.Json(series ? new { sheets = sheets.Select(SheetJson.Of) } : SheetJson.Of(sheets[0]), LedgerJson.Options),
+        "xlsx" => Results.File(SheetWorkbook.Build(sheets, level), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", fileName + ".xlsx"),
+        _ => Results.Json(series ? new { sheets = sheets.Select(s => SheetJson.Of(s, level)) } : SheetJson.Of(sheets[0], level), LedgerJson.Options),
     };
 }

@@ -62,6 +62,7 @@ public sealed record LedgerDatabase(NpgsqlDataSource Owner, NpgsqlDataSource Run
         await Ledger.Spatial.GeoTables.EnsureAsync(Owner);
         await Ledger.Imports.ImportStore.EnsureAsync(Owner);
         await Ledger.Chain.LogTables.EnsureStorageAsync(Owner);
+        await Ledger.Flows.LandUseUpgrade.RunAsync(Owner, Console.WriteLine);
         if (AppRole is not null) await DatabaseRoles.GrantAsync(Owner, AppRole, AppPassword);
     }
 

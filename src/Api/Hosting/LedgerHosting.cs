@@ -141,6 +141,7 @@ public static class LedgerHosting
         app.UseRateLimiter();
         app.MapWolverineEndpoints();
         Ledger.Api.Workbench.WorkbenchEndpoints.MapWorkbench(app);
+        Ledger.Api.Ogc.OgcEndpoints.MapOgc(app);
         app.MapGet("/openapi/v1.json", () => Results.Text(LedgerOpenApi.Document(), "application/json")).ExcludeFromDescription();
         app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/v1.json").WithTitle("Land-resource ledger API"));
 

@@ -159,9 +159,14 @@ public sealed class Topology : IAsyncDisposable, IIngestRouting
             }
         }));
 
-    /// <summary>A database that did not answer, however the caller wrapped it (Marten wraps Npgsql's exceptions in its own).</summary>
+    /// <summary>
+    /// A database that did not answer, however the caller wrapped it (Marten wraps Npgsql's exceptions in its own).
+    /// A statement the server refused (a bug, a constraint) is not a database that is down: only
+    /// connection failures (08), shutdowns (57P) and exhausted resources (53) count among server errors.
+    /// </summary>
     public static bool Unreachable(Exception e) =>
-        e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException || (e.InnerException is { } inner && Unreachable(inner));
+        e is PostgresException pg ? pg.SqlState.StartsWith("08") || pg.SqlState.StartsWith("57P") || pg.SqlState.StartsWith("53")
+        : e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException || (e.InnerException is { } inner && Unreachable(inner));
 
     public async ValueTask DisposeAsync()
     {

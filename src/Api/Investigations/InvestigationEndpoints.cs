@@ -66,12 +66,13 @@ public static class InvestigationEndpoints
     {
         if (http.Require(Role.Auditor) is { } denied) return denied;
         var q = new QueryParameters(http);
-        string[] accounts = [.. Accounts.Stocks, Accounts.RedLineEncroachedOpen, .. Ledger.Investigations.Provenance.YearAccounts];
+        string[] accounts = [.. Accounts.Stocks, Accounts.RedLineEncroachedOpen, .. Ledger.Investigations.Provenance.YearAccounts, Accounts.LandUse];
         var account = q.OneOf("account", accounts) ?? Required<string>(q, "account", string.Join(", ", accounts));
         var year = q.Integer("year", 1949, 9999);
         if (year is null && Ledger.Investigations.Provenance.YearAccounts.Contains(account))
             q.Errors.Add(new ItemError("year", "is required for a water or land-quota account: the year whose quota or use the figure is"));
         var part = q.OneOf("part", Ledger.Investigations.Provenance.Parts) ?? "closing";
+        var (classes, others) = LandUseClasses(http, q, account);
         var cause = http.Request.Query["cause"].ToString() is { Length: > 0 } c ? c : null;
         var from = q.Date("from") ?? Required<LocalDate?>(q, "from", "a date YYYY-MM-DD");
         var to = q.Date("to") ?? Required<LocalDate?>(q, "to", "a date YYYY-MM-DD");
@@ -83,7 +84,7 @@ public static class InvestigationEndpoints
         if (Scope(http, q, code) is { } problem) return problem;
 
         // The nation's figure with shards is the sum of every database's: so are its total, count and flows.
-        var query = new ProvenanceQuery(code, account!, cause, part, from!.Value, to!.Value, knownAt, after, limit, year);
+        var query = new ProvenanceQuery(code, account!, cause, part, from!.Value, to!.Value, knownAt, after, limit, year, classes, others);
         var found = await topology.EachAsync(databases, (d, i) =>
             Ledger.Investigations.Provenance.FindAsync(d.Db, query with { After = NationalPages.AfterIn(after, i) }, ct));
         var (flows, next) = NationalPages.Join(found.Select(f => f.Flows).ToList(), limit, f => f.Sequence);
@@ -94,6 +95,28 @@ public static class InvestigationEndpoints
                 f.Row.EffectiveDate, f.Row.RecordedAt, f.Row.Amount, Database(topology, databases, f.Database))),
             next,
         }, LedgerJson.Options);
+    }
+
+    /// <summary>The landUse account's figure is one class's (or 一级类's): <c>class</c> is required, <c>otherClass</c> narrows to a transition.</summary>
+    private static (string[]? Classes, string[]? Others) LandUseClasses(HttpContext http, QueryParameters q, string? account)
+    {
+        var asked = http.Request.Query["class"].ToString();
+        var other = http.Request.Query["otherClass"].ToString();
+        if (account != Accounts.LandUse)
+        {
+            if (asked.Length > 0 || other.Length > 0) q.Errors.Add(new ItemError("class", "is only for account landUse"));
+            return (null, null);
+        }
+        var classes = asked.Length == 0 ? Required<string[]>(q, "class", "a 三调 class or 一级类, e.g. 0301 or 03")
+            : Ledger.LandUse.LandClasses.Expand(asked) ?? Invalid(q, "class", asked);
+        var others = other.Length == 0 ? null : Ledger.LandUse.LandClasses.Expand(other) ?? Invalid(q, "otherClass", other);
+        return (classes, others);
+
+        static string[]? Invalid(QueryParameters q, string name, string code)
+        {
+            q.Errors.Add(new ItemError(name, Ledger.LandUse.LandClasses.Problem(BatchParser.Clip(code)) ?? "is not a class"));
+            return null;
+        }
     }
 
     private static T? Required<T>(QueryParameters q, string name, string what)

@@ -65,7 +65,7 @@ public static partial class LedgerOpenApi
                 },
             },
             ["security"] = new JsonArray(new JsonObject { ["apiKey"] = new JsonArray() }, new JsonObject { ["basicAuth"] = new JsonArray() }),
-            ["paths"] = WithEvidencePaths(WithMapPaths(Paths())),
+            ["paths"] = WithOgcPaths(WithEvidencePaths(WithMapPaths(Paths()))),
         };
     }
 

@@ -30,4 +30,10 @@ public sealed record BalanceSheet(string Region, LocalDate From, LocalDate To, I
 
     /// <summary>The annual land-use caps (contract 1.3); an init property so the sheet's positional shape stays as it was.</summary>
     public LandQuotaAccount LandQuota { get; init; } = LandQuotaAccount.Empty;
+
+    /// <summary>Land of every class (contract 1.8).</summary>
+    public LandUseAccount LandUse { get; init; } = LandUseAccount.Empty;
+
+    /// <summary>耕地进出平衡 per county-year, shown under the farmland account (contract 1.8).</summary>
+    public InOutBalance InOutBalance { get; init; } = InOutBalance.Empty;
 }

@@ -12,7 +12,7 @@ internal static class LineageRows
 
     /// <summary>Read from the flow rows (not the totals, which know no streams): splits are rare and their streams few.</summary>
     public static async Task<List<StockRow>> PartStocksAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RegionScope scope, SheetRequest r,
-        CancellationToken ct)
+        CancellationToken ct, StockSource? source = null)
     {
         if (scope.Parts.Count == 0) return [];
         var parts = ScopeSql.PartsFilter(scope);
@@ -21,7 +21,7 @@ internal static class LineageRows
                    coalesce(sum(amount) filter (where effective_date < @from), 0),
                    coalesce(sum(amount) filter (where effective_date >= @from and amount > 0), 0),
                    coalesce(sum(-amount) filter (where effective_date >= @from and amount < 0), 0)
-            from {S}.{FlowTables.Flows}
+            from {(source ?? StockSource.Accounts).Rows} f
             where year is null and {parts.Sql} and effective_date <= @to and recorded_at <= @known
             group by 1, 2, 3, 4
             """, conn, tx);

@@ -41,7 +41,12 @@ public static class SheetMerge
         {
             Years = years, Liabilities = Liabilities(parts.SelectMany(p => p.LandQuota.Liabilities), l => l.Kind),
         };
-        return first with { Stocks = stocks, Water = water, LandQuota = landQuota };
+        return first with
+        {
+            Stocks = stocks, Water = water, LandQuota = landQuota,
+            LandUse = new LandUseAccount(parts.SelectMany(p => p.LandUse.Lines).ToList()),
+            InOutBalance = new InOutBalance(parts.SelectMany(p => p.InOutBalance.Years).ToList()),
+        };
     }
 
     private static List<CauseAmount> Causes(IEnumerable<CauseAmount> all) =>

@@ -21,14 +21,42 @@ public sealed class SheetQuery(NpgsqlDataSource db)
         var latest = await SheetPlan.LatestRecordedAsync(conn, tx, ct); // once: the snapshot holds it still for every read below
         var stocks = await StocksAsync(conn, tx, request, within, latest, ct);
         stocks.AddRange(await LineageRows.PartStocksAsync(conn, tx, scope, request, ct));
-        stocks.AddRange(await LineageRows.TransfersAsync(conn, tx, scope, request, ct));
+        var transfers = await LineageRows.TransfersAsync(conn, tx, scope, request, ct);
+        stocks.AddRange(transfers);
+        var classRows = await StocksAsync(conn, tx, request, within, latest, ct, StockSource.LandUse);
+        classRows.AddRange(await LineageRows.PartStocksAsync(conn, tx, scope, request, ct, StockSource.LandUse));
+        var landUse = new LandUseAccount(LandUseLines.Of(classRows, transfers));
+        var inOut = await InOutBalance.ReadAsync(conn, tx, request, within, ct);
         var water = await WaterAsync(conn, tx, request, within, ScopeSql.PartsFilter(scope), ct);
         var targets = (await TargetsAsync(conn, tx, request, within, ct))
             .Where(t => scope.Lineage.RetiredOn(t.RegionCode) is not { } retired || retired > request.To).ToList();
         var landQuota = await LandQuotaQuery.ReadAsync(conn, tx, request, scope, latest, ct);
         var overlaps = await OverlapLiabilities.ReadAsync(conn, tx, request, scope, ct);
-        return OverlapLiabilities.Add(SheetBuilder.Build(request, stocks, water, targets) with { LandQuota = landQuota }, overlaps);
+        var sheet = SheetBuilder.Build(request, stocks, water, targets) with { LandQuota = landQuota, LandUse = landUse, InOutBalance = inOut };
+        return OverlapLiabilities.Add(InOutLiability(sheet), overlaps);
     }
+
+    /// <summary>The landUse account alone, read as the sheet reads it (the transitions endpoint).</summary>
+    public async Task<LandUseAccount> LandUseAsync(SheetRequest request, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        await NoParallelWorkersAsync(conn, tx, ct);
+        var scope = RegionScope.Of(request.Region, await LineageReader.LoadAsync(conn, tx, request.KnownAt, [], ct), request.To);
+        var within = ScopeSql.Within(scope, "region_code");
+        var latest = await SheetPlan.LatestRecordedAsync(conn, tx, ct);
+        var classRows = await StocksAsync(conn, tx, request, within, latest, ct, StockSource.LandUse);
+        classRows.AddRange(await LineageRows.PartStocksAsync(conn, tx, scope, request, ct, StockSource.LandUse));
+        var transfers = await LineageRows.TransfersAsync(conn, tx, scope, request, ct);
+        return new LandUseAccount(LandUseLines.Of(classRows, transfers));
+    }
+
+    /// <summary>A deficit of the in-out balance is a liability of the farmland account.</summary>
+    internal static BalanceSheet InOutLiability(BalanceSheet sheet) => sheet.InOutBalance.Liability is not { } deficit ? sheet
+        : sheet with
+        {
+            Stocks = sheet.Stocks.Select(s => s.Account == Accounts.Farmland ? s with { Liabilities = [.. s.Liabilities, deficit] } : s).ToList(),
+        };
 
     /// <summary>
     /// A sheet is a handful of small reads: starting parallel workers costs more (10–15 ms each on
@@ -54,9 +82,11 @@ public sealed class SheetQuery(NpgsqlDataSource db)
     /// knownAt, each counted once, so the sum is exact.
     /// </summary>
     /// <param name="latest">The newest recording time in the snapshot (<see cref="SheetPlan.LatestRecordedAsync"/>).</param>
+    /// <param name="source">Where the totals and rows are read: the stock accounts, or the land-use classes (<see cref="StockSource.LandUse"/>).</param>
     internal static async Task<List<StockRow>> StocksAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, ScopeSql within,
-        Instant? latest, CancellationToken ct)
+        Instant? latest, CancellationToken ct, StockSource? source = null)
     {
+        source ??= StockSource.Accounts;
         var plan = SheetPlan.For(r, latest);
         var (correction, sign) = plan.Correction;
         // Everything in units of 1/10000 (the totals' unit), converted back once in C#.
@@ -66,23 +96,23 @@ public sealed class SheetQuery(NpgsqlDataSource db)
             {sign}coalesce(sum(-amount) filter (where effective_date >= @from and amount < 0), 0) * 10000
             """;
         var edge = plan.EdgeSql;
-        var f = $"{LedgerStore.Schema}.{FlowTables.Flows}";
+        var f = source.Rows;
         await using var cmd = new NpgsqlCommand($"""
             select region_code, account, cause, nature,
                    coalesce(sum(amount_pos + amount_neg) filter (where eff_year < @y1), 0),
                    coalesce(sum(amount_pos) filter (where eff_year between @ws and @we), 0),
                    coalesce(sum(-amount_neg) filter (where eff_year between @ws and @we), 0)
-            from {LedgerStore.Schema}.{FlowTables.Totals}
+            from {source.Totals} t
             where {within.Sql} and rec_quarter < @quarter and (eff_year < @y1 or eff_year between @ws and @we)
             group by 1, 2, 3, 4
             union all
             select region_code, account, cause, nature, {Sums("")}
-            from {f}
+            from {f} f
             where year is null and {within.Sql} and recorded_at <= @known and {edge}
             group by 1, 2, 3, 4
             union all
             select region_code, account, cause, nature, {Sums(sign)}
-            from {f}
+            from {f} f
             where year is null and {within.Sql} and {correction}
               and effective_date <= @to and not {edge}
             group by 1, 2, 3, 4

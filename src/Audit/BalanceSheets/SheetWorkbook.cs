@@ -5,7 +5,7 @@ namespace Ledger.Audit.BalanceSheets;
 /// <summary>XLSX export: one worksheet per sheet (per year for a series) plus, for a series, a stock summary.</summary>
 public static class SheetWorkbook
 {
-    public static byte[] Build(IReadOnlyList<BalanceSheet> sheets)
+    public static byte[] Build(IReadOnlyList<BalanceSheet> sheets, int landUseLevel = 1)
     {
         using var book = new XLWorkbook();
         if (sheets.Count > 1) Summary(book.AddWorksheet("汇总 Summary"), sheets);
@@ -13,7 +13,7 @@ public static class SheetWorkbook
         {
             var ws = book.AddWorksheet(sheets.Count == 1 ? "资产负债表 Sheet" : $"{sheet.From:yyyy-MM-dd}".Replace("-", ""));
             var r = 1;
-            foreach (var row in SheetTable.Rows(sheet))
+            foreach (var row in SheetTable.Rows(sheet, landUseLevel))
             {
                 for (var c = 0; c < row.Length; c++) XlsxCells.Put(ws.Cell(r, c + 1), row[c]);
                 r++;

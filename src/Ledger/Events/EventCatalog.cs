@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Ledger.Farmland;
 using Ledger.LandQuotas;
+using Ledger.LandUse;
 using Ledger.Mining;
 using Ledger.RedLines;
 using Ledger.Regions;
@@ -16,13 +17,13 @@ public static partial class EventCatalog
     [
         .. RegionEventTypes.All, .. TenureEventTypes.All, .. FarmlandEventTypes.All,
         .. RedLineEventTypes.All, .. MiningEventTypes.All, .. WaterEventTypes.All,
-        .. LandQuotaEventTypes.All,
+        .. LandQuotaEventTypes.All, .. LandUseEventTypes.All,
     ];
 
     public static readonly IReadOnlyList<IStreamRules> Rules =
     [
         new RegionRules(), new TenureRules(), new ParcelRules(), new ZoneRules(), new MiningRules(), new WaterRules(),
-        new LandQuotaRules(),
+        new LandQuotaRules(), new LandUseRules(),
     ];
 
     private static readonly Dictionary<string, EventTypeSpec> ByName = Types.ToDictionary(t => t.Name);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Ledger.Events;
 using Ledger.Spatial;
 using NodaTime;
@@ -7,10 +8,13 @@ using static Ledger.Events.FieldSpec;
 namespace Ledger.Farmland;
 
 public sealed record ParcelRegistered(string RegionCode, LocalDate EffectiveDate, decimal AreaHa, string LandType,
-    int QualityGrade, bool PermanentBasic, string Origin, JsonElement? Geometry = null) : ILedgerEvent, IHasGeometry;
+    int QualityGrade, bool PermanentBasic, string Origin, JsonElement? Geometry = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? RestoredFromEventId = null) : ILedgerEvent, IHasGeometry;
 public sealed record FarmlandOccupied(string RegionCode, LocalDate EffectiveDate, decimal AreaHa, string Purpose,
-    bool Legal, string? ApprovalRef, JsonElement? Geometry = null) : ILedgerEvent, IHasGeometry;
-public sealed record FarmlandConverted(string RegionCode, LocalDate EffectiveDate, decimal AreaHa, string To) : ILedgerEvent;
+    bool Legal, string? ApprovalRef, JsonElement? Geometry = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ToClass = null) : ILedgerEvent, IHasGeometry;
+public sealed record FarmlandConverted(string RegionCode, LocalDate EffectiveDate, decimal AreaHa, string To,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ToClass = null) : ILedgerEvent;
 public sealed record FarmlandLostToDisaster(string RegionCode, LocalDate EffectiveDate, decimal AreaHa, string Disaster) : ILedgerEvent;
 public sealed record FarmlandSupplemented(string RegionCode, LocalDate EffectiveDate, decimal AreaHa, string Method) : ILedgerEvent;
 public sealed record PermanentBasicDesignated(string RegionCode, LocalDate EffectiveDate, decimal AreaHa) : ILedgerEvent;
@@ -25,6 +29,14 @@ public static class FarmlandEventTypes
 {
     private static readonly FieldSpec Area = Positive("areaHa", "Area in hectares (1 ha = 15 mu), > 0, at most 4 decimals");
 
+    private static readonly FieldSpec ToClass = Text("toClass",
+        "The 三调 class (二级类) the land becomes, never 01xx; without it the class follows purpose/to (docs/balance-sheets.md)", required: false);
+
+    private static IEnumerable<(string Field, string Message)> ToClassProblem(EventValues v) =>
+        v.OptionalText("toClass") is { } code
+            ? LandUse.LandUseEventTypes.ClassProblem("toClass", code, farmlandAllowed: false, "is a farmland class: farmland that stays farmland has not left")
+            : [];
+
     public static readonly EventTypeSpec[] All =
     [
         EventTypeSpec.For("farmland.parcel-registered", creates: true,
@@ -36,9 +48,14 @@ public static class FarmlandEventTypes
                 Bool("permanentBasic", "Whether the whole parcel is permanent basic farmland (永久基本农田)"),
                 OneOf("origin", "How the parcel came to be farmland", "baseline", "supplemented", "restored"),
                 Geometry("The parcel (图斑) boundary"),
+                Uuid("restoredFromEventId", "With origin restored: the landuse.reclassified event in the same batch whose land this is " +
+                    "(contract 1.8)", required: false),
             ],
             v => new ParcelRegistered(v.RegionCode, v.EffectiveDate, v.Decimal("areaHa"), v.Text("landType"),
-                v.Integer("qualityGrade"), v.Bool("permanentBasic"), v.Text("origin"), v.Geometry)),
+                v.Integer("qualityGrade"), v.Bool("permanentBasic"), v.Text("origin"), v.Geometry, v.OptionalUuid("restoredFromEventId")),
+            v => v.OptionalUuid("restoredFromEventId") is not null && v.Text("origin") != "restored"
+                ? [("restoredFromEventId", "is only for origin restored: land restored to farmland from another class")]
+                : []),
         EventTypeSpec.For("farmland.occupied", creates: false,
             "Farmland occupied by construction, mining, transport or water works (legal with an approval, or illegal).",
             [
@@ -47,16 +64,18 @@ public static class FarmlandEventTypes
                 Bool("legal", "Whether the occupation was approved"),
                 Text("approvalRef", "Approval reference; required when legal is true", required: false),
                 Geometry("The occupied footprint"),
+                ToClass,
             ],
             v => new FarmlandOccupied(v.RegionCode, v.EffectiveDate, v.Decimal("areaHa"), v.Text("purpose"), v.Bool("legal"),
-                v.OptionalText("approvalRef"), v.Geometry),
-            v => v.Bool("legal") && v.OptionalText("approvalRef") is null
+                v.OptionalText("approvalRef"), v.Geometry, v.OptionalText("toClass")),
+            v => (v.Bool("legal") && v.OptionalText("approvalRef") is null
                 ? [("approvalRef", "is required when legal is true")]
-                : []),
+                : Array.Empty<(string, string)>()).Concat(ToClassProblem(v))),
         EventTypeSpec.For("farmland.converted", creates: false,
             "Farmland converted to another agricultural use.",
-            [Area, OneOf("to", "The new use", "forest", "orchard", "grassland", "aquaculture", "other-agriculture")],
-            v => new FarmlandConverted(v.RegionCode, v.EffectiveDate, v.Decimal("areaHa"), v.Text("to"))),
+            [Area, OneOf("to", "The new use", "forest", "orchard", "grassland", "aquaculture", "other-agriculture"), ToClass],
+            v => new FarmlandConverted(v.RegionCode, v.EffectiveDate, v.Decimal("areaHa"), v.Text("to"), v.OptionalText("toClass")),
+            ToClassProblem),
         EventTypeSpec.For("farmland.lost-to-disaster", creates: false,
             "Farmland destroyed by a natural disaster.",
             [Area, Text("disaster", "The disaster, e.g. flood, landslide")],

@@ -16,6 +16,8 @@ public static class Accounts
     public const string LandQuota = "landQuota";
     /// <summary>The year's new-construction-land quota (新增建设用地指标); flows carry the quota year.</summary>
     public const string LandQuotaNewConstruction = "landQuotaNewConstruction";
+    /// <summary>Land of every class but farmland, from the landuse streams (contract 1.8); farmland's side comes from its own rows.</summary>
+    public const string LandUse = "landUse";
 
     public static readonly string[] Stocks = [Farmland, PermanentBasicFarmland, RedLine, MiningOccupied, MiningDamagedUnreclaimed];
 }
@@ -32,4 +34,11 @@ public static class Nature
 }
 
 /// <summary>A signed change of one account caused by one event. <see cref="Year"/> is set for the yearly quota accounts (water, land quotas) only.</summary>
-public sealed record Flow(string Account, string Cause, string Nature, decimal Amount, int? Year = null);
+/// <param name="LandClass">The 三调 class the amount is land of: on farmland and land-use rows only.</param>
+/// <param name="OtherClass">
+/// The class the land went to (or, for a restoration, came from); <see cref="LandUseFlows.Paired"/> on a
+/// restored farmland registration whose other side is its reclassification's row; null when the land
+/// entered or left the surveyed land (registrations, corrections, disasters).
+/// </param>
+public sealed record Flow(string Account, string Cause, string Nature, decimal Amount, int? Year = null,
+    string? LandClass = null, string? OtherClass = null);

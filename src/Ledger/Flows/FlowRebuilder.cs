@@ -16,6 +16,7 @@ public sealed class FlowRebuilder(NpgsqlDataSource db, Action<string> progress)
     public const string ScratchFlows = "flows_rebuild";
     public const string ScratchTargets = "targets_rebuild";
     public const string ScratchTotals = "flow_totals_rebuild";
+    public const string ScratchLandUseTotals = "landuse_totals_rebuild";
 
     public sealed record Result(long Events, long HighWater, double Seconds, long MissingFromLive, long ExtraInLive, bool Replaced,
         long StateMismatches = 0)
@@ -44,6 +45,8 @@ public sealed class FlowRebuilder(NpgsqlDataSource db, Action<string> progress)
         var s = LedgerStore.Schema;
         await using var cmd = new NpgsqlCommand($"""
             drop table if exists {s}.{ScratchFlows}; drop table if exists {s}.{ScratchTargets}; drop table if exists {s}.{ScratchTotals};
+            drop table if exists {s}.{ScratchLandUseTotals};
+            create unlogged table {s}.{ScratchLandUseTotals} (like {s}.{FlowTables.LandUseTotals});
             create unlogged table {s}.{ScratchFlows} (like {s}.{FlowTables.Flows});
             create unlogged table {s}.{ScratchTargets} (like {s}.{FlowTables.Targets});
             create unlogged table {s}.{ScratchTotals} (like {s}.{FlowTables.Totals});
@@ -65,7 +68,7 @@ public sealed class FlowRebuilder(NpgsqlDataSource db, Action<string> progress)
         long n = 0, highWater = 0;
         var clock = Stopwatch.StartNew();
         await using var copy = await write.BeginBinaryImportAsync(
-            $"copy {LedgerStore.Schema}.{ScratchFlows} (seq, account, cause, nature, event_id, stream_id, region_code, year, effective_date, recorded_at, amount) from stdin (format binary)", ct);
+            $"copy {LedgerStore.Schema}.{ScratchFlows} (seq, account, cause, nature, event_id, stream_id, region_code, year, effective_date, recorded_at, amount, land_class, other_class) from stdin (format binary)", ct);
         await using (var cmd = new NpgsqlCommand(EventReplay.Select, read, readTx))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
@@ -83,9 +86,10 @@ public sealed class FlowRebuilder(NpgsqlDataSource db, Action<string> progress)
         }
         await copy.CompleteAsync(ct);
         await copy.DisposeAsync();
-        await FlowWriter.InsertAsync(write, null, [], targets, ct, ScratchFlows, ScratchTargets, ScratchTotals);
+        await FlowWriter.InsertAsync(write, null, [], targets, ct, ScratchFlows, ScratchTargets, ScratchTotals, ScratchLandUseTotals);
         await using (var totals = new NpgsqlCommand(
-            $"insert into {LedgerStore.Schema}.{ScratchTotals} {FlowTables.TotalsOf(LedgerStore.Schema, ScratchFlows)}", write))
+            $"insert into {LedgerStore.Schema}.{ScratchTotals} {FlowTables.TotalsOf(LedgerStore.Schema, ScratchFlows)}; " +
+            $"insert into {LedgerStore.Schema}.{ScratchLandUseTotals} {FlowTables.LandUseTotalsOf(LedgerStore.Schema, ScratchFlows)}", write))
             await totals.ExecuteNonQueryAsync(ct);
         return (n, highWater, replay.States);
     }
@@ -105,6 +109,14 @@ public sealed class FlowRebuilder(NpgsqlDataSource db, Action<string> progress)
         await copy.WriteAsync(row.EffectiveDate.ToDateOnly(), NpgsqlDbType.Date, ct);
         await copy.WriteAsync(row.RecordedAt.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, ct);
         await copy.WriteAsync(row.Flow.Amount, NpgsqlDbType.Numeric, ct);
+        await WriteTextAsync(copy, row.Flow.LandClass, ct);
+        await WriteTextAsync(copy, row.Flow.OtherClass, ct);
+    }
+
+    private static async Task WriteTextAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken ct)
+    {
+        if (value is null) await copy.WriteNullAsync(ct);
+        else await copy.WriteAsync(value, NpgsqlDbType.Text, ct);
     }
 
     /// <summary>
@@ -134,10 +146,16 @@ public sealed class FlowRebuilder(NpgsqlDataSource db, Action<string> progress)
         var missing = await Count(Diff(ScratchFlows, FlowTables.Flows)) + await Count(Diff(ScratchTargets, FlowTables.Targets));
         var extra = await Count(Diff(FlowTables.Flows, ScratchFlows)) + await Count(Diff(FlowTables.Targets, ScratchTargets));
         // The live totals must equal the totals of the live rows (ingest keeps them in one transaction).
-        var liveTotals = $"select * from {s}.{FlowTables.Totals}";
-        var derived = FlowTables.TotalsOf(s, FlowTables.Flows);
-        extra += await Count($"select count(*) from ({liveTotals} except all {derived}) d where @hw = @hw");
-        missing += await Count($"select count(*) from ({derived} except all {liveTotals}) d where @hw = @hw");
+        foreach (var (table, derived) in new[]
+                 {
+                     (FlowTables.Totals, FlowTables.TotalsOf(s, FlowTables.Flows)),
+                     (FlowTables.LandUseTotals, FlowTables.LandUseTotalsOf(s, FlowTables.Flows)),
+                 })
+        {
+            var live = $"select * from {s}.{table}";
+            extra += await Count($"select count(*) from ({live} except all {derived}) d where @hw = @hw");
+            missing += await Count($"select count(*) from ({derived} except all {live}) d where @hw = @hw");
+        }
         return (missing, extra);
     }
 
@@ -148,13 +166,15 @@ public sealed class FlowRebuilder(NpgsqlDataSource db, Action<string> progress)
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using var cmd = new NpgsqlCommand($"""
-            lock table {s}.{FlowTables.Flows}, {s}.{FlowTables.Targets}, {s}.{FlowTables.Totals} in exclusive mode;
+            lock table {s}.{FlowTables.Flows}, {s}.{FlowTables.Targets}, {s}.{FlowTables.Totals}, {s}.{FlowTables.LandUseTotals} in exclusive mode;
             delete from {s}.{FlowTables.Flows} where seq <= @hw;
             insert into {s}.{FlowTables.Flows} select * from {s}.{ScratchFlows};
             delete from {s}.{FlowTables.Targets} where seq <= @hw;
             insert into {s}.{FlowTables.Targets} select * from {s}.{ScratchTargets};
             truncate {s}.{FlowTables.Totals};
             insert into {s}.{FlowTables.Totals} {FlowTables.TotalsOf(s, FlowTables.Flows)};
+            truncate {s}.{FlowTables.LandUseTotals};
+            insert into {s}.{FlowTables.LandUseTotals} {FlowTables.LandUseTotalsOf(s, FlowTables.Flows)};
             """, conn, tx);
         cmd.Parameters.AddWithValue("hw", highWater);
         await cmd.ExecuteNonQueryAsync(ct);

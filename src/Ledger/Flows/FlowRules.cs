@@ -1,6 +1,7 @@
 using Ledger.Events;
 using Ledger.Farmland;
 using Ledger.LandQuotas;
+using Ledger.LandUse;
 using Ledger.Mining;
 using Ledger.RedLines;
 using Ledger.Water;
@@ -16,14 +17,21 @@ public static class FlowRules
 {
     public static IEnumerable<Flow> Of(IStreamState? before, ILedgerEvent e, IStreamState after) => (before, e, after) switch
     {
-        (_, ParcelRegistered r, ParcelState a) => Parcel(null, a, RegistrationCause(r.Origin), r.Origin == "baseline" ? Nature.Other : Nature.Human),
-        (ParcelState b, FarmlandOccupied o, ParcelState a) => Parcel(b, a, $"occupation-{o.Purpose}-{(o.Legal ? "legal" : "illegal")}", Nature.Human),
-        (ParcelState b, FarmlandConverted c, ParcelState a) => Parcel(b, a, $"conversion-to-{c.To}", Nature.Human),
+        (_, ParcelRegistered r, ParcelState a) => Parcel(null, a, RegistrationCause(r.Origin), r.Origin == "baseline" ? Nature.Other : Nature.Human,
+            r.RestoredFromEventId is null ? null : LandUseFlows.Paired),
+        (ParcelState b, FarmlandOccupied o, ParcelState a) => Parcel(b, a, $"occupation-{o.Purpose}-{(o.Legal ? "legal" : "illegal")}", Nature.Human,
+            FarmlandDestinations.Of(o)),
+        (ParcelState b, FarmlandConverted c, ParcelState a) => Parcel(b, a, $"conversion-to-{c.To}", Nature.Human, FarmlandDestinations.Of(c)),
         (ParcelState b, FarmlandLostToDisaster, ParcelState a) => Parcel(b, a, "disaster", Nature.Natural),
         (ParcelState b, FarmlandSupplemented s, ParcelState a) => Parcel(b, a, $"supplementation-{s.Method}", Nature.Human),
         (ParcelState b, PermanentBasicDesignated, ParcelState a) => Parcel(b, a, "designation", Nature.Human),
         (ParcelState b, PermanentBasicReleased, ParcelState a) => Parcel(b, a, "release", Nature.Human),
         (ParcelState b, FarmlandAreaCorrected, ParcelState a) => Parcel(b, a, "correction", Nature.Other),
+
+        (_, LandUseParcelRegistered r, LandUseParcelState) =>
+            [new Flow(Accounts.LandUse, $"registration-{r.Origin}", r.Origin == "baseline" ? Nature.Other : Nature.Human, r.AreaHa, LandClass: r.LandClass)],
+        (LandUseParcelState b, LandReclassified r, LandUseParcelState) =>
+            [new Flow(Accounts.LandUse, LandUseFlows.ReclassificationCause(r), Nature.Human, -r.AreaHa, LandClass: b.LandClass, OtherClass: r.ToClass)],
 
         (_, ZoneDesignated, ZoneState a) => [new Flow(RedLine, "designation", Nature.Human, a.AreaHa)],
         (_, ZoneAdjusted z, ZoneState) => [new Flow(RedLine, "adjustment", Nature.Human, z.DeltaHa)],
@@ -61,12 +69,15 @@ public static class FlowRules
         _ => "registration-restored",
     };
 
-    /// <summary>Farmland and permanent basic farmland flows: the change of each stock, under one cause.</summary>
-    private static IEnumerable<Flow> Parcel(ParcelState? before, ParcelState after, string cause, string nature)
+    /// <summary>
+    /// Farmland and permanent basic farmland flows: the change of each stock, under one cause. The
+    /// farmland row is also land of the parcel's class, gone to (or come from) <paramref name="other"/>.
+    /// </summary>
+    private static IEnumerable<Flow> Parcel(ParcelState? before, ParcelState after, string cause, string nature, string? other = null)
     {
         var area = after.AreaHa - (before?.AreaHa ?? 0);
         var protectedArea = after.PermanentBasicHa - (before?.PermanentBasicHa ?? 0);
-        if (area != 0) yield return new Flow(Accounts.Farmland, cause, nature, area);
+        if (area != 0) yield return new Flow(Accounts.Farmland, cause, nature, area, LandClass: LandClasses.OfFarmlandType(after.LandType), OtherClass: other);
         if (protectedArea != 0) yield return new Flow(PermanentBasicFarmland, cause, nature, protectedArea);
     }
 }

@@ -11,6 +11,7 @@ public static class FlowTables
     public const string Flows = "flows";
     public const string Targets = "targets";
     public const string Totals = "flow_totals";
+    public const string LandUseTotals = "landuse_totals";
 
     /// <summary>Totals are kept in units of 1/<see cref="Scale"/>.</summary>
     public const decimal Scale = 10_000m;
@@ -37,6 +38,9 @@ public static class FlowTables
         t.AddColumn("effective_date", "date").NotNull();
         t.AddColumn("recorded_at", "timestamp with time zone").NotNull();
         t.AddColumn("amount", "numeric").NotNull();
+        // The land-use account's labels (LandUseFlows): on farmland and landUse rows only.
+        t.AddColumn("land_class", "text");
+        t.AddColumn("other_class", "text");
         t.Indexes.Add(new IndexDefinition($"ix_{name}_region_date") { Columns = ["region_code", "effective_date"] });
         t.Indexes.Add(new IndexDefinition($"ix_{name}_date") { Columns = ["effective_date"] });
         t.Indexes.Add(new IndexDefinition($"ix_{name}_recorded") { Columns = ["recorded_at"] });
@@ -45,6 +49,9 @@ public static class FlowTables
         // Reaching them through Marten's (stream_id, version) index instead was measured: successions
         // about 30 % slower, the ingest no faster beyond noise (decision 42).
         t.Indexes.Add(new IndexDefinition($"ix_{name}_stream") { Columns = ["stream_id"] });
+        // Land that changed class (farmland occupied or converted, land reclassified) is a small part of
+        // the rows: the in-out balance (耕地进出平衡) reads it without walking every flow of a province.
+        t.Indexes.Add(new IndexDefinition($"ix_{name}_other_class") { Columns = ["region_code", "effective_date"], Predicate = "other_class IS NOT NULL" });
         // Water flows are few; without this the yearly water query would scan every stock flow.
         t.Indexes.Add(new IndexDefinition($"ix_{name}_water_year") { Columns = ["year", "region_code"], Predicate = "year is not null" });
         return t;
@@ -86,7 +93,33 @@ public static class FlowTables
     public static string TotalsOf(string schema, string flowTable, string units = "bigint") =>
         "select region_code, account, cause, nature, extract(year from effective_date)::int, " +
         $"date_trunc('quarter', recorded_at at time zone 'UTC')::date, sum((greatest(amount, 0) * 10000)::{units}), sum((least(amount, 0) * 10000)::{units}) " +
-        $"from {schema}.{flowTable} where year is null group by 1, 2, 3, 4, 5, 6";
+        $"from {schema}.{flowTable} where year is null and account <> '{Accounts.LandUse}' group by 1, 2, 3, 4, 5, 6";
+
+    /// <summary>
+    /// The land-use changes (LandUseFlows.Rows) summed like <see cref="TotalsTable"/>, by class and
+    /// the class on the other side ('' for none): the landUse account and the transitions read
+    /// whole years from here. Written at ingest from the same changes, so no flow row is stored twice.
+    /// </summary>
+    public static Table LandUseTotalsTable(string schema, string name = LandUseTotals)
+    {
+        var t = new Table($"{schema}.{name}");
+        t.AddColumn("region_code", "text").AsPrimaryKey();
+        t.AddColumn("land_class", "text").AsPrimaryKey();
+        t.AddColumn("other_class", "text").AsPrimaryKey();
+        t.AddColumn("cause", "text").AsPrimaryKey();
+        t.AddColumn("nature", "text").AsPrimaryKey();
+        t.AddColumn("eff_year", "integer").AsPrimaryKey();
+        t.AddColumn("rec_quarter", "date").AsPrimaryKey();
+        t.AddColumn("amount_pos", "bigint").NotNull();
+        t.AddColumn("amount_neg", "bigint").NotNull();
+        return t;
+    }
+
+    /// <summary>The land-use totals of a flow table, as SQL (rebuilds, checks and the upgrade of a ledger that had none).</summary>
+    public static string LandUseTotalsOf(string schema, string flowTable, string units = "bigint") =>
+        "select region_code, land_class, coalesce(other_class, ''), cause, nature, extract(year from effective_date)::int, " +
+        $"date_trunc('quarter', recorded_at at time zone 'UTC')::date, sum((greatest(amount, 0) * 10000)::{units}), sum((least(amount, 0) * 10000)::{units}) " +
+        $"from ({LandUseFlows.Rows($"{schema}.{flowTable}")}) r group by 1, 2, 3, 4, 5, 6, 7";
 
     public static Table TargetTable(string schema, string name = Targets)
     {

@@ -114,8 +114,8 @@ public sealed class Ingestor(IDocumentStore store, NpgsqlDataSource dataSource, 
         phases.Mark("load_references");
         var context = new RuleContext(now.InZone(LedgerZone).Date,
             code => working.GetValueOrDefault(EventCatalog.StreamId("region", code)) as Regions.RegionState, lineage);
-        var errors = new List<ItemError>();
-        var concurrencyOnly = true;
+        var errors = RestorationPairs.Check(fresh).ToList();
+        var concurrencyOnly = errors.Count == 0;
         var changed = new Dictionary<string, IStreamState>();
         var transitions = new List<Transition>();
         foreach (var item in fresh)

@@ -19,7 +19,7 @@ public static class DerivedCheck
     /// <summary>Every table the check reads.</summary>
     public static IReadOnlyList<string> Tables =>
     [
-        "mt_events", StreamVersionCheck.Table, FlowTables.Totals, FlowTables.Flows, FlowTables.Targets, EventIndex.Table,
+        "mt_events", StreamVersionCheck.Table, FlowTables.Totals, FlowTables.LandUseTotals, FlowTables.Flows, FlowTables.Targets, EventIndex.Table,
         Regions.LineageTables.Successions, Regions.LineageTables.StreamMoves, Regions.LineageTables.Transfers,
         .. EventCatalog.Rules.Select(r => StateDocuments.TableOf(r.StateType)), .. Spatial.GeoTables.All,
     ];
@@ -50,7 +50,7 @@ public static class DerivedCheck
         CancellationToken ct)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var found = new List<Differences> { await TotalsCheck.RunAsync(conn, tx, ct) };
+        var found = new List<Differences> { await TotalsCheck.RunAsync(conn, tx, ct), await TotalsCheck.LandUseAsync(conn, tx, ct) };
         progress?.Invoke($"  yearly totals checked against the flows ({clock.Elapsed.TotalSeconds:F1} s)");
         found.Add(await StreamVersionCheck.RunAsync(conn, tx, ct));
         progress?.Invoke($"  stream versions checked against the events ({clock.Elapsed.TotalSeconds:F1} s)");

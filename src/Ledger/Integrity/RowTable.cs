@@ -22,11 +22,12 @@ internal sealed record RowTable(string Name, string[] Fields, string Sql, Func<R
     private static readonly InstantPattern Microseconds = InstantPattern.CreateWithInvariantCulture("uuuu-MM-dd'T'HH:mm:ss.ffffff'Z'");
 
     public static readonly RowTable Flows = new(FlowTables.Flows,
-        ["cause", "nature", "event_id", "stream_id", "region_code", "year", "effective_date", "recorded_at", "amount"],
-        "select seq, account, cause, nature, event_id, stream_id, region_code, year, effective_date, recorded_at, amount " +
+        ["cause", "nature", "event_id", "stream_id", "region_code", "year", "effective_date", "recorded_at", "amount", "land_class", "other_class"],
+        "select seq, account, cause, nature, event_id, stream_id, region_code, year, effective_date, recorded_at, amount, land_class, other_class " +
         $"from {LedgerStore.Schema}.{FlowTables.Flows} order by seq, account",
         e => e.Flows.Select(f => new DerivedRow(f.Seq, f.Flow.Account,
-            [f.Flow.Cause, f.Flow.Nature, f.EventId, f.StreamId, f.RegionCode, f.Flow.Year, f.EffectiveDate.ToDateOnly(), f.RecordedAt, f.Flow.Amount])));
+            [f.Flow.Cause, f.Flow.Nature, f.EventId, f.StreamId, f.RegionCode, f.Flow.Year, f.EffectiveDate.ToDateOnly(), f.RecordedAt, f.Flow.Amount,
+             f.Flow.LandClass, f.Flow.OtherClass])));
 
     public static readonly RowTable Targets = new(FlowTables.Targets,
         ["event_id", "region_code", "retention_ha", "permanent_basic_ha", "effective_date", "recorded_at"],

@@ -42,6 +42,34 @@ internal static class TotalsCheck
         return differences;
     }
 
+    /// <summary>The land-use totals against the land-use changes of the flow rows (LandUseFlows), both ways.</summary>
+    public static async Task<Differences> LandUseAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        const string keys = "region_code, land_class, other_class, cause, nature, eff_year, rec_quarter";
+        var s = LedgerStore.Schema;
+        var differences = new Differences(FlowTables.LandUseTotals, "the land-use changes of the flows");
+        await using var cmd = LongRunning.Command($"""
+            with derived ({keys}, pos, neg) as ({FlowTables.LandUseTotalsOf(s, FlowTables.Flows, "numeric")}),
+            differing as (
+              select {keys}, t.amount_pos, t.amount_neg, d.pos, d.neg
+              from {s}.{FlowTables.LandUseTotals} t full join derived d using ({keys})
+              where t.amount_pos is distinct from d.pos or t.amount_neg is distinct from d.neg)
+            select {keys}, {Hectares("amount_pos")}, {Hectares("amount_neg")}, {Hectares("pos")}, {Hectares("neg")}, count(*) over (),
+                   (select coalesce(min(f.seq), 0) from {s}.{FlowTables.Flows} f
+                    where f.region_code = differing.region_code and differing.land_class in (f.land_class, f.other_class))
+            from differing order by {keys} limit 1
+            """, conn, tx);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) return differences;
+        var quarter = r.GetFieldValue<DateOnly>(6);
+        var other = r.GetString(2);
+        differences.Add(r.GetInt64(12),
+            $"region {r.GetString(0)} class {r.GetString(1)}{(other == "" ? "" : $" (other side {other})")} {r.GetString(3)} ({r.GetString(4)}) " +
+            $"{r.GetInt32(5)}, recorded {quarter.Year} Q{(quarter.Month + 2) / 3}: stored {Amount(r, 7)}, the flows give {Amount(r, 9)}",
+            r.GetInt64(11));
+        return differences;
+    }
+
     /// <summary>The first flow row counted in a total (0 when none is: a total made up out of nothing).</summary>
     private static async Task<long> FirstFlowAsync(NpgsqlConnection conn, NpgsqlTransaction tx,
         (string Region, string Account, string Cause, string Nature, int Year, DateOnly Quarter) key, CancellationToken ct)

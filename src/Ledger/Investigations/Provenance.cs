@@ -7,8 +7,10 @@ using Npgsql;
 namespace Ledger.Investigations;
 
 /// <param name="Year">For the yearly accounts (<c>waterQuota</c>, <c>waterUse</c>, the land-quota ones): the year whose quota or use the figure is.</param>
+/// <param name="Classes">For the landUse account: the 三调 classes (a 一级类 expanded to its classes) whose figure it is.</param>
+/// <param name="Others">For the landUse account: the classes on the other side (a transition's destination), or null for any.</param>
 public sealed record ProvenanceQuery(string Region, string Account, string? Cause, string Part, LocalDate From, LocalDate To, Instant KnownAt,
-    long After, int Limit, int? Year = null);
+    long After, int Limit, int? Year = null, string[]? Classes = null, string[]? Others = null);
 
 public sealed record ProvenanceFlow(long Sequence, Guid EventId, string Stream, string RegionCode, string Cause, string Nature,
     LocalDate EffectiveDate, Instant RecordedAt, decimal Amount);
@@ -49,12 +51,18 @@ public static class Provenance
               """;
         if (WaterAccounts.Contains(q.Account)) sign = "";
         if (LandQuotaProvenance.Where(q.Account) is { } landQuota) (where, sign) = (landQuota, LandQuotaProvenance.Sign(q.Account));
+        var landUse = q.Account == Accounts.LandUse;
+        if (landUse) where += " and land_class = any(@classes) and (@others::text[] is null or other_class = any(@others))";
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         // The same territory as the sheet: the region and its lineage as of the period's end, and the transfers across its edge.
         var scope = RegionScope.Of(q.Region, await LineageReader.LoadAsync(conn, tx, q.KnownAt, [], ct), q.To);
-        var source = LandQuotaProvenance.Where(q.Account) is null ? ProvenanceSource.Of(scope) : null;
-        var f = source?.Sql(q.Cause is null || q.Cause == RegionScope.TransferCause) ?? $"{LedgerStore.Schema}.{FlowTables.Flows}";
+        var source = LandQuotaProvenance.Where(q.Account) is null && !landUse ? ProvenanceSource.Of(scope) : null;
+        // The land-use account's rows are the labelled flows and the additions they imply, inside the region's codes.
+        var f = landUse
+            ? $"(select *, '{Accounts.LandUse}' as account, null::int as year from ({LandUseFlows.Rows($"{LedgerStore.Schema}.{FlowTables.Flows}")}) u " +
+              "where region_code between @low and @high) f"
+            : source?.Sql(q.Cause is null || q.Cause == RegionScope.TransferCause) ?? $"{LedgerStore.Schema}.{FlowTables.Flows}";
 
         decimal total;
         long count;
@@ -91,6 +99,8 @@ public static class Provenance
             cmd.Parameters.AddWithValue("after", q.After);
             cmd.Parameters.AddWithValue("limit", q.Limit);
             cmd.Parameters.Add(new NpgsqlParameter("year", NpgsqlTypes.NpgsqlDbType.Integer) { Value = (object?)q.Year ?? DBNull.Value });
+            cmd.Parameters.Add(new NpgsqlParameter("classes", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = q.Classes ?? [] });
+            cmd.Parameters.Add(new NpgsqlParameter("others", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)q.Others ?? DBNull.Value });
             return cmd;
         }
     }

@@ -70,10 +70,9 @@ public static class LineageTables
                m.effective_date, m.succession_seq,
                case when f.seq < m.succession_seq then s.recorded_at else max(f.recorded_at) end as recorded_at,
                sum(f.amount) as amount
-        from {schema}.{flows} f
+        from ({Flows.LandUseFlows.StockRows($"{schema}.{flows}")}) f
         join {schema}.{moves} m on m.stream_id = f.stream_id and f.effective_date < m.effective_date
         join (select distinct seq, recorded_at from {schema}.{Successions}) s on s.seq = m.succession_seq
-        where f.year is null
         group by 1, 2, 3, 4, 5, 6, s.recorded_at, (f.seq < m.succession_seq)
         having sum(f.amount) <> 0
         """;

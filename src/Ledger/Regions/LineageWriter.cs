@@ -60,9 +60,9 @@ public static class LineageWriter
         var transfers = new NpgsqlBatchCommand($"""
             insert into {S}.{LineageTables.Transfers} (seq, account, from_code, to_code, effective_date, succession_seq, recorded_at, amount)
             select @seq, f.account, m.from_code, m.to_code, m.effective_date, @seq, @now, sum(f.amount)
-            from {S}.{FlowTables.Flows} f
+            from ({LandUseFlows.StockRows($"{S}.{FlowTables.Flows}")}) f
             join {S}.{LineageTables.StreamMoves} m on m.stream_id = f.stream_id and m.succession_seq = @seq and f.effective_date < m.effective_date
-            where f.year is null and f.seq < @seq
+            where f.seq < @seq
             group by f.account, m.from_code, m.to_code, m.effective_date having sum(f.amount) <> 0
             """);
         transfers.Parameters.AddWithValue("seq", seq);
@@ -83,7 +83,7 @@ public static class LineageWriter
             foreach (var link in lineage.MovesAfter(e.RegionCode, e.StreamId, e.EffectiveDate))
             {
                 moves.Add((link.Seq, e.StreamId, link.Predecessor, link.Successor, link.EffectiveDate));
-                transfers.AddRange(e.Flows.Where(f => f.Year is null).GroupBy(f => f.Account)
+                transfers.AddRange(LandUseFlows.Stock(e.Flows).GroupBy(f => f.Account)
                     .Select(g => (e.Seq, g.Key, link.Predecessor, link.Successor, link.EffectiveDate, link.Seq, g.Sum(f => f.Amount)))
                     .Where(t => t.Item7 != 0));
             }

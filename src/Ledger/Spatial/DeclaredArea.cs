@@ -24,6 +24,7 @@ public static class DeclaredArea
         var (field, what, declared, twoSided) = e switch
         {
             ParcelRegistered x => ("data.areaHa", "the parcel's area", x.AreaHa, false),
+            LandUse.LandUseParcelRegistered x => ("data.areaHa", "the parcel's area", x.AreaHa, false),
             FarmlandAreaCorrected => ("data.deltaHa", "the parcel's corrected area", ((ParcelState)after).AreaHa, false),
             ZoneDesignated x => ("data.areaHa", "the zone's area", x.AreaHa, true),
             ZoneAdjusted => ("data.deltaHa", "the zone's adjusted area", ((ZoneState)after).AreaHa, true),

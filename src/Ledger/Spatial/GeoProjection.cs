@@ -36,6 +36,9 @@ public static class GeoProjection
             case ZoneDesignated or ZoneAdjusted when shape is not null:
                 yield return Row(Layers.RedLine, drawn);
                 yield break;
+            case LandUse.LandUseParcelRegistered when shape is not null:
+                yield return Row(Layers.LandUse, drawn);
+                yield break;
             case MiningRightGranted when shape is not null:
                 yield return Row(Layers.Mining, drawn);
                 yield break;

@@ -21,9 +21,11 @@ public static class Layers
     public const string Mining = "mining";
     public const string Footprints = "footprints";
     public const string Overlaps = "overlaps";
+    /// <summary>Parcels of every class but farmland (contract 1.8).</summary>
+    public const string LandUse = "landuse";
 
     /// <summary>Layers whose boundaries protect land: what footprints and licences are intersected with.</summary>
     public static readonly string[] Protections = [RedLine, PermanentBasic];
 
-    public static readonly string[] Map = [Farmland, PermanentBasic, RedLine, Mining, Footprints, Overlaps];
+    public static readonly string[] Map = [Farmland, PermanentBasic, RedLine, Mining, Footprints, Overlaps, LandUse];
 }

@@ -39,6 +39,7 @@ public static class LedgerStore
         o.Storage.ExtendedSchemaObjects.Add(Flows.FlowTables.FlowTable(Schema));
         o.Storage.ExtendedSchemaObjects.Add(Flows.FlowTables.TargetTable(Schema));
         o.Storage.ExtendedSchemaObjects.Add(Flows.FlowTables.TotalsTable(Schema));
+        o.Storage.ExtendedSchemaObjects.Add(Flows.FlowTables.LandUseTotalsTable(Schema));
         o.Storage.ExtendedSchemaObjects.Add(Chain.ChainTables.LinkTable(Schema));
         o.Storage.ExtendedSchemaObjects.Add(Chain.ChainTables.CheckpointTable(Schema));
         o.Storage.ExtendedSchemaObjects.Add(Chain.LogTables.TileTable(Schema));

@@ -12,6 +12,7 @@ namespace Ledger.Tests.Access;
 public sealed class BasicAuthTests(LedgerApp app) : IAsyncLifetime
 {
     private const string Stream = "/api/v1/streams/farmland/410102-000001";
+    private const string BrowserChallenge = "ApiKey realm=\"ledger\", header=\"X-Api-Key\"";
 
     public async Task InitializeAsync()
     {
@@ -70,7 +71,7 @@ public sealed class BasicAuthTests(LedgerApp app) : IAsyncLifetime
         request.Headers.Add("Sec-Fetch-Mode", "navigate");
         var response = await app.Http.SendAsync(request);
         response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-        response.Headers.WwwAuthenticate.ToString().ShouldBe("ApiKey realm=\"ledger\", header=\"X-Api-Key\"");
+        response.Headers.WwwAuthenticate.ToString().ShouldBe(BrowserChallenge);
     }
 
     public static TheoryData<string, string> MalformedHeaders() => new()
@@ -100,6 +101,20 @@ public sealed class BasicAuthTests(LedgerApp app) : IAsyncLifetime
         response.Headers.WwwAuthenticate.ToString().ShouldStartWith("Basic realm=");
         (await response.Content.ReadAsStringAsync()).ShouldContain(why);
         (await app.EventCountAsync()).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task a_browser_page_load_gets_a_401_without_the_password_box()
+    {
+        using var page = new HttpRequestMessage(HttpMethod.Get, Stream);
+        page.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,*/*;q=0.8");
+        var response = await app.Http.SendAsync(page);
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        response.Headers.WwwAuthenticate.ToString().ShouldBe(BrowserChallenge, "a challenge (RFC 9110 asks for one), but none a browser prompts for");
+
+        using var gis = new HttpRequestMessage(HttpMethod.Get, Stream);
+        gis.Headers.Accept.ParseAdd("application/geo+json");
+        (await app.Http.SendAsync(gis)).Headers.WwwAuthenticate.ToString().ShouldStartWith("Basic realm=");
     }
 
     [Fact]

@@ -75,13 +75,16 @@ public sealed class BalanceSheetTests(LedgerApp app) : IAsyncLifetime
         var sheet = await Sheet(County, "from=2025-01-01&to=2025-12-31");
         var farmland = Account(sheet, "farmland");
         farmland.GetProperty("closing").GetDecimal().ShouldBe(10.5m);
-        farmland.GetProperty("liabilities").GetArrayLength().ShouldBe(0);
+        // The year's conversion to an orchard, not offset by any restoration, is its only liability (耕地进出平衡, contract 1.8).
+        farmland.GetProperty("liabilities").EnumerateArray().Select(l => l.GetProperty("kind").GetString()).ShouldBe(["farmlandInOutDeficit"]);
+        Liability(farmland, "farmlandInOutDeficit").ShouldBe(1m);
 
         (await app.PostEventsAsync(_writer, Make("farmland.occupied", "410102-A", County,
             new JsonObject { ["areaHa"] = 2m, ["purpose"] = "transport", ["legal"] = true, ["approvalRef"] = "批" }, "2025-06-01"))).EnsureSuccessStatusCode();
         var after = Account(await Sheet(County, "from=2025-01-01&to=2025-12-31"), "farmland");
         Liability(after, "farmlandBelowRetentionTarget").ShouldBe(0.5m);
-        after.GetProperty("liabilities")[0].GetProperty("detail").GetString()!.ShouldContain("against a retention target");
+        after.GetProperty("liabilities").EnumerateArray().Single(l => l.GetProperty("kind").GetString() == "farmlandBelowRetentionTarget")
+            .GetProperty("detail").GetString()!.ShouldContain("against a retention target");
     }
 
     [Fact]

@@ -54,6 +54,9 @@ public static class Scenarios
                 ["year"] = 2024, ["farmlandOccupationHa"] = 12m, ["newConstructionHa"] = 20m, ["planRef"] = "2024年度计划",
             }, "2024-01-10"),
             Make("landquota.adjusted", $"{County}-2024", County, new JsonObject { ["deltaNewConstructionHa"] = -5m, ["approvalRef"] = "批2" }),
+            Make("landuse.parcel-registered", $"{County}-L1", County, new JsonObject { ["areaHa"] = 12m, ["landClass"] = "0301", ["origin"] = "baseline" }, "2021-01-01"),
+            Make("landuse.reclassified", $"{County}-L1", County, new JsonObject
+                { ["areaHa"] = 2m, ["toClass"] = "0201", ["cause"] = "agricultural-restructuring", ["legal"] = true, ["approvalRef"] = "批3" }),
         ];
     }
 }

@@ -82,7 +82,7 @@ public sealed class LedgerApp : IAsyncLifetime
         // Marten restarts the event sequence; the flat projections are ours to clear.
         await using var conn = new NpgsqlConnection(ConnectionString);
         await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand("truncate ledger.flows, ledger.targets, ledger.flow_totals, ledger.chain, ledger.checkpoints, ledger.event_index, ledger.audit_reports, " +
+        await using var cmd = new NpgsqlCommand("truncate ledger.flows, ledger.targets, ledger.flow_totals, ledger.landuse_totals, ledger.chain, ledger.checkpoints, ledger.event_index, ledger.audit_reports, " +
             "ledger.successions, ledger.stream_moves, ledger.transfers, ledger.geo_versions, ledger.geo_parts, ledger.overlaps, ledger.import_progress, ledger.imports, ledger.workbench_sessions, ledger.derived_check_result, " +
             "ledger.log_tiles, ledger.log_edge, ledger.log_checkpoints, ledger.log_cosignatures, ledger.log_witnesses, ledger.log_forks", conn);
         await cmd.ExecuteNonQueryAsync();

@@ -1,0 +1,168 @@
+using Ledger.Regions;
+using Ledger.Storage;
+using NodaTime;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Ledger.Spatial;
+
+/// <summary>
+/// The valid-time window of an OGC <c>datetime</c>, as ledger dates: one day (an instant), or an
+/// interval whose ends may be open (null). A feature belongs to it when it was in force on any day of it.
+/// </summary>
+public sealed record ValidWindow(LocalDate? Start, LocalDate? End)
+{
+    public static ValidWindow Day(LocalDate d) => new(d, d);
+}
+
+/// <summary>One page of a collection: features matched in all (exact), the page's features as GeoJSON text in id order, and whether more follow.</summary>
+public sealed record FeaturePage(long Matched, IReadOnlyList<FeatureRow> Features);
+
+/// <summary>A feature's id (the key pages are ordered by) and its GeoJSON Feature text.</summary>
+public sealed record FeatureRow(string Id, string Json);
+
+/// <summary>What a collection page asks: the layer, the window, the knowledge instant, a box in lon/lat, the key after which to start, how many.</summary>
+public sealed record FeatureRequest(string Region, string Layer, ValidWindow Window, Instant KnownAt, BoundingBox? Bbox, bool LatitudeFirst,
+    string? After, int Limit, string? Id = null);
+
+/// <summary>
+/// The OGC API – Features items of one map layer (contract 1.7): the same features as the map
+/// (<see cref="MapQuery"/>) for a day, and for an interval each stream's last version in force
+/// within it, with <c>validFrom</c>, <c>validTo</c> (the next version's date, as known then) and
+/// <c>recordedAt</c>. Pages are keyset pages ordered by feature id (byte order), so a page never
+/// shifts when features are added before it; with a pinned <c>knownAt</c> nothing is added at all.
+/// </summary>
+public sealed class FeatureQuery(NpgsqlDataSource db, MapLimits limits)
+{
+    /// <summary>The count and the page in one read-only snapshot; at most <see cref="FeatureRequest.Limit"/> + 1 rows (one past: more follow).</summary>
+    public Task<FeaturePage> PageAsync(FeatureRequest request, CancellationToken ct) =>
+        BoundedRead.RunAsync(db, limits.Timeout, async conn =>
+        {
+            var territory = await MapQuery.TerritoryAsync(conn, request.Region, request.Window.End ?? LocalDate.MaxIsoValue, request.KnownAt, ct);
+            long matched;
+            await using (var count = Command(conn, request, territory, "select count(*) from features"))
+                matched = (long)(await count.ExecuteScalarAsync(ct))!;
+            await using var cmd = Command(conn, request, territory, $"""
+                select fid, json_build_object('type', 'Feature', 'id', fid, 'geometry', ST_AsGeoJSON({Geometry(request)})::json, 'properties', props)::text
+                from features where @after::text is null or fid > @after::text collate "C"
+                order by fid collate "C" limit @limit
+                """);
+            cmd.Parameters.AddWithValue("after", NpgsqlDbType.Text, (object?)request.After ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("limit", request.Limit + 1L);
+            var rows = new List<FeatureRow>();
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) rows.Add(new FeatureRow(r.GetString(0), r.GetString(1)));
+            return new FeaturePage(matched, rows);
+        }, ct);
+
+    /// <summary>An instant as ISO-8601 UTC with microseconds, whatever the session's time zone.</summary>
+    private static string Utc(string column) => $"to_char({column} at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
+
+    private static string Geometry(FeatureRequest request) => request.LatitudeFirst ? "ST_FlipCoordinates(geom)" : "geom";
+
+    /// <summary>The layer's features as a CTE <c>features</c> (fid, geom in 4490, props), filtered by id and box, then <paramref name="select"/>.</summary>
+    private static NpgsqlCommand Command(NpgsqlConnection conn, FeatureRequest request, Func<string, string, ScopeSql[]> territory, string select)
+    {
+        var s = LedgerStore.Schema;
+        var v = GeoTables.Versions;
+        var (x, xo, po) = (territory("x.", "tx"), territory("x.", "to"), territory("p.", "tp"));
+        var props = "'domain', split_part(x.stream_id, ':', 1), 'stream', split_part(x.stream_id, ':', 2), 'version', x.version, " +
+                    $"'eventId', x.event_id, 'effectiveDate', x.effective_date, 'recordedAt', {Utc("x.recorded_at")}";
+        var features = request.Layer switch
+        {
+            // The stream's version in force at any time within the window, as known then: not a departure from
+            // the layer (null geometry), taking effect by the window's end, and not replaced before the window
+            // starts nor on its own first day (a version redrawn the same day was never in force).
+            Layers.Farmland or Layers.PermanentBasic or Layers.RedLine or Layers.Mining => $"""
+                known as (
+                  select x.seq, x.stream_id, x.effective_date, x.geom is null gone,
+                         lead(x.effective_date) over (partition by x.stream_id order by x.effective_date, x.seq) next_date
+                  from {s}.{v} x where x.layer = @layer and x.recorded_at <= @knownAt and {MapQuery.Inside(x)}),
+                chosen as (
+                  select distinct on (stream_id) seq, next_date from known
+                  where not gone and (@end::date is null or effective_date <= @end)
+                    and (next_date is null or (next_date > effective_date and (@start::date is null or next_date > @start)))
+                  order by stream_id, effective_date desc, seq desc),
+                features as (
+                  select split_part(x.stream_id, ':', 2) fid, x.geom,
+                         json_build_object('layer', x.layer, {props}, 'areaHa', x.area_ha, 'validFrom', x.effective_date, 'validTo', c.next_date) props
+                  from chosen c join {s}.{v} x on x.seq = c.seq and x.layer = @layer)
+                """,
+            // A footprint stays in force from its date: it is land taken (or damaged), the map shows it as such.
+            Layers.Footprints => $"""
+                features as (
+                  select x.event_id::text fid, x.geom,
+                         json_build_object('layer', x.layer, {props}, 'areaHa', x.area_ha, 'type', x.type, 'validFrom', x.effective_date, 'validTo', null) props
+                  from {s}.{v} x where x.layer = @layer and x.recorded_at <= @knownAt and (@end::date is null or x.effective_date <= @end)
+                    and {MapQuery.Inside(x)})
+                """,
+            Layers.Overlaps => $"""
+                features as (
+                  select o.id::text fid, ST_Multi(ST_CollectionExtract(ST_Intersection(x.geom, p.geom), 3)) geom,
+                         json_build_object('layer', '{Layers.Overlaps}', 'domain', split_part(x.stream_id, ':', 1), 'stream', split_part(x.stream_id, ':', 2),
+                           'version', x.version, 'eventId', x.event_id, 'effectiveDate', x.effective_date, 'recordedAt', {Utc("o.recorded_at")},
+                           'areaHa', o.area_ha, 'id', o.id, 'kind', o.kind, 'protectedLayer', o.layer, 'protectedStream', split_part(p.stream_id, ':', 2),
+                           'protectedEventId', p.event_id, 'validFrom', o.effective_date, 'validTo', null) props
+                  from {s}.{GeoTables.Overlaps} o
+                  join {s}.{v} x on x.seq = o.footprint_seq and x.layer = o.footprint_layer
+                  join {s}.{v} p on p.seq = o.protected_seq and p.layer = o.layer
+                  where o.recorded_at <= @knownAt and (@end::date is null or o.effective_date <= @end)
+                    and ({MapQuery.Inside(xo)} or {MapQuery.Inside(po)})
+                    and {OverlapQuery.InForce("o", "p", "@knownAt")})
+                """,
+            _ => throw new ArgumentOutOfRangeException(nameof(request), request.Layer, "not a map layer"),
+        };
+        // A box east of its west edge's antimeridian crossing (west > east, OGC API – Features 7.15.3) is two boxes.
+        var cmd = new NpgsqlCommand($"""
+            with {features},
+            boxed as (select * from features f
+              where (@id::text is null or f.fid = @id::text)
+                and (@west::float8 is null or ST_Intersects(f.geom, case when @west <= @east
+                  then ST_MakeEnvelope(@west, @south, @east, @north, {Postgis.Srid})
+                  else ST_Collect(ST_MakeEnvelope(@west, @south, 180, @north, {Postgis.Srid}), ST_MakeEnvelope(-180, @south, @east, @north, {Postgis.Srid})) end)))
+            {select.Replace("from features", "from boxed", StringComparison.Ordinal)}
+            """, conn);
+        cmd.Parameters.AddWithValue("layer", request.Layer);
+        cmd.Parameters.AddWithValue("knownAt", request.KnownAt.ToDateTimeUtc());
+        cmd.Parameters.AddWithValue("start", NpgsqlDbType.Date, (object?)request.Window.Start?.ToDateOnly() ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("end", NpgsqlDbType.Date, (object?)request.Window.End?.ToDateOnly() ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("id", NpgsqlDbType.Text, (object?)request.Id ?? DBNull.Value);
+        var box = request.Bbox;
+        cmd.Parameters.AddWithValue("west", NpgsqlDbType.Double, (object?)box?.West ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("south", NpgsqlDbType.Double, (object?)box?.South ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("east", NpgsqlDbType.Double, (object?)box?.East ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("north", NpgsqlDbType.Double, (object?)box?.North ?? DBNull.Value);
+        foreach (var t in new[] { x, xo, po }.SelectMany(t => t)) t.Bind(cmd);
+        return cmd;
+    }
+
+    /// <summary>Per layer, the box around every geometry the region ever recorded in it and its first effective date, as known at an instant.</summary>
+    public Task<IReadOnlyDictionary<string, (BoundingBox? Box, LocalDate? First)>> ExtentsAsync(string region, Instant knownAt, CancellationToken ct) =>
+        BoundedRead.RunAsync(db, limits.Timeout, async conn =>
+        {
+            var territory = await MapQuery.TerritoryAsync(conn, region, LocalDate.MaxIsoValue, knownAt, ct);
+            var (x, xo, po) = (territory("x.", "tx"), territory("x.", "to"), territory("p.", "tp"));
+            var s = LedgerStore.Schema;
+            // An overlap lies in both parties' boxes: the box of the two boxes' intersection holds it, and costs no geometry work.
+            await using var cmd = new NpgsqlCommand($"""
+                select layer, ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e), first from (
+                  select x.layer, ST_Extent(x.geom) e, min(x.effective_date) first from {s}.{GeoTables.Versions} x
+                  where x.recorded_at <= @knownAt and x.geom is not null and {MapQuery.Inside(x)} group by x.layer
+                  union all
+                  select '{Layers.Overlaps}', ST_Extent(ST_Intersection(Box2D(x.geom)::geometry, Box2D(p.geom)::geometry)), min(o.effective_date)
+                  from {s}.{GeoTables.Overlaps} o
+                  join {s}.{GeoTables.Versions} x on x.seq = o.footprint_seq and x.layer = o.footprint_layer
+                  join {s}.{GeoTables.Versions} p on p.seq = o.protected_seq and p.layer = o.layer
+                  where o.recorded_at <= @knownAt and ({MapQuery.Inside(xo)} or {MapQuery.Inside(po)})) l
+                where first is not null
+                """, conn);
+            cmd.Parameters.AddWithValue("knownAt", knownAt.ToDateTimeUtc());
+            foreach (var t in new[] { x, xo, po }.SelectMany(t => t)) t.Bind(cmd);
+            var extents = new Dictionary<string, (BoundingBox?, LocalDate?)>();
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+                extents[r.GetString(0)] = (r.IsDBNull(1) ? null : new BoundingBox(r.GetDouble(1), r.GetDouble(2), r.GetDouble(3), r.GetDouble(4)),
+                    LocalDate.FromDateOnly(r.GetFieldValue<DateOnly>(5)));
+            return (IReadOnlyDictionary<string, (BoundingBox?, LocalDate?)>)extents;
+        }, ct);
+}
