@@ -74,13 +74,12 @@ public sealed class ApiKeyMiddleware(RequestDelegate next)
 
     /// <summary>
     /// A 401 with the Basic challenge, so QGIS and GDAL ask their user for the key instead of failing
-    /// silently. Not to a browser's page load (it asks for HTML): a browser would pop up a password
-    /// box, where the workbench's sign-in page is the way in for people.
+    /// silently; a browser gets one it does not act on (<see cref="BasicCredentials.ChallengeFor"/>):
+    /// a password box is not the way in for people, the workbench's sign-in page is.
     /// </summary>
     private static Task Unauthorized(HttpContext http, string detail)
     {
-        if (!http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase))
-            http.Response.Headers.WWWAuthenticate = BasicCredentials.Challenge;
+        http.Response.Headers.WWWAuthenticate = BasicCredentials.ChallengeFor(http.Request);
         return Problems.Of(http, 401, "Unauthorized", detail).ExecuteAsync(http);
     }
 }

@@ -11,8 +11,24 @@ public static class BasicCredentials
 {
     public const string Realm = "ledger";
 
-    /// <summary>Sent with every 401 on <c>/api/v1</c>: without a challenge, desktop GIS clients never ask their user for a password.</summary>
+    /// <summary>Sent with a 401 on <c>/api/v1</c>: without a challenge, desktop GIS clients never ask their user for a password.</summary>
     public const string Challenge = $"Basic realm=\"{Realm}\", charset=\"UTF-8\"";
+
+    /// <summary>
+    /// Sent instead to browsers: a Basic challenge would open the browser's own password dialog, and
+    /// credentials typed there are replayed by the browser until it closes, outliving the workbench's
+    /// sign-out. A 401 still names a scheme (RFC 9110), one no browser prompts for.
+    /// </summary>
+    public const string BrowserChallenge = $"ApiKey realm=\"{Realm}\", header=\"X-Api-Key\"";
+
+    /// <summary>
+    /// A browser marks every request with <c>Sec-Fetch-Mode</c> and asks for HTML when it loads a
+    /// page; QGIS and GDAL do neither.
+    /// </summary>
+    public static string ChallengeFor(HttpRequest request) =>
+        request.Headers.ContainsKey("Sec-Fetch-Mode") || request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase)
+            ? BrowserChallenge
+            : Challenge;
 
     /// <summary>An issued key is 46 characters; with any sensible user name its base64 stays far below this, so a longer value is not decoded.</summary>
     public const int MaxEncodedLength = 1024;

@@ -66,6 +66,7 @@ public static class MapPage
                 <p class="muted">{ui.T("点击图斑查看其记录时间线。分析面积均按 CGCS2000 椭球计算；地图仅用于显示。", "Click a feature for its stream's timeline. Every area is computed on the CGCS2000 ellipsoid; the map is for display only.")}</p>
                 """);
         }
+        b.Append(MapDownloads.Section(ui, code, asOf, knownAt));
         b.Append($"<h2 id=\"overlaps\">{ui.T("叠加发现", "Overlaps found by the ledger")}</h2>");
         b.Append(found.Count == 0
             ? $"<p class=\"ok\">{ui.T("截至该时点没有发现叠加。", "No overlaps by this date.")}</p>"

@@ -97,6 +97,8 @@ public static class WorkbenchEndpoints
         var body = $"""
             <p>{ui.T("使用审计或调查角色的 API 密钥登录。密钥只用于本次会话，浏览器只保存一个会话标识（HttpOnly Cookie）。",
                 "Sign in with an auditor or investigator API key. The key is used for this session only; the browser keeps just a session id (an HttpOnly cookie).")}</p>
+            <p class="muted" id="desktop-keys">{ui.T("同一密钥也用于桌面 GIS 与脚本（QGIS、ArcGIS、GDAL）：放在 X-Api-Key 请求头中，或作为 HTTP 基本认证（Basic）的密码，用户名任意。地图页的“在 QGIS 中打开”给出连接步骤。",
+                "The same key serves desktop GIS and scripts (QGIS, ArcGIS, GDAL): in the X-Api-Key header, or as the password of HTTP Basic authentication with any user name. The map page's “Open in QGIS” gives the steps.")}</p>
             {(error is null ? "" : $"<p class=\"error\" role=\"alert\" id=\"sign-in-error\">{Ui.E(error)}</p>")}
             <form method="post" action="/ui/sign-in" class="inline">
             {Ui.Field("apiKey", ui.T("API 密钥", "API key"), $"<input id=\"apiKey\" name=\"apiKey\" type=\"password\" autocomplete=\"current-password\" required{(error is null ? "" : " aria-describedby=\"sign-in-error\"")}>")}

@@ -12,6 +12,7 @@ namespace Ledger.Tests.Access;
 public sealed class BasicAuthTests(LedgerApp app) : IAsyncLifetime
 {
     private const string Stream = "/api/v1/streams/farmland/410102-000001";
+    private const string BrowserChallenge = "ApiKey realm=\"ledger\", header=\"X-Api-Key\"";
 
     public async Task InitializeAsync()
     {
@@ -59,6 +60,20 @@ public sealed class BasicAuthTests(LedgerApp app) : IAsyncLifetime
         (await bearer.Content.ReadAsStringAsync()).ShouldContain("the Authorization scheme 'Bearer' is not accepted");
     }
 
+    /// <summary>
+    /// A browser (it sends Sec-Fetch-Mode; QGIS and GDAL do not) gets a challenge it does not act on:
+    /// a Basic one would open its password dialog, and a key typed there outlives the workbench's sign-out.
+    /// </summary>
+    [Fact]
+    public async Task a_browser_is_not_challenged_to_basic()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Stream);
+        request.Headers.Add("Sec-Fetch-Mode", "navigate");
+        var response = await app.Http.SendAsync(request);
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        response.Headers.WwwAuthenticate.ToString().ShouldBe(BrowserChallenge);
+    }
+
     public static TheoryData<string, string> MalformedHeaders() => new()
     {
         { "Basic", "missing after 'Basic '" },
@@ -95,7 +110,7 @@ public sealed class BasicAuthTests(LedgerApp app) : IAsyncLifetime
         page.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,*/*;q=0.8");
         var response = await app.Http.SendAsync(page);
         response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-        response.Headers.WwwAuthenticate.ShouldBeEmpty();
+        response.Headers.WwwAuthenticate.ToString().ShouldBe(BrowserChallenge, "a challenge (RFC 9110 asks for one), but none a browser prompts for");
 
         using var gis = new HttpRequestMessage(HttpMethod.Get, Stream);
         gis.Headers.Accept.ParseAdd("application/geo+json");

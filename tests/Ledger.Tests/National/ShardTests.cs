@@ -242,6 +242,7 @@ public sealed class ShardTests
             nationalMap.GetProperty("region").GetString().ShouldBe("000000");
             nationalMap.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties").GetProperty("stream").GetString()).Order()
                 .ShouldBe(["110102-P", "110102-P", "320102-P", "320102-P"]);
+            await NationalExportIsTheMapAsync(nodes[1], nodes[0], auditor, nationalMap);
             var overlaps = (await GetJsonAsync(nodes[1], auditor, "/api/v1/regions/000000/overlaps")).GetProperty("overlaps").EnumerateArray()
                 .Select(o => o.GetProperty("protected").GetProperty("stream").GetString()).Order().ToList();
             overlaps.ShouldBe(["110102-P", "320102-P"]);
@@ -307,6 +308,43 @@ public sealed class ShardTests
             foreach (var n in nodes) await n.DisposeAsync();
             await CleanUpAsync(root, a, b);
         }
+    }
+
+    /// <summary>
+    /// Contract 1.7 across shards: the nation's GeoPackage holds every database's features, as its map does (GDAL reads it
+    /// back); on <paramref name="capped"/> (3 features at most) the sum of the databases' 4 is refused, as for the map.
+    /// </summary>
+    private static async Task NationalExportIsTheMapAsync(ApiProcess node, ApiProcess capped, string key, JsonElement map)
+    {
+        const string Url = "/api/v1/regions/000000/export.gpkg?layers=permanentBasic,footprints";
+        var path = Path.Combine(Path.GetTempPath(), $"ledger-shards-export-{Guid.NewGuid():N}.gpkg");
+        try
+        {
+            using (var http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromMinutes(1) })
+            using (var request = new HttpRequestMessage(HttpMethod.Get, Url))
+            {
+                request.Headers.Add("X-Api-Key", key);
+                using var response = await http.SendAsync(request);
+                response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+                await File.WriteAllBytesAsync(path, await response.Content.ReadAsByteArrayAsync());
+            }
+            (await Gdal.LayersAsync(path)).ShouldBe(["permanentBasic", "footprints"]);
+            foreach (var layer in new[] { "permanentBasic", "footprints" })
+                (await Gdal.LayerAsGeoJsonAsync(path, layer)).GetProperty("features").EnumerateArray()
+                    .Select(f => f.GetProperty("properties").GetProperty("stream").GetString()).Order()
+                    .ShouldBe(map.GetProperty("features").EnumerateArray().Where(f => f.GetProperty("properties").GetProperty("layer").GetString() == layer)
+                        .Select(f => f.GetProperty("properties").GetProperty("stream").GetString()).Order());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+        using var overCapHttp = new HttpClient { BaseAddress = capped.BaseAddress, Timeout = TimeSpan.FromMinutes(1) };
+        using var overCap = new HttpRequestMessage(HttpMethod.Get, Url);
+        overCap.Headers.Add("X-Api-Key", key);
+        using var refused = await overCapHttp.SendAsync(overCap);
+        refused.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        (await refused.Content.ReadAsStringAsync()).ShouldContain("at least 4 features");
     }
 
     [Fact]

@@ -1,4 +1,7 @@
+using System.Text.Json;
 using Deque.AxeCore.Playwright;
+using Ledger.Spatial;
+using Ledger.Tests.Support;
 using Microsoft.Playwright;
 using Shouldly;
 
@@ -51,6 +54,52 @@ public sealed class MapPageBrowserTests(DemoService demo)
         await popup.GetByRole(AriaRole.Link).First.ClickAsync();
         await page.WaitForURLAsync("**/ui/streams/**");
         failed.ShouldBeEmpty();
+        await demo.CloseAsync(page);
+    }
+
+    /// <summary>
+    /// Contract 1.7 from the workbench: the map page's GeoPackage link downloads, in Chromium, a file GDAL
+    /// opens without a warning, holding for every layer as many features as /map gives for the page's own
+    /// date and knowledge time; the QGIS help names this host's OGC API address for the region.
+    /// </summary>
+    [Fact]
+    public async Task the_geopackage_link_downloads_a_file_gdal_opens_and_the_qgis_help_names_the_service()
+    {
+        var page = await demo.NewPageAsync();
+        await demo.SignInAsync(page, demo.Investigator);
+        await page.GotoAsync("/ui/regions/990101/map");
+
+        await page.GetByText("在 QGIS 中打开").ClickAsync();
+        (await page.GetByLabel("OGC API – Features 连接地址").InputValueAsync())
+            .ShouldBe($"{demo.BaseAddress.ToString().TrimEnd('/')}/api/v1/regions/990101/ogc");
+        (await page.Locator("#qgis-help").InnerTextAsync()).ShouldContain("密码填写您的 API 密钥");
+        await page.Locator("#desktop-gis").ScrollIntoViewIfNeededAsync();
+        await page.EvaluateAsync("() => document.getElementById('desktop-gis').scrollIntoView()");
+        await DemoService.ScreenshotAsync(page, "13-map-desktop-gis");
+
+        var link = page.GetByRole(AriaRole.Link, new() { Name = "下载 GeoPackage（全部图层，EPSG:4490）" });
+        var download = await page.RunAndWaitForDownloadAsync(() => link.ClickAsync());
+        download.SuggestedFilename.ShouldStartWith("ledger-990101-");
+        var path = Path.Combine(Path.GetTempPath(), $"ledger-ui-download-{Guid.NewGuid():N}.gpkg");
+        await download.SaveAsAsync(path);
+        try
+        {
+            (await Gdal.LayersAsync(path)).ShouldBe(Layers.Map);
+            (await Gdal.ValidateGeoPackageAsync(path)).ShouldBeEmpty();
+            using var http = new HttpClient { BaseAddress = demo.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+            using var request = new HttpRequestMessage(HttpMethod.Get, (await link.GetAttributeAsync("href"))!.Replace("/export.gpkg", "/map"));
+            request.Headers.Add("X-Api-Key", demo.Investigator);
+            var map = JsonDocument.Parse(await (await http.SendAsync(request)).Content.ReadAsStringAsync()).RootElement;
+            var expected = map.GetProperty("features").EnumerateArray().GroupBy(f => f.GetProperty("properties").GetProperty("layer").GetString()!)
+                .ToDictionary(g => g.Key, g => g.Count());
+            expected.GetValueOrDefault(Layers.Farmland).ShouldBeGreaterThan(0);
+            foreach (var layer in Layers.Map)
+                (await Gdal.LayerAsGeoJsonAsync(path, layer)).GetProperty("features").GetArrayLength().ShouldBe(expected.GetValueOrDefault(layer), layer);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
         await demo.CloseAsync(page);
     }
 
