@@ -179,6 +179,29 @@ public sealed class OgcTests(LedgerApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_page_ends_early_at_the_byte_cap_and_the_next_links_bring_the_rest()
+    {
+        // One byte of GeoJSON per answer: every page holds its first feature only, whatever the limit.
+        await using var bounded = new BoundedMapHost(app, new Ledger.Spatial.MapLimits(20_000, 1, TimeSpan.FromSeconds(10)));
+        var ids = new List<string>();
+        var url = $"{Root}/collections/overlaps/items?limit=100";
+        for (var pages = 0; url is not null; pages++)
+        {
+            pages.ShouldBeLessThan(10);
+            var response = await bounded.GetAsync(url, _auditor);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            var page = await response.Content.ReadFromJsonAsync<JsonElement>();
+            page.GetProperty("numberReturned").GetInt64().ShouldBe(1);
+            page.GetProperty("numberMatched").GetInt64().ShouldBe(4);
+            ids.AddRange(Ids(page));
+            url = Next(page) is { } next ? new Uri(next).PathAndQuery : null;
+        }
+        ids.Count.ShouldBe(4);
+        ids.ShouldBeUnique();
+        ids.ShouldBe(ids.Order(StringComparer.Ordinal).ToList());
+    }
+
+    [Fact]
     public async Task crs_4490_serves_latitude_first_and_says_so()
     {
         var crs84 = await app.SendAsync(HttpMethod.Get, $"{Root}/collections/redline/items/{MapScenario.ZoneKey}", _auditor);
