@@ -90,7 +90,7 @@ public static partial class LedgerOpenApi
     };
 
     private static JsonObject KnownAt() =>
-        QueryParameter("knownAt", "date-time", "Vendor parameter: as known at this UTC instant (default: now; not in the future)");
+        QueryParameter("knownAt", "date-time", "Vendor parameter: as known at this UTC instant (default: now)");
 
     private static JsonObject Crs(string name, string description) => new()
     {
