@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using NetTopologySuite.IO;
 using NodaTime.Text;
+using Ledger.Tests.Support;
 using Shouldly;
 
 namespace Ledger.Tests.Ogc;
@@ -66,6 +67,25 @@ public sealed partial class OgcGdalTests(OgcService service) : IClassFixture<Ogc
             SqliteConnection.ClearAllPools();
             File.Delete(gpkg);
         }
+    }
+
+    [Fact]
+    public async Task pages_read_from_the_running_service_stay_the_same_while_a_zone_is_recorded_between_them()
+    {
+        var first = await service.GetAsync($"{OgcTests.Root}/collections/redline/items?limit=1");
+        OgcTests.Ids(first).ShouldBe([Spatial.MapScenario.ZoneKey]);
+        var matched = first.GetProperty("numberMatched").GetInt64();
+
+        // Sorts between the first page's zone and the next: a page read as of now would show it second.
+        var key = $"410102-RL01-{Guid.NewGuid():N}";
+        await service.PostAsync([Support.Ev.Zone(key).With("effectiveDate", "2022-01-01").Drawn(Support.Geo.Cell(30, 30, 1, 1))]);
+
+        var second = await service.GetAsync(new Uri(OgcTests.Next(first)!).PathAndQuery);
+        OgcTests.Ids(second).ShouldBe([Spatial.MapScenario.LaterZoneKey]);
+        second.GetProperty("numberMatched").GetInt64().ShouldBe(matched);
+        var afresh = await service.GetAsync($"{OgcTests.Root}/collections/redline/items?limit=1&after={Spatial.MapScenario.ZoneKey}");
+        OgcTests.Ids(afresh).ShouldBe([key]);
+        afresh.GetProperty("numberMatched").GetInt64().ShouldBe(matched + 1);
     }
 
     [Fact]
