@@ -22,7 +22,7 @@ public sealed class OgcParameters
     /// <summary>Every resource takes these: the format, and the view (valid time and knowledge) that its links carry on.</summary>
     public static readonly string[] ViewNames = ["f", "datetime", "knownAt"];
     public static readonly string[] FeatureNames = [.. ViewNames, "crs"];
-    public static readonly string[] ItemsNames = [.. FeatureNames, "limit", "bbox", "bbox-crs", "after"];
+    public static readonly string[] ItemsNames = [.. FeatureNames, "limit", "bbox", "bbox-crs", "after", "knownThrough"];
 
     private readonly HttpContext _http;
     public List<ItemError> Errors { get; } = [];
@@ -103,6 +103,27 @@ public sealed class OgcParameters
         if (raw.Length is > 0 and <= MaxAfterLength && !raw.Any(char.IsControl)) return raw;
         Errors.Add(new ItemError("after", $"must be a feature id of 1–{MaxAfterLength} characters, as a next link gives it"));
         return null;
+    }
+
+    /// <summary>
+    /// <c>knownThrough</c>: per database, the chain position the first page was read through (<c>catalogue:1234,north:56</c>),
+    /// as the service's own next link gives it. Null when not given: each database's head now.
+    /// </summary>
+    public IReadOnlyDictionary<string, long>? Heads(IReadOnlyCollection<string> databases)
+    {
+        if (Raw("knownThrough") is not { } raw) return null;
+        var heads = new Dictionary<string, long>();
+        foreach (var part in raw.Split(','))
+        {
+            var colon = part.LastIndexOf(':');
+            if (colon > 0 && databases.Contains(part[..colon])
+                && long.TryParse(part[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var position) && heads.TryAdd(part[..colon], position))
+                continue;
+            Errors.Add(new ItemError("knownThrough", $"'{BatchParser.Clip(part)}' is not database:position for one of the databases " +
+                                                     $"{string.Join(", ", databases)}; use it as a next link gives it"));
+            return null;
+        }
+        return heads;
     }
 
     /// <summary>

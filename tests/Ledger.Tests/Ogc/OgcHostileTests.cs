@@ -61,6 +61,10 @@ public sealed class OgcHostileTests(LedgerApp app) : IAsyncLifetime
     [InlineData("BBOX=113,34,114,35", "BBOX", "not a parameter")]
     [InlineData("offset=10", "offset", "not a parameter")]
     [InlineData("after=", "after", "feature id")]
+    [InlineData("knownThrough=12", "knownThrough", "database:position")]
+    [InlineData("knownThrough=nowhere:12", "knownThrough", "database:position")]
+    [InlineData("knownThrough=catalogue:-1", "knownThrough", "database:position")]
+    [InlineData("knownThrough=catalogue:1,catalogue:2", "knownThrough", "database:position")]
     public async Task a_bad_parameter_is_a_400_naming_it(string query, string field, string says)
     {
         var problem = await ProblemAsync($"{Items}?{query}", HttpStatusCode.BadRequest);

@@ -139,6 +139,7 @@ public sealed class OgcTests(LedgerApp app) : IAsyncLifetime
         next.ShouldContain("knownAt=");
         next.ShouldContain("datetime=2026-03-01");
         next.ShouldContain("limit=1");
+        next.ShouldContain("knownThrough=catalogue%3A");
 
         // Recorded after the first page was read, and sorting between its two zones: a page read as of now would show it next.
         app.Clock.Advance(Duration.FromMinutes(5));
@@ -155,6 +156,33 @@ public sealed class OgcTests(LedgerApp app) : IAsyncLifetime
         Ids(afresh).ShouldBe(["410102-RL015"]);
         afresh.GetProperty("numberMatched").GetInt64().ShouldBe(3);
     }
+
+    [Fact]
+    public async Task a_batch_that_took_its_instant_before_the_first_page_but_committed_after_it_stays_off_later_pages()
+    {
+        var first = await JsonAsync($"{Root}/collections/redline/items?limit=1");
+        var knownAt = InstantPattern.ExtendedIso.Parse(Query(Next(first)!, "knownAt")).Value;
+
+        // A batch in flight when the first page was read: its recorded instant (taken before it commits) is before knownAt.
+        var now = app.Clock.GetCurrentInstant();
+        app.Clock.Reset(knownAt.Minus(Duration.FromSeconds(1)));
+        var writer = await app.KeyAsync("writer", "410000");
+        var posted = await app.PostEventsAsync(writer, Zone("410102-RL015").With("effectiveDate", "2022-01-01").Drawn(Geo.Cell(20, 20, 1, 1)));
+        posted.StatusCode.ShouldBe(HttpStatusCode.OK, await posted.Content.ReadAsStringAsync());
+        app.Clock.Reset(now);
+        var recorded = (await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("results")[0].GetProperty("recordedAt").GetString()!;
+        InstantPattern.ExtendedIso.Parse(recorded).Value.ShouldBeLessThan(knownAt);
+
+        var second = await JsonAsync(new Uri(Next(first)!).PathAndQuery);
+        Ids(second).ShouldBe([MapScenario.LaterZoneKey]);
+        second.GetProperty("numberMatched").GetInt64().ShouldBe(2);
+        // Without the chain position, the same knownAt shows it: the pin is what keeps it off.
+        var byInstantAlone = await JsonAsync($"{Root}/collections/redline/items?limit=1&after={MapScenario.ZoneKey}&knownAt={Format(knownAt)}");
+        Ids(byInstantAlone).ShouldBe(["410102-RL015"]);
+    }
+
+    private static string Query(string url, string name) =>
+        Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(url).Query)[name].ToString();
 
     [Theory]
     [InlineData("20000", 10_000)]
