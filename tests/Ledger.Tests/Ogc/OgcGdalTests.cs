@@ -89,6 +89,24 @@ public sealed partial class OgcGdalTests(OgcService service) : IClassFixture<Ogc
     }
 
     [Fact]
+    public async Task kestrel_answers_head_with_the_length_of_get_and_no_body()
+    {
+        var url = $"{OgcTests.Root}/collections/redline/items?limit=1&knownAt={InstantPattern.ExtendedIso.Format(service.FirstRecorded)}";
+        using var get = new HttpRequestMessage(HttpMethod.Get, url);
+        using var head = new HttpRequestMessage(HttpMethod.Head, url);
+        get.Headers.Add("X-Api-Key", service.Auditor);
+        head.Headers.Add("X-Api-Key", service.Auditor);
+        using var got = await service.Http.SendAsync(get);
+        using var headed = await service.Http.SendAsync(head);
+        var body = await got.Content.ReadAsByteArrayAsync();
+        body.Length.ShouldBeGreaterThan(100);
+        headed.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+        headed.Content.Headers.ContentLength.ShouldBe(body.Length);
+        headed.Headers.GetValues("Content-Crs").Single().ShouldBe("<http://www.opengis.net/def/crs/OGC/1.3/CRS84>");
+        (await headed.Content.ReadAsByteArrayAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task a_crs_in_gdals_connection_url_is_refused_rather_than_read_with_its_axes_swapped()
     {
         // GDAL 3.6 appends the connection URL's query to every request and reads every answer as CRS84: EPSG:4490's
