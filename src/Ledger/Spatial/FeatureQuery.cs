@@ -47,20 +47,29 @@ public sealed class FeatureQuery(NpgsqlDataSource db, MapLimits limits)
         {
             var territory = await MapQuery.TerritoryAsync(conn, request.Region, request.Window.End ?? LocalDate.MaxIsoValue, request.KnownAt, ct);
             var head = request.Head ?? await HeadAsync(conn, ct);
-            long matched;
-            await using (var count = Command(conn, request, head, territory, "select count(*) from features"))
-                matched = (long)(await count.ExecuteScalarAsync(ct))!;
+            // One pass: the count is a window over every matched feature, taken before the key skips the earlier ones;
+            // only the page's rows are turned into GeoJSON (PostgreSQL builds the output after the sort and limit).
             await using var cmd = Command(conn, request, head, territory, $"""
-                select fid, json_build_object('type', 'Feature', 'id', fid, 'geometry', ST_AsGeoJSON({Geometry(request)})::json, 'properties', props)::text
-                from features where @after::text is null or fid > @after::text collate "C"
+                select n, fid, json_build_object('type', 'Feature', 'id', fid, 'geometry', ST_AsGeoJSON({Geometry(request)})::json, 'properties', props)::text
+                from (select f.*, count(*) over () n from features f) b
+                where @after::text is null or fid > @after::text collate "C"
                 order by fid collate "C" limit @limit
                 """);
             cmd.Parameters.AddWithValue("after", NpgsqlDbType.Text, (object?)request.After ?? DBNull.Value);
             cmd.Parameters.AddWithValue("limit", request.Limit + 1L);
             var rows = new List<FeatureRow>();
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct)) rows.Add(new FeatureRow(r.GetString(0), r.GetString(1)));
-            return new FeaturePage(matched, rows, head);
+            long? matched = null;
+            await using (var r = await cmd.ExecuteReaderAsync(ct))
+                while (await r.ReadAsync(ct))
+                {
+                    matched = r.GetInt64(0);
+                    rows.Add(new FeatureRow(r.GetString(1), r.GetString(2)));
+                }
+            // An empty page says nothing of the count (nothing matched, or nothing after the key): counted apart.
+            if (matched is null)
+                await using (var count = Command(conn, request, head, territory, "select count(*) from features"))
+                    matched = (long)(await count.ExecuteScalarAsync(ct))!;
+            return new FeaturePage(matched.Value, rows, head);
         }, ct);
 
     private static async Task<long> HeadAsync(NpgsqlConnection conn, CancellationToken ct)
