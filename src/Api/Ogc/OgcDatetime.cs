@@ -24,17 +24,30 @@ public static class OgcDatetime
         if (parts.Length == 1)
         {
             if (parts[0] is "" or "..") return (null, $"'{parts[0]}' is an open end without an interval; it must be {Format}");
-            return Day(parts[0], zone) is { } day ? (ValidWindow.Day(day), null) : (null, $"'{Clip(parts[0])}' is not {Format}");
+            return Day(parts[0], zone) switch
+            {
+                { Outside: true } => (null, $"'{Clip(parts[0])}' falls outside the years 0001–9999 (as a day in Asia/Shanghai)"),
+                { Date: { } day } => (ValidWindow.Day(day), null),
+                _ => (null, $"'{Clip(parts[0])}' is not {Format}"),
+            };
         }
         LocalDate? start = null, end = null;
-        if (!Open(parts[0]) && !parts[0].StartsWith("0000-", StringComparison.Ordinal))
+        if (!Open(parts[0]))
         {
-            if (Day(parts[0], zone) is not { } s) return (null, $"the start '{Clip(parts[0])}' is not a date-time or date; it must be {Format}");
+            // Before year 1 (QGIS's 0000-01-01T00:00:00Z) is before anything the ledger holds: an open start.
+            var (s, outside) = Day(parts[0], zone);
+            if (s is null && !outside) return (null, $"the start '{Clip(parts[0])}' is not a date-time or date; it must be {Format}");
+            if (outside && parts[0].StartsWith("9999", StringComparison.Ordinal))
+                return (null, $"the start '{Clip(parts[0])}' falls after the year 9999, after anything the ledger holds");
             start = s;
         }
         if (!Open(parts[1]))
         {
-            if (Day(parts[1], zone) is not { } e) return (null, $"the end '{Clip(parts[1])}' is not a date-time or date; it must be {Format}");
+            var (e, outside) = Day(parts[1], zone);
+            if (e is null && !outside) return (null, $"the end '{Clip(parts[1])}' is not a date-time or date; it must be {Format}");
+            // Past 9999-12-31 is after anything the ledger holds: an open end; before year 1, an interval that holds nothing.
+            if (outside && !parts[1].StartsWith("9999", StringComparison.Ordinal))
+                return (null, $"the end '{Clip(parts[1])}' falls before the year 0001, before anything the ledger holds");
             end = e;
         }
         if (start > end) return (null, $"the interval's start {start:uuuu-MM-dd} is after its end {end:uuuu-MM-dd} (both as days in Asia/Shanghai)");
@@ -50,16 +63,31 @@ public static class OgcDatetime
 
     private static bool Open(string end) => end is "" or "..";
 
-    /// <summary>A date (exactly YYYY-MM-DD) or an RFC 3339 date-time with Z or an offset (T and Z in either case), as the day in <paramref name="zone"/>.</summary>
-    private static LocalDate? Day(string text, DateTimeZone zone)
+    /// <summary>
+    /// A date (exactly YYYY-MM-DD) or an RFC 3339 date-time with Z or an offset (T and Z in either case), as the day in
+    /// <paramref name="zone"/>; <c>Outside</c> when it is a valid text whose day is not in the years 0001–9999
+    /// (year 0000, or 9999-12-31T23:00:00Z, which is already 10000 in China).
+    /// </summary>
+    private static (LocalDate? Date, bool Outside) Day(string text, DateTimeZone zone)
     {
+        LocalDate day;
         if (text.Length == 10)
-            return LocalDatePattern.Iso.Parse(text) is { Success: true } d ? d.Value : null;
-        var upper = text.ToUpperInvariant();
-        if (upper.Length < 20 || upper[10] != 'T') return null;
-        var parsed = OffsetDateTimePattern.ExtendedIso.Parse(upper);
-        if (!parsed.Success || !(upper.EndsWith('Z') || upper[^6] is '+' or '-')) return null;
-        return parsed.Value.ToInstant().InZone(zone).Date;
+        {
+            if (LocalDatePattern.Iso.Parse(text) is not { Success: true } d) return (null, false);
+            day = d.Value;
+        }
+        else
+        {
+            var upper = text.ToUpperInvariant();
+            if (upper.Length < 20 || upper[10] != 'T') return (null, false);
+            var parsed = OffsetDateTimePattern.ExtendedIso.Parse(upper);
+            if (!parsed.Success || !(upper.EndsWith('Z') || upper[^6] is '+' or '-')) return (null, false);
+            var instant = parsed.Value.ToInstant();
+            var offset = zone.GetUtcOffset(instant);
+            if (offset > Offset.Zero && instant > Instant.MaxValue - Duration.FromTicks(offset.Ticks)) return (null, true);
+            day = instant.InZone(zone).Date;
+        }
+        return day.Year is >= 1 and <= 9999 ? (day, false) : (null, true);
     }
 
     private static string Clip(string s) => Ingest.BatchParser.Clip(s);

@@ -94,21 +94,22 @@ public static class OgcEndpoints
     }
 
     /// <summary>What every resource checks, in the map's order: role and scope, then parameters, then that the region exists.</summary>
-    internal sealed record View(IResult? Problem, OgcParameters Parameters, ValidWindow Window, Instant KnownAt, Instant Now);
+    internal sealed record View(IResult? Problem, ValidWindow Window, Instant KnownAt);
 
     internal static async Task<View> Checked(HttpContext http, string code, IReadOnlyCollection<string> allowed, Topology topology, IClock clock,
         CancellationToken ct, Action<OgcParameters>? more = null)
     {
         var now = clock.GetCurrentInstant();
         var q = new OgcParameters(http, allowed);
-        if (MapEndpoints.Denied(http, code) is { } denied) return new View(denied, q, ValidWindow.Day(default), now, now);
+        if (MapEndpoints.Denied(http, code) is { } denied) return new View(denied, ValidWindow.Day(default), now);
         q.Format();
         var window = q.Window(now, MapEndpoints.LedgerZone);
         var knownAt = q.KnownAt(now);
         more?.Invoke(q);
-        var legacy = new QueryParameters(http);
-        legacy.Errors.AddRange(q.Errors);
-        return new View(await MapEndpoints.Invalid(http, code, legacy, topology, ct), q, window, knownAt, now);
+        // The map's region check adds its own error to the same list, so a bad code and a bad parameter are refused together.
+        var withRegion = new QueryParameters(http);
+        withRegion.Errors.AddRange(q.Errors);
+        return new View(await MapEndpoints.Invalid(http, code, withRegion, topology, ct), window, knownAt);
     }
 
     internal static IResult? UnknownCollection(HttpContext http, string collectionId) => OgcCollections.All.ContainsKey(collectionId)

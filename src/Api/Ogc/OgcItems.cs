@@ -14,8 +14,10 @@ namespace Ledger.Api.Ogc;
 /// A collection's features a page at a time, and one feature by id (Part 1 7.15–7.16, Part 2 6.3).
 /// Pages are keyset pages in feature-id order; the <c>next</c> link carries every parameter the
 /// client gave and pins what it left to the server (<c>knownAt</c>: the instant this page was read
-/// as of; <c>datetime</c>: the day that was "today"), so later pages read the same ledger even
-/// while events are being recorded, and <c>numberMatched</c> stays the same from page to page.
+/// as of; <c>knownThrough</c>: each database's chain position then, which also holds back a batch
+/// that took its instant before <c>knownAt</c> but committed later; <c>datetime</c>: the day that was
+/// "today"), so later pages read the same ledger even while events are being recorded, and
+/// <c>numberMatched</c> stays the same from page to page.
 /// </summary>
 public static class OgcItems
 {
@@ -23,12 +25,14 @@ public static class OgcItems
         CancellationToken ct)
     {
         var (crs, bbox, limit, after) = (OgcCrs.Crs84, (BoundingBox?)null, OgcParameters.DefaultLimit, (string?)null);
+        IReadOnlyDictionary<string, long>? heads = null;
         var view = await OgcEndpoints.Checked(http, code, OgcParameters.ItemsNames, topology, clock, ct, q =>
         {
             crs = q.Crs();
             bbox = q.Bbox();
             limit = q.Limit();
             after = q.After();
+            heads = q.Heads(topology.All.Select(d => d.Name).ToList());
         });
         if (view.Problem is { } problem) return problem;
         if (OgcEndpoints.UnknownCollection(http, collectionId) is { } unknown) return unknown;
@@ -37,7 +41,9 @@ public static class OgcItems
         return await work.RunAsync(http, async () =>
         {
             // With shards every database gives its first limit+1 after the key; merged in the same order, the first limit are the page.
-            var pages = await topology.EachAsync(topology.Holding(code), (d, _) => new FeatureQuery(d.Db, work.Limits).PageAsync(request, ct));
+            var databases = topology.Holding(code);
+            var pages = await topology.EachAsync(databases, (d, _) => new FeatureQuery(d.Db, work.Limits)
+                .PageAsync(request with { Head = heads is not null && heads.TryGetValue(d.Name, out var head) ? head : null }, ct));
             var rows = pages.SelectMany(p => p.Features).OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
             var page = Page(rows, limit, work.Limits.MaxBytes);
             var links = new List<object>
@@ -46,7 +52,8 @@ public static class OgcItems
                 OgcLinks.Link($"{OgcLinks.Root(http, code)}/collections/{collectionId}", "collection", OgcResponse.Json, OgcCollections.All[collectionId].Title),
             };
             if (rows.Count > page.Count)
-                links.Add(OgcLinks.Link(Next(http, view, limit, page[^1].Id), "next", OgcResponse.GeoJson, "The next page"));
+                links.Add(OgcLinks.Link(Next(http, view, limit, page[^1].Id, string.Join(',', databases.Zip(pages, (d, p) => $"{d.Name}:{p.Head}"))),
+                    "next", OgcResponse.GeoJson, "The next page"));
             return OgcResponse.Raw(Collection(clock.GetCurrentInstant(), pages.Sum(p => p.Matched), page, links), OgcResponse.GeoJson, crs);
         }, ct);
     }
@@ -94,13 +101,14 @@ public static class OgcItems
     }
 
     /// <summary>This request from after <paramref name="lastId"/>, with what the server chose for the client pinned.</summary>
-    private static string Next(HttpContext http, OgcEndpoints.View view, int limit, string lastId)
+    private static string Next(HttpContext http, OgcEndpoints.View view, int limit, string lastId, string heads)
     {
         var query = http.Request.Query;
         var set = new List<(string, string)> { ("limit", limit.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("after", lastId) };
         // What the client gave is carried verbatim (GDAL appends its connection URL's query to every request, next links too: the two must agree).
         if (!query.ContainsKey("datetime")) set.Add(("datetime", OgcDatetime.Text(view.Window)));
         if (!query.ContainsKey("knownAt")) set.Add(("knownAt", InstantPattern.ExtendedIso.Format(view.KnownAt)));
+        if (!query.ContainsKey("knownThrough")) set.Add(("knownThrough", heads));
         return OgcLinks.With(http, [.. set]);
     }
 

@@ -22,7 +22,7 @@ public sealed class OgcParameters
     /// <summary>Every resource takes these: the format, and the view (valid time and knowledge) that its links carry on.</summary>
     public static readonly string[] ViewNames = ["f", "datetime", "knownAt"];
     public static readonly string[] FeatureNames = [.. ViewNames, "crs"];
-    public static readonly string[] ItemsNames = [.. FeatureNames, "limit", "bbox", "bbox-crs", "after"];
+    public static readonly string[] ItemsNames = [.. FeatureNames, "limit", "bbox", "bbox-crs", "after", "knownThrough"];
 
     private readonly HttpContext _http;
     public List<ItemError> Errors { get; } = [];
@@ -58,18 +58,17 @@ public sealed class OgcParameters
         return window ?? today;
     }
 
-    /// <summary><c>knownAt</c>, default now; not after now (the ledger cannot know the future, and a future instant would not pin a page).</summary>
+    /// <summary>
+    /// <c>knownAt</c>, default now. An instant after now is read as it says (as the map does): refusing it would
+    /// turn a few milliseconds of clock skew between nodes into a 400 on the second page of a pinned link.
+    /// </summary>
     public Instant KnownAt(Instant now)
     {
         if (Raw("knownAt") is not { } raw) return now;
         var r = InstantPattern.ExtendedIso.Parse(raw);
-        if (!r.Success || !raw.EndsWith('Z'))
-        {
-            Errors.Add(new ItemError("knownAt", "must be an ISO-8601 UTC instant such as 2026-03-01T08:00:00Z"));
-            return now;
-        }
-        if (r.Value > now) Errors.Add(new ItemError("knownAt", $"is after now ({InstantPattern.ExtendedIso.Format(now)}); the ledger cannot know what is not yet recorded"));
-        return r.Value;
+        if (r.Success && raw.EndsWith('Z')) return r.Value;
+        Errors.Add(new ItemError("knownAt", "must be an ISO-8601 UTC instant such as 2026-03-01T08:00:00Z"));
+        return now;
     }
 
     public string Crs(string name = "crs")
@@ -104,6 +103,27 @@ public sealed class OgcParameters
         if (raw.Length is > 0 and <= MaxAfterLength && !raw.Any(char.IsControl)) return raw;
         Errors.Add(new ItemError("after", $"must be a feature id of 1–{MaxAfterLength} characters, as a next link gives it"));
         return null;
+    }
+
+    /// <summary>
+    /// <c>knownThrough</c>: per database, the chain position the first page was read through (<c>catalogue:1234,north:56</c>),
+    /// as the service's own next link gives it. Null when not given: each database's head now.
+    /// </summary>
+    public IReadOnlyDictionary<string, long>? Heads(IReadOnlyCollection<string> databases)
+    {
+        if (Raw("knownThrough") is not { } raw) return null;
+        var heads = new Dictionary<string, long>();
+        foreach (var part in raw.Split(','))
+        {
+            var colon = part.LastIndexOf(':');
+            if (colon > 0 && databases.Contains(part[..colon])
+                && long.TryParse(part[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var position) && heads.TryAdd(part[..colon], position))
+                continue;
+            Errors.Add(new ItemError("knownThrough", $"'{BatchParser.Clip(part)}' is not database:position for one of the databases " +
+                                                     $"{string.Join(", ", databases)}; use it as a next link gives it"));
+            return null;
+        }
+        return heads;
     }
 
     /// <summary>

@@ -44,6 +44,13 @@ public static partial class LedgerOpenApi
                 ["description"] = "Vendor parameter the next links carry: the features after this feature id (pages are in feature-id order)",
                 ["schema"] = new JsonObject { ["type"] = "string", ["minLength"] = 1, ["maxLength"] = OgcParameters.MaxAfterLength },
             },
+            new JsonObject
+            {
+                ["name"] = "knownThrough", ["in"] = "query", ["required"] = false,
+                ["description"] = "Vendor parameter the next links carry: per database, the chain position the first page was read through " +
+                                  "(catalogue:1234[,shard:56]), so a batch that took its recorded instant before knownAt but committed later stays off later pages",
+                ["schema"] = new JsonObject { ["type"] = "string", ["pattern"] = "^[^:,]+:[0-9]+(,[^:,]+:[0-9]+)*$" },
+            },
         ];
         var problems = new[] { ("400", "A parameter is malformed or not one this resource takes (each named)", (string?)"Problem"),
             ("401", "No or unknown key", "Problem"), ("403", "Not an auditor or investigator, or outside scope (decided first)", "Problem"),
@@ -90,7 +97,7 @@ public static partial class LedgerOpenApi
     };
 
     private static JsonObject KnownAt() =>
-        QueryParameter("knownAt", "date-time", "Vendor parameter: as known at this UTC instant (default: now; not in the future)");
+        QueryParameter("knownAt", "date-time", "Vendor parameter: as known at this UTC instant (default: now)");
 
     private static JsonObject Crs(string name, string description) => new()
     {

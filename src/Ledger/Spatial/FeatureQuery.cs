@@ -15,22 +15,29 @@ public sealed record ValidWindow(LocalDate? Start, LocalDate? End)
     public static ValidWindow Day(LocalDate d) => new(d, d);
 }
 
-/// <summary>One page of a collection: features matched in all (exact), the page's features as GeoJSON text in id order, and whether more follow.</summary>
-public sealed record FeaturePage(long Matched, IReadOnlyList<FeatureRow> Features);
+/// <summary>One page of a collection: features matched in all (exact), the page's features as GeoJSON text in id order, and the chain head it was read through.</summary>
+public sealed record FeaturePage(long Matched, IReadOnlyList<FeatureRow> Features, long Head);
 
 /// <summary>A feature's id (the key pages are ordered by) and its GeoJSON Feature text.</summary>
 public sealed record FeatureRow(string Id, string Json);
 
-/// <summary>What a collection page asks: the layer, the window, the knowledge instant, a box in lon/lat, the key after which to start, how many.</summary>
+/// <summary>
+/// What a collection page asks: the layer, the window, the knowledge instant, a box in lon/lat, the key after which to start,
+/// how many; and the chain position the first page was read through (null: the database's head now).
+/// </summary>
 public sealed record FeatureRequest(string Region, string Layer, ValidWindow Window, Instant KnownAt, BoundingBox? Bbox, bool LatitudeFirst,
-    string? After, int Limit, string? Id = null);
+    string? After, int Limit, string? Id = null, long? Head = null);
 
 /// <summary>
 /// The OGC API – Features items of one map layer (contract 1.7): the same features as the map
 /// (<see cref="MapQuery"/>) for a day, and for an interval each stream's last version in force
 /// within it, with <c>validFrom</c>, <c>validTo</c> (the next version's date, as known then) and
 /// <c>recordedAt</c>. Pages are keyset pages ordered by feature id (byte order), so a page never
-/// shifts when features are added before it; with a pinned <c>knownAt</c> nothing is added at all.
+/// shifts when features are added before it; with a pinned <c>knownAt</c> and chain head nothing is added at all.
+/// The head matters because a batch takes its recorded instant before it commits: one recorded before
+/// <c>knownAt</c> may commit after the first page was read. The chain is extended in commit order under one
+/// lock, so the events committed by then are exactly those linked at or below the head (events without a
+/// link, from before the chain, count as known).
 /// </summary>
 public sealed class FeatureQuery(NpgsqlDataSource db, MapLimits limits)
 {
@@ -39,21 +46,41 @@ public sealed class FeatureQuery(NpgsqlDataSource db, MapLimits limits)
         BoundedRead.RunAsync(db, limits.Timeout, async conn =>
         {
             var territory = await MapQuery.TerritoryAsync(conn, request.Region, request.Window.End ?? LocalDate.MaxIsoValue, request.KnownAt, ct);
-            long matched;
-            await using (var count = Command(conn, request, territory, "select count(*) from features"))
-                matched = (long)(await count.ExecuteScalarAsync(ct))!;
-            await using var cmd = Command(conn, request, territory, $"""
-                select fid, json_build_object('type', 'Feature', 'id', fid, 'geometry', ST_AsGeoJSON({Geometry(request)})::json, 'properties', props)::text
-                from features where @after::text is null or fid > @after::text collate "C"
+            var head = request.Head ?? await HeadAsync(conn, ct);
+            // One pass: the count is a window over every matched feature, taken before the key skips the earlier ones;
+            // only the page's rows are turned into GeoJSON (PostgreSQL builds the output after the sort and limit).
+            await using var cmd = Command(conn, request, head, territory, $"""
+                select n, fid, json_build_object('type', 'Feature', 'id', fid, 'geometry', ST_AsGeoJSON({Geometry(request)})::json, 'properties', props)::text
+                from (select f.*, count(*) over () n from features f) b
+                where @after::text is null or fid > @after::text collate "C"
                 order by fid collate "C" limit @limit
                 """);
             cmd.Parameters.AddWithValue("after", NpgsqlDbType.Text, (object?)request.After ?? DBNull.Value);
             cmd.Parameters.AddWithValue("limit", request.Limit + 1L);
             var rows = new List<FeatureRow>();
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct)) rows.Add(new FeatureRow(r.GetString(0), r.GetString(1)));
-            return new FeaturePage(matched, rows);
+            long? matched = null;
+            await using (var r = await cmd.ExecuteReaderAsync(ct))
+                while (await r.ReadAsync(ct))
+                {
+                    matched = r.GetInt64(0);
+                    rows.Add(new FeatureRow(r.GetString(1), r.GetString(2)));
+                }
+            // An empty page says nothing of the count (nothing matched, or nothing after the key): counted apart.
+            if (matched is null)
+                await using (var count = Command(conn, request, head, territory, "select count(*) from features"))
+                    matched = (long)(await count.ExecuteScalarAsync(ct))!;
+            return new FeaturePage(matched.Value, rows, head);
         }, ct);
+
+    private static async Task<long> HeadAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"select coalesce(max(position), 0) from {LedgerStore.Schema}.{Chain.ChainTables.Links}", conn);
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>SQL: the event at <paramref name="seq"/> was committed by the time the chain stood at <c>@head</c>.</summary>
+    private static string Committed(string seq) =>
+        $"not exists (select 1 from {LedgerStore.Schema}.{Chain.ChainTables.Links} c where c.seq = {seq} and c.position > @head)";
 
     /// <summary>An instant as ISO-8601 UTC with microseconds, whatever the session's time zone.</summary>
     private static string Utc(string column) => $"to_char({column} at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
@@ -61,7 +88,7 @@ public sealed class FeatureQuery(NpgsqlDataSource db, MapLimits limits)
     private static string Geometry(FeatureRequest request) => request.LatitudeFirst ? "ST_FlipCoordinates(geom)" : "geom";
 
     /// <summary>The layer's features as a CTE <c>features</c> (fid, geom in 4490, props), filtered by id and box, then <paramref name="select"/>.</summary>
-    private static NpgsqlCommand Command(NpgsqlConnection conn, FeatureRequest request, Func<string, string, ScopeSql[]> territory, string select)
+    private static NpgsqlCommand Command(NpgsqlConnection conn, FeatureRequest request, long head, Func<string, string, ScopeSql[]> territory, string select)
     {
         var s = LedgerStore.Schema;
         var v = GeoTables.Versions;
@@ -77,7 +104,7 @@ public sealed class FeatureQuery(NpgsqlDataSource db, MapLimits limits)
                 known as (
                   select x.seq, x.stream_id, x.effective_date, x.geom is null gone,
                          lead(x.effective_date) over (partition by x.stream_id order by x.effective_date, x.seq) next_date
-                  from {s}.{v} x where x.layer = @layer and x.recorded_at <= @knownAt and {MapQuery.Inside(x)}),
+                  from {s}.{v} x where x.layer = @layer and x.recorded_at <= @knownAt and {Committed("x.seq")} and {MapQuery.Inside(x)}),
                 chosen as (
                   select distinct on (stream_id) seq, next_date from known
                   where not gone and (@end::date is null or effective_date <= @end)
@@ -94,7 +121,7 @@ public sealed class FeatureQuery(NpgsqlDataSource db, MapLimits limits)
                   select x.event_id::text fid, x.geom,
                          json_build_object('layer', x.layer, {props}, 'areaHa', x.area_ha, 'type', x.type, 'validFrom', x.effective_date, 'validTo', null) props
                   from {s}.{v} x where x.layer = @layer and x.recorded_at <= @knownAt and (@end::date is null or x.effective_date <= @end)
-                    and {MapQuery.Inside(x)})
+                    and {Committed("x.seq")} and {MapQuery.Inside(x)})
                 """,
             Layers.Overlaps => $"""
                 features as (
@@ -106,9 +133,9 @@ public sealed class FeatureQuery(NpgsqlDataSource db, MapLimits limits)
                   from {s}.{GeoTables.Overlaps} o
                   join {s}.{v} x on x.seq = o.footprint_seq and x.layer = o.footprint_layer
                   join {s}.{v} p on p.seq = o.protected_seq and p.layer = o.layer
-                  where o.recorded_at <= @knownAt and (@end::date is null or o.effective_date <= @end)
+                  where o.recorded_at <= @knownAt and (@end::date is null or o.effective_date <= @end) and {Committed("o.seq")}
                     and ({MapQuery.Inside(xo)} or {MapQuery.Inside(po)})
-                    and {OverlapQuery.InForce("o", "p", "@knownAt")})
+                    and {OverlapQuery.InForce("o", "p", "@knownAt", Committed)})
                 """,
             _ => throw new ArgumentOutOfRangeException(nameof(request), request.Layer, "not a map layer"),
         };
@@ -123,6 +150,7 @@ public sealed class FeatureQuery(NpgsqlDataSource db, MapLimits limits)
             {select.Replace("from features", "from boxed", StringComparison.Ordinal)}
             """, conn);
         cmd.Parameters.AddWithValue("layer", request.Layer);
+        cmd.Parameters.AddWithValue("head", head);
         cmd.Parameters.AddWithValue("knownAt", request.KnownAt.ToDateTimeUtc());
         cmd.Parameters.AddWithValue("start", NpgsqlDbType.Date, (object?)request.Window.Start?.ToDateOnly() ?? DBNull.Value);
         cmd.Parameters.AddWithValue("end", NpgsqlDbType.Date, (object?)request.Window.End?.ToDateOnly() ?? DBNull.Value);

@@ -20,12 +20,14 @@ public sealed class OverlapQuery(NpgsqlDataSource db, MapLimits? limits = null)
 {
     private readonly MapLimits _limits = limits ?? MapLimits.None;
 
-    public static string InForce(string overlap, string protection, string knownAt) => InForceOn($"{overlap}.effective_date", protection, knownAt);
+    public static string InForce(string overlap, string protection, string knownAt, Func<string, string>? known = null) =>
+        InForceOn($"{overlap}.effective_date", protection, knownAt, known);
 
     /// <summary>SQL: <paramref name="version"/> (a geo_versions alias) is its stream's version of its layer in force on <paramref name="date"/>, as known at <paramref name="knownAt"/>.</summary>
-    public static string InForceOn(string date, string version, string knownAt) => $"""
+    /// <param name="known">A further condition on what counts as known, given the later version's event seq column.</param>
+    public static string InForceOn(string date, string version, string knownAt, Func<string, string>? known = null) => $"""
         not exists (select 1 from {LedgerStore.Schema}.{GeoTables.Versions} q
-          where q.stream_id = {version}.stream_id and q.layer = {version}.layer and q.recorded_at <= {knownAt}
+          where q.stream_id = {version}.stream_id and q.layer = {version}.layer and q.recorded_at <= {knownAt}{(known is null ? "" : $" and {known("q.seq")}")}
             and q.effective_date <= {date}
             and (q.effective_date, q.seq) > ({version}.effective_date, {version}.seq))
         """;

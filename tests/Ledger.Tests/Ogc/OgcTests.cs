@@ -130,55 +130,6 @@ public sealed class OgcTests(LedgerApp app) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task pages_follow_next_links_and_stay_the_same_while_events_arrive()
-    {
-        var first = await JsonAsync($"{Root}/collections/redline/items?limit=1");
-        Ids(first).ShouldBe([MapScenario.ZoneKey]);
-        first.GetProperty("numberMatched").GetInt64().ShouldBe(2);
-        var next = Next(first)!;
-        next.ShouldContain("knownAt=");
-        next.ShouldContain("datetime=2026-03-01");
-        next.ShouldContain("limit=1");
-
-        // Recorded after the first page was read, and sorting between its two zones: a page read as of now would show it next.
-        app.Clock.Advance(Duration.FromMinutes(5));
-        var writer = await app.KeyAsync("writer", "410000");
-        (await app.PostEventsAsync(writer, Zone("410102-RL015").With("effectiveDate", "2022-01-01").Drawn(Geo.Cell(20, 20, 1, 1))))
-            .StatusCode.ShouldBe(HttpStatusCode.OK);
-
-        var second = await JsonAsync(new Uri(next).PathAndQuery);
-        Ids(second).ShouldBe([MapScenario.LaterZoneKey]);
-        second.GetProperty("numberMatched").GetInt64().ShouldBe(2);
-        Next(second).ShouldBeNull();
-
-        var afresh = await JsonAsync($"{Root}/collections/redline/items?limit=1&after={MapScenario.ZoneKey}");
-        Ids(afresh).ShouldBe(["410102-RL015"]);
-        afresh.GetProperty("numberMatched").GetInt64().ShouldBe(3);
-    }
-
-    [Theory]
-    [InlineData("20000", 10_000)]
-    [InlineData("99999999999999999999999", 10_000)]
-    [InlineData("10000", 10_000)]
-    [InlineData("007", 7)]
-    public void a_limit_beyond_the_maximum_is_served_as_the_maximum(string limit, int served)
-    {
-        var http = new Microsoft.AspNetCore.Http.DefaultHttpContext();
-        http.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString($"?limit={limit}");
-        var q = new Ledger.Api.Ogc.OgcParameters(http, Ledger.Api.Ogc.OgcParameters.ItemsNames);
-        q.Limit().ShouldBe(served);
-        q.Errors.ShouldBeEmpty();
-    }
-
-    [Fact]
-    public async Task a_huge_limit_is_a_page_of_everything_there_is()
-    {
-        var page = await JsonAsync($"{Root}/collections/redline/items?limit=99999999999999999999999");
-        page.GetProperty("numberReturned").GetInt64().ShouldBe(2);
-        Next(page).ShouldBeNull();
-    }
-
-    [Fact]
     public async Task crs_4490_serves_latitude_first_and_says_so()
     {
         var crs84 = await app.SendAsync(HttpMethod.Get, $"{Root}/collections/redline/items/{MapScenario.ZoneKey}", _auditor);
@@ -268,25 +219,9 @@ public sealed class OgcTests(LedgerApp app) : IAsyncLifetime
     internal static string? Next(JsonElement page) => page.GetProperty("links").EnumerateArray()
         .Where(l => l.GetProperty("rel").GetString() == "next").Select(l => l.GetProperty("href").GetString()).FirstOrDefault();
 
-    private async Task<List<JsonElement>> MapFeaturesAsync(string query)
-    {
-        var response = await app.SendAsync(HttpMethod.Get, $"/api/v1/regions/410102/map{query}", _auditor);
-        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("features").EnumerateArray().ToList();
-    }
+    private Task<List<JsonElement>> MapFeaturesAsync(string query) => new OgcReader(app, _auditor).MapFeaturesAsync(query);
 
-    private async Task<JsonElement> JsonAsync(string url)
-    {
-        var response = await app.SendAsync(HttpMethod.Get, url, _auditor);
-        response.StatusCode.ShouldBe(HttpStatusCode.OK, $"{url}: {await response.Content.ReadAsStringAsync()}");
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
+    private Task<JsonElement> JsonAsync(string url) => new OgcReader(app, _auditor).JsonAsync(url);
 
-    private async Task<JsonElement> ProblemAsync(string url, HttpStatusCode status)
-    {
-        var response = await app.SendAsync(HttpMethod.Get, url, _auditor);
-        response.StatusCode.ShouldBe(status, await response.Content.ReadAsStringAsync());
-        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
+    private Task<JsonElement> ProblemAsync(string url, HttpStatusCode status) => new OgcReader(app, _auditor).ProblemAsync(url, status);
 }
