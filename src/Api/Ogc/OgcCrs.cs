@@ -3,8 +3,8 @@ namespace Ledger.Api.Ogc;
 /// <summary>
 /// The two coordinate reference systems the OGC service speaks (Part 2). Geometry is stored in
 /// CGCS2000 (EPSG:4490) longitude/latitude; CRS84 is WGS 84 longitude/latitude. The two datums
-/// agree to a few centimetres, so coordinates are served unshifted in either (as PROJ's own
-/// 4490 → 4326 operation does); only EPSG:4490's axis order differs: latitude first.
+/// agree to a few centimetres, so coordinates are served unshifted in either (as GDAL/PROJ's own
+/// 4490 → 4326 operation leaves them); only EPSG:4490's axis order differs: latitude first.
 /// </summary>
 public static class OgcCrs
 {
