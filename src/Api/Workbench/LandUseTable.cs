@@ -57,10 +57,10 @@ public static class LandUseTable
 
     private static readonly Dictionary<string, string> EnglishGroups = new()
     {
-        ["00"] = "Wetland", ["01"] = "Cultivated land", ["02"] = "Garden land", ["03"] = "Forest land", ["04"] = "Grassland",
-        ["05"] = "Commercial and service land", ["06"] = "Industrial, mining and storage land", ["07"] = "Residential land",
-        ["08"] = "Public administration and service land", ["09"] = "Special land", ["10"] = "Transport land",
-        ["11"] = "Water and water facilities", ["12"] = "Other land",
+        ["00"] = "Wetland", ["01"] = "Cultivated land", ["02"] = "Plantation land", ["03"] = "Forest land", ["04"] = "Grassland",
+        ["05"] = "Commercial and service land", ["06"] = "Industrial and mining land", ["07"] = "Residential land",
+        ["08"] = "Public administration and public service land", ["09"] = "Special land", ["10"] = "Transport land",
+        ["11"] = "Water and water conservancy land", ["12"] = "Other land",
     };
 
     /// <summary>The class on the other side (none for registrations and region transfers) and the cause.</summary>

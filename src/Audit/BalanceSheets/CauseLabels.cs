@@ -57,6 +57,7 @@ public static class CauseLabels
         "landUseWithoutQuota" => "无年度指标占用耕地",
         "redLineOverlapsOpen" => "图斑叠加发现的生态保护红线压占",
         "permanentBasicOverlapsOpen" => "图斑叠加发现的永久基本农田压占",
+        "farmlandInOutDeficit" => "耕地进出平衡缺口（耕地转为其他农用地未补足）",
         _ => kind,
     };
 }
