@@ -76,8 +76,11 @@ public static class RegionPages
         b.Append(LandQuotaTable.Render(ui, code, sheet));
         b.Append(LandUseTable.Render(ui, code, sheet, level));
         b.Append(TransitionMatrix.Render(ui, code, sheet, level));
-        var api = $"/api/v1/regions/{code}/balance-sheet{PeriodQuery(from, to, knownAt)}";
-        b.Append($"<p class=\"downloads\">{ui.T("下载", "Download")}: <a href=\"{api}&amp;format=csv\">CSV</a> <a href=\"{api}&amp;format=xlsx\">XLSX</a> <a href=\"{api}\">JSON</a></p>");
+        // The downloads hold the land-use classes at the level on the page, and the matrix as the API gives it.
+        var api = $"/api/v1/regions/{code}/balance-sheet{PeriodQuery(from, to, knownAt)}&amp;landUseLevel={level}";
+        var transitions = $"/api/v1/regions/{code}/land-use/transitions{PeriodQuery(from, to, knownAt)}&amp;level={level}";
+        b.Append($"<p class=\"downloads\">{ui.T("下载", "Download")}: <a href=\"{api}&amp;format=csv\">CSV</a> <a href=\"{api}&amp;format=xlsx\">XLSX</a> <a href=\"{api}\">JSON</a> " +
+            $"<a href=\"{transitions}\">{ui.T("地类转移矩阵 JSON", "Transitions JSON")}</a></p>");
 
         b.Append($"<h2 id=\"charts\">{ui.T("图表", "Charts")}</h2><div class=\"charts\">");
         foreach (var account in Charted)

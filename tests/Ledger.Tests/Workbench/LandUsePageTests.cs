@@ -161,6 +161,20 @@ public sealed partial class LandUsePageTests(LedgerApp app) : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task in_english_the_main_classes_have_their_english_names_beside_the_chinese()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/ui/regions/{County}?{Year2024}");
+        request.Headers.Add("Cookie", $"{_cookie}; ledger_lang=en");
+        var html = await (await _http.SendAsync(request)).Content.ReadAsStringAsync();
+        var matrix = HtmlTables.Rows(html, "Land-use transitions · main classes (一级类)");
+        matrix[0].ShouldBe(["From ＼ to", "01 Cultivated land 耕地", "02 Plantation land 种植园用地", "03 Forest land 林地", "04 Grassland 草地",
+            "06 Industrial and mining land 工矿用地", "Total out"]);
+        Has(HtmlTables.Rows(html, "Farmland in-out balance"), "410102", "2024", "3.5", "2.5", "1 liability");
+        Has(HtmlTables.Rows(html, "Land use · main classes (一级类)"), "Registered (net)", "", "2", "", "");
+        html.ShouldContain($"/api/v1/regions/{County}/land-use/transitions?from=2024-01-01&amp;to=2024-12-31");
+    }
+
     /// <summary>A row, compared cell by cell (arrays are compared by reference by ShouldContain).</summary>
     private static void Has(List<string[]> rows, params string[] row) => rows.Select(r => string.Join(" | ", r)).ShouldContain(string.Join(" | ", row));
 
