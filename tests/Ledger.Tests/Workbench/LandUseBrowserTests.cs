@@ -38,6 +38,8 @@ public sealed class LandUseBrowserTests(DemoService demo)
         // A cell of the matrix: shaded, titled, and its figure opens the flows behind it.
         var cell = page.Locator("table.matrix td[title='03 林地 → 06 工矿用地: 3.2 ha']");
         (await cell.GetAttributeAsync("class"))!.ShouldMatch("^n heat[1-5]$");
+        // The matrix alone: a viewport as tall as its heading, note, table and legend.
+        await page.SetViewportSizeAsync(1366, 640);
         await page.EvaluateAsync("document.getElementById('transitions').scrollIntoView()");
         await DemoService.ScreenshotAsync(page, "12-transitions");
         var axe = await page.RunAxe();
