@@ -36,7 +36,7 @@ public static class LandUseTable
         var caption = $"{ui.T("土地资源", "Land use")} · {LevelName(ui, level)} {Ui.Date(sheet.From)} — {Ui.Date(sheet.To)} (ha)";
         return $"<h3 id=\"land-use\">{ui.T("土地资源（三调地类）", "Land use (survey classes)")}</h3>" + Levels(ui, code, sheet, level) +
             Ui.Table(caption, [ui.T("地类", "Class"), ui.T("期初", "Opening"), ui.T("增加", "Additions"), ui.T("减少", "Reductions"), ui.T("期末", "Closing")], rows,
-                "sheet land-use");
+                "land-use"); // not "sheet": that class names the balance sheet itself, which pages and tests find by it
     }
 
     /// <summary>The level switch: two links, the current one marked for screen readers as well as by sight.</summary>
