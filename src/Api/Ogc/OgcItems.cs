@@ -21,6 +21,8 @@ namespace Ledger.Api.Ogc;
 /// </summary>
 public static class OgcItems
 {
+    private static readonly InstantPattern TimeStampPattern = InstantPattern.CreateWithInvariantCulture("uuuu-MM-dd'T'HH:mm:ss.fff'Z'");
+
     public static async Task<IResult> Items(HttpContext http, string code, string collectionId, Topology topology, MapWork work, IClock clock,
         CancellationToken ct)
     {
@@ -119,7 +121,8 @@ public static class OgcItems
         {
             w.WriteStartObject();
             w.WriteString("type", "FeatureCollection");
-            w.WriteString("timeStamp", InstantPattern.ExtendedIso.Format(now));
+            // Whole milliseconds, always three digits: a HEAD answered a moment after a GET must give the same length.
+            w.WriteString("timeStamp", TimeStampPattern.Format(now));
             w.WriteNumber("numberMatched", matched);
             w.WriteNumber("numberReturned", page.Count);
             w.WritePropertyName("links");

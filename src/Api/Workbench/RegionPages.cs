@@ -30,6 +30,8 @@ public static class RegionPages
         var (period, problem) = ReadPeriod(ui, clock);
         if (problem is not null) return problem;
         var (from, to, knownAt) = period;
+        if (LandUseTable.ReadLevel(ui) is not { } level)
+            return ui.Error(400, ui.T("landUseLevel 须为 1（一级类）或 2（二级类）。", "landUseLevel is 1 (main classes) or 2 (subclasses)."));
         var databases = topology.Holding(code);
 
         await using var session = home.Store.QuerySession();
@@ -66,13 +68,19 @@ public static class RegionPages
             : "<ul class=\"cards\">" + string.Concat(children.Select(c => $"<li><a href=\"/ui/regions/{c.RegionCode}{PeriodQuery(from, to, knownAt)}\">{Ui.E(c.Name)}</a><br><span class=\"muted\">{c.RegionCode} · {LevelName(ui, c.Level)}{LineagePanel.RetiredNote(ui, lineage, c.RegionCode)}</span></li>")) + "</ul>");
 
         b.Append($"<h2 id=\"sheet\">{ui.T("资产负债表", "Balance sheet")}</h2>");
-        b.Append(PeriodForm(ui, $"/ui/regions/{code}", from, to, knownAt));
+        b.Append(PeriodForm(ui, $"/ui/regions/{code}", from, to, knownAt, level));
         b.Append(SheetTable(ui, code, sheet));
+        b.Append(InOutTable.Render(ui, sheet));
         b.Append(Liabilities(ui, code, sheet));
         b.Append(WaterTable(ui, code, sheet));
         b.Append(LandQuotaTable.Render(ui, code, sheet));
-        var api = $"/api/v1/regions/{code}/balance-sheet{PeriodQuery(from, to, knownAt)}";
-        b.Append($"<p class=\"downloads\">{ui.T("下载", "Download")}: <a href=\"{api}&amp;format=csv\">CSV</a> <a href=\"{api}&amp;format=xlsx\">XLSX</a> <a href=\"{api}\">JSON</a></p>");
+        b.Append(LandUseTable.Render(ui, code, sheet, level));
+        b.Append(TransitionMatrix.Render(ui, code, sheet, level));
+        // The downloads hold the land-use classes at the level on the page, and the matrix as the API gives it.
+        var api = $"/api/v1/regions/{code}/balance-sheet{PeriodQuery(from, to, knownAt)}&amp;landUseLevel={level}";
+        var transitions = $"/api/v1/regions/{code}/land-use/transitions{PeriodQuery(from, to, knownAt)}&amp;level={level}";
+        b.Append($"<p class=\"downloads\">{ui.T("下载", "Download")}: <a href=\"{api}&amp;format=csv\">CSV</a> <a href=\"{api}&amp;format=xlsx\">XLSX</a> <a href=\"{api}\">JSON</a> " +
+            $"<a href=\"{transitions}\">{ui.T("地类转移矩阵 JSON", "Transitions JSON")}</a></p>");
 
         b.Append($"<h2 id=\"charts\">{ui.T("图表", "Charts")}</h2><div class=\"charts\">");
         foreach (var account in Charted)
@@ -113,9 +121,17 @@ public static class RegionPages
         var water = Ledger.Investigations.Provenance.YearAccounts.Contains(account);
         var stock = Accounts.Stocks.Contains(account) || account == Accounts.RedLineEncroachedOpen;
         int? year = int.TryParse(ui.Query("year"), out var y) && y is >= 1949 and <= 9999 ? y : null;
-        if (!(stock || water) || !Ledger.Investigations.Provenance.Parts.Contains(part) || (water && year is null))
-            return ui.Error(400, ui.T($"account 须为 {string.Join("、", Accounts.Stocks)}、waterQuota、waterUse、{string.Join("、", LandQuotaProvenance.Accounts)} 之一（用水与用地指标须带 year）；part 须为 opening、additions、reductions、closing 之一。",
-                $"account must be one of {string.Join(", ", Accounts.Stocks)}, waterQuota, waterUse, {string.Join(", ", LandQuotaProvenance.Accounts)} (water and land quotas need a year); part one of opening, additions, reductions, closing."));
+        // A land-use figure is one class's (or 一级类's); a transition's also names the class on the other side.
+        var landUse = account == Accounts.LandUse;
+        var (landClass, otherClass) = landUse ? (ui.Query("class"), ui.Query("otherClass")) : ("", "");
+        var classes = landUse ? Ledger.LandUse.LandClasses.Expand(landClass) : null;
+        var others = otherClass.Length > 0 ? Ledger.LandUse.LandClasses.Expand(otherClass) : null;
+        if (landUse && (classes is null || (otherClass.Length > 0 && others is null)))
+            return ui.Error(400, ui.T("土地资源的数字须带 class（三调地类或一级类，如 0301、03）；otherClass 如有，也须是地类。",
+                "A land-use figure needs class (a survey class or main class, such as 0301 or 03); otherClass, when given, must be one too."));
+        if (!(stock || water || landUse) || !Ledger.Investigations.Provenance.Parts.Contains(part) || (water && year is null))
+            return ui.Error(400, ui.T($"account 须为 {string.Join("、", Accounts.Stocks)}、waterQuota、waterUse、{string.Join("、", LandQuotaProvenance.Accounts)}、landUse 之一（用水与用地指标须带 year）；part 须为 opening、additions、reductions、closing 之一。",
+                $"account must be one of {string.Join(", ", Accounts.Stocks)}, waterQuota, waterUse, {string.Join(", ", LandQuotaProvenance.Accounts)}, landUse (water and land quotas need a year); part one of opening, additions, reductions, closing."));
         var databases = topology.Holding(code);
         var afterText = ui.Query("after");
         if (afterText.Length > 0 && !(long.TryParse(afterText, out var a) && a >= 0 && NationalPages.DatabaseOf(a) < databases.Count))
@@ -123,7 +139,7 @@ public static class RegionPages
         var after = afterText.Length > 0 ? long.Parse(afterText) : 0;
         const int pageSize = 200;
         // The nation's figure with shards is every database's: so are its total, count and flows, page by page.
-        var query = new ProvenanceQuery(code, account, cause, part, from, to, knownAt, after, pageSize, year);
+        var query = new ProvenanceQuery(code, account, cause, part, from, to, knownAt, after, pageSize, year, classes, others);
         var found = await topology.EachAsync(databases, (d, i) => Ledger.Investigations.Provenance.FindAsync(d.Db, query with { After = NationalPages.AfterIn(after, i) }, ct));
         var (flows, next) = NationalPages.Join(found.Select(f => f.Flows).ToList(), pageSize, f => f.Sequence);
         var (total, count) = (found.Sum(f => f.Total), found.Sum(f => f.Count));
@@ -132,7 +148,7 @@ public static class RegionPages
         var b = new StringBuilder();
         b.Append($"""
             <p>{ui.T("下列流量（及其事件）相加正好等于资产负债表上的数字。", "These flows (and the events behind them) add up exactly to the balance-sheet figure.")}</p>
-            <dl class="kv"><dt>{ui.T("科目", "Account")}</dt><dd>{Ui.E(AccountName(account))}</dd><dt>{ui.T("部分", "Part")}</dt><dd>{(water ? $"{year} {ui.T("年", "")}" : Ui.E(PartName(ui, part)))}{(cause is null ? "" : $" · {Ui.E(cause)}")}</dd>
+            <dl class="kv"><dt>{ui.T("科目", "Account")}</dt><dd>{Ui.E(AccountName(account))}</dd><dt>{ui.T("部分", "Part")}</dt><dd>{(water ? $"{year} {ui.T("年", "")}" : Ui.E(PartName(ui, part)))}{(landUse ? $" · {LandUseTable.ClassName(ui, landClass)}{(otherClass.Length > 0 ? $" → {LandUseTable.ClassName(ui, otherClass)}" : "")}" : "")}{(cause is null ? "" : $" · {Ui.E(cause)}")}</dd>
             <dt>{ui.T("期间", "Period")}</dt><dd>{Ui.Date(from)} — {Ui.Date(to)}</dd><dt>{ui.T("数据截至", "Known at")}</dt><dd>{Ui.Instant(knownAt)}</dd>
             <dt>{ui.T("合计", "Total")}</dt><dd><strong id="provenance-total">{Ui.Num(total)}</strong> {(Ledger.Investigations.Provenance.WaterAccounts.Contains(account) ? "10^4 m3" : "ha")} · {count:N0} {ui.T("条流量", "flows")}</dd></dl>
             <p><a href="/ui/regions/{code}{PeriodQuery(from, to, knownAt)}#sheet">{ui.T("返回资产负债表", "Back to the balance sheet")}</a></p>
@@ -145,7 +161,7 @@ public static class RegionPages
                 Ui.Instant(row.Row.RecordedAt), Ui.Numeric(Ui.Num(row.Row.Amount)),
             })));
         if (next is not null)
-            b.Append($"<p><a href=\"{http.Request.Path}?account={account}&amp;part={part}{(year is null ? "" : $"&amp;year={year}")}{(cause is null ? "" : $"&amp;cause={Ui.Q(cause)}")}&amp;{PeriodQuery(from, to, knownAt)[1..]}&amp;after={next}\">{ui.T("下一页", "Next page")}</a></p>");
+            b.Append($"<p><a href=\"{http.Request.Path}?account={account}&amp;part={part}{(year is null ? "" : $"&amp;year={year}")}{(cause is null ? "" : $"&amp;cause={Ui.Q(cause)}")}{(landUse ? $"&amp;class={Ui.Q(landClass)}&amp;otherClass={Ui.Q(otherClass)}" : "")}&amp;{PeriodQuery(from, to, knownAt)[1..]}&amp;after={next}\">{ui.T("下一页", "Next page")}</a></p>");
         return ui.Page(ui.T("数字的来源", "Where the figure comes from"), b.ToString());
     }
 
@@ -194,8 +210,10 @@ public static class RegionPages
     internal static string PeriodQuery(LocalDate from, LocalDate to, Instant knownAt) =>
         $"?from={Ui.Date(from)}&amp;to={Ui.Date(to)}&amp;knownAt={Ui.Q(NodaTime.Text.InstantPattern.ExtendedIso.Format(knownAt))}";
 
-    private static string PeriodForm(Ui ui, string action, LocalDate from, LocalDate to, Instant knownAt) => $"""
+    /// <summary>The period form; it keeps the land-use level chosen, so a new period does not fold the 二级类 back up.</summary>
+    private static string PeriodForm(Ui ui, string action, LocalDate from, LocalDate to, Instant knownAt, int level) => $"""
         <form method="get" action="{action}" class="inline" aria-label="{ui.T("期间与数据截至时间", "Period and knowledge time")}">
+        {(level == 1 ? "" : $"<input type=\"hidden\" name=\"landUseLevel\" value=\"{level}\">")}
         {Ui.Field("from", ui.T("开始日期", "From"), $"<input id=\"from\" name=\"from\" type=\"date\" value=\"{Ui.Date(from)}\" required>")}
         {Ui.Field("to", ui.T("结束日期", "To"), $"<input id=\"to\" name=\"to\" type=\"date\" value=\"{Ui.Date(to)}\" required>")}
         {Ui.Field("knownAt", ui.T("数据截至（UTC）", "Known at (UTC)"), $"<input id=\"knownAt\" name=\"knownAt\" type=\"datetime-local\" step=\"1\" value=\"{Ui.InputValue(knownAt)}\" aria-describedby=\"knownAt-hint\">", ui.T("当时已记录的数据", "what had been recorded by then"))}
@@ -267,6 +285,7 @@ public static class RegionPages
         Accounts.LandQuotaNewConstruction => "新增建设用地指标 new-construction-land quota",
         LandQuotaProvenance.Used => "依法批准占用耕地 approved farmland occupation",
         LandQuotaProvenance.Illegal => "违法占用耕地 illegal farmland occupation",
+        Accounts.LandUse => "土地资源 land use",
         _ => SheetLabels.Account(account),
     };
 

@@ -97,7 +97,8 @@ public sealed class Ui(HttpContext http)
         {
             any = true;
             s.Append("<tr>");
-            foreach (var cell in row) s.Append(cell.StartsWith("<td", StringComparison.Ordinal) ? cell : $"<td>{cell}</td>");
+            // A cell given whole (a figure's <td class="n">, a row header's <th scope="row">) is kept as it is.
+            foreach (var cell in row) s.Append(cell.StartsWith("<td", StringComparison.Ordinal) || cell.StartsWith("<th", StringComparison.Ordinal) ? cell : $"<td>{cell}</td>");
             s.Append("</tr>");
         }
         if (!any) s.Append($"<tr><td colspan=\"{headers.Count()}\" class=\"empty\">—</td></tr>");

@@ -36,6 +36,10 @@ public static class WorkbenchCss
         .grade{font-size:1.6rem;font-weight:bold} .downloads{display:flex;flex-wrap:wrap;gap:1rem}
         .map{height:560px;border:1px solid #d1d5db;margin:.6rem 0} fieldset.layers{display:flex;flex-wrap:wrap;gap:.8rem;border:1px solid #d1d5db}
         .maplibregl-popup-content a{color:var(--accent)}
+        table.matrix td.heat1,.swatch.heat1{background:#fff7ed} table.matrix td.heat2,.swatch.heat2{background:#fed7aa} table.matrix td.heat3,.swatch.heat3{background:#fdba74}
+        table.matrix td.heat4,.swatch.heat4{background:#c2410c} table.matrix td.heat5,.swatch.heat5{background:#7c2d12} td.heat3 a{color:var(--ink)} td.heat4 a,td.heat5 a{color:#fff}
+        table.matrix th[scope=row]{white-space:nowrap} ul.legend{display:flex;flex-wrap:wrap;gap:1rem;list-style:none;padding:0;font-size:.85rem;color:var(--muted)}
+        .swatch{display:inline-block;width:1.2em;height:1.2em;border:1px solid var(--line);vertical-align:middle;margin-right:.3rem} p.levels{margin:.3rem 0}
         @media (max-width:700px){header.top{flex-direction:column;align-items:flex-start} main{padding:.6rem}}
         """;
 }

@@ -43,6 +43,7 @@ public sealed partial class DemoLedger(int seed = 2026, int parcelsPerCounty = 1
         foreach (var e in LandQuotas()) yield return e;
         foreach (var e in new DemoMap(Event).Events(start)) yield return e;
         foreach (var e in Successions()) yield return e;
+        foreach (var e in LandUse()) yield return e;
     }
 
     private IEnumerable<JsonObject> County(string county)

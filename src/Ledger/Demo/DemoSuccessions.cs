@@ -48,7 +48,7 @@ public sealed partial class DemoLedger
     private JsonObject Succession(string successor, string predecessor, string reason, LocalDate date) =>
         Event("region.succeeded", successor, successor, date, new JsonObject { ["predecessors"] = new JsonArray(predecessor), ["reason"] = reason });
 
-    /// <summary>Batches for ingest: a succession alone (it changes which code later events name), the rest in chunks.</summary>
+    /// <summary>Batches for ingest: a succession alone (it changes which code later events name), the rest in chunks, a restoration pair never split.</summary>
     public static IEnumerable<JsonObject[]> Batches(IEnumerable<JsonObject> events, int size)
     {
         var current = new List<JsonObject>();
@@ -57,8 +57,12 @@ public sealed partial class DemoLedger
             var alone = e["type"]!.GetValue<string>() == "region.succeeded";
             if (current.Count > 0 && (alone || current.Count == size))
             {
-                yield return current.ToArray();
-                current = [];
+                // A restored parcel and the reclassification it names must share a batch (the contract refuses them apart).
+                var carried = e["data"]?["restoredFromEventId"]?.GetValue<string>() is { } named && current[^1]["eventId"]!.GetValue<string>() == named
+                    ? current[^1] : null;
+                if (carried is not null) current.RemoveAt(current.Count - 1);
+                if (current.Count > 0) yield return current.ToArray();
+                current = carried is null ? [] : [carried];
             }
             if (alone) yield return [e];
             else current.Add(e);

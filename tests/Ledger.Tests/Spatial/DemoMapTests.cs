@@ -19,7 +19,8 @@ public sealed class DemoMapTests(LedgerApp app) : IAsyncLifetime
     {
         var writer = await app.KeyAsync("writer", "990000");
         var county = new DemoLedger().Events().Where(e => e["regionCode"]!.GetValue<string>() is "990000" or "990100" or "990101").ToArray();
-        foreach (var chunk in county.Chunk(500))
+        // The demo's own batching: it keeps a restoration pair (reclassification and restored parcel) in one batch.
+        foreach (var chunk in DemoLedger.Batches(county, 500))
         {
             var response = await app.PostEventsAsync(writer, chunk);
             response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
