@@ -49,6 +49,12 @@ public sealed class VerifyStatus(Investigations.VerifyRunner verifier, IClock cl
         return $"<a href=\"/ui/verify\" class=\"badge {css}-on-dark\" aria-label=\"{Ui.E(ui.T("链校验状态", "Chain verification status"))}: {Ui.E(text)}\">{Ui.E(text)}</a>";
     }
 
+    /// <summary>The background verification a page view started, if one is running (tests reset the database only after it).</summary>
+    public Task Idle()
+    {
+        lock (_gate) return _running ?? Task.CompletedTask;
+    }
+
     private void Refresh()
     {
         lock (_gate)

@@ -73,6 +73,9 @@ public sealed class LedgerApp : IAsyncLifetime
     {
         Clock.Reset(Start);
         _issuedNames.Clear();
+        // A workbench page starts a verification in the background; truncating the tables under it
+        // waits on its locks while it waits on theirs, a cycle through this process PostgreSQL cannot see.
+        await Server.Services.GetRequiredService<Ledger.Api.Workbench.VerifyStatus>().Idle();
         // Disposed: every undisposed data source keeps its pooled connections open, and the resets add up.
         await using var ownerDb = NpgsqlDataSource.Create(ConnectionString);
         await using (var owner = Ledger.Storage.LedgerStore.Create(ownerDb))
