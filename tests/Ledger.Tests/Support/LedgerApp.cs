@@ -79,7 +79,22 @@ public sealed class LedgerApp : IAsyncLifetime
         // Disposed: every undisposed data source keeps its pooled connections open, and the resets add up.
         await using var ownerDb = NpgsqlDataSource.Create(ConnectionString);
         await using (var owner = Ledger.Storage.LedgerStore.Create(ownerDb))
-            await owner.Advanced.ResetAllData();
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await owner.Advanced.ResetAllData();
+                    break;
+                }
+                // Work a previous test left running on the shared database (an import job's last batch,
+                // a process still stopping) can meet the truncates in a deadlock or hold them past the
+                // command timeout; PostgreSQL has rolled the reset back, so it is safe to run again.
+                catch (Exception e) when (attempt < 3 && (e is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected }
+                                                          || e.InnerException is TimeoutException))
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(attempt));
+                }
+            }
         // Marten recreates the event sequence on reset; grant the runtime role its rights again.
         await Ledger.Storage.DatabaseRoles.GrantAsync(ownerDb, AppRole);
         // Marten restarts the event sequence; the flat projections are ours to clear.
