@@ -91,7 +91,8 @@ public static class BalanceSheetEndpoints
         return SheetMerge.Sum(parts);
     }
 
-    private static async Task<IResult?> Check(HttpContext http, string code, QueryParameters q, Topology topology, CancellationToken ct)
+    /// <summary>Role, code, parameters, scope and a registered region, in that order: every region read answers them alike.</summary>
+    internal static async Task<IResult?> Check(HttpContext http, string code, QueryParameters q, Topology topology, CancellationToken ct)
     {
         if (http.Require(Role.Auditor) is { } denied) return denied;
         if (!RegionCodes.IsWellFormed(code)) q.Errors.Add(new ItemError("code", "must be a six-digit GB/T 2260 region code (000000 = the nation)"));

@@ -21,7 +21,6 @@ public static class LandUseEndpoints
     [WolverineGet("/api/v1/regions/{code}/land-use/transitions")]
     public static async Task<IResult> Transitions(HttpContext http, string code, Topology topology, IClock clock, CancellationToken ct)
     {
-        if (http.Require(Role.Auditor) is { } denied) return denied;
         var q = new QueryParameters(http);
         var now = clock.GetCurrentInstant();
         var lastYear = now.InZone(LedgerZone).Year - 1;
@@ -30,15 +29,7 @@ public static class LandUseEndpoints
         var knownAt = q.Instant("knownAt") ?? now;
         var level = q.Integer("level", 1, 2) ?? 1;
         if (from > to) q.Errors.Add(new ItemError("to", "must not be before from"));
-        if (!RegionCodes.IsWellFormed(code)) q.Errors.Add(new ItemError("code", "must be a six-digit GB/T 2260 region code (000000 = the nation)"));
-        if (q.Errors.Count > 0) return Problems.Validation(http, q.Errors);
-        if (!http.Client().CanSee(code)) return Problems.Forbidden(http, $"region {code} is outside the client's scope {http.Client().Scope}");
-        if (code != RegionCodes.Nation)
-        {
-            await using var session = topology.For(code).Store.QuerySession();
-            if (await session.LoadAsync<RegionState>(EventCatalog.StreamId("region", code), ct) is null)
-                return Problems.NotFound(http, $"region {code} is not registered");
-        }
+        if (await BalanceSheetEndpoints.Check(http, code, q, topology, ct) is { } problem) return problem;
 
         var request = new SheetRequest(code, from, to, knownAt);
         IReadOnlyList<LandUseAccount> parts;
@@ -56,15 +47,11 @@ public static class LandUseEndpoints
         return Results.Json(new
         {
             region = code, from, to, knownAt, level,
-            transitions = cells.Select(c =>
+            transitions = cells.Select(c => new
             {
-                var (fromClass, toClass) = (c.Class.Split('>')[0], c.Class.Split('>')[1]);
-                return new
-                {
-                    fromClass, toClass, areaHa = c.Amount,
-                    provenance = $"/api/v1/regions/{code}/balance-sheet/provenance?account=landUse&part=reductions&class={fromClass}" +
-                                 $"&otherClass={toClass}&from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}&knownAt={known}",
-                };
+                fromClass = c.From, toClass = c.To, areaHa = c.AreaHa,
+                provenance = $"/api/v1/regions/{code}/balance-sheet/provenance?account=landUse&part=reductions&class={c.From}" +
+                             $"&otherClass={c.To}&from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}&knownAt={known}",
             }),
             opening, closing,
         }, LedgerJson.Options);

@@ -16,7 +16,7 @@ public static class TransitionMatrix
     public static string Render(Ui ui, string code, BalanceSheet sheet, int level)
     {
         var cells = LandUseLines.Transitions(sheet.LandUse.Lines, level, out _, out _)
-            .ToDictionary(c => (From: c.Class.Split('>')[0], To: c.Class.Split('>')[1]), c => c.Amount);
+            .ToDictionary(c => (c.From, c.To), c => c.AreaHa);
         var head = $"<h3 id=\"transitions\">{ui.T("地类转移矩阵", "Land-use transition matrix")}</h3>";
         if (cells.Count == 0)
             return head + $"<p class=\"muted\">{ui.T("本期没有地类之间的转移。", "No land changed class in the period.")}</p>";

@@ -13,6 +13,9 @@ public sealed record LandUseLine(string RegionCode, string Class, string? Other,
 
 public sealed record ClassChange(string Class, string Cause, decimal Amount);
 
+/// <summary>One cell of the transition matrix: land of <paramref name="From"/> that became <paramref name="To"/>.</summary>
+public sealed record Transition(string From, string To, decimal AreaHa);
+
 public sealed record LandUseClass(string Class, string Name, decimal Opening, IReadOnlyList<ClassChange> Additions,
     IReadOnlyList<ClassChange> Reductions, decimal Closing);
 
@@ -70,14 +73,14 @@ public static class LandUseLines
     }
 
     /// <summary>Land of one class (or 一级类) that became another in the period: the transition matrix's cells, largest first.</summary>
-    public static List<ClassChange> Transitions(IReadOnlyList<LandUseLine> lines, int level, out Dictionary<string, decimal> opening,
+    public static List<Transition> Transitions(IReadOnlyList<LandUseLine> lines, int level, out Dictionary<string, decimal> opening,
         out Dictionary<string, decimal> closing)
     {
         var classes = Classes(lines, level);
         opening = classes.ToDictionary(c => c.Class, c => c.Opening);
         closing = classes.ToDictionary(c => c.Class, c => c.Closing);
         return classes.SelectMany(c => c.Reductions.Where(r => r.Class != "")
-                .GroupBy(r => r.Class).Select(g => new ClassChange(c.Class + ">" + g.Key, "", Quantities(g.Sum(r => r.Amount)))))
+                .GroupBy(r => r.Class).Select(g => new Transition(c.Class, g.Key, Quantities(g.Sum(r => r.Amount)))))
             .ToList();
     }
 
