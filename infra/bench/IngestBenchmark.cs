@@ -52,10 +52,10 @@ internal static class IngestBenchmark
         }
     }
 
-    public static async Task RunAsync(int events, int batchSize, int clients)
+    public static async Task RunAsync(int events, int batchSize, int clients, int rounds)
     {
-        var run = await MeasureAsync(events, batchSize, clients, telemetry: true, copyBaseline: true);
-        Report(run.Total, batchSize, clients, run.HttpSeconds, run.MartenSeconds!.Value, run.CopySeconds!.Value, run.Latencies);
+        var run = await MeasureAsync(events, batchSize, clients, telemetry: true, copyBaseline: true, rounds);
+        Report(run, batchSize, clients);
     }
 
     /// <summary>
@@ -63,14 +63,17 @@ internal static class IngestBenchmark
     /// phase, which other load on a shared machine disturbs far less than throughput. With telemetry on, /metrics is
     /// scraped every 5 s meanwhile, as Prometheus would.
     /// </summary>
+    /// <param name="RoundRatios">HTTP / plain Marten per round, when the baseline ran.</param>
     public sealed record Run(int Total, double HttpSeconds, double? MartenSeconds, double? CopySeconds, List<double> Latencies, int Scrapes,
-        double ApiCpuSeconds);
+        double ApiCpuSeconds, List<double> RoundRatios);
+
+    private sealed record Timed(double Seconds, List<double> Latencies, int Scrapes, double ApiCpuSeconds);
 
     /// <summary>
-    /// One fresh cluster and API process; the HTTP ingest, then optionally the baselines (plain Marten appends, raw COPY)
-    /// and where the ingest's time went.
+    /// One fresh cluster and API process; the HTTP ingest, optionally alternating in rounds with plain Marten appends of
+    /// the same events, then a raw COPY and where the ingest's time went.
     /// </summary>
-    public static async Task<Run> MeasureAsync(int events, int batchSize, int clients, bool telemetry, bool copyBaseline)
+    public static async Task<Run> MeasureAsync(int events, int batchSize, int clients, bool telemetry, bool copyBaseline, int rounds = 1)
     {
         var root = FindRoot();
         var dataDir = Path.Combine(Path.GetTempPath(), $"ledger-bench-{Environment.ProcessId}");
@@ -97,45 +100,50 @@ internal static class IngestBenchmark
             var warmupEvents = await WarmUpAsync(http, writer, clients, batchSize, counties);
             Console.WriteLine($"HTTP ingest: {total:N0} events, batches of {batchSize}, {clients} concurrent clients ...");
 
-            if (copyBaseline) await IngestProfile.ResetAsync(pg.ConnectionString());
-            var gcBefore = telemetry ? await IngestProfile.GcAsync(metricsPort) : [];
-            var phasesBefore = telemetry ? await IngestProfile.PhasesAsync(metricsPort) : [];
-            var latencies = new List<double>();
-            using var scraping = new CancellationTokenSource();
-            var scrapes = telemetry ? MetricsScraper.EveryFiveSecondsAsync(metricsPort, scraping.Token) : Task.FromResult(0);
-            api.Refresh();
-            var cpuBefore = api.TotalProcessorTime;
-            var pgCpuBefore = IngestProfile.PostgresCpuSeconds();
-            var clock = Stopwatch.StartNew();
-            await Task.WhenAll(perClient.Select(batches => Task.Run(async () =>
+            if (!copyBaseline)
             {
-                foreach (var body in batches)
-                {
-                    var t = Stopwatch.GetTimestamp();
-                    await PostAsync(http, writer, body);
-                    lock (latencies) latencies.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
-                }
-            })));
-            var httpSeconds = clock.Elapsed.TotalSeconds;
-            api.Refresh();
-            var apiCpuSeconds = (api.TotalProcessorTime - cpuBefore).TotalSeconds;
-            var pgCpuSeconds = IngestProfile.PostgresCpuSeconds() - pgCpuBefore;
-            var gcAfter = telemetry ? await IngestProfile.GcAsync(metricsPort) : [];
-            await scraping.CancelAsync();
-            var scraped = await scrapes;
+                var timed = await TimeHttpAsync(http, writer, api, perClient, metricsPort, telemetry, profile: null);
+                var storedOnly = await CountAsync(pg.ConnectionString(), "select count(*) from ledger.mt_events") - Workload.Regions(counties).Length - warmupEvents;
+                if (storedOnly != total) throw new InvalidOperationException($"stored {storedOnly} events, expected {total}");
+                if (telemetry) await MetricsScraper.CheckAppendedAsync(metricsPort, storedOnly + Workload.Regions(counties).Length + warmupEvents);
+                return new Run(total, timed.Seconds, null, null, timed.Latencies, timed.Scrapes, timed.ApiCpuSeconds, []);
+            }
+
+            // The HTTP ingest and plain Marten alternate in rounds over slices of the same events, so a minute
+            // of a busy neighbour or a checkpoint lands on both sides of the ratio instead of on one phase
+            // (one HTTP phase then one Marten phase gave 0.54× to 0.78× for the same commit on one afternoon).
+            Console.WriteLine("Plain Marten: its schema and warm-up, untimed ...");
+            await using var plain = await PlainMartenBaseline.StartAsync(pg.ConnectionString(),
+                Warmups(clients, batchSize, counties, perClient.Sum(b => b.Count)));
+            var slices = Slices(perClient, rounds);
+            var httpSeconds = 0.0;
+            var martenSeconds = 0.0;
+            var latencies = new List<double>();
+            var perRound = new List<(double Http, double Marten, int Events)>();
+            var apiCpu = 0.0;
+            var scrapes = 0;
+            for (var i = 0; i < slices.Count; i++)
+            {
+                var sliceEvents = slices[i].Sum(b => b.Count) * batchSize;
+                // Where the time went is printed for the first round only: pg_stat_statements would otherwise mix in Marten's statements.
+                var timed = await TimeHttpAsync(http, writer, api, slices[i], metricsPort, telemetry, profile: i == 0 ? pg.ConnectionString() : null);
+                var marten = await plain.TimeAsync(slices[i]);
+                Console.WriteLine($"round {i + 1}: HTTP {sliceEvents / timed.Seconds:N0} events/s, plain Marten {sliceEvents / marten:N0} events/s, " +
+                                  $"ratio {marten / timed.Seconds:F2}×");
+                httpSeconds += timed.Seconds;
+                martenSeconds += marten;
+                latencies.AddRange(timed.Latencies);
+                apiCpu += timed.ApiCpuSeconds;
+                scrapes += timed.Scrapes;
+                perRound.Add((timed.Seconds, marten, sliceEvents));
+            }
             var stored = await CountAsync(pg.ConnectionString(), "select count(*) from ledger.mt_events") - Workload.Regions(counties).Length - warmupEvents;
             if (stored != total) throw new InvalidOperationException($"stored {stored} events, expected {total}");
             if (telemetry) await MetricsScraper.CheckAppendedAsync(metricsPort, stored + Workload.Regions(counties).Length + warmupEvents);
-
-            if (!copyBaseline) return new Run(total, httpSeconds, null, null, latencies, scraped, apiCpuSeconds);
-            await IngestProfile.PrintAsync(metricsPort, phasesBefore, pg.ConnectionString(), perClient.Sum(b => b.Count), apiCpuSeconds, pgCpuSeconds, httpSeconds);
-            IngestProfile.PrintGc(gcBefore, gcAfter, perClient.Sum(b => b.Count));
-            Console.WriteLine("Plain Marten appends of the same events ...");
-            var martenSeconds = await PlainMartenBaseline.RunAsync(pg.ConnectionString(), perClient,
-                Warmups(clients, batchSize, counties, perClient.Sum(b => b.Count)));
             Console.WriteLine("Raw COPY of the same rows ...");
             var copySeconds = await CopyBaselineAsync(pg.ConnectionString(), perClient);
-            return new Run(total, httpSeconds, martenSeconds, copySeconds, latencies, scraped, apiCpuSeconds);
+            return new Run(total, httpSeconds, martenSeconds, copySeconds, latencies, scrapes, apiCpu,
+                perRound.Select(r => r.Marten / r.Http).ToList());
         }
         finally
         {
@@ -145,6 +153,52 @@ internal static class IngestBenchmark
             try { Directory.Delete(dataDir, true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         }
     }
+
+    /// <summary>Posts the batches, every client at once; with <paramref name="profile"/> (a connection string), prints where the time went.</summary>
+    private static async Task<Timed> TimeHttpAsync(HttpClient http, string writer, Process api, List<List<string>> perClient, int metricsPort,
+        bool telemetry, string? profile)
+    {
+        if (profile is not null) await IngestProfile.ResetAsync(profile);
+        var gcBefore = profile is not null ? await IngestProfile.GcAsync(metricsPort) : [];
+        var phasesBefore = profile is not null ? await IngestProfile.PhasesAsync(metricsPort) : [];
+        var latencies = new List<double>();
+        using var scraping = new CancellationTokenSource();
+        var scrapes = telemetry ? MetricsScraper.EveryFiveSecondsAsync(metricsPort, scraping.Token) : Task.FromResult(0);
+        api.Refresh();
+        var cpuBefore = api.TotalProcessorTime;
+        var pgCpuBefore = IngestProfile.PostgresCpuSeconds();
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(perClient.Select(batches => Task.Run(async () =>
+        {
+            foreach (var body in batches)
+            {
+                var t = Stopwatch.GetTimestamp();
+                await PostAsync(http, writer, body);
+                lock (latencies) latencies.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            }
+        })));
+        var seconds = clock.Elapsed.TotalSeconds;
+        api.Refresh();
+        var apiCpuSeconds = (api.TotalProcessorTime - cpuBefore).TotalSeconds;
+        var pgCpuSeconds = IngestProfile.PostgresCpuSeconds() - pgCpuBefore;
+        await scraping.CancelAsync();
+        var scraped = await scrapes;
+        if (profile is not null)
+        {
+            var batches = perClient.Sum(b => b.Count);
+            await IngestProfile.PrintAsync(metricsPort, phasesBefore, profile, batches, apiCpuSeconds, pgCpuSeconds, seconds);
+            IngestProfile.PrintGc(gcBefore, await IngestProfile.GcAsync(metricsPort), batches);
+        }
+        return new Timed(seconds, latencies, scraped, apiCpuSeconds);
+    }
+
+    /// <summary>Each client's batches cut into <paramref name="rounds"/> consecutive slices (the last takes the remainder).</summary>
+    private static List<List<List<string>>> Slices(List<List<string>> perClient, int rounds) =>
+        Enumerable.Range(0, rounds).Select(r => perClient.Select(batches =>
+        {
+            var size = batches.Count / rounds;
+            return batches.Skip(r * size).Take(r == rounds - 1 ? batches.Count - r * size : size).ToList();
+        }).ToList()).ToList();
 
     /// <summary>Posts warm-up batches from every client until <see cref="Warmup"/> has passed; returns the events posted.</summary>
     internal static async Task<int> WarmUpAsync(HttpClient http, string writer, int clients, int batchSize, int counties)
@@ -170,22 +224,25 @@ internal static class IngestBenchmark
             .Select(c => Workload.ForClient(WarmupClient + c, clients, batchesPerClient * batchSize * clients, counties).Chunk(batchSize).Select(Body))
             .ToList();
 
-    private static void Report(int total, int batchSize, int clients, double httpSeconds, double martenSeconds, double copySeconds,
-        List<double> latencies)
+    private static void Report(Run run, int batchSize, int clients)
     {
+        var latencies = run.Latencies;
         latencies.Sort();
         double P(double q) => latencies[Math.Min(latencies.Count - 1, (int)(q * latencies.Count))];
-        var httpRate = total / httpSeconds;
-        var martenRate = total / martenSeconds;
-        var copyRate = total / copySeconds;
+        var httpRate = run.Total / run.HttpSeconds;
+        var martenRate = run.Total / run.MartenSeconds!.Value;
+        var copyRate = run.Total / run.CopySeconds!.Value;
+        var ratios = run.RoundRatios.Order().ToList();
         Console.WriteLine();
         Console.WriteLine($"| path | events | seconds | events/s |");
         Console.WriteLine($"| --- | ---: | ---: | ---: |");
-        Console.WriteLine($"| HTTP POST /api/v1/events ({clients} clients, batches of {batchSize}) | {total:N0} | {httpSeconds:F1} | {httpRate:N0} |");
-        Console.WriteLine($"| plain Marten appends of the same events ({clients} writers, a session per batch) | {total:N0} | {martenSeconds:F1} | {martenRate:N0} |");
-        Console.WriteLine($"| raw COPY of the same rows into a plain table ({clients} connections) | {total:N0} | {copySeconds:F1} | {copyRate:N0} |");
+        Console.WriteLine($"| HTTP POST /api/v1/events ({clients} clients, batches of {batchSize}) | {run.Total:N0} | {run.HttpSeconds:F1} | {httpRate:N0} |");
+        Console.WriteLine($"| plain Marten appends of the same events ({clients} writers, a session per batch) | {run.Total:N0} | {run.MartenSeconds:F1} | {martenRate:N0} |");
+        Console.WriteLine($"| raw COPY of the same rows into a plain table ({clients} connections) | {run.Total:N0} | {run.CopySeconds:F1} | {copyRate:N0} |");
         Console.WriteLine();
-        Console.WriteLine($"HTTP / plain Marten: {httpRate / martenRate:F2}×; HTTP / COPY: {httpRate / copyRate:P1}; plain Marten / COPY: {martenRate / copyRate:P1}");
+        Console.WriteLine($"HTTP / plain Marten: {httpRate / martenRate:F2}× over {ratios.Count} alternating rounds " +
+                          $"(per round {string.Join(", ", run.RoundRatios.Select(r => $"{r:F2}×"))}; median {ratios[ratios.Count / 2]:F2}×); " +
+                          $"HTTP / COPY: {httpRate / copyRate:P1}; plain Marten / COPY: {martenRate / copyRate:P1}");
         Console.WriteLine($"batch latency ms: p50 {P(0.5):F0}, p95 {P(0.95):F0}, p99 {P(0.99):F0}, max {latencies[^1]:F0}");
     }
 

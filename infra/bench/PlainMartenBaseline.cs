@@ -16,14 +16,16 @@ namespace Ledger.Bench;
 /// event ids, the client's event ids and content hash) and nothing else: no HTTP, no rules, no
 /// state documents, no flows, index or chain. One session per batch, as many writers as clients.
 /// </summary>
-internal static class PlainMartenBaseline
+internal sealed class PlainMartenBaseline : IAsyncDisposable
 {
-    /// <param name="warmup">Other batches, appended untimed first, as the API was warmed up (as many as are measured).</param>
-    public static async Task<double> RunAsync(string connectionString, List<List<string>> perClient, List<IEnumerable<string>> warmup)
+    private readonly DocumentStore store;
+
+    private PlainMartenBaseline(DocumentStore store) => this.store = store;
+
+    /// <summary>Creates the baseline's own schema and appends <paramref name="warmup"/> untimed, as the API was warmed up.</summary>
+    public static async Task<PlainMartenBaseline> StartAsync(string connectionString, List<IEnumerable<string>> warmup)
     {
-        // Parsed before the clock starts: the baseline is Marten's append, not our parser.
-        var batches = perClient.Select(bodies => bodies.Select(Parse).ToList()).ToList();
-        await using var store = DocumentStore.For(o =>
+        var store = DocumentStore.For(o =>
         {
             o.Connection(connectionString);
             o.DatabaseSchemaName = "bench_marten";
@@ -36,12 +38,21 @@ internal static class PlainMartenBaseline
             foreach (var spec in EventCatalog.Types) o.Events.MapEventType(spec.ClrType, spec.Name);
         });
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-
         await AppendAsync(store, warmup.Select(bodies => bodies.Select(Parse).ToList()).ToList());
+        return new PlainMartenBaseline(store);
+    }
+
+    /// <summary>Seconds to append these batches, one writer per client.</summary>
+    public async Task<double> TimeAsync(List<List<string>> perClient)
+    {
+        // Parsed before the clock starts: the baseline is Marten's append, not our parser.
+        var batches = perClient.Select(bodies => bodies.Select(Parse).ToList()).ToList();
         var clock = Stopwatch.StartNew();
         await AppendAsync(store, batches);
         return clock.Elapsed.TotalSeconds;
     }
+
+    public ValueTask DisposeAsync() => store.DisposeAsync();
 
     private static Task AppendAsync(DocumentStore store, List<List<IReadOnlyList<IncomingEvent>>> batches) =>
         Task.WhenAll(batches.Select(share => Task.Run(async () =>

@@ -1,6 +1,6 @@
 using Ledger.Bench;
 
-// infra/bench/run.sh ingest [--events N --batch N --clients N]   the HTTP ingest path beside a raw COPY
+// infra/bench/run.sh ingest [--events N --batch N --clients N --rounds 4]   the HTTP ingest path alternating with plain Marten, beside a raw COPY
 // infra/bench/run.sh national [--events 1000000 --shards 4 --compare 0]  31 provinces over shards against one database (--compare 0: shards only): ingest, sheets, verify
 // infra/bench/run.sh bulk [--events N --streams 1]              the NDJSON bulk path beside a raw COPY
 // infra/bench/run.sh sheets [--occupations N]                     flow rebuild and balance-sheet latency
@@ -21,7 +21,8 @@ AppDomain.CurrentDomain.ProcessExit += (_, _) => File.Delete(IngestBenchmark.Che
 switch (mode)
 {
     case "ingest":
-        await IngestBenchmark.RunAsync(Args.Int(args, "--events", 200_000), Args.Int(args, "--batch", 500), Args.Int(args, "--clients", 4));
+        await IngestBenchmark.RunAsync(Args.Int(args, "--events", 200_000), Args.Int(args, "--batch", 500), Args.Int(args, "--clients", 4),
+            Args.Int(args, "--rounds", 4));
         break;
     case "national":
         await NationalBenchmark.RunAsync(Args.Int(args, "--events", 1_000_000), Args.Int(args, "--shards", 4), Args.Int(args, "--sheet-runs", 40),

@@ -2,6 +2,8 @@ using Ledger.Flows;
 using Ledger.LandUse;
 using Ledger.Regions;
 using Ledger.Storage;
+using System.Globalization;
+using NodaTime;
 using Npgsql;
 
 namespace Ledger.Audit.BalanceSheets;
@@ -30,28 +32,39 @@ public sealed record InOutBalance(IReadOnlyList<InOutYear> Years)
             .Select(y => $"{y.RegionCode} {y.Year}: {y.Out:0.####} ha of farmland to other agricultural land, {y.In:0.####} ha restored")));
 
     /// <summary>
-    /// Read from the flow rows that changed class (a partial index holds only those): farmland rows
-    /// gone to other agricultural land, and land-use rows of such land gone to farmland.
+    /// Read as a stock read is (<see cref="SheetQuery.StocksAsync"/>): whole years from
+    /// <c>landuse_totals</c>, the period's edges and the knownAt correction from the flow rows, so
+    /// the ingest keeps no index of its own for it. Each county-year is an account (the year) with
+    /// two causes, <c>out</c> and <c>in</c>, whose reductions are the two sides.
     /// </summary>
-    public static async Task<InOutBalance> ReadAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, ScopeSql within,
-        CancellationToken ct)
+    internal static async Task<InOutBalance> ReadAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SheetRequest r, ScopeSql within,
+        Instant? latest, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"""
-            select region_code, extract(year from effective_date)::int,
-                   coalesce(sum(-amount) filter (where land_class like '01%'), 0),
-                   coalesce(sum(-amount) filter (where other_class like '01%'), 0)
-            from {LedgerStore.Schema}.{FlowTables.Flows}
-            where other_class is not null and {within.Sql} and effective_date between @from and @to and recorded_at <= @known and amount < 0
-              and ((land_class like '01%' and other_class = any(@agri)) or (other_class like '01%' and land_class = any(@agri)))
-            group by 1, 2 order by 1, 2
-            """, conn, tx);
-        SheetQuery.Bind(cmd, r, within);
-        cmd.Parameters.AddWithValue("agri", LandClasses.OtherAgricultural.ToArray());
-        var years = new List<InOutYear>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            years.Add(new InOutYear(reader.GetString(0), reader.GetInt32(1), Normalize(reader.GetDecimal(2)), Normalize(reader.GetDecimal(3))));
+        var rows = await SheetQuery.StocksAsync(conn, tx, r, within, latest, ct, Source);
+        var years = rows.Where(row => row.Reduced != 0)
+            .GroupBy(row => (row.RegionCode, Year: int.Parse(row.Account, CultureInfo.InvariantCulture)))
+            .Select(g => new InOutYear(g.Key.RegionCode, g.Key.Year,
+                Normalize(g.Where(row => row.Cause == "out").Sum(row => row.Reduced)), Normalize(g.Where(row => row.Cause == "in").Sum(row => row.Reduced))))
+            .Where(y => y.Year >= r.From.Year && y.Year <= r.To.Year)
+            .OrderBy(y => y.RegionCode, StringComparer.Ordinal).ThenBy(y => y.Year)
+            .ToList();
         return new InOutBalance(years);
+    }
+
+    /// <summary>Farmland gone to other agricultural land (out) and such land gone to farmland (in): the reductions of each side's class.</summary>
+    private static readonly StockSource Source = SourceOf(LandClasses.OtherAgricultural);
+
+    private static StockSource SourceOf(IReadOnlyList<string> agricultural)
+    {
+        var agri = string.Join(", ", agricultural.Select(c => $"'{c}'"));
+        var sides = $"(land_class like '01%' and other_class in ({agri})) or (other_class like '01%' and land_class in ({agri}))";
+        const string cause = "case when land_class like '01%' then 'out' else 'in' end";
+        var s = LedgerStore.Schema;
+        return new StockSource(
+            $"(select region_code, eff_year::text as account, {cause} as cause, '' as nature, eff_year, rec_quarter, 0::bigint as amount_pos, " +
+            $"amount_neg from {s}.{FlowTables.LandUseTotals} where {sides})",
+            $"(select region_code, extract(year from effective_date)::int::text as account, {cause} as cause, '' as nature, effective_date, " +
+            $"recorded_at, amount, null::int as year, stream_id from {s}.{FlowTables.Flows} where amount < 0 and ({sides}))");
     }
 
     private static decimal Normalize(decimal d) => Ledger.Events.Quantities.Normalize(d);

@@ -26,7 +26,7 @@ public sealed class SheetQuery(NpgsqlDataSource db)
         var classRows = await StocksAsync(conn, tx, request, within, latest, ct, StockSource.LandUse);
         classRows.AddRange(await LineageRows.PartStocksAsync(conn, tx, scope, request, ct, StockSource.LandUse));
         var landUse = new LandUseAccount(LandUseLines.Of(classRows, transfers));
-        var inOut = await InOutBalance.ReadAsync(conn, tx, request, within, ct);
+        var inOut = await InOutBalance.ReadAsync(conn, tx, request, within, latest, ct);
         var water = await WaterAsync(conn, tx, request, within, ScopeSql.PartsFilter(scope), ct);
         var targets = (await TargetsAsync(conn, tx, request, within, ct))
             .Where(t => scope.Lineage.RetiredOn(t.RegionCode) is not { } retired || retired > request.To).ToList();

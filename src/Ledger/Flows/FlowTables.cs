@@ -49,9 +49,6 @@ public static class FlowTables
         // Reaching them through Marten's (stream_id, version) index instead was measured: successions
         // about 30 % slower, the ingest no faster beyond noise (decision 42).
         t.Indexes.Add(new IndexDefinition($"ix_{name}_stream") { Columns = ["stream_id"] });
-        // Land that changed class (farmland occupied or converted, land reclassified) is a small part of
-        // the rows: the in-out balance (耕地进出平衡) reads it without walking every flow of a province.
-        t.Indexes.Add(new IndexDefinition($"ix_{name}_other_class") { Columns = ["region_code", "effective_date"], Predicate = "other_class IS NOT NULL" });
         // Water flows are few; without this the yearly water query would scan every stock flow.
         t.Indexes.Add(new IndexDefinition($"ix_{name}_water_year") { Columns = ["year", "region_code"], Predicate = "year is not null" });
         return t;

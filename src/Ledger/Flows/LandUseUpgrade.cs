@@ -21,6 +21,11 @@ public static class LandUseUpgrade
     public static async Task RunAsync(NpgsqlDataSource owner, Action<string> progress, CancellationToken ct = default)
     {
         await using var conn = await owner.OpenConnectionAsync(ct);
+        // The first land-use release kept a partial index of the class changes for the in-out balance;
+        // it cost the ingest about 5 ms a batch under the chain's lock and the balance now reads the
+        // totals instead (decision 59).
+        await using (var drop = new NpgsqlCommand($"drop index if exists {S}.ix_{FlowTables.Flows}_other_class", conn))
+            await drop.ExecuteNonQueryAsync(ct);
         await using (var check = new NpgsqlCommand(
             $"select exists (select 1 from {S}.{FlowTables.Flows} where account = '{Accounts.Farmland}' and land_class is null)", conn))
             if (!(bool)(await check.ExecuteScalarAsync(ct))!) return;

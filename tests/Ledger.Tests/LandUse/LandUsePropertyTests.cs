@@ -20,6 +20,8 @@ public sealed class LandUsePropertyTests(LedgerApp app)
 {
     private static readonly string[] Counties = [County, "410103"];
     private static readonly string[] Targets = ["0201", "0307K", "0401", "1104A", "0601", "1003", "0303", "1202"];
+    /// <summary>The targets that are other agricultural land for 耕地进出平衡 (0303 红树林地 is 湿地, not 林地).</summary>
+    private static readonly string[] Agricultural = ["0201", "0307K", "0401", "1104A", "1202"];
 
     /// <summary>An operation: which county and parcel, what to do, how much (percent of what is left), the day, the delivery.</summary>
     private sealed record Op(int County, int Parcel, int Kind, int Percent, int Day, int Target);
@@ -70,12 +72,23 @@ public sealed class LandUsePropertyTests(LedgerApp app)
                 classes.Where(c => c.Key.StartsWith("01")).Sum(c => Value(c.Value, "closing"))
                     .ShouldBe(Value(LandUseTests.Account(sheet, "farmland"), "closing"), code);
                 // A replay of the events the test kept.
-                var expected = changes.Where(x => (code == Province || x.County == code) && x.Date <= to && x.Delivery <= known)
+                var expected = changes.Where(x => x.Side is null && (code == Province || x.County == code) && x.Date <= to && x.Delivery <= known)
                     .GroupBy(x => x.Class).ToDictionary(g => g.Key, g => g.Sum(x => x.Amount));
                 foreach (var (cls, amount) in expected.Where(e => e.Value != 0))
                     (classes.TryGetValue(cls, out var c) ? Value(c, "closing") : 0m).ShouldBe(amount, $"{code} {cls}");
                 classes.Where(c => Value(c.Value, "closing") != 0).Select(c => c.Key).ShouldBeSubsetOf(expected.Keys);
             }
+            // 耕地进出平衡, county-year by county-year, from the events the test kept.
+            var inOut = changes.Where(x => x.Side is not null && x.Date >= from && x.Date <= to && x.Delivery <= known)
+                .GroupBy(x => (x.County, x.Date.Year))
+                .Select(g => (g.Key.County, g.Key.Year, Out: g.Where(x => x.Side == "out").Sum(x => x.Amount), In: g.Where(x => x.Side == "in").Sum(x => x.Amount)))
+                .OrderBy(y => y.County, StringComparer.Ordinal).ThenBy(y => y.Year).ToList();
+            var balance = LandUseTests.Account(province, "farmland").GetProperty("inOutBalance");
+            balance.GetProperty("years").EnumerateArray()
+                .Select(y => (y.GetProperty("region").GetString()!, y.GetProperty("year").GetInt32(), Value(y, "out"), Value(y, "in")))
+                .ShouldBe(inOut);
+            Value(balance, "deficit").ShouldBe(inOut.Sum(y => Math.Max(0, y.Out - y.In)));
+
             // Counties add up to the province, class by class.
             var byClass = counties.SelectMany(s => LandUseTests.Classes(LandUseTests.Account(s, "landUse")))
                 .GroupBy(c => c.Key).ToDictionary(g => g.Key, g => (Opening: g.Sum(c => Value(c.Value, "opening")), Closing: g.Sum(c => Value(c.Value, "closing"))));
@@ -95,7 +108,8 @@ public sealed class LandUsePropertyTests(LedgerApp app)
         }, iter: 12, threads: 1);
     }
 
-    private sealed record Change(string County, NodaTime.LocalDate Date, int Delivery, string Class, decimal Amount);
+    /// <param name="Side">For the in-out balance: <c>out</c> (farmland to other agricultural land), <c>in</c> (such land restored), or none.</param>
+    private sealed record Change(string County, NodaTime.LocalDate Date, int Delivery, string Class, decimal Amount, string? Side = null);
 
     /// <summary>Valid events from the operations, tracking what each parcel still holds, and the class changes they make.</summary>
     private static (JsonObject[] Setup, JsonObject[][] Deliveries, List<Change> Changes) Build(Op[] ops)
@@ -156,6 +170,8 @@ public sealed class LandUsePropertyTests(LedgerApp app)
                     { ["areaHa"] = amount, ["toClass"] = target, ["cause"] = "other", ["legal"] = false }, d));
             }
             held[(op.County, op.Parcel)] = (key, cls, area - amount, farmland);
+            var side = farmland && Agricultural.Contains(target) ? "out" : !farmland && target == "0102" ? "in" : null;
+            if (side is not null) changes.Add(new Change(county, date, delivery + 1, "", amount, side));
             changes.Add(new Change(county, date, delivery + 1, cls, -amount));
             changes.Add(new Change(county, date, delivery + 1, target, amount));
         }
