@@ -28,9 +28,12 @@ internal static class NationalBenchmark
     private const int BatchSize = 500;
 
     /// <param name="compare">false skips the one-database run (its ingest rate is the comparison; the sheets and verify are the shards').</param>
-    public static async Task RunAsync(int events, int shards, int sheetRuns, bool compare = true)
+    /// <param name="landUse">Every other province's parcels change class too (see <see cref="Parcels"/>): contract 1.8's accounts at scale.</param>
+    public static async Task RunAsync(int events, int shards, int sheetRuns, bool compare = true, bool landUse = false)
     {
-        Console.WriteLine($"National simulation: {Provinces.Length} provinces, {events:N0} events, {shards} shard(s){(compare ? " against one database" : "")}.");
+        Console.WriteLine($"National simulation: {Provinces.Length} provinces, {events:N0} events, {shards} shard(s){(compare ? " against one database" : "")}" +
+                          $"{(landUse ? ", with land-use traffic" : "")}.");
+        LandUse = landUse;
         var sharded = await RunOnceAsync(events, shards, sheetRuns);
         if (!compare)
         {
@@ -49,6 +52,8 @@ internal static class NationalBenchmark
     }
 
     private sealed record Outcome(double Seconds, List<string> Lines);
+
+    private static bool LandUse;
 
     private static async Task<Outcome> RunOnceAsync(int events, int shards, int sheetRuns)
     {
@@ -117,6 +122,14 @@ internal static class NationalBenchmark
                 foreach (var (name, conn) in owner) lines.Add($"  database {name}: {await CountAsync(conn):N0} events");
 
                 lines.AddRange(await SheetsAsync(http, auditor, sheetRuns, "known now (the totals of every quarter)", ""));
+                if (LandUse)
+                {
+                    lines.AddRange(await SheetsAsync(http, auditor, sheetRuns, "known now, landUseLevel=2", "&landUseLevel=2"));
+                    lines.AddRange(await TimedAsync(http, auditor, sheetRuns, "transitions, province 410000, 2021, level 2",
+                        "/api/v1/regions/410000/land-use/transitions?from=2021-01-01&to=2021-12-31&level=2"));
+                    lines.AddRange(await TimedAsync(http, auditor, sheetRuns, "transitions, nation 000000, 2021, level 1",
+                        "/api/v1/regions/000000/land-use/transitions?from=2021-01-01&to=2021-12-31"));
+                }
                 // An investigator's question: as known halfway through the load, so half the rows are taken away from the totals.
                 lines.AddRange(await SheetsAsync(http, auditor, sheetRuns, "known halfway through the load (totals less the later half of the rows)",
                     $"&knownAt={halfway:yyyy-MM-ddTHH:mm:ss.fffZ}"));
@@ -155,6 +168,19 @@ internal static class NationalBenchmark
         return lines;
     }
 
+    private static async Task<List<string>> TimedAsync(HttpClient http, string key, int runs, string what, string url)
+    {
+        var times = new List<double>();
+        for (var i = 0; i < runs + 3; i++)
+        {
+            var t = Stopwatch.StartNew();
+            await GetAsync(http, key, url);
+            if (i >= 3) times.Add(t.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        return [$"{what}: p50 {times[times.Count / 2]:F0} ms, p95 {times[(int)(times.Count * 0.95)]:F0} ms over {times.Count} requests"];
+    }
+
     private static JsonObject[] Regions(string p) =>
     [
         Event("region.registered", $"{p}0000", $"{p}0000", "2020-01-01", new JsonObject { ["name"] = $"省{p}", ["level"] = "province", ["parentCode"] = "000000" }),
@@ -165,24 +191,70 @@ internal static class NationalBenchmark
 
     private static string County(string p, int c) => $"{p}01{c:00}";
 
-    /// <summary>A province's share: parcels registered, then occupied and supplemented in turn (ten events each).</summary>
+    /// <summary>
+    /// A province's share: parcels registered, then occupied and supplemented in turn (ten events
+    /// each). With <see cref="LandUse"/>, in every other province a quarter of the parcels are
+    /// land-use parcels (reclassified, with restoration pairs) and a quarter of the farmland
+    /// parcels are converted to other agricultural classes instead of occupied. Every parcel is
+    /// exactly ten events, so 500-event batches never split a restoration pair.
+    /// </summary>
     private static IEnumerable<JsonObject> Parcels(string p, int events)
     {
+        var landUse = LandUse && Array.IndexOf(Provinces, p) % 2 == 1; // 41, whose sheet is timed, among them
         for (var n = 0; n < events / Workload.EventsPerParcel; n++)
         {
             var county = County(p, n % CountiesPerProvince + 1);
             var key = $"{county}-{n:0000000}";
+            if (landUse && n % 4 == 0)
+            {
+                foreach (var e in LandParcel(key, county, n)) yield return e;
+                continue;
+            }
             yield return Event("farmland.parcel-registered", key, county, "2020-01-01", new JsonObject
             {
                 ["areaHa"] = 1000m, ["landType"] = "dry", ["qualityGrade"] = 5, ["permanentBasic"] = false, ["origin"] = "baseline",
             });
             for (var i = 1; i < Workload.EventsPerParcel; i++)
-                yield return i % 2 == 1
+                yield return i % 2 == 1 && landUse && n % 4 == 1
+                    ? Event("farmland.converted", key, county, $"2021-{i:00}-10", new JsonObject
+                    {
+                        ["areaHa"] = 1.25m, ["to"] = "other-agriculture", ["toClass"] = ToClasses[(n + i) % ToClasses.Length],
+                    })
+                    : i % 2 == 1
                     ? Event("farmland.occupied", key, county, $"2021-{i:00}-10", new JsonObject
                     {
                         ["areaHa"] = 1.25m, ["purpose"] = "construction", ["legal"] = true, ["approvalRef"] = $"批〔2021〕{i}号",
                     })
                     : Event("farmland.supplemented", key, county, $"2021-{i:00}-20", new JsonObject { ["areaHa"] = 1.25m, ["method"] = "consolidation" });
+        }
+    }
+
+    private static readonly string[] LandClasses = ["0301", "0401", "0201", "1104", "0702", "1101"];
+    private static readonly string[] ToClasses = ["0201", "0301", "0404", "1104", "0601", "1202"];
+
+    /// <summary>Ten events: registered, five reclassifications and two restoration pairs (reclassified to 0102 and the restored farmland).</summary>
+    private static IEnumerable<JsonObject> LandParcel(string key, string county, int n)
+    {
+        var own = LandClasses[n / 4 % LandClasses.Length];
+        yield return Event("landuse.parcel-registered", key, county, "2020-01-01", new JsonObject
+            { ["areaHa"] = 1000m, ["landClass"] = own, ["origin"] = "baseline" });
+        for (var i = 1; i <= 7; i++)
+        {
+            var date = $"2021-{i:00}-15";
+            if (i % 3 != 0)
+            {
+                yield return Event("landuse.reclassified", key, county, date, new JsonObject
+                    { ["areaHa"] = 1.25m, ["toClass"] = ToClasses.Where(c => c != own).ElementAt((n + i) % (ToClasses.Length - 1)), ["cause"] = "other", ["legal"] = false });
+                continue;
+            }
+            var reclassified = Event("landuse.reclassified", key, county, date, new JsonObject
+                { ["areaHa"] = 1.25m, ["toClass"] = "0102", ["cause"] = "farmland-restoration", ["legal"] = true, ["approvalRef"] = $"复垦〔2021〕{i}号" });
+            yield return reclassified;
+            yield return Event("farmland.parcel-registered", $"{key}-R{i}", county, date, new JsonObject
+            {
+                ["areaHa"] = 1.25m, ["landType"] = "irrigated", ["qualityGrade"] = 6, ["permanentBasic"] = false, ["origin"] = "restored",
+                ["restoredFromEventId"] = reclassified["eventId"]!.GetValue<string>(),
+            });
         }
     }
 
