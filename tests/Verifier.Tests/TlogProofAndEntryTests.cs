@@ -81,6 +81,11 @@ public sealed class TlogProofAndEntryTests : IDisposable
     [InlineData("ledger-event/v1\n1\n0d6f1e3a-7a5e-4b7e-8f0a-2a8f2d1c9b01\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuA==\n")]
     [InlineData("ledger-event/v1\n1\n0d6f1e3a-7a5e-4b7e-8f0a-2a8f2d1c9b01\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\nmore\n")]
     [InlineData("ledger-event/v1\r\n1\n0d6f1e3a-7a5e-4b7e-8f0a-2a8f2d1c9b01\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n")]
+    // Base64 decoders skip white space; the entry's spelling must not have any.
+    [InlineData("ledger-event/v1\n1\n0d6f1e3a-7a5e-4b7e-8f0a-2a8f2d1c9b01\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSu U=\n")]
+    [InlineData("ledger-event/v1\n1\n0d6f1e3a-7a5e-4b7e-8f0a-2a8f2d1c9b01\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n\n")]
+    [InlineData("ledger-event/v1\n\n0d6f1e3a-7a5e-4b7e-8f0a-2a8f2d1c9b01\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n")]
+    [InlineData("ledger-event/v1\n99999999999999999999\n0d6f1e3a-7a5e-4b7e-8f0a-2a8f2d1c9b01\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n")]
     public void entries_in_any_other_spelling_are_refused(string entry) =>
         Should.Throw<FormatException>(() => LedgerEntry.Parse(Encoding.ASCII.GetBytes(entry)));
 

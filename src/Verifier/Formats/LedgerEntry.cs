@@ -19,13 +19,22 @@ internal sealed record LedgerEntry(long Position, string EventId, byte[] TextHas
         if (bytes.Length > 256) throw new FormatException("a ledger-event/v1 entry is at most 256 bytes");
         foreach (var b in bytes)
             if (b != 0x0A && b is < 0x20 or > 0x7E) throw new FormatException("a ledger-event/v1 entry is printable ASCII lines");
-        var lines = Encoding.ASCII.GetString(bytes).Split('\n');
-        if (lines.Length != 5 || lines[4].Length != 0) throw new FormatException("a ledger-event/v1 entry is exactly four newline-terminated lines");
-        if (lines[0] != Header) throw new FormatException($"entry line 1 is not '{Header}'");
-        if (!DecimalText.TryParse(lines[1], out var position) || position < 1) throw new FormatException("entry line 2 is not a position (decimal from 1, no leading zero)");
-        if (!EventIds.IsCanonical(lines[2])) throw new FormatException("entry line 3 is not an event id (lower-case hyphenated GUID)");
-        if (!StrictBase64.TryDecodeHash(lines[3], out var hash)) throw new FormatException("entry line 4 is not the base64 of a SHA-256");
-        return new LedgerEntry(position, lines[2], hash);
+        // Read on the bytes, line by line, without a string per line: a whole log is tens of millions of entries.
+        Span<Range> lines = stackalloc Range[4];
+        var start = 0;
+        for (var i = 0; i < 4; i++)
+        {
+            var end = bytes[start..].IndexOf((byte)'\n');
+            if (end < 0) throw new FormatException("a ledger-event/v1 entry is exactly four newline-terminated lines");
+            lines[i] = new Range(start, start + end);
+            start += end + 1;
+        }
+        if (start != bytes.Length) throw new FormatException("a ledger-event/v1 entry is exactly four newline-terminated lines");
+        if (!bytes[lines[0]].SequenceEqual("ledger-event/v1"u8)) throw new FormatException($"entry line 1 is not '{Header}'");
+        if (!DecimalText.TryParse(bytes[lines[1]], out var position) || position < 1) throw new FormatException("entry line 2 is not a position (decimal from 1, no leading zero)");
+        if (!EventIds.IsCanonical(bytes[lines[2]])) throw new FormatException("entry line 3 is not an event id (lower-case hyphenated GUID)");
+        if (!StrictBase64.TryDecodeHash(bytes[lines[3]], out var hash)) throw new FormatException("entry line 4 is not the base64 of a SHA-256");
+        return new LedgerEntry(position, Encoding.ASCII.GetString(bytes[lines[2]]), hash);
     }
 
     public byte[] ToBytes() => Encoding.ASCII.GetBytes($"{Header}\n{DecimalText.Of(Position)}\n{EventId}\n{Convert.ToBase64String(TextHash)}\n");

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Buffers.Text;
+
 namespace LedgerVerify;
 
 /// <summary>
@@ -25,6 +28,25 @@ internal static class StrictBase64
         // Encoding back gives the same text only when padding is at the end and unused bits are zero.
         if (Convert.ToBase64String(decoded) != text) return false;
         bytes = decoded;
+        return true;
+    }
+
+    /// <summary>
+    /// A SHA-256 hash from ASCII bytes, held to the same canonical spelling: 44 characters of the
+    /// alphabet ending in one '=', and encoding the 32 bytes back gives the same characters.
+    /// </summary>
+    public static bool TryDecodeHash(ReadOnlySpan<byte> text, out byte[] hash)
+    {
+        hash = [];
+        if (text.Length != 44 || text[43] != (byte)'=') return false;
+        foreach (var c in text[..43])
+            if (!(c is >= (byte)'A' and <= (byte)'Z' or >= (byte)'a' and <= (byte)'z' or >= (byte)'0' and <= (byte)'9' or (byte)'+' or (byte)'/'))
+                return false;
+        var decoded = new byte[32];
+        if (Base64.DecodeFromUtf8(text, decoded, out _, out var written) != OperationStatus.Done || written != 32) return false;
+        Span<byte> again = stackalloc byte[44];
+        if (Base64.EncodeToUtf8(decoded, again, out _, out _) != OperationStatus.Done || !again.SequenceEqual(text)) return false;
+        hash = decoded;
         return true;
     }
 
