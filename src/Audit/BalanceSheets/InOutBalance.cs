@@ -51,6 +51,31 @@ public sealed record InOutBalance(IReadOnlyList<InOutYear> Years)
         return new InOutBalance(years);
     }
 
+    /// <summary>
+    /// A period inside one year needs no read of its own: its county-years are the land-use
+    /// classes' reductions already read for the sheet (<see cref="StockSource.LandUse"/>, before
+    /// any lineage part is added), farmland's to other agricultural land and theirs to farmland.
+    /// </summary>
+    internal static InOutBalance Of(IEnumerable<StockRow> classRows, int year)
+    {
+        var years = classRows.Where(r => r.Reduced != 0)
+            .Select(r => (Row: r, Side: Side(r.Account, r.Cause[(r.Cause.LastIndexOf(LandUseLines.Separator, StringComparison.Ordinal) + 1)..])))
+            .Where(x => x.Side is not null)
+            .GroupBy(x => x.Row.RegionCode)
+            .Select(g => new InOutYear(g.Key, year, Normalize(g.Where(x => x.Side == "out").Sum(x => x.Row.Reduced)),
+                Normalize(g.Where(x => x.Side == "in").Sum(x => x.Row.Reduced))))
+            .OrderBy(y => y.RegionCode, StringComparer.Ordinal)
+            .ToList();
+        return new InOutBalance(years);
+    }
+
+    /// <summary>Which side of the balance a class's reduction to <paramref name="other"/> is on, if any.</summary>
+    private static string? Side(string landClass, string other) =>
+        // Farmland as the SQL below has it: the 01 group.
+        landClass.StartsWith("01", StringComparison.Ordinal) && LandClasses.IsOtherAgricultural(other) ? "out"
+        : LandClasses.IsOtherAgricultural(landClass) && other.StartsWith("01", StringComparison.Ordinal) ? "in"
+        : null;
+
     /// <summary>Farmland gone to other agricultural land (out) and such land gone to farmland (in): the reductions of each side's class.</summary>
     private static readonly StockSource Source = SourceOf(LandClasses.OtherAgricultural);
 

@@ -24,9 +24,11 @@ public sealed class SheetQuery(NpgsqlDataSource db)
         var transfers = await LineageRows.TransfersAsync(conn, tx, scope, request, ct);
         stocks.AddRange(transfers);
         var classRows = await StocksAsync(conn, tx, request, within, latest, ct, StockSource.LandUse);
+        var inOut = request.From.Year == request.To.Year
+            ? InOutBalance.Of(classRows, request.From.Year)
+            : await InOutBalance.ReadAsync(conn, tx, request, within, latest, ct);
         classRows.AddRange(await LineageRows.PartStocksAsync(conn, tx, scope, request, ct, StockSource.LandUse));
         var landUse = new LandUseAccount(LandUseLines.Of(classRows, transfers));
-        var inOut = await InOutBalance.ReadAsync(conn, tx, request, within, latest, ct);
         var water = await WaterAsync(conn, tx, request, within, ScopeSql.PartsFilter(scope), ct);
         var targets = (await TargetsAsync(conn, tx, request, within, ct))
             .Where(t => scope.Lineage.RetiredOn(t.RegionCode) is not { } retired || retired > request.To).ToList();

@@ -39,14 +39,18 @@ public static class LandUseFlows
     /// <summary>
     /// The same as <see cref="Of"/>, as SQL over a flow relation: every column of the relation's
     /// rows that the reads need, with <c>land_class</c>/<c>other_class</c> swapped and the amount
-    /// negated on the derived additions.
+    /// negated on the derived additions. One pass over the relation makes both rows of a change
+    /// (a union of two scans read the rows twice: a sheet known at an instant inside the current
+    /// quarter reads that quarter's rows, millions on a large ledger).
     /// </summary>
     public static string Rows(string relation) => $"""
-        select seq, event_id, stream_id, region_code, effective_date, recorded_at, cause, nature, land_class, other_class, amount
-        from {relation} where land_class is not null and other_class is distinct from '{Paired}'
-        union all
-        select seq, event_id, stream_id, region_code, effective_date, recorded_at, cause, nature, other_class, land_class, -amount
-        from {relation} where land_class is not null and other_class is not null and other_class <> '{Paired}' and amount < 0
+        select f.seq, f.event_id, f.stream_id, f.region_code, f.effective_date, f.recorded_at, f.cause, f.nature,
+               v.land_class, v.other_class, v.amount
+        from {relation} f
+        cross join lateral (values (false, f.land_class, f.other_class, f.amount), (true, f.other_class, f.land_class, -f.amount))
+          as v(mirrored, land_class, other_class, amount)
+        where f.land_class is not null and f.other_class is distinct from '{Paired}'
+          and (not v.mirrored or (f.other_class is not null and f.amount < 0))
         """;
 
     /// <summary>The account a class's land is carried across a region's edge under: <c>landUse:0301</c>.</summary>
