@@ -1,8 +1,8 @@
+using System.Globalization;
 using Ledger.Flows;
 using Ledger.LandUse;
 using Ledger.Regions;
 using Ledger.Storage;
-using System.Globalization;
 using NodaTime;
 using Npgsql;
 
