@@ -53,7 +53,7 @@ public sealed class FeatureQuery(NpgsqlDataSource db, MapLimits limits)
         {
             var territory = await MapQuery.TerritoryAsync(conn, request.Region, request.Window.End ?? LocalDate.MaxIsoValue, request.KnownAt, ct);
             var head = request.Head ?? await HeadAsync(conn, ct);
-            var bytewise = await PlanForValuesAsync(conn, ct);
+            var bytewise = await SortsBytewiseAsync(conn, ct);
             // Only the page's rows are read past the key and turned into GeoJSON: without a box, a boundary layer's streams are
             // read in key order from the stream index and the limit stops the read (PostgreSQL builds the output after the limit).
             await using var cmd = Command(conn, request, head, bytewise, territory, $"""
@@ -78,17 +78,14 @@ public sealed class FeatureQuery(NpgsqlDataSource db, MapLimits limits)
     }
 
     /// <summary>
-    /// Plans the snapshot's statements for their values, and tells whether the database sorts text by its bytes. A page's key, box
-    /// and head decide between reading a thousand rows by index and reading the layer; the generic plan PostgreSQL keeps for a
-    /// prepared statement from its sixth run on knows none of them (it read the layer: 140 ms a page of 100,000 parcels).
-    /// Pages are in byte order either way; only where the database collates as C (the embedded cluster, and a <c>LEDGER_DB</c>
-    /// made as operations.md says: decision 41) is that the stream index's order, so a page can be read from the index up to its
-    /// limit. Under another collation keys are compared with <c>collate "C"</c> and sorted whole.
+    /// Whether the database sorts text by its bytes, as the embedded cluster and a <c>LEDGER_DB</c> made as operations.md says do
+    /// (decision 41). Pages are in byte order either way; only there is that the stream index's order, so a page is read from the
+    /// index up to its limit. An explicit <c>collate "C"</c> is another collation to the planner than a C database's default, and
+    /// sorts whole: it is written only under another collation.
     /// </summary>
-    private static async Task<bool> PlanForValuesAsync(NpgsqlConnection conn, CancellationToken ct)
+    private static async Task<bool> SortsBytewiseAsync(NpgsqlConnection conn, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("select set_config('plan_cache_mode', 'force_custom_plan', true) is not null " +
-                                                "and datcollate in ('C', 'POSIX') from pg_database where datname = current_database()", conn);
+        await using var cmd = new NpgsqlCommand("select datcollate in ('C', 'POSIX') from pg_database where datname = current_database()", conn);
         return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
