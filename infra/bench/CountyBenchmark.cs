@@ -18,31 +18,15 @@ namespace Ledger.Bench;
 /// </summary>
 internal static class CountyBenchmark
 {
-    private const int ParcelVertices = 20;
-    private const double Spacing = 0.003;
+    internal const int ParcelVertices = 20;
+    internal const double Spacing = 0.003;
 
     public static async Task RunAsync(int parcels, int zones, int maxZoneVertices, int footprintBatches) => await IngestBenchmark.WithApiAsync(async (http, writer, _, pg) =>
     {
         var auditor = await IngestBenchmark.IssueKeyAsync(http, "bench-auditor", "auditor");
         var county = Workload.County(0);
         var importCounty = Workload.County(1);
-        await IngestBenchmark.PostAsync(http, writer, IngestBenchmark.Body(Workload.Regions(2)));
-        var side = (int)Math.Ceiling(Math.Sqrt(parcels));
-
-        var clock = Stopwatch.StartNew();
-        var zoneVertices = 0L;
-        foreach (var batch in Batches(Enumerable.Range(0, zones).Select(i => Zone(county, i, zones, maxZoneVertices, side)), e => Count(e), 100_000))
-        {
-            zoneVertices += batch.Sum(Count);
-            await IngestBenchmark.PostAsync(http, writer, IngestBenchmark.Body(batch.ToArray()));
-        }
-        Console.WriteLine($"{zones:N0} zones ({zoneVertices:N0} vertices) in {clock.Elapsed.TotalSeconds:F1} s");
-
-        clock.Restart();
-        foreach (var batch in Enumerable.Range(0, parcels).Chunk(500))
-            await IngestBenchmark.PostAsync(http, writer, IngestBenchmark.Body(batch.Select(n => Parcel(county, n, side)).ToArray()));
-        var parcelRate = parcels / clock.Elapsed.TotalSeconds;
-        Console.WriteLine($"{parcels:N0} parcels in {clock.Elapsed.TotalSeconds:F1} s = {parcelRate:N0} events/s");
+        var (side, parcelRate) = await LoadAsync(http, writer, county, parcels, zones, maxZoneVertices);
 
         // Footprints on parcels, with boundaries (overlap detection runs) and without, alternating.
         var latency = new Dictionary<bool, List<double>> { [true] = [], [false] = [] };
@@ -116,7 +100,7 @@ internal static class CountyBenchmark
         {
             WriteGeoPackage(gpkg, importCounty, parcels, side);
             var size = new FileInfo(gpkg).Length;
-            clock.Restart();
+            var clock = Stopwatch.StartNew();
             var id = await UploadAsync(http, writer, gpkg);
             var uploaded = clock.Elapsed.TotalSeconds;
             JsonElement status;
@@ -139,7 +123,34 @@ internal static class CountyBenchmark
         }
     }, 4);
 
-    private static double P(List<double> values, double q)
+    /// <summary>
+    /// The county's regions, then <paramref name="zones"/> zones over the parcel grid and <paramref name="parcels"/> parcels with
+    /// boundaries, all through the HTTP ingest; returns the grid's side and the parcels' rate in events/s.
+    /// </summary>
+    internal static async Task<(int Side, double ParcelRate)> LoadAsync(HttpClient http, string writer, string county, int parcels, int zones,
+        int maxZoneVertices)
+    {
+        await IngestBenchmark.PostAsync(http, writer, IngestBenchmark.Body(Workload.Regions(2)));
+        var side = (int)Math.Ceiling(Math.Sqrt(parcels));
+
+        var clock = Stopwatch.StartNew();
+        var zoneVertices = 0L;
+        foreach (var batch in Batches(Enumerable.Range(0, zones).Select(i => Zone(county, i, zones, maxZoneVertices, side)), e => Count(e), 100_000))
+        {
+            zoneVertices += batch.Sum(Count);
+            await IngestBenchmark.PostAsync(http, writer, IngestBenchmark.Body(batch.ToArray()));
+        }
+        Console.WriteLine($"{zones:N0} zones ({zoneVertices:N0} vertices) in {clock.Elapsed.TotalSeconds:F1} s");
+
+        clock.Restart();
+        foreach (var batch in Enumerable.Range(0, parcels).Chunk(500))
+            await IngestBenchmark.PostAsync(http, writer, IngestBenchmark.Body(batch.Select(n => Parcel(county, n, side)).ToArray()));
+        var parcelRate = parcels / clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"{parcels:N0} parcels in {clock.Elapsed.TotalSeconds:F1} s = {parcelRate:N0} events/s");
+        return (side, parcelRate);
+    }
+
+    internal static double P(List<double> values, double q)
     {
         var sorted = values.Order().ToList();
         return sorted[Math.Min(sorted.Count - 1, (int)(q * sorted.Count))];
@@ -188,7 +199,7 @@ internal static class CountyBenchmark
         });
     }
 
-    private static (double Lon, double Lat) Centre(int n, int side) => (113.0 + n % side * Spacing, 34.0 + n / side * Spacing);
+    internal static (double Lon, double Lat) Centre(int n, int side) => (113.0 + n % side * Spacing, 34.0 + n / side * Spacing);
 
     private static JsonObject Parcel(string county, int n, int side)
     {

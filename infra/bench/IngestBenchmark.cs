@@ -24,15 +24,16 @@ internal static class IngestBenchmark
     /// <summary>The API process a benchmark drives, and the port its /metrics is served on.</summary>
     public sealed record ApiProcess(Process Process, int MetricsPort);
 
-    /// <summary>A private cluster and the API on it, for a benchmark body; torn down afterwards.</summary>
-    public static async Task WithApiAsync(Func<HttpClient, string, ApiProcess, EmbeddedPostgres, Task> body, int connections)
+    /// <summary>A private cluster and the API on it (with <paramref name="environment"/> set besides), for a benchmark body; torn down afterwards.</summary>
+    public static async Task WithApiAsync(Func<HttpClient, string, ApiProcess, EmbeddedPostgres, Task> body, int connections,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var root = FindRoot();
         var dataDir = Path.Combine(Path.GetTempPath(), $"ledger-bench-{Environment.ProcessId}-{Guid.NewGuid():N}");
         await using var pg = await EmbeddedPostgres.StartAsync(dataDir, durable: true, Console.WriteLine, IngestProfile.ServerOptions);
         var port = FreePort();
         var metricsPort = FreePort();
-        using var api = StartApi(root, pg.ConnectionString(), port, telemetry: true, metricsPort);
+        using var api = StartApi(root, pg.ConnectionString(), port, telemetry: true, metricsPort, environment);
         try
         {
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections })

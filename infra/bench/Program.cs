@@ -7,6 +7,7 @@ using Ledger.Bench;
 // infra/bench/run.sh sheets [--occupations N]                     flow rebuild and balance-sheet latency
 // infra/bench/run.sh successions [--occupations N --successions 100]  sheet latency before and after N successions, one ledger
 // infra/bench/run.sh county [--parcels N --zones N --zone-vertices N --footprint-batches N]  a large county on the map: overlap detection, map/tiles, import
+// infra/bench/run.sh ogc [--parcels N --zones 0 --walks 2 --boxes 30 --rounds 2]  the county's parcels through OGC API – Features: items pages, ogr2ogr via OAPIF beside the map
 // infra/bench/run.sh sheetparts [--occupations N --data DIR]      county/prefecture/province sheets beside their parts, with plans (ledger kept in DIR)
 // infra/bench/run.sh audits [--occupations 200 --prefectures 5 --runs 20] departure-audit reports: issue, HTML, PDF, XLSX
 // infra/bench/run.sh soak [--minutes 10 --rate 6000]              sustained load: errors, latency, memory
@@ -50,6 +51,10 @@ switch (mode)
         await CountyBenchmark.RunAsync(Args.Int(args, "--parcels", 100_000), Args.Int(args, "--zones", 1000), Args.Int(args, "--zone-vertices", 10_000),
             Args.Int(args, "--footprint-batches", 20));
         break;
+    case "ogc":
+        await OgcBenchmark.RunAsync(Args.Int(args, "--parcels", 100_000), Args.Int(args, "--zones", 0), Args.Int(args, "--zone-vertices", 10_000),
+            Args.Int(args, "--walks", 2), Args.Int(args, "--boxes", 30), Args.Int(args, "--rounds", 2));
+        break;
     case "geometry":
         await GeometryBenchmark.RunAsync(Args.Int(args, "--batches", 20), Args.Int(args, "--batch", 500), Args.Int(args, "--clients", 2));
         break;
@@ -73,7 +78,7 @@ switch (mode)
             Args.Int(args, "--occupations", 200), Args.Int(args, "--prefectures", 5), Args.Int(args, "--runs", 3));
         break;
     default:
-        Console.Error.WriteLine("usage: run.sh ingest|bulk|national|ingestcpu|sheets|sheetparts|successions|county|audits|soak|verify|telemetry|geometry [options]");
+        Console.Error.WriteLine("usage: run.sh ingest|bulk|national|ingestcpu|sheets|sheetparts|successions|county|ogc|audits|soak|verify|telemetry|geometry [options]");
         return 2;
 }
 return 0;

@@ -86,6 +86,7 @@ public static class LedgerHosting
         builder.Services.AddSingleton(Ledger.Spatial.MapLimits.From(k => builder.Configuration[k]));
         builder.Services.AddSingleton<Ledger.Api.Map.MapWork>();
         builder.Services.AddSingleton<Ledger.Api.Map.TileCache>();
+        builder.Services.AddSingleton<Ledger.Api.Ogc.OgcCounts>();
         builder.Services.AddSingleton<Ledger.Audit.Departure.AuditReader>();
         builder.Services.AddSingleton<Ledger.Audit.Departure.ReportStore>();
         builder.Services.AddSingleton(Ledger.Audit.Departure.AuditQuota.From(k => builder.Configuration[k]));

@@ -23,8 +23,8 @@ public static class OgcItems
 {
     private static readonly InstantPattern TimeStampPattern = InstantPattern.CreateWithInvariantCulture("uuuu-MM-dd'T'HH:mm:ss.fff'Z'");
 
-    public static async Task<IResult> Items(HttpContext http, string code, string collectionId, Topology topology, MapWork work, IClock clock,
-        CancellationToken ct)
+    public static async Task<IResult> Items(HttpContext http, string code, string collectionId, Topology topology, MapWork work, OgcCounts counts,
+        IClock clock, CancellationToken ct)
     {
         var (crs, bbox, limit, after) = (OgcCrs.Crs84, (BoundingBox?)null, OgcParameters.DefaultLimit, (string?)null);
         IReadOnlyDictionary<string, long>? heads = null;
@@ -44,8 +44,16 @@ public static class OgcItems
         {
             // With shards every database gives its first limit+1 after the key; merged in the same order, the first limit are the page.
             var databases = topology.Holding(code);
-            var pages = await topology.EachAsync(databases, (d, _) => new FeatureQuery(d.Db, work.Limits)
-                .PageAsync(request with { Head = heads is not null && heads.TryGetValue(d.Name, out var head) ? head : null }, ct));
+            var pages = await topology.EachAsync(databases, (d, _) =>
+            {
+                var head = heads is not null && heads.TryGetValue(d.Name, out var pinned) ? pinned : (long?)null;
+                return new FeatureQuery(d.Db, work.Limits)
+                    .PageAsync(request with { Head = head, Matched = head is { } h ? counts.Find(OgcCounts.Key(request, d.Name, h)) : null }, ct);
+            });
+            // A walk's first page read each database through its head then: its count holds for the pages its next link pins there.
+            if (heads is null)
+                foreach (var (d, p) in databases.Zip(pages))
+                    counts.Keep(OgcCounts.Key(request, d.Name, p.Head), p.Matched);
             var rows = pages.SelectMany(p => p.Features).OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
             var page = Page(rows, limit, work.Limits.MaxBytes);
             var links = new List<object>
