@@ -53,7 +53,7 @@ public sealed class FeatureQuery(NpgsqlDataSource db, MapLimits limits)
         {
             var territory = await MapQuery.TerritoryAsync(conn, request.Region, request.Window.End ?? LocalDate.MaxIsoValue, request.KnownAt, ct);
             var head = request.Head ?? await HeadAsync(conn, ct);
-            var bytewise = await SortsBytewiseAsync(conn, ct);
+            var bytewise = await SortsBytewiseAsync(db, conn, ct);
             // Only the page's rows are read past the key and turned into GeoJSON: without a box, a boundary layer's streams are
             // read in key order from the stream index and the limit stops the read (PostgreSQL builds the output after the limit).
             await using var cmd = Command(conn, request, head, bytewise, territory, $"""
@@ -83,11 +83,17 @@ public sealed class FeatureQuery(NpgsqlDataSource db, MapLimits limits)
     /// index up to its limit. An explicit <c>collate "C"</c> is another collation to the planner than a C database's default, and
     /// sorts whole: it is written only under another collation.
     /// </summary>
-    private static async Task<bool> SortsBytewiseAsync(NpgsqlConnection conn, CancellationToken ct)
+    /// <remarks>A database's collation is fixed when it is created: asked once per data source, not on every page.</remarks>
+    private static async Task<bool> SortsBytewiseAsync(NpgsqlDataSource source, NpgsqlConnection conn, CancellationToken ct)
     {
+        if (Bytewise.TryGetValue(source, out var known)) return (bool)known;
         await using var cmd = new NpgsqlCommand("select datcollate in ('C', 'POSIX') from pg_database where datname = current_database()", conn);
-        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+        var bytewise = (bool)(await cmd.ExecuteScalarAsync(ct))!;
+        Bytewise.AddOrUpdate(source, bytewise);
+        return bytewise;
     }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<NpgsqlDataSource, object> Bytewise = new();
 
     private static async Task<long> HeadAsync(NpgsqlConnection conn, CancellationToken ct)
     {
