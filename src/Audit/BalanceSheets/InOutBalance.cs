@@ -69,12 +69,8 @@ public sealed record InOutBalance(IReadOnlyList<InOutYear> Years)
         return new InOutBalance(years);
     }
 
-    /// <summary>Which side of the balance a class's reduction to <paramref name="other"/> is on, if any.</summary>
     private static string? Side(string landClass, string other) =>
-        // Farmland as the SQL below has it: the 01 group.
-        landClass.StartsWith("01", StringComparison.Ordinal) && LandClasses.IsOtherAgricultural(other) ? "out"
-        : LandClasses.IsOtherAgricultural(landClass) && other.StartsWith("01", StringComparison.Ordinal) ? "in"
-        : null;
+        LandClasses.IsInOutOut(landClass, other) ? "out" : LandClasses.IsInOutIn(landClass, other) ? "in" : null;
 
     /// <summary>Farmland gone to other agricultural land (out) and such land gone to farmland (in): the reductions of each side's class.</summary>
     private static readonly StockSource Source = SourceOf(LandClasses.OtherAgricultural);

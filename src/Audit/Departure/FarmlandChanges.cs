@@ -17,18 +17,17 @@ namespace Ledger.Audit.Departure;
 /// <param name="AreaHa">Positive: the area that changed class.</param>
 public sealed record FarmlandChange(string RegionCode, string FromClass, string ToClass, decimal AreaHa, EventRef Event, EventRef? Pair)
 {
-    public bool LeavesFarmland => IsFarmland(FromClass);
+    public bool LeavesFarmland => LandClasses.IsFarmlandClass(FromClass);
 
     /// <summary>Out of 耕地进出平衡: farmland turned into other agricultural land (园地, 林地, 草地, 坑塘, 设施农用地, a K class).</summary>
-    public bool IsOut => IsFarmland(FromClass) && LandClasses.IsOtherAgricultural(ToClass);
+    public bool IsOut => LandClasses.IsInOutOut(FromClass, ToClass);
 
     /// <summary>In of 耕地进出平衡: other agricultural land restored to farmland.</summary>
-    public bool IsIn => IsFarmland(ToClass) && LandClasses.IsOtherAgricultural(FromClass);
+    public bool IsIn => LandClasses.IsInOutIn(FromClass, ToClass);
 
     /// <summary>The events behind the change: a restoration is cited by both of its events.</summary>
     public IEnumerable<EventRef> Events => Pair is null ? [Event] : [Event, Pair];
 
-    private static bool IsFarmland(string code) => LandClasses.Find(code)?.IsFarmland == true;
 }
 
 public static class FarmlandChanges

@@ -73,6 +73,14 @@ public static class LandClasses
 
     public static IReadOnlyList<string> OtherAgricultural { get; } = Table.Classes.Keys.Where(IsOtherAgricultural).ToList();
 
+    /// <summary>The out side of 耕地进出平衡 (自然资发〔2021〕166号): farmland turned into other agricultural land.</summary>
+    public static bool IsInOutOut(string from, string to) => IsFarmlandClass(from) && IsOtherAgricultural(to);
+
+    /// <summary>The in side of 耕地进出平衡: other agricultural land restored to farmland.</summary>
+    public static bool IsInOutIn(string from, string to) => IsOtherAgricultural(from) && IsFarmlandClass(to);
+
+    public static bool IsFarmlandClass(string code) => Find(code)?.IsFarmland == true;
+
     private static IEnumerable<string> ClassesOf(string group) => All.Where(c => c.Group == group).Select(c => c.Code);
 
     private static (Dictionary<string, LandClass>, Dictionary<string, string>) Load()
