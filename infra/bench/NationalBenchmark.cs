@@ -27,41 +27,39 @@ internal static class NationalBenchmark
     private const int Clients = 4;
     private const int BatchSize = 500;
 
-    /// <param name="compare">false skips the one-database run (its ingest rate is the comparison; the sheets and verify are the shards').</param>
-    /// <param name="landUse">Every other province's parcels change class too (see <see cref="Parcels"/>): contract 1.8's accounts at scale.</param>
-    /// <param name="halfway">false skips the sheets known halfway through the load (at 10 M, each of them corrects 5 M rows).</param>
-    /// <param name="verify">false skips verify (at 10 M, many minutes).</param>
-    public static async Task RunAsync(int events, int shards, int sheetRuns, bool compare = true, bool landUse = false, bool halfway = true,
-        bool verify = true)
+    /// <param name="Compare">false skips the one-database run (its ingest rate is the comparison; the sheets and verify are the shards').</param>
+    /// <param name="LandUse">Every other province's parcels change class too (see <see cref="Parcels"/>): contract 1.8's accounts at scale.</param>
+    /// <param name="Halfway">false skips the sheets known halfway through the load (at 10 M, each of them corrects 5 M rows).</param>
+    /// <param name="Verify">false skips verify (at 10 M, many minutes).</param>
+    /// <param name="Settle">The periodic derived check runs at start only, and the sheets wait until the database is quiet
+    /// (no autovacuum, no other statement) after the load: the code's latency apart from the machine's housekeeping.</param>
+    public sealed record Options(int Events, int Shards, int SheetRuns, bool Compare = true, bool LandUse = false, bool Halfway = true,
+        bool Verify = true, bool Settle = false);
+
+    public static async Task RunAsync(Options o)
     {
-        (Halfway, Verify) = (halfway, verify);
-        Console.WriteLine($"National simulation: {Provinces.Length} provinces, {events:N0} events, {shards} shard(s){(compare ? " against one database" : "")}" +
-                          $"{(landUse ? ", with land-use traffic" : "")}.");
-        LandUse = landUse;
-        var sharded = await RunOnceAsync(events, shards, sheetRuns);
-        if (!compare)
+        Console.WriteLine($"National simulation: {Provinces.Length} provinces, {o.Events:N0} events, {o.Shards} shard(s){(o.Compare ? " against one database" : "")}" +
+                          $"{(o.LandUse ? ", with land-use traffic" : "")}{(o.Settle ? ", sheets timed once the database is quiet" : "")}.");
+        var sharded = await RunOnceAsync(o, o.Shards, o.SheetRuns);
+        if (!o.Compare)
         {
-            Console.WriteLine($"{shards} shards: {events:N0} events in {sharded.Seconds:F1} s = {events / sharded.Seconds:N0} events/s");
+            Console.WriteLine($"{o.Shards} shards: {o.Events:N0} events in {sharded.Seconds:F1} s = {o.Events / sharded.Seconds:N0} events/s");
             foreach (var line in sharded.Lines) Console.WriteLine(line);
             return;
         }
-        var single = await RunOnceAsync(events, 0, 0);
+        var single = await RunOnceAsync(o, 0, 0);
         Console.WriteLine();
         Console.WriteLine("| topology | events | seconds | events/s |");
         Console.WriteLine("| --- | ---: | ---: | ---: |");
-        Console.WriteLine($"| {shards} shards (+ catalogue) | {events:N0} | {sharded.Seconds:F1} | {events / sharded.Seconds:N0} |");
-        Console.WriteLine($"| one database | {events:N0} | {single.Seconds:F1} | {events / single.Seconds:N0} |");
+        Console.WriteLine($"| {o.Shards} shards (+ catalogue) | {o.Events:N0} | {sharded.Seconds:F1} | {o.Events / sharded.Seconds:N0} |");
+        Console.WriteLine($"| one database | {o.Events:N0} | {single.Seconds:F1} | {o.Events / single.Seconds:N0} |");
         Console.WriteLine($"ingest, shards / one database: {single.Seconds / sharded.Seconds:F2}×");
         foreach (var line in sharded.Lines) Console.WriteLine(line);
     }
 
     private sealed record Outcome(double Seconds, List<string> Lines);
 
-    private static bool LandUse;
-    private static bool Halfway = true;
-    private static bool Verify = true;
-
-    private static async Task<Outcome> RunOnceAsync(int events, int shards, int sheetRuns)
+    private static async Task<Outcome> RunOnceAsync(Options o, int shards, int sheetRuns)
     {
         var dir = Path.Combine(Path.GetTempPath(), $"ledger-national-{Environment.ProcessId}-{shards}");
         await using var pg = await EmbeddedPostgres.StartAsync(dir, durable: true, Console.WriteLine);
@@ -84,6 +82,7 @@ internal static class NationalBenchmark
             await File.WriteAllTextAsync(file, new JsonObject { ["shards"] = list }.ToJsonString());
             environment["LEDGER_SHARDS_FILE"] = file;
         }
+        if (o.Settle) environment["LEDGER_DERIVED_CHECK_MINUTES"] = "0";
         var port = IngestBenchmark.FreePort();
         using var api = IngestBenchmark.StartApi(IngestBenchmark.FindRoot(), pg.ConnectionString(), port, telemetry: false, IngestBenchmark.FreePort(), environment);
         try
@@ -98,7 +97,7 @@ internal static class NationalBenchmark
 
             // Client c posts the provinces c, c+4, … whole: every batch lies in one province, hence one database.
             var perClient = Enumerable.Range(0, Clients).Select(c => Provinces.Where((_, i) => i % Clients == c)
-                .SelectMany(p => Parcels(p, events / Provinces.Length)).Chunk(BatchSize).Select(IngestBenchmark.Body).ToList()).ToList();
+                .SelectMany(p => Parcels(p, o.Events / Provinces.Length, o.LandUse)).Chunk(BatchSize).Select(IngestBenchmark.Body).ToList()).ToList();
             var total = perClient.Sum(b => b.Count) * BatchSize;
             Console.WriteLine($"{(shards > 0 ? $"{shards} shards" : "one database")}: ingesting {total:N0} events ...");
             var clock = Stopwatch.StartNew();
@@ -116,6 +115,7 @@ internal static class NationalBenchmark
             // A running ledger's statistics are kept fresh by autovacuum (every minute); the sheets are
             // measured right after a load that outran it, so analyze as it would have.
             foreach (var conn in owner.Values.Append(pg.ConnectionString())) await ExecuteAsync(conn, "analyze");
+            if (o.Settle) await SettleAsync(pg.ConnectionString());
             var lines = new List<string>();
             // Each figure is printed as it is measured, and a request that fails is reported and the
             // rest go on: a 10 M run is half an hour, and one failure must not take the others with it.
@@ -140,11 +140,11 @@ internal static class NationalBenchmark
                 await Measure(async () =>
                 {
                     var sheets = await SheetsAsync(http, auditor, sheetRuns, "known now (the totals of every quarter)", "");
-                    if (!LandUse) return sheets;
+                    if (!o.LandUse) return sheets;
                     sheets.AddRange(await SheetsAsync(http, auditor, sheetRuns, "known now, landUseLevel=2", "&landUseLevel=2"));
                     return sheets;
                 });
-                if (LandUse)
+                if (o.LandUse)
                 {
                     await Measure(() => TimedAsync(http, auditor, sheetRuns, "transitions, province 410000, 2021, level 2",
                         "/api/v1/regions/410000/land-use/transitions?from=2021-01-01&to=2021-12-31&level=2"));
@@ -155,7 +155,7 @@ internal static class NationalBenchmark
                 var holder = shards > 0 ? $"shard_{Array.IndexOf(Provinces, "41") % shards + 1}" : "ledger";
                 await Explained.RunAsync(pg, "one 410000 sheet", db => new SheetQuery(db).BalanceSheetAsync(new SheetRequest("410000",
                     new LocalDate(2021, 1, 1), new LocalDate(2021, 12, 31), SystemClock.Instance.GetCurrentInstant()), CancellationToken.None), holder, minMs: 0);
-                if (Halfway)
+                if (o.Halfway)
                 {
                     // An investigator's question: as known halfway through the load, so half the rows are taken away from the totals.
                     var knownAt = $"&knownAt={halfway:yyyy-MM-ddTHH:mm:ss.fffZ}";
@@ -163,7 +163,7 @@ internal static class NationalBenchmark
                     await Explained.RunAsync(pg, "one 410000 sheet known halfway", db => new SheetQuery(db).BalanceSheetAsync(new SheetRequest("410000",
                         new LocalDate(2021, 1, 1), new LocalDate(2021, 12, 31), Instant.FromDateTimeOffset(halfway)), CancellationToken.None), holder, minMs: 0);
                 }
-                if (Verify)
+                if (o.Verify)
                     await Measure(async () =>
                     {
                         var v = Stopwatch.StartNew();
@@ -235,9 +235,9 @@ internal static class NationalBenchmark
     /// parcels are converted to other agricultural classes instead of occupied. Every parcel is
     /// exactly ten events, so 500-event batches never split a restoration pair.
     /// </summary>
-    private static IEnumerable<JsonObject> Parcels(string p, int events)
+    private static IEnumerable<JsonObject> Parcels(string p, int events, bool withLandUse)
     {
-        var landUse = LandUse && Array.IndexOf(Provinces, p) % 2 == 1; // 41, whose sheet is timed, among them
+        var landUse = withLandUse && Array.IndexOf(Provinces, p) % 2 == 1; // 41, whose sheet is timed, among them
         for (var n = 0; n < events / Workload.EventsPerParcel; n++)
         {
             var county = County(p, n % CountiesPerProvince + 1);
@@ -293,6 +293,26 @@ internal static class NationalBenchmark
                 ["restoredFromEventId"] = reclassified["eventId"]!.GetValue<string>(),
             });
         }
+    }
+
+    /// <summary>
+    /// Waits until no other statement runs on the cluster for ten seconds in a row (autovacuum
+    /// catching up on the load, the derived check), at most 30 minutes, and says how long it waited.
+    /// </summary>
+    private static async Task SettleAsync(string connection)
+    {
+        var clock = Stopwatch.StartNew();
+        var quietSince = Stopwatch.StartNew();
+        while (quietSince.Elapsed < TimeSpan.FromSeconds(10) && clock.Elapsed < TimeSpan.FromMinutes(30))
+        {
+            await using var conn = new NpgsqlConnection(connection);
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand(
+                "select count(*) from pg_stat_activity where state = 'active' and pid <> pg_backend_pid() and backend_type in ('client backend', 'autovacuum worker')", conn);
+            if ((long)(await cmd.ExecuteScalarAsync())! > 0) quietSince.Restart();
+            await Task.Delay(1000);
+        }
+        Console.WriteLine($"settled: waited {clock.Elapsed.TotalSeconds:F0} s for the database to be quiet");
     }
 
     private static JsonObject Event(string type, string stream, string region, string date, JsonObject data) => new()

@@ -39,6 +39,7 @@ internal static class OgcBenchmark
             // Whole walks through the next links, after three first pages to warm up.
             for (var i = 0; i < 3; i++) await PageAsync(http, auditor, $"{items}?limit={Limit}");
             var (walked, firsts) = (new List<double>(), new List<double>());
+            var parts = new Dictionary<string, List<double>>();
             var pages = 0;
             string? middle = null;
             for (var w = 0; w < walks; w++)
@@ -50,6 +51,7 @@ internal static class OgcBenchmark
                     var page = await PageAsync(http, auditor, url);
                     walked.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
                     if (pages == 0) firsts.Add(walked[^1]);
+                    else Timed(parts, page.Timing, walked[^1]);
                     if (matched is not null && page.Matched != matched) throw new InvalidOperationException($"numberMatched moved: {matched} then {page.Matched}");
                     (matched, features, url) = (page.Matched, features + page.Returned, page.Next);
                     if (pages == parcels / Limit / 2) middle = page.Last;
@@ -92,6 +94,9 @@ internal static class OgcBenchmark
             Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
             Console.WriteLine($"| items pages through the next links ({walks} whole walk(s) of {pages} pages; first pages {string.Join(", ", firsts.Select(f => $"{f:F0}"))} ms) | " +
                               $"{walked.Count} | {CountyBenchmark.P(walked, 0.5):F0} | {CountyBenchmark.P(walked, 0.95):F0} | {walked.Max():F0} |");
+            // Server-Timing of the pages after the first (the first counts): what the API spent where, and what is left for HTTP and the client.
+            foreach (var (part, ms) in parts)
+                Console.WriteLine($"| – {part} | {ms.Count} | {CountyBenchmark.P(ms, 0.5):F1} | {CountyBenchmark.P(ms, 0.95):F1} | {ms.Max():F1} |");
             if (boxed.Count > 0)
                 Console.WriteLine($"| first page of a random 0.1° bbox ({inBoxes / Math.Max(1, boxed.Count):N0} features a page on average) | {boxed.Count} | " +
                                   $"{CountyBenchmark.P(boxed, 0.5):F0} | {CountyBenchmark.P(boxed, 0.95):F0} | {boxed.Max():F0} |");
@@ -117,7 +122,28 @@ internal static class OgcBenchmark
             });
         }, 4, WholeCountyMap);
 
-    private sealed record Page(long Matched, int Returned, string? Last, string? Next);
+    private sealed record Page(long Matched, int Returned, string? Last, string? Next, IReadOnlyDictionary<string, double> Timing);
+
+    /// <summary>Adds a page's Server-Timing parts to <paramref name="parts"/>, and what its client time holds beyond the API's (HTTP, reading, parsing).</summary>
+    private static void Timed(Dictionary<string, List<double>> parts, IReadOnlyDictionary<string, double> timing, double clientMs)
+    {
+        var api = 0.0;
+        foreach (var (part, ms) in timing)
+        {
+            if (!parts.TryGetValue(part, out var list)) parts[part] = list = [];
+            list.Add(ms);
+            if (part is "check" or "queue" or "read" or "build") api += ms;
+        }
+        if (!parts.TryGetValue("client (HTTP, body, parse)", out var rest)) parts["client (HTTP, body, parse)"] = rest = [];
+        rest.Add(clientMs - api);
+    }
+
+    /// <summary>W3C Server-Timing: <c>name;dur=ms, …</c>.</summary>
+    private static Dictionary<string, double> ServerTiming(string? header) =>
+        (header ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(p => p.Split(";dur="))
+        .Where(p => p.Length == 2)
+        .ToDictionary(p => p[0], p => double.Parse(p[1], CultureInfo.InvariantCulture));
 
     private static async Task<Page> PageAsync(HttpClient http, string key, string url)
     {
@@ -131,7 +157,8 @@ internal static class OgcBenchmark
         var next = page.GetProperty("links").EnumerateArray().Where(l => l.GetProperty("rel").GetString() == "next")
             .Select(l => l.GetProperty("href").GetString()).FirstOrDefault();
         return new Page(page.GetProperty("numberMatched").GetInt64(), features.GetArrayLength(),
-            features.GetArrayLength() == 0 ? null : features[features.GetArrayLength() - 1].GetProperty("id").GetString(), next);
+            features.GetArrayLength() == 0 ? null : features[features.GetArrayLength() - 1].GetProperty("id").GetString(), next,
+            ServerTiming(response.Headers.TryGetValues("Server-Timing", out var timing) ? string.Join(", ", timing) : null));
     }
 
     /// <summary><c>ogr2ogr -f GPKG</c> of <paramref name="source"/> into a fresh file with the key as a header: its time and the features it wrote.</summary>

@@ -2,7 +2,8 @@ using Ledger.Bench;
 
 // infra/bench/run.sh ingest [--events N --batch N --clients N --rounds 4]   the HTTP ingest path alternating with plain Marten, beside a raw COPY
 // infra/bench/run.sh national [--events 1000000 --shards 4 --compare 0 --landuse 1]  31 provinces over shards against one database (--compare 0: shards only;
-//                                                                   --landuse 1: land-use traffic in every other province; --halfway 0, --verify 0 skip those): ingest, sheets, verify
+//                                                                   --landuse 1: land-use traffic in every other province; --halfway 0, --verify 0 skip those;
+//                                                                   --settle 1: derived check at start only, sheets once the database is quiet): ingest, sheets, verify
 // infra/bench/run.sh bulk [--events N --streams 1]              the NDJSON bulk path beside a raw COPY
 // infra/bench/run.sh sheets [--occupations N]                     flow rebuild and balance-sheet latency
 // infra/bench/run.sh successions [--occupations N --successions 100]  sheet latency before and after N successions, one ledger
@@ -27,9 +28,9 @@ switch (mode)
             Args.Int(args, "--rounds", 4));
         break;
     case "national":
-        await NationalBenchmark.RunAsync(Args.Int(args, "--events", 1_000_000), Args.Int(args, "--shards", 4), Args.Int(args, "--sheet-runs", 40),
-            Args.Int(args, "--compare", 1) != 0, Args.Int(args, "--landuse", 0) != 0,
-            Args.Int(args, "--halfway", 1) != 0, Args.Int(args, "--verify", 1) != 0);
+        await NationalBenchmark.RunAsync(new NationalBenchmark.Options(Args.Int(args, "--events", 1_000_000), Args.Int(args, "--shards", 4),
+            Args.Int(args, "--sheet-runs", 40), Args.Int(args, "--compare", 1) != 0, Args.Int(args, "--landuse", 0) != 0,
+            Args.Int(args, "--halfway", 1) != 0, Args.Int(args, "--verify", 1) != 0, Args.Int(args, "--settle", 0) != 0));
         break;
     case "bulk":
         await BulkBenchmark.RunAsync(Args.Int(args, "--events", 200_000), Args.Int(args, "--streams", 1));

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -26,6 +28,7 @@ public static class OgcItems
     public static async Task<IResult> Items(HttpContext http, string code, string collectionId, Topology topology, MapWork work, OgcCounts counts,
         IClock clock, CancellationToken ct)
     {
+        var started = Stopwatch.GetTimestamp();
         var (crs, bbox, limit, after) = (OgcCrs.Crs84, (BoundingBox?)null, OgcParameters.DefaultLimit, (string?)null);
         IReadOnlyDictionary<string, long>? heads = null;
         var view = await OgcEndpoints.Checked(http, code, OgcParameters.ItemsNames, topology, clock, ct, q =>
@@ -40,8 +43,10 @@ public static class OgcItems
         if (OgcEndpoints.UnknownCollection(http, collectionId) is { } unknown) return unknown;
 
         var request = new FeatureRequest(code, collectionId, view.Window, view.KnownAt, bbox, OgcCrs.LatitudeFirst(crs), after, limit);
+        var checkedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         return await work.RunAsync(http, async () =>
         {
+            var queued = Stopwatch.GetElapsedTime(started).TotalMilliseconds - checkedMs;
             // With shards every database gives its first limit+1 after the key; merged in the same order, the first limit are the page.
             var databases = topology.Holding(code);
             var pages = await topology.EachAsync(databases, (d, _) =>
@@ -64,8 +69,24 @@ public static class OgcItems
             if (rows.Count > page.Count)
                 links.Add(OgcLinks.Link(Next(http, view, limit, page[^1].Id, string.Join(',', databases.Zip(pages, (d, p) => $"{d.Name}:{p.Head}"))),
                     "next", OgcResponse.GeoJson, "The next page"));
-            return OgcResponse.Raw(Collection(clock.GetCurrentInstant(), pages.Sum(p => p.Matched), page, links), OgcResponse.GeoJson, crs);
+            var read = Stopwatch.GetElapsedTime(started).TotalMilliseconds - checkedMs - queued;
+            var answer = OgcResponse.Raw(Collection(clock.GetCurrentInstant(), pages.Sum(p => p.Matched), page, links), OgcResponse.GeoJson, crs);
+            http.Response.Headers["Server-Timing"] = ServerTiming(checkedMs, queued, pages.Select(p => p.Timings).ToList(), read,
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds - checkedMs - queued - read);
+            return answer;
         }, ct);
+    }
+
+    /// <summary>
+    /// Where an items page's time went, for browser tools and the OGC benchmark (W3C Server Timing): the role, parameter and region
+    /// checks; waiting for the client's map-read slot; each database's setup, page statement and count (the slowest database's,
+    /// as the databases are read at once); the whole read; and building the answer's text.
+    /// </summary>
+    private static string ServerTiming(double checkedMs, double queued, IReadOnlyList<FeatureTimings> databases, double read, double build)
+    {
+        static string Part(string name, double ms) => string.Create(CultureInfo.InvariantCulture, $"{name};dur={ms:F1}");
+        return string.Join(", ", Part("check", checkedMs), Part("queue", queued), Part("setup", databases.Max(t => t.Setup)),
+            Part("page", databases.Max(t => t.Page)), Part("count", databases.Max(t => t.Count)), Part("read", read), Part("build", build));
     }
 
     public static async Task<IResult> Item(HttpContext http, string code, string collectionId, string featureId, Topology topology, MapWork work,

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Ledger.Events;
 using Ledger.Regions;
 using Ledger.Storage;
@@ -16,8 +17,17 @@ public sealed record ValidWindow(LocalDate? Start, LocalDate? End)
     public static ValidWindow Day(LocalDate d) => new(d, d);
 }
 
-/// <summary>One page of a collection: features matched in all (exact), the page's features as GeoJSON text in id order, and the chain head it was read through.</summary>
-public sealed record FeaturePage(long Matched, IReadOnlyList<FeatureRow> Features, long Head);
+/// <summary>
+/// One page of a collection: features matched in all (exact), the page's features as GeoJSON text in id order, the chain head it
+/// was read through, and where its time went in milliseconds (<see cref="Timings"/>).
+/// </summary>
+public sealed record FeaturePage(long Matched, IReadOnlyList<FeatureRow> Features, long Head, FeatureTimings Timings);
+
+/// <summary>
+/// A page's read in parts: the territory, head and collation (<paramref name="Setup"/>), the page's statement up to its last row
+/// (<paramref name="Page"/>), the count (<paramref name="Count"/>, 0 when taken from the request or the page itself).
+/// </summary>
+public sealed record FeatureTimings(double Setup, double Page, double Count);
 
 /// <summary>A feature's id (the key pages are ordered by) and its GeoJSON Feature text.</summary>
 public sealed record FeatureRow(string Id, string Json);
@@ -51,9 +61,11 @@ public sealed class FeatureQuery(NpgsqlDataSource db, MapLimits limits)
     public Task<FeaturePage> PageAsync(FeatureRequest request, CancellationToken ct) =>
         BoundedRead.RunAsync(db, limits.Timeout, async conn =>
         {
+            var started = Stopwatch.GetTimestamp();
             var territory = await MapQuery.TerritoryAsync(conn, request.Region, request.Window.End ?? LocalDate.MaxIsoValue, request.KnownAt, ct);
             var head = request.Head ?? await HeadAsync(conn, ct);
             var bytewise = await SortsBytewiseAsync(db, conn, ct);
+            var setup = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             // Only the page's rows are read past the key and turned into GeoJSON: without a box, a boundary layer's streams are
             // read in key order from the stream index and the limit stops the read (PostgreSQL builds the output after the limit).
             await using var cmd = Command(conn, request, head, bytewise, territory, $"""
@@ -65,9 +77,10 @@ public sealed class FeatureQuery(NpgsqlDataSource db, MapLimits limits)
             await using (var r = await cmd.ExecuteReaderAsync(ct))
                 while (await r.ReadAsync(ct))
                     rows.Add(new FeatureRow(r.GetString(0), r.GetString(1)));
+            var page = Stopwatch.GetElapsedTime(started).TotalMilliseconds - setup;
             var whole = request.After is null && rows.Count <= request.Limit;
             var matched = request.Matched ?? (whole ? rows.Count : await CountAsync(conn, request with { After = null }, head, bytewise, territory, ct));
-            return new FeaturePage(matched, rows, head);
+            return new FeaturePage(matched, rows, head, new FeatureTimings(setup, page, Stopwatch.GetElapsedTime(started).TotalMilliseconds - setup - page));
         }, ct);
 
     private static async Task<long> CountAsync(NpgsqlConnection conn, FeatureRequest request, long head, bool bytewise,

@@ -95,6 +95,26 @@ public sealed class OgcPagingTests(LedgerApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_walk_counts_on_its_first_page_only_and_says_where_a_page_spent_its_time()
+    {
+        var first = await app.SendAsync(HttpMethod.Get, $"{Root}/collections/redline/items?limit=1", _auditor);
+        first.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var timing = ServerTiming(first);
+        timing.Keys.ShouldBe(["check", "queue", "setup", "page", "count", "read", "build"]);
+        timing.Values.ShouldAllBe(ms => ms >= 0);
+        timing["count"].ShouldBeGreaterThan(0); // more than a page matched: counted apart
+
+        var next = Next(await first.Content.ReadFromJsonAsync<JsonElement>())!;
+        var second = await app.SendAsync(HttpMethod.Get, new Uri(next).PathAndQuery, _auditor);
+        second.StatusCode.ShouldBe(HttpStatusCode.OK);
+        ServerTiming(second)["count"].ShouldBe(0); // taken from the walk's first page
+    }
+
+    private static Dictionary<string, double> ServerTiming(HttpResponseMessage response) =>
+        response.Headers.GetValues("Server-Timing").Single().Split(", ").Select(p => p.Split(";dur="))
+            .ToDictionary(p => p[0], p => double.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
+
+    [Fact]
     public async Task a_huge_limit_is_a_page_of_everything_there_is()
     {
         var page = await JsonAsync($"{Root}/collections/redline/items?limit=99999999999999999999999");
