@@ -11,7 +11,13 @@ namespace Ledger.Spatial;
 /// most <see cref="PartVertices"/> vertices so a 10,000-vertex zone is intersected piece by
 /// piece through the GiST index. <c>overlaps</c> records what the ledger found at ingest.
 /// </summary>
-/// <remarks>Plain DDL rather than Weasel tables: Weasel's delta compares column types as text and a typmod'ed geometry type is not one it knows.</remarks>
+/// <remarks>
+/// <c>ix_geo_versions_stream_order</c> holds a layer's versions in exactly the order a stream's versions are chosen in
+/// (<see cref="FeatureQuery"/>: stream, then effective date, then sequence), so an OGC page reads its streams from the
+/// index up to its limit whatever the planner thinks of the key's selectivity. Without <c>seq</c> (the index before it,
+/// <c>ix_geo_versions_stream</c>, dropped here) the planner sorted every stream after the key whenever it guessed many
+/// (a generic plan, or an early key): 110 ms a page on average at 100,000 parcels, growing with the county.
+/// Plain DDL rather than Weasel tables: Weasel's delta compares column types as text and a typmod'ed geometry type is not one it knows.</remarks>
 public static class GeoTables
 {
     public const string Versions = "geo_versions";
@@ -29,7 +35,8 @@ public static class GeoTables
           area_ha numeric, geom geometry(MultiPolygon, {Postgis.Srid}),
           primary key (seq, layer));
         create index if not exists ix_geo_versions_geom on {s}.{Versions} using gist (geom);
-        create index if not exists ix_geo_versions_stream on {s}.{Versions} (stream_id, layer, effective_date);
+        create index if not exists ix_geo_versions_stream_order on {s}.{Versions} (stream_id, layer, effective_date, seq);
+        drop index if exists {s}.ix_geo_versions_stream;
         create table if not exists {s}.{Parts} (
           seq bigint not null, layer text not null, part int not null, geom geometry(Geometry, {Postgis.Srid}) not null,
           primary key (seq, layer, part));
