@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using System.Threading.Channels;
 using Ledger.Ingest;
 using NodaTime;
 
@@ -69,29 +70,24 @@ public sealed partial class ImportRunner(ImportStore imports, IIngestRouting rou
             using var scratchLease = scratch.EnterJob();
             scratchLease.Grow(job.FileBytes);
             using var source = ImportFiles.Open(file, job.FileName, work, scratchLease, ct);
-            var batch = new List<(ImportFeature Feature, JsonObject Event, string? Group)>();
-            var rejected = new List<RejectedFeature>();
-            long bytes = 0;
+            // Reading and parsing the next batch overlaps appending this one: the file, the mapping and the parser are CPU in
+            // this process, the append mostly PostgreSQL's, and on two cores the two ran one after the other.
+            var batches = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             // Resume: the features counted by the last progress row were handled by an earlier run.
-            foreach (var feature in source.Features().Skip(status.FeaturesRead))
+            var reading = Task.Run(() => ReadAsync(source.Features().Skip(status.FeaturesRead), job, mapping, batches.Writer, stop.Token), stop.Token);
+            try
             {
-                ct.ThrowIfCancellationRequested();
-                counts = counts with { FeaturesRead = counts.FeaturesRead + 1 };
-                bytes += feature.Bytes;
-                var outcome = FeatureEvents.Of(feature, mapping, job.EffectiveDate);
-                if (outcome.Skipped is not null) counts = counts with { Skipped = counts.Skipped + 1 };
-                else if (outcome.Event is null) rejected.Add(new RejectedFeature(feature.Number, outcome.Reasons));
-                else if (!Regions.RegionCodes.Contains(job.Scope, outcome.Event["regionCode"]!.GetValue<string>()))
-                    rejected.Add(new RejectedFeature(feature.Number, [$"region {outcome.Event["regionCode"]} is outside the importing client's scope {job.Scope}"]));
-                else batch.Add((feature, outcome.Event, outcome.Group));
-
-                if (batch.Count + rejected.Count >= BatchSize || bytes >= BatchBytes)
-                {
-                    counts = await FlushAsync(id, job, batch, rejected, counts, ct);
-                    bytes = 0;
-                }
+                await foreach (var chunk in batches.Reader.ReadAllAsync(ct))
+                    counts = await FlushAsync(id, job, chunk, counts, ct);
+                await reading; // the reader's own failure (a file that reads differently now), as it was thrown
             }
-            counts = await FlushAsync(id, job, batch, rejected, counts, ct);
+            finally
+            {
+                // The source is disposed below: the reader must be done with it first, whichever side stopped.
+                await stop.CancelAsync();
+                await Task.WhenAny(reading);
+            }
             await imports.AppendProgressAsync(id, counts, "done", [], null, clock.GetCurrentInstant(), ct);
         }
         catch (ImportFileException) when (ct.IsCancellationRequested)
@@ -117,18 +113,70 @@ public sealed partial class ImportRunner(ImportStore imports, IIngestRouting rou
         }
     }
 
-    private async Task<ImportCounts> FlushAsync(Guid id, ImportJob job, List<(ImportFeature Feature, JsonObject Event, string? Group)> batch,
-        List<RejectedFeature> rejected, ImportCounts counts, CancellationToken ct)
+    /// <summary>
+    /// A batch read from the file: the features to post, grouped by database (a batch is atomic within one database) and
+    /// parsed already; those rejected before posting; and how many features it read and skipped (counted when it is flushed,
+    /// so a progress row never counts a feature whose batch was not appended).
+    /// </summary>
+    private sealed record Chunk(List<Group> Groups, List<RejectedFeature> Rejected, int Read, int Skipped);
+
+    private sealed record Group(Ingestor Ingestor, List<(ImportFeature Feature, JsonObject Event, string? Group)> Pending, BatchParser.Outcome Parsed);
+
+    /// <summary>Reads the features into batches of at most <see cref="BatchSize"/> (or <see cref="BatchBytes"/>), parsed, for <see cref="FlushAsync"/>.</summary>
+    private async Task ReadAsync(IEnumerable<ImportFeature> features, ImportJob job, ImportMapping mapping, ChannelWriter<Chunk> batches,
+        CancellationToken ct)
     {
-        if (batch.Count == 0 && rejected.Count == 0) return counts;
-        // With shards, each database's features go in their own batch: a batch is atomic within one database.
-        foreach (var group in batch.GroupBy(b => routing.For(b.Event["regionCode"]!.GetValue<string>()).Database))
+        try
         {
-            var ingestor = routing.For(group.First().Event["regionCode"]!.GetValue<string>()).Ingestor;
-            var pending = group.ToList();
+            var batch = new List<(ImportFeature Feature, JsonObject Event, string? Group)>();
+            var rejected = new List<RejectedFeature>();
+            var (read, skipped, bytes) = (0, 0, 0L);
+            foreach (var feature in features)
+            {
+                ct.ThrowIfCancellationRequested();
+                read++;
+                bytes += feature.Bytes;
+                var outcome = FeatureEvents.Of(feature, mapping, job.EffectiveDate);
+                if (outcome.Skipped is not null) skipped++;
+                else if (outcome.Event is null) rejected.Add(new RejectedFeature(feature.Number, outcome.Reasons));
+                else if (!Regions.RegionCodes.Contains(job.Scope, outcome.Event["regionCode"]!.GetValue<string>()))
+                    rejected.Add(new RejectedFeature(feature.Number, [$"region {outcome.Event["regionCode"]} is outside the importing client's scope {job.Scope}"]));
+                else batch.Add((feature, outcome.Event, outcome.Group));
+
+                if (batch.Count + rejected.Count >= BatchSize || bytes >= BatchBytes)
+                {
+                    // Waits while the previous batch is being appended: one batch ahead, no more (memory stays a batch's).
+                    await batches.WriteAsync(Chunked(batch, rejected, read, skipped), ct);
+                    (batch, rejected, read, skipped, bytes) = ([], [], 0, 0, 0);
+                }
+            }
+            if (read > 0) await batches.WriteAsync(Chunked(batch, rejected, read, skipped), ct);
+        }
+        finally
+        {
+            batches.TryComplete();
+        }
+    }
+
+    private Chunk Chunked(List<(ImportFeature Feature, JsonObject Event, string? Group)> batch, List<RejectedFeature> rejected, int read, int skipped)
+    {
+        var groups = batch.GroupBy(b => routing.For(b.Event["regionCode"]!.GetValue<string>()).Database)
+            .Select(g => g.ToList())
+            .Select(g => new Group(routing.For(g[0].Event["regionCode"]!.GetValue<string>()).Ingestor, g, Parse(g)))
+            .ToList();
+        return new Chunk(groups, rejected, read, skipped);
+    }
+
+    private async Task<ImportCounts> FlushAsync(Guid id, ImportJob job, Chunk chunk, ImportCounts counts, CancellationToken ct)
+    {
+        counts = counts with { FeaturesRead = counts.FeaturesRead + chunk.Read, Skipped = counts.Skipped + chunk.Skipped };
+        var rejected = chunk.Rejected;
+        foreach (var group in chunk.Groups)
+        {
+            var (pending, parsed) = (group.Pending, group.Parsed);
             while (pending.Count > 0)
             {
-                var refused = await TryPostAsync(ingestor, pending, job.Client, ct);
+                var refused = await TryPostAsync(group.Ingestor, parsed, job.Client, ct);
                 if (refused.Results is { } results)
                 {
                     counts = (counts with
@@ -148,6 +196,7 @@ public sealed partial class ImportRunner(ImportStore imports, IIngestRouting rou
                     rejected.Add(new RejectedFeature(pending[i].Feature.Number, reasons));
                 }
                 pending = pending.Where((_, i) => !drop.Contains(i)).ToList();
+                if (pending.Count > 0) parsed = Parse(pending);
             }
         }
         var kept = rejected.OrderBy(r => r.Feature).Take(Math.Max(0, ImportStore.MaxKeptRejections - counts.Rejected)).Select(ImportStore.Kept).ToList();
@@ -155,17 +204,20 @@ public sealed partial class ImportRunner(ImportStore imports, IIngestRouting rou
         // False when the import was cancelled meanwhile (on any node): stop here.
         if (!await imports.AppendProgressAsync(id, counts, "running", kept, null, clock.GetCurrentInstant(), ct))
             throw new OperationCanceledException("the import was cancelled");
-        batch.Clear();
-        rejected.Clear();
         return counts;
     }
 
-    private static async Task<(IReadOnlyList<IngestResult>? Results, IReadOnlyList<ItemError> Errors)> TryPostAsync(Ingestor ingestor,
-        List<(ImportFeature Feature, JsonObject Event, string? Group)> pending, string client, CancellationToken ct)
+    /// <summary>The features' events as <c>POST /events</c> would parse them.</summary>
+    private static BatchParser.Outcome Parse(List<(ImportFeature Feature, JsonObject Event, string? Group)> pending)
     {
         var body = new JsonObject { ["events"] = new JsonArray(pending.Select(p => (JsonNode)p.Event.DeepClone()).ToArray()) };
         using var doc = JsonDocument.Parse(body.ToJsonString());
-        var parsed = BatchParser.Parse(doc.RootElement);
+        return BatchParser.Parse(doc.RootElement);
+    }
+
+    private static async Task<(IReadOnlyList<IngestResult>? Results, IReadOnlyList<ItemError> Errors)> TryPostAsync(Ingestor ingestor,
+        BatchParser.Outcome parsed, string client, CancellationToken ct)
+    {
         if (parsed.Errors.Count > 0) return (null, parsed.Errors);
         var outcome = await ingestor.AppendAsync(parsed.Events, client, ct);
         return outcome.Rejection is { } r ? (null, r.Errors) : (outcome.Results, []);
