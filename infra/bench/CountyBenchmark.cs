@@ -103,13 +103,7 @@ internal static class CountyBenchmark
             var clock = Stopwatch.StartNew();
             var id = await UploadAsync(http, writer, gpkg);
             var uploaded = clock.Elapsed.TotalSeconds;
-            JsonElement status;
-            while (true)
-            {
-                status = JsonDocument.Parse((await GetAsync(http, writer, $"/api/v1/imports/{id}?waitSeconds=30")).Body).RootElement;
-                if (status.GetProperty("status").GetString() is "done" or "failed") break;
-                if (clock.Elapsed > TimeSpan.FromMinutes(30)) throw new TimeoutException($"import {id} did not finish in 30 minutes: {status}");
-            }
+            var status = await FinishedImportAsync(http, writer, id);
             var seconds = clock.Elapsed.TotalSeconds;
             Console.WriteLine();
             Console.WriteLine($"Import of a {parcels:N0}-feature GeoPackage ({size / 1024.0 / 1024.0:N1} MiB): {status.GetProperty("status").GetString()}, " +
@@ -240,7 +234,7 @@ internal static class CountyBenchmark
         return ((int)((lon + 180) / 360 * n), (int)((1 - Math.Log(Math.Tan(rad) + 1 / Math.Cos(rad)) / Math.PI) / 2 * n));
     }
 
-    private static async Task<(string Body, int Bytes)> GetAsync(HttpClient http, string key, string url)
+    internal static async Task<(string Body, int Bytes)> GetAsync(HttpClient http, string key, string url)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.Add("X-Api-Key", key);
@@ -250,7 +244,7 @@ internal static class CountyBenchmark
         return (url.EndsWith(".mvt", StringComparison.Ordinal) ? "" : System.Text.Encoding.UTF8.GetString(bytes), bytes.Length);
     }
 
-    private static async Task<string> UploadAsync(HttpClient http, string key, string file)
+    internal static async Task<string> UploadAsync(HttpClient http, string key, string file)
     {
         using var content = new MultipartFormDataContent();
         var part = new StreamContent(File.OpenRead(file));
@@ -267,8 +261,20 @@ internal static class CountyBenchmark
         return JsonDocument.Parse(body).RootElement.GetProperty("importId").GetString()!;
     }
 
+    /// <summary>An import's status once it is done or failed; each request waits up to 30 s for the job's next progress row.</summary>
+    internal static async Task<JsonElement> FinishedImportAsync(HttpClient http, string key, string id)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var status = JsonDocument.Parse((await GetAsync(http, key, $"/api/v1/imports/{id}?waitSeconds=30")).Body).RootElement;
+            if (status.GetProperty("status").GetString() is "done" or "failed") return status;
+            if (clock.Elapsed > TimeSpan.FromMinutes(30)) throw new TimeoutException($"import {id} did not finish in 30 minutes: {status}");
+        }
+    }
+
     /// <summary>A 三调-style 地类图斑 GeoPackage: BSM, DLBM 0103, TBDLMJ (m²), ZLDWDM, ZLDJ, in EPSG:4490.</summary>
-    private static void WriteGeoPackage(string path, string county, int parcels, int side)
+    internal static void WriteGeoPackage(string path, string county, int parcels, int side)
     {
         using var conn = new SqliteConnection($"Data Source={path};Pooling=False");
         conn.Open();

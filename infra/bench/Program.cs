@@ -9,6 +9,8 @@ using Ledger.Bench;
 // infra/bench/run.sh successions [--occupations N --successions 100]  sheet latency before and after N successions, one ledger
 // infra/bench/run.sh county [--parcels N --zones N --zone-vertices N --footprint-batches N]  a large county on the map: overlap detection, map/tiles, import
 // infra/bench/run.sh ogc [--parcels N --zones 0 --walks 2 --boxes 30 --rounds 2]  the county's parcels through OGC API – Features: items pages, ogr2ogr via OAPIF beside the map
+// infra/bench/run.sh import [--features 100000 --rounds 2 --parallel 1]  a 三调-style GeoPackage through POST /imports against ogr2ogr -f PostgreSQL, alternating
+//                                                                   (--parallel 2: two counties at once each way, with the API's and PostgreSQL's CPU)
 // infra/bench/run.sh sheetparts [--occupations N --data DIR]      county/prefecture/province sheets beside their parts, with plans (ledger kept in DIR)
 // infra/bench/run.sh audits [--occupations 200 --prefectures 5 --runs 20] departure-audit reports: issue, HTML, PDF, XLSX
 // infra/bench/run.sh soak [--minutes 10 --rate 6000]              sustained load: errors, latency, memory
@@ -56,6 +58,9 @@ switch (mode)
         await OgcBenchmark.RunAsync(Args.Int(args, "--parcels", 100_000), Args.Int(args, "--zones", 0), Args.Int(args, "--zone-vertices", 10_000),
             Args.Int(args, "--walks", 2), Args.Int(args, "--boxes", 30), Args.Int(args, "--rounds", 2));
         break;
+    case "import":
+        await ImportBenchmark.RunAsync(Args.Int(args, "--features", 100_000), Args.Int(args, "--rounds", 2), Args.Int(args, "--parallel", 1));
+        break;
     case "geometry":
         await GeometryBenchmark.RunAsync(Args.Int(args, "--batches", 20), Args.Int(args, "--batch", 500), Args.Int(args, "--clients", 2));
         break;
@@ -79,7 +84,7 @@ switch (mode)
             Args.Int(args, "--occupations", 200), Args.Int(args, "--prefectures", 5), Args.Int(args, "--runs", 3));
         break;
     default:
-        Console.Error.WriteLine("usage: run.sh ingest|bulk|national|ingestcpu|sheets|sheetparts|successions|county|ogc|audits|soak|verify|telemetry|geometry [options]");
+        Console.Error.WriteLine("usage: run.sh ingest|bulk|national|ingestcpu|sheets|sheetparts|successions|county|ogc|import|audits|soak|verify|telemetry|geometry [options]");
         return 2;
 }
 return 0;
