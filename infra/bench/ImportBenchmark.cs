@@ -13,6 +13,9 @@ namespace Ledger.Bench;
 internal static class ImportBenchmark
 {
     /// <summary>One part of a round: <paramref name="Each"/> is every file's own seconds (the part's are the longest), <paramref name="Upload"/> the slowest upload.</summary>
+    /// <summary>The import's batch size (<c>ImportRunner.BatchSize</c>): its batches are what the phase histogram counts.</summary>
+    private const int ImportBatch = Ledger.Imports.ImportRunner.BatchSize;
+
     private sealed record Part(int Round, string Source, double Seconds, long Features, double[] Each, double Upload, Cpu Cpu);
 
     /// <summary>
@@ -31,6 +34,10 @@ internal static class ImportBenchmark
             await IngestBenchmark.PostAsync(http, writer, IngestBenchmark.Body(Workload.Regions(rounds * parallel + 1)));
             var side = (int)Math.Ceiling(Math.Sqrt(features));
             await WarmUpAsync(http, writer, pg, Workload.County(rounds * parallel), Math.Min(features, 5000), side);
+            // The service's phase histogram counts every committed batch, the regions' and the warm-up's included: the imports' share is the growth.
+            int Batches(int n) => (n + ImportBatch - 1) / ImportBatch;
+            var committedBefore = 1 + Batches(Math.Min(features, 5000));
+            var phasesBefore = await IngestProfile.PhasesOnceCountedAsync(api.MetricsPort, committedBefore);
             var parts = new List<Part>();
             long bytes = 0;
             for (var r = 1; r <= rounds; r++)
@@ -80,6 +87,16 @@ internal static class ImportBenchmark
             // CPU-seconds per second: an API above 1.0 ran on more than one core at a time.
             Console.WriteLine($"While importing ({parallel} at once): API {imports.Sum(p => p.Cpu.Api) / importSeconds:F2} cores, " +
                               $"PostgreSQL {imports.Sum(p => p.Cpu.Postgres) / importSeconds:F2} cores, of {Environment.ProcessorCount}");
+
+            var importBatches = rounds * parallel * Batches(features);
+            var phasesAfter = await IngestProfile.PhasesOnceCountedAsync(api.MetricsPort, committedBefore + importBatches);
+            Console.WriteLine();
+            Console.WriteLine($"Server time per {ImportBatch}-feature import batch by phase (ledger_ingest_phase_duration_seconds, {importBatches:N0} batches; " +
+                              "import_read: waiting for the file's next batch, read and parsed while the last was appended):");
+            Console.WriteLine("| phase | ms per batch |");
+            Console.WriteLine("| --- | ---: |");
+            foreach (var (phase, seconds) in phasesAfter.Where(p => p.Value > phasesBefore.GetValueOrDefault(p.Key)))
+                Console.WriteLine($"| {phase} | {(seconds - phasesBefore.GetValueOrDefault(phase)) * 1000 / importBatches:F1} |");
         }, 4, new Dictionary<string, string> { ["LEDGER_IMPORT_WORKERS"] = $"{Math.Max(2, parallel)}" });
 
     /// <summary>

@@ -13,7 +13,7 @@ namespace Ledger.Api.Hosting;
 /// The meter comes from the host's <see cref="IMeterFactory"/>, so two hosts in one process (the
 /// tests run many) each count their own requests and stop reporting when disposed.
 /// </summary>
-public sealed class LedgerMetrics
+public sealed class LedgerMetrics : Ledger.Ingest.IIngestPhaseSink
 {
     public const string MeterName = "Ledger";
 
@@ -91,6 +91,8 @@ public sealed class LedgerMetrics
         foreach (var (phase, seconds) in phases.Totals())
             _ingestPhases.Record(seconds, new KeyValuePair<string, object?>("phase", phase));
     }
+
+    void Ledger.Ingest.IIngestPhaseSink.Record(IngestPhases phases) => IngestPhases(phases);
 
     public void SheetBuilt(string kind, string format, long startedTimestamp) =>
         _sheets.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, new("kind", kind), new("format", format));

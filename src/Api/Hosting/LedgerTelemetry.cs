@@ -43,6 +43,7 @@ public static class LedgerTelemetry
     public static void AddLedgerTelemetry(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<LedgerMetrics>();
+        builder.Services.AddSingleton<Ledger.Ingest.IIngestPhaseSink>(sp => sp.GetRequiredService<LedgerMetrics>());
         var config = builder.Configuration;
         if (!Enabled(config)) return;
         builder.Services.AddHostedService<LedgerGaugeReader>();

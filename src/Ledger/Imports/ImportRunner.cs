@@ -18,7 +18,7 @@ namespace Ledger.Imports;
 /// and stop when cancelled; batches are bounded by bytes as well as by count.
 /// </summary>
 public sealed partial class ImportRunner(ImportStore imports, IIngestRouting routing, IClock clock, ImportLimits limits, FairGate gate,
-    ImportCancellations cancellations, ScratchSpace scratch)
+    ImportCancellations cancellations, ScratchSpace scratch, IIngestPhaseSink? phaseSink = null)
 {
     public const int BatchSize = 500;
     public const long BatchBytes = 16 * 1024 * 1024;
@@ -78,8 +78,16 @@ public sealed partial class ImportRunner(ImportStore imports, IIngestRouting rou
             var reading = Task.Run(() => ReadAsync(source.Features().Skip(status.FeaturesRead), job, mapping, batches.Writer, stop.Token), stop.Token);
             try
             {
+                // A batch's phases: waiting for the reader (import_read: what reading and parsing did not hide behind the last
+                // append), the append's own, and the progress row (import_progress).
+                var phases = new IngestPhases();
                 await foreach (var chunk in batches.Reader.ReadAllAsync(ct))
-                    counts = await FlushAsync(id, job, chunk, counts, ct);
+                {
+                    phases.Mark("import_read");
+                    counts = await FlushAsync(id, job, chunk, counts, phases, ct);
+                    phaseSink?.Record(phases);
+                    phases = new IngestPhases();
+                }
                 await reading; // the reader's own failure (a file that reads differently now), as it was thrown
             }
             finally
@@ -167,7 +175,7 @@ public sealed partial class ImportRunner(ImportStore imports, IIngestRouting rou
         return new Chunk(groups, rejected, read, skipped);
     }
 
-    private async Task<ImportCounts> FlushAsync(Guid id, ImportJob job, Chunk chunk, ImportCounts counts, CancellationToken ct)
+    private async Task<ImportCounts> FlushAsync(Guid id, ImportJob job, Chunk chunk, ImportCounts counts, IngestPhases phases, CancellationToken ct)
     {
         counts = counts with { FeaturesRead = counts.FeaturesRead + chunk.Read, Skipped = counts.Skipped + chunk.Skipped };
         var rejected = chunk.Rejected;
@@ -176,7 +184,7 @@ public sealed partial class ImportRunner(ImportStore imports, IIngestRouting rou
             var (pending, parsed) = (group.Pending, group.Parsed);
             while (pending.Count > 0)
             {
-                var refused = await TryPostAsync(group.Ingestor, parsed, job.Client, ct);
+                var refused = await TryPostAsync(group.Ingestor, parsed, job.Client, phases, ct);
                 if (refused.Results is { } results)
                 {
                     counts = (counts with
@@ -204,6 +212,7 @@ public sealed partial class ImportRunner(ImportStore imports, IIngestRouting rou
         // False when the import was cancelled meanwhile (on any node): stop here.
         if (!await imports.AppendProgressAsync(id, counts, "running", kept, null, clock.GetCurrentInstant(), ct))
             throw new OperationCanceledException("the import was cancelled");
+        phases.Mark("import_progress");
         return counts;
     }
 
@@ -216,10 +225,10 @@ public sealed partial class ImportRunner(ImportStore imports, IIngestRouting rou
     }
 
     private static async Task<(IReadOnlyList<IngestResult>? Results, IReadOnlyList<ItemError> Errors)> TryPostAsync(Ingestor ingestor,
-        BatchParser.Outcome parsed, string client, CancellationToken ct)
+        BatchParser.Outcome parsed, string client, IngestPhases phases, CancellationToken ct)
     {
         if (parsed.Errors.Count > 0) return (null, parsed.Errors);
-        var outcome = await ingestor.AppendAsync(parsed.Events, client, ct);
+        var outcome = await ingestor.AppendAsync(parsed.Events, client, ct, phases);
         return outcome.Rejection is { } r ? (null, r.Errors) : (outcome.Results, []);
     }
 

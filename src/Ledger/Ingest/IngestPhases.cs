@@ -25,3 +25,12 @@ public sealed class IngestPhases
     public IEnumerable<(string Phase, double Seconds)> Totals() =>
         _phases.GroupBy(p => p.Phase).Select(g => (g.Key, g.Sum(p => p.Ticks) / (double)Stopwatch.Frequency));
 }
+
+/// <summary>
+/// Where the phases of appends made away from the HTTP endpoints are recorded (imports): the service's
+/// <c>ledger_ingest_phase_duration_seconds</c>, so an import's batches are profiled as posted ones are.
+/// </summary>
+public interface IIngestPhaseSink
+{
+    void Record(IngestPhases phases);
+}

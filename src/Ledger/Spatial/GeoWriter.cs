@@ -52,6 +52,9 @@ public static class GeoWriter
             insert.Parameters.AddWithValue("geom", NpgsqlDbType.Array | NpgsqlDbType.Geometry, rows.Select(r => (object?)r.Geometry ?? DBNull.Value).ToArray());
             await insert.ExecuteNonQueryAsync(ct);
         }
+        // Pieces are cut from protections, and an overlap needs a new footprint, licensed area or protection: a batch of
+        // parcels alone (an import of a 三调 layer) has none of them, and the statement would only be planned to find nothing.
+        if (!rows.Any(r => r.Geometry is not null && (r.Layer is Layers.Footprints or Layers.Mining || Layers.Protections.Contains(r.Layer)))) return;
         var fresh = rows.Select(r => r.Seq).Distinct().ToArray();
         await using var derive = new NpgsqlCommand($"""
             insert into {s}.{GeoTables.Parts} (seq, layer, part, geom) {OverlapSql.Subdivide(s)};
