@@ -17,7 +17,7 @@ internal static class OverlapCheck
         var parts = new Differences(GeoTables.Parts, "ST_Subdivide of the protections in geo_versions");
         await FirstAsync(conn, tx, parts, $"""
             with stored as (select seq, layer, part, encode(ST_AsBinary(geom), 'hex') hex from {s}.{GeoTables.Parts}),
-                 derived as (select seq, layer, n, encode(ST_AsBinary(g), 'hex') hex from ({OverlapSql.Subdivide(s)}) d(seq, layer, n, g)),
+                 derived as (select seq, layer, n, encode(ST_AsBinary(g), 'hex') hex from ({OverlapSql.Subdivide(s, all: true)}) d(seq, layer, n, g)),
                  differing as ((select 'stored but not derived' what, * from stored except all select 'stored but not derived', * from derived)
                                union all (select 'derived but missing', * from derived except all select 'derived but missing', * from stored))
             select seq, what || ': sequence ' || seq || ' layer ' || layer || ' part ' || part, count(*) over () from differing order by seq limit 1
@@ -26,7 +26,7 @@ internal static class OverlapCheck
         var overlaps = new Differences(GeoTables.Overlaps, "the overlaps geo_versions gives");
         await FirstAsync(conn, tx, overlaps, $"""
             with stored as (select {OverlapSql.Columns} from {s}.{GeoTables.Overlaps}),
-                 derived ({OverlapSql.Columns}) as ({OverlapSql.Select(s)}),
+                 derived ({OverlapSql.Columns}) as ({OverlapSql.Select(s, all: true)}),
                  differing as (
                    select coalesce(a.seq, b.seq) seq, coalesce(a.id, b.id) id,
                           case when b.id is null then 'stored (' || a.kind || ', ' || a.area_ha || ' ha), but no such overlap is derived'
@@ -47,7 +47,6 @@ internal static class OverlapCheck
     private static async Task FirstAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Differences into, string sql, CancellationToken ct)
     {
         await using var cmd = LongRunning.Command(sql, conn, tx);
-        cmd.Parameters.AddWithValue("new", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint, DBNull.Value);
         cmd.Parameters.AddWithValue("protections", Layers.Protections);
         cmd.Parameters.AddWithValue("notOccupying", GeoProjection.NotOccupying);
         await using var r = await cmd.ExecuteReaderAsync(ct);
