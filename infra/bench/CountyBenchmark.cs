@@ -21,7 +21,7 @@ internal static class CountyBenchmark
     internal const int ParcelVertices = 20;
     internal const double Spacing = 0.003;
 
-    public static async Task RunAsync(int parcels, int zones, int maxZoneVertices, int footprintBatches) => await IngestBenchmark.WithApiAsync(async (http, writer, _, pg) =>
+    public static async Task RunAsync(int parcels, int zones, int maxZoneVertices, int footprintBatches) => await IngestBenchmark.WithApiAsync(async (http, writer, api, pg) =>
     {
         var auditor = await IngestBenchmark.IssueKeyAsync(http, "bench-auditor", "auditor");
         var county = Workload.County(0);
@@ -30,15 +30,23 @@ internal static class CountyBenchmark
 
         // Footprints on parcels, with boundaries (overlap detection runs) and without, alternating.
         var latency = new Dictionary<bool, List<double>> { [true] = [], [false] = [] };
+        // Where the footprint batches' time goes: the service's phases per kind (each batch runs alone, so its growth is its kind's)
+        // and PostgreSQL's statements over all of them.
+        var phases = new Dictionary<bool, Dictionary<string, double>> { [true] = [], [false] = [] };
+        var committed = await IngestProfile.CommittedAsync(api.MetricsPort);
+        await IngestProfile.ResetAsync(pg.ConnectionString());
         var next = 0;
         for (var b = 0; b < footprintBatches * 2; b++)
         {
             var geometry = b % 4 is 0 or 3;
             var body = IngestBenchmark.Body(Enumerable.Range(next, 500).Select(n => Footprint(county, n, side, geometry)).ToArray());
             next += 500;
+            var before = await IngestProfile.PhasesOnceCountedAsync(api.MetricsPort, committed);
             var t = Stopwatch.GetTimestamp();
             await IngestBenchmark.PostAsync(http, writer, body);
             latency[geometry].Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            foreach (var (phase, seconds) in await IngestProfile.PhasesOnceCountedAsync(api.MetricsPort, ++committed))
+                phases[geometry][phase] = phases[geometry].GetValueOrDefault(phase) + seconds - before.GetValueOrDefault(phase);
         }
         var overlaps = await GetAsync(http, auditor, $"/api/v1/regions/{county}/overlaps");
         var found = JsonDocument.Parse(overlaps.Body).RootElement.GetProperty("overlaps").GetArrayLength();
@@ -50,6 +58,13 @@ internal static class CountyBenchmark
             Console.WriteLine($"| {(geometry ? "with boundaries (overlaps found at ingest)" : "without boundaries")} | {latency[geometry].Count} | {P(latency[geometry], 0.5):F0} | {P(latency[geometry], 0.95):F0} |");
         Console.WriteLine($"Added by the boundaries and the overlap detection: p50 {P(latency[true], 0.5) - P(latency[false], 0.5):+0;-0} ms, " +
                           $"p95 {P(latency[true], 0.95) - P(latency[false], 0.95):+0;-0} ms per batch; {found:N0} overlaps found in all.");
+        Console.WriteLine();
+        Console.WriteLine("Server time per footprint batch by phase (ledger_ingest_phase_duration_seconds):");
+        Console.WriteLine("| phase | without boundaries, ms | with boundaries, ms |");
+        Console.WriteLine("| --- | ---: | ---: |");
+        foreach (var phase in phases[true].Keys.Union(phases[false].Keys))
+            Console.WriteLine($"| {phase} | {phases[false].GetValueOrDefault(phase) * 1000 / footprintBatches:F1} | {phases[true].GetValueOrDefault(phase) * 1000 / footprintBatches:F1} |");
+        await IngestProfile.PrintStatementsAsync(pg.ConnectionString(), footprintBatches * 2);
 
         // Map and tiles: a 1 km box, tiles at z 12 and 14 at the centre, and the whole county once.
         var (lon, lat) = (113.0 + side / 2 * Spacing, 34.0 + side / 2 * Spacing);

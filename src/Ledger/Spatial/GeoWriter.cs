@@ -54,11 +54,13 @@ public static class GeoWriter
         }
         // Pieces are cut from protections, and an overlap needs a new footprint, licensed area or protection: a batch of
         // parcels alone (an import of a 三调 layer) has none of them, and the statement would only be planned to find nothing.
-        if (!rows.Any(r => r.Geometry is not null && (r.Layer is Layers.Footprints or Layers.Mining || Layers.Protections.Contains(r.Layer)))) return;
+        var footprints = rows.Any(r => r.Geometry is not null && r.Layer is (Layers.Footprints or Layers.Mining));
+        var pieces = rows.Any(r => r.Geometry is not null && Layers.Protections.Contains(r.Layer));
+        if (!footprints && !pieces) return;
         var fresh = rows.Select(r => r.Seq).Distinct().ToArray();
         await using var derive = new NpgsqlCommand($"""
-            insert into {s}.{GeoTables.Parts} (seq, layer, part, geom) {OverlapSql.Subdivide(s)};
-            insert into {s}.{GeoTables.Overlaps} ({OverlapSql.Columns}) {OverlapSql.Select(s)};
+            {(pieces ? $"insert into {s}.{GeoTables.Parts} (seq, layer, part, geom) {OverlapSql.Subdivide(s)};" : "")}
+            insert into {s}.{GeoTables.Overlaps} ({OverlapSql.Columns}) {OverlapSql.Select(s, footprints: footprints, pieces: pieces)};
             """, conn, tx);
         derive.Parameters.AddWithValue("new", fresh);
         derive.Parameters.AddWithValue("protections", Layers.Protections);

@@ -24,10 +24,18 @@ public static class OverlapSql
     /// <param name="all">Every pair (the derived-table check) rather than those of the new rows in <c>@new</c> (ingest). Two texts
     /// rather than an "@new is null or" condition: a prepared statement's generic plan cannot drop that branch, and scanned every
     /// version of the layer for each batch (17 ms a batch of 500 parcels in a county of 100,000) instead of reading the new ones by key.</param>
-    public static string Select(string s = LedgerStore.Schema, bool all = false) => $"""
+    /// <param name="footprints">At ingest: the batch has new footprints or licensed areas (pairs start from them).</param>
+    /// <param name="pieces">At ingest: the batch has new protections (pairs start from their pieces, against older footprints).
+    /// Asked only then: from a footprint batch the planner, unable to see that no piece is new, met every older footprint's
+    /// pieces through the GiST index to keep none.</param>
+    public static string Select(string s = LedgerStore.Schema, bool all = false, bool footprints = true, bool pieces = true)
+    {
+        var from = new List<string>();
+        if (all || footprints) from.Add(Candidates(s, all ? "true" : "f.seq = any(@new)"));
+        if (!all && pieces) from.Add(Candidates(s, "part.seq = any(@new) and f.seq <> all(@new)"));
+        return $"""
         with candidates as (
-          {Candidates(s, all ? "true" : "f.seq = any(@new)")}
-          {(all ? "" : $"union all {Candidates(s, "part.seq = any(@new) and f.seq <> all(@new)")}")}),
+          {string.Join(" union all ", from)}),
         pairs as (
           select fseq, flayer, pseq, player, round((sum(m2) / 10000)::numeric, 4) area_ha from candidates group by 1, 2, 3, 4)
         select md5(f.event_id::text || '/' || p.event_id::text || '/' || p.layer)::uuid, greatest(f.seq, p.seq),
@@ -45,6 +53,7 @@ public static class OverlapSql
               and q.effective_date <= greatest(f.effective_date, p.effective_date)
               and (q.effective_date, q.seq) > (p.effective_date, p.seq))
         """;
+    }
 
     /// <summary>
     /// Footprint × protection-piece pairs that meet, and the area they share. Ingest asks twice, each
