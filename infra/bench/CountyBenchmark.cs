@@ -295,7 +295,10 @@ internal static class CountyBenchmark
         conn.Open();
         using (var cmd = conn.CreateCommand())
         {
+            // The GeoPackage header (application_id 'GPKG', version 1.3): without it GDAL warns that the file is not one.
             cmd.CommandText = """
+                pragma application_id = 1196444487;
+                pragma user_version = 10300;
                 create table gpkg_spatial_ref_sys (srs_name text, srs_id integer primary key, organization text, organization_coordsys_id integer, definition text, description text);
                 insert into gpkg_spatial_ref_sys values ('CGCS2000', 4490, 'EPSG', 4490, 'GEOGCS["China Geodetic Coordinate System 2000"]', null);
                 create table gpkg_contents (table_name text primary key, data_type text, identifier text, description text, last_change text, min_x real, min_y real, max_x real, max_y real, srs_id integer);
