@@ -59,7 +59,7 @@ public sealed record InOutBalance(IReadOnlyList<InOutYear> Years)
     internal static InOutBalance Of(IEnumerable<StockRow> classRows, int year)
     {
         var years = classRows.Where(r => r.Reduced != 0)
-            .Select(r => (Row: r, Side: Side(r.Account, r.Cause[(r.Cause.LastIndexOf(LandUseLines.Separator, StringComparison.Ordinal) + 1)..])))
+            .Select(r => (Row: r, Side: LandUseLines.Split(r.Cause).Other is { } other ? Side(r.Account, other) : null))
             .Where(x => x.Side is not null)
             .GroupBy(x => x.Row.RegionCode)
             .Select(g => new InOutYear(g.Key, year, Normalize(g.Where(x => x.Side == "out").Sum(x => x.Row.Reduced)),

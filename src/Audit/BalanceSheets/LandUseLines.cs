@@ -39,13 +39,20 @@ public static class LandUseLines
     [
         .. classRows.Select(r =>
         {
-            var split = r.Cause.LastIndexOf(Separator, StringComparison.Ordinal);
-            var other = r.Cause[(split + 1)..];
-            return new LandUseLine(r.RegionCode, r.Account, other == "" ? null : other, r.Cause[..split], r.Nature, r.Before, r.Added, r.Reduced);
+            var (cause, other) = Split(r.Cause);
+            return new LandUseLine(r.RegionCode, r.Account, other, cause, r.Nature, r.Before, r.Added, r.Reduced);
         }),
         .. transfers.Where(r => r.Account.StartsWith(Accounts.LandUse + ":", StringComparison.Ordinal))
             .Select(r => new LandUseLine(r.RegionCode, r.Account[(Accounts.LandUse.Length + 1)..], null, r.Cause, r.Nature, r.Before, r.Added, r.Reduced)),
     ];
+
+    /// <summary>A class row's cause as <see cref="StockSource.LandUse"/> writes it (<c>cause|other class</c>): the cause, and the other class (null when none).</summary>
+    internal static (string Cause, string? Other) Split(string classRowCause)
+    {
+        var split = classRowCause.LastIndexOf(Separator, StringComparison.Ordinal);
+        var other = classRowCause[(split + 1)..];
+        return (classRowCause[..split], other == "" ? null : other);
+    }
 
     public static string KeyOf(string landClass, int level) => level == 1 ? LandClasses.GroupOf(landClass) : landClass;
 

@@ -27,7 +27,6 @@ public sealed record FarmlandChange(string RegionCode, string FromClass, string 
 
     /// <summary>The events behind the change: a restoration is cited by both of its events.</summary>
     public IEnumerable<EventRef> Events => Pair is null ? [Event] : [Event, Pair];
-
 }
 
 public static class FarmlandChanges
