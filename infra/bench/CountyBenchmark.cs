@@ -26,14 +26,13 @@ internal static class CountyBenchmark
         var auditor = await IngestBenchmark.IssueKeyAsync(http, "bench-auditor", "auditor");
         var county = Workload.County(0);
         var importCounty = Workload.County(1);
-        var (side, parcelRate) = await LoadAsync(http, writer, county, parcels, zones, maxZoneVertices);
+        var (side, parcelRate, committed) = await LoadAsync(http, writer, county, parcels, zones, maxZoneVertices);
 
         // Footprints on parcels, with boundaries (overlap detection runs) and without, alternating.
         var latency = new Dictionary<bool, List<double>> { [true] = [], [false] = [] };
         // Where the footprint batches' time goes: the service's phases per kind (each batch runs alone, so its growth is its kind's)
         // and PostgreSQL's statements over all of them.
         var phases = new Dictionary<bool, Dictionary<string, double>> { [true] = [], [false] = [] };
-        var committed = await IngestProfile.CommittedAsync(api.MetricsPort);
         await IngestProfile.ResetAsync(pg.ConnectionString());
         var next = 0;
         for (var b = 0; b < footprintBatches * 2; b++)
@@ -134,12 +133,13 @@ internal static class CountyBenchmark
 
     /// <summary>
     /// The county's regions, then <paramref name="zones"/> zones over the parcel grid and <paramref name="parcels"/> parcels with
-    /// boundaries, all through the HTTP ingest; returns the grid's side and the parcels' rate in events/s.
+    /// boundaries, all through the HTTP ingest; returns the grid's side, the parcels' rate in events/s and the batches it posted.
     /// </summary>
-    internal static async Task<(int Side, double ParcelRate)> LoadAsync(HttpClient http, string writer, string county, int parcels, int zones,
+    internal static async Task<(int Side, double ParcelRate, int Batches)> LoadAsync(HttpClient http, string writer, string county, int parcels, int zones,
         int maxZoneVertices)
     {
         await IngestBenchmark.PostAsync(http, writer, IngestBenchmark.Body(Workload.Regions(2)));
+        var posted = 1;
         var side = (int)Math.Ceiling(Math.Sqrt(parcels));
 
         var clock = Stopwatch.StartNew();
@@ -148,15 +148,19 @@ internal static class CountyBenchmark
         {
             zoneVertices += batch.Sum(Count);
             await IngestBenchmark.PostAsync(http, writer, IngestBenchmark.Body(batch.ToArray()));
+            posted++;
         }
         Console.WriteLine($"{zones:N0} zones ({zoneVertices:N0} vertices) in {clock.Elapsed.TotalSeconds:F1} s");
 
         clock.Restart();
         foreach (var batch in Enumerable.Range(0, parcels).Chunk(500))
+        {
             await IngestBenchmark.PostAsync(http, writer, IngestBenchmark.Body(batch.Select(n => Parcel(county, n, side)).ToArray()));
+            posted++;
+        }
         var parcelRate = parcels / clock.Elapsed.TotalSeconds;
         Console.WriteLine($"{parcels:N0} parcels in {clock.Elapsed.TotalSeconds:F1} s = {parcelRate:N0} events/s");
-        return (side, parcelRate);
+        return (side, parcelRate, posted);
     }
 
     internal static double P(List<double> values, double q)

@@ -118,25 +118,6 @@ internal static partial class IngestProfile
     public static Task<Dictionary<string, double>> PhasesAsync(int metricsPort) => PhasesOnceCountedAsync(metricsPort, 0);
 
     /// <summary>
-    /// The committed batches the histogram has counted, once the exporter's short cache has caught up with a quiet service
-    /// (two reads two seconds apart agree): the count to pass to <see cref="PhasesOnceCountedAsync"/> from then on.
-    /// </summary>
-    public static async Task<int> CommittedAsync(int metricsPort)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
-        async Task<int> ReadAsync() => CommitCountLine().Match(await http.GetStringAsync("/metrics")) is { Success: true } m
-            ? (int)double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)
-            : 0;
-        var (last, now) = (-1, await ReadAsync());
-        while (now != last)
-        {
-            await Task.Delay(TimeSpan.FromSeconds(2));
-            (last, now) = (now, await ReadAsync());
-        }
-        return now;
-    }
-
-    /// <summary>
     /// <see cref="PhasesAsync"/> once the histogram has counted <paramref name="batches"/> commits: the exporter serves
     /// scrapes from a short cache, so a read right after a round may not have it yet.
     /// </summary>

@@ -32,7 +32,7 @@ internal static class OgcBenchmark
         {
             var auditor = await IngestBenchmark.IssueKeyAsync(http, "bench-auditor", "auditor");
             var county = Workload.County(0);
-            var (side, _) = await CountyBenchmark.LoadAsync(http, writer, county, parcels, zones, maxZoneVertices);
+            var (side, _, _) = await CountyBenchmark.LoadAsync(http, writer, county, parcels, zones, maxZoneVertices);
             var root = $"{http.BaseAddress}api/v1/regions/{county}/ogc";
             var items = $"{root}/collections/farmland/items";
 
