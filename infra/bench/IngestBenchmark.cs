@@ -68,7 +68,7 @@ internal static class IngestBenchmark
     public sealed record Run(int Total, double HttpSeconds, double? MartenSeconds, double? CopySeconds, List<double> Latencies, int Scrapes,
         double ApiCpuSeconds, List<double> RoundRatios);
 
-    private sealed record Timed(double Seconds, List<double> Latencies, int Scrapes, double ApiCpuSeconds);
+    internal sealed record Timed(double Seconds, List<double> Latencies, int Scrapes, double ApiCpuSeconds);
 
     /// <summary>
     /// One fresh cluster and API process; the HTTP ingest, optionally alternating in rounds with plain Marten appends of
@@ -156,7 +156,7 @@ internal static class IngestBenchmark
     }
 
     /// <summary>Posts the batches, every client at once; with <paramref name="profile"/> (a connection string), prints where the time went.</summary>
-    private static async Task<Timed> TimeHttpAsync(HttpClient http, string writer, Process api, List<List<string>> perClient, int metricsPort,
+    internal static async Task<Timed> TimeHttpAsync(HttpClient http, string writer, Process api, List<List<string>> perClient, int metricsPort,
         bool telemetry, string? profile)
     {
         if (profile is not null) await IngestProfile.ResetAsync(profile);
@@ -194,7 +194,7 @@ internal static class IngestBenchmark
     }
 
     /// <summary>Each client's batches cut into <paramref name="rounds"/> consecutive slices (the last takes the remainder).</summary>
-    private static List<List<List<string>>> Slices(List<List<string>> perClient, int rounds) =>
+    internal static List<List<List<string>>> Slices(List<List<string>> perClient, int rounds) =>
         Enumerable.Range(0, rounds).Select(r => perClient.Select(batches =>
         {
             var size = batches.Count / rounds;
@@ -302,7 +302,7 @@ internal static class IngestBenchmark
             throw new InvalidOperationException($"POST failed {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
-    private static Task<string> IssueWriterKey(HttpClient http) => IssueKeyAsync(http, "bench-writer", "writer");
+    internal static Task<string> IssueWriterKey(HttpClient http) => IssueKeyAsync(http, "bench-writer", "writer");
 
     internal static async Task<string> IssueKeyAsync(HttpClient http, string name, string role)
     {

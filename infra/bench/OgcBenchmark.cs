@@ -149,7 +149,7 @@ internal static class OgcBenchmark
     }
 
     /// <summary>W3C Server-Timing: <c>name;dur=ms, …</c>.</summary>
-    private static Dictionary<string, double> ServerTiming(string? header) =>
+    internal static Dictionary<string, double> ServerTiming(string? header) =>
         (header ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         .Select(p => p.Split(";dur="))
         .Where(p => p.Length == 2)

@@ -19,6 +19,7 @@ using Ledger.Bench;
 // infra/bench/run.sh ingestcpu [--batches 200 --batch 500 --geometry]  the API's own CPU per batch, one thread, no HTTP or database
 // infra/bench/run.sh log [--entries 10000000 --proofs 1000 --whole-log 1]      the transparency log at scale: inclusion and consistency proofs over HTTP, whole-log verification from tiles
 // infra/bench/run.sh logcpu [--batches 400 --batch 500]          the log's own CPU per ingest batch (what runs under the chain's lock), one thread, no database
+// infra/bench/run.sh logingest [--events 200000 --batch 500 --clients 4 --rounds 6]  ingest without and with the log, two APIs on one cluster, alternating rounds
 // infra/bench/run.sh telemetry [--events N --batch N --clients N --rounds 2]  ingest with telemetry on and off, alternating
 var mode = args.FirstOrDefault() ?? "ingest";
 // The API processes sign checkpoints with a key file named after this process; nothing of a run should outlive it.
@@ -42,6 +43,10 @@ switch (mode)
         break;
     case "log":
         await LogBenchmark.RunAsync(Args.Int(args, "--entries", 10_000_000), Args.Int(args, "--proofs", 1000), Args.Int(args, "--whole-log", 1) != 0);
+        break;
+    case "logingest":
+        await LogIngestBenchmark.RunAsync(Args.Int(args, "--events", 200_000), Args.Int(args, "--batch", 500), Args.Int(args, "--clients", 4),
+            Args.Int(args, "--rounds", 6));
         break;
     case "ingestcpu":
         IngestCpu.Run(Args.Int(args, "--batches", 200), Args.Int(args, "--batch", 500), args.Contains("--geometry"));

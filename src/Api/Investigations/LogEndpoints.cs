@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Ledger.Api.Hosting;
 using Ledger.Api.Http;
@@ -63,18 +64,25 @@ public static class LogEndpoints
     [WolverineGet("/api/v1/ledger/logs/{database}/proof/inclusion")]
     public static async Task<IResult> Inclusion(HttpContext http, string database, Topology topology, CancellationToken ct)
     {
+        var started = Stopwatch.GetTimestamp();
         if (Find(http, database, topology, out var log) is { } missing) return missing;
         var q = new QueryParameters(http);
         var index = q.Long("index", 0, long.MaxValue - 1);
         var size = q.Long("size", 1, long.MaxValue);
         if (index is null && q.Errors.Count == 0) q.Errors.Add(new ItemError("index", "is required: the entry's zero-based index (its chain sequence − 1)"));
         if (q.Errors.Count > 0) return Problems.Validation(http, q.Errors);
-        if (await (size is null ? log!.ServedCheckpointAsync(ct) : log!.CheckpointAsync(size, ct)) is not { } checkpoint)
+        var timing = new ServerTiming(started);
+        timing.Mark("check");
+        var (checkpoint, inclusion) = await log!.InclusionAsync(index!.Value, size, ct);
+        timing.Mark("read");
+        if (checkpoint is null)
             return Problems.NotFound(http, size is null ? $"the log of {database} has no checkpoint yet" : $"the log of {database} has signed no checkpoint of size {size}");
-        if (index >= checkpoint.Size)
+        if (inclusion is null)
             return Problems.Validation(http, [new ItemError("index", $"must be less than the size {checkpoint.Size}")]);
-        var inclusion = (await log.InclusionsAsync([index!.Value], checkpoint.Size, ct))[0];
-        return Results.Text(new TlogProof(inclusion.Entry, inclusion.Index, inclusion.Proof, SignedNote.Parse(checkpoint.Note)).ToString(), Text);
+        var text = new TlogProof(inclusion.Entry, inclusion.Index, inclusion.Proof, SignedNote.Parse(checkpoint.Note)).ToString();
+        timing.Mark("text");
+        http.Response.Headers["Server-Timing"] = timing.ToString();
+        return Results.Text(text, Text);
     }
 
     /// <summary>RFC 6962 §2.1.2: one base64 hash per line, between two sizes the log has checkpointed.</summary>

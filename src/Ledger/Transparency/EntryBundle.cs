@@ -28,6 +28,33 @@ public static class EntryBundle
     public static IReadOnlyList<byte[]> Decode(ReadOnlySpan<byte> bundle) =>
         TryDecode(bundle, out var entries) ? entries : throw new FormatException("not an entry bundle: a length runs past the end, or more than 256 entries");
 
+    /// <summary>
+    /// The length in bytes of the bundle's first <paramref name="count"/> entries (itself the bundle of
+    /// those entries, as a bundle is its entries one after another), or -1 when the bundle is malformed
+    /// or holds fewer. Walks the lengths only: a proof needs one entry, not 256 copies.
+    /// </summary>
+    public static int PrefixLength(ReadOnlySpan<byte> bundle, int count)
+    {
+        var at = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (i == Tile.FullWidth || bundle.Length - at < 2) return -1;
+            var length = BinaryPrimitives.ReadUInt16BigEndian(bundle[at..]);
+            if (bundle.Length - at - 2 < length) return -1;
+            at += 2 + length;
+        }
+        return at;
+    }
+
+    /// <summary>Entry <paramref name="i"/> of a bundle holding at least i + 1 entries.</summary>
+    public static byte[] EntryAt(ReadOnlySpan<byte> bundle, int i)
+    {
+        var start = PrefixLength(bundle, i);
+        var length = start < 0 ? -1 : PrefixLength(bundle[start..], 1);
+        if (length < 0) throw new FormatException($"the bundle holds no entry {i}");
+        return bundle.Slice(start + 2, length - 2).ToArray();
+    }
+
     /// <summary>False for a length that runs past the end, or more than 256 entries; an empty bundle is no entries.</summary>
     public static bool TryDecode(ReadOnlySpan<byte> bundle, out IReadOnlyList<byte[]> entries)
     {

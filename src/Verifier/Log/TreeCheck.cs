@@ -15,35 +15,37 @@ internal static class TreeCheck
     {
         var bottom = (size + TilePaths.Width - 1) / TilePaths.Width;
         var full = size / TilePaths.Width;
-        // Level 1's slots: the root of each full level-0 tile (a perfect subtree of 256 leaves).
-        var tileRoots = new byte[full][];
-        byte[][] lastLeaves = [];
+        // Level 1's slots: the root of each full level-0 tile (a perfect subtree of 256 leaves), 32 bytes each, one after another.
+        var tileRoots = new byte[full * 32];
+        byte[] lastLeaves = [];
         await Parallel.ForAsync(0L, bottom, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (n, _) =>
         {
             var width = TilePaths.WidthIn(0, n, size);
             var bundle = await source.TileAsync(TilePaths.Entries(n, width));
             var hashes = await source.TileAsync(TilePaths.Hashes(0, n, width));
-            var leaves = CheckBottom(n, width, bundle, hashes);
-            if (width == TilePaths.Width) tileRoots[n] = PerfectRoot(leaves);
-            else lastLeaves = leaves;
+            CheckBottom(n, width, bundle, hashes);
+            // Checked: the tile is exactly the leaves' hashes.
+            if (width == TilePaths.Width) PerfectRoot(hashes, tileRoots.AsSpan((int)(n * 32), 32));
+            else lastLeaves = hashes;
         });
 
-        // levels[L] holds every complete subtree of height 8·L, left to right.
-        var levels = new List<byte[][]> { lastLeaves, tileRoots };
+        // levels[L] holds every complete subtree of height 8·L, left to right, 32 bytes each.
+        var levels = new List<byte[]> { lastLeaves, tileRoots };
         for (var level = 1; TilePaths.WidthIn(level, 0, size) > 0; level++)
         {
             var below = levels[level];
-            var next = new List<byte[]>();
-            for (long m = 0; m * TilePaths.Width < below.Length; m++)
+            var count = below.Length / 32;
+            var next = new byte[count / TilePaths.Width * 32];
+            for (long m = 0; m * TilePaths.Width < count; m++)
             {
                 var width = TilePaths.WidthIn(level, m, size);
                 var tile = await source.TileAsync(TilePaths.Hashes(level, m, width));
-                var slots = below.AsSpan((int)(m * TilePaths.Width), width).ToArray();
-                if (tile.Length != width * 32 || !slots.Select((h, i) => tile.AsSpan(i * 32, 32).SequenceEqual(h)).All(ok => ok))
+                var slots = below.AsSpan((int)(m * TilePaths.Width * 32), width * 32);
+                if (!tile.AsSpan().SequenceEqual(slots))
                     throw new Invalid(TilePaths.Hashes(level, m, width), "does not hold the roots of the subtrees the tiles below make");
-                if (width == TilePaths.Width) next.Add(PerfectRoot(slots));
+                if (width == TilePaths.Width) PerfectRoot(slots, next.AsSpan((int)(m * 32), 32));
             }
-            levels.Add([.. next]);
+            levels.Add(next);
         }
 
         var computed = RootOf(size, levels);
@@ -51,15 +53,15 @@ internal static class TreeCheck
             throw new Invalid("checkpoint", $"the root of the {size} entries in the tiles is {Convert.ToBase64String(computed)}, not the checkpoint's");
     }
 
-    /// <summary>One entry bundle and its level-0 tile: the entries' leaf hashes, once each entry is checked.</summary>
-    private static byte[][] CheckBottom(long n, int width, byte[] bundle, byte[] hashes)
+    /// <summary>One entry bundle and its level-0 tile: each entry is checked, and the tile holds exactly their leaf hashes.</summary>
+    private static void CheckBottom(long n, int width, byte[] bundle, byte[] hashes)
     {
         var bundlePath = TilePaths.Entries(n, width);
         var tilePath = TilePaths.Hashes(0, n, width);
         if (hashes.Length != width * 32) throw new Invalid(tilePath, $"{hashes.Length} bytes, not {width} hashes");
-        var leaves = new byte[width][];
         var at = 0;
         Span<byte> leafInput = stackalloc byte[1 + 65_535];
+        Span<byte> leaf = stackalloc byte[32];
         leafInput[0] = 0x00;
         for (var i = 0; i < width; i++)
         {
@@ -81,40 +83,39 @@ internal static class TreeCheck
             }
             if (parsed.Position != position) throw new Invalid($"{bundlePath} entry {i}", $"names position {parsed.Position}, not {position}");
             entry.CopyTo(leafInput[1..]);
-            var leaf = Hash(leafInput[..(1 + length)]);
+            Hash(leafInput[..(1 + length)], leaf);
             if (!hashes.AsSpan(i * 32, 32).SequenceEqual(leaf)) throw new Invalid($"{tilePath} hash {i}", $"is not the leaf hash of entry {position - 1}");
-            leaves[i] = leaf;
         }
         if (at != bundle.Length) throw new Invalid(bundlePath, $"has bytes after its {width} entries");
-        return leaves;
     }
 
-    /// <summary>The root of a perfect tree over these hashes (a power of two of them).</summary>
-    private static byte[] PerfectRoot(IReadOnlyList<byte[]> hashes)
+    /// <summary>The root of a perfect tree over these hashes (a power of two of them, 32 bytes each), into <paramref name="root"/>.</summary>
+    private static void PerfectRoot(ReadOnlySpan<byte> hashes, Span<byte> root)
     {
-        var row = hashes.ToArray();
+        // Folded in place, a level at a time: node i of the next level overwrites slot i of this one.
+        var row = hashes.Length <= 256 * 32 ? stackalloc byte[hashes.Length] : new byte[hashes.Length];
+        hashes.CopyTo(row);
         Span<byte> node = stackalloc byte[65];
         node[0] = 0x01;
-        for (var count = row.Length; count > 1; count /= 2)
+        for (var count = hashes.Length / 32; count > 1; count /= 2)
             for (var i = 0; i < count / 2; i++)
             {
-                row[2 * i].CopyTo(node[1..]);
-                row[2 * i + 1].CopyTo(node[33..]);
-                row[i] = Hash(node);
+                row.Slice(64 * i, 64).CopyTo(node[1..]);
+                Hash(node, row.Slice(32 * i, 32));
             }
-        return row[0];
+        row[..32].CopyTo(root);
     }
 
     /// <summary>
-    /// SHA-256 with one hasher per thread: the same function as <see cref="Merkle"/>'s, but a
-    /// whole log is tens of millions of small hashes, and creating a hash context for each one
-    /// costs about as much as the hashing.
+    /// SHA-256 with one hasher per thread, into the caller's span: the same function as <see cref="Merkle"/>'s,
+    /// but a whole log is tens of millions of small hashes, and creating a hash context or an array for
+    /// each one costs about as much as the hashing.
     /// </summary>
-    private static byte[] Hash(ReadOnlySpan<byte> data)
+    private static void Hash(ReadOnlySpan<byte> data, Span<byte> into)
     {
         var sha = _sha ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         sha.AppendData(data);
-        return sha.GetHashAndReset();
+        sha.TryGetHashAndReset(into, out _);
     }
 
     [ThreadStatic] private static IncrementalHash? _sha;
@@ -124,7 +125,7 @@ internal static class TreeCheck
     /// the size's binary digits name, left to right, folded from the right. A subtree of height 8·L + r
     /// is the perfect tree over 2^r consecutive hashes of <paramref name="levels"/>[L].
     /// </summary>
-    private static byte[] RootOf(long size, List<byte[][]> levels)
+    private static byte[] RootOf(long size, List<byte[]> levels)
     {
         if (size == 0) return SHA256.HashData([]);
         var parts = new List<byte[]>();
@@ -135,7 +136,9 @@ internal static class TreeCheck
             var (level, rest) = (height / 8, height % 8);
             // Level 0's list holds only the last tile's leaves: index them from that tile's start.
             var offset = level == 0 ? start % TilePaths.Width : start >> (8 * level);
-            parts.Add(PerfectRoot(levels[level].AsSpan((int)offset, 1 << rest).ToArray()));
+            var part = new byte[32];
+            PerfectRoot(levels[level].AsSpan((int)(offset * 32), 32 << rest), part);
+            parts.Add(part);
             start += 1L << height;
         }
         var root = parts[^1];
