@@ -347,6 +347,8 @@ internal static class IngestBenchmark
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         psi.Environment["LEDGER_TELEMETRY"] = telemetry ? "1" : "0";
         psi.Environment["LEDGER_METRICS_URLS"] = $"http://127.0.0.1:{metricsPort}";
+        // The service as shipped keeps the transparency log; its key is a throwaway one, not a file in the repository.
+        psi.Environment["LEDGER_LOG_KEY"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) psi.Environment[name] = value;
         var p = Process.Start(psi)!;
         p.OutputDataReceived += (_, _) => { };

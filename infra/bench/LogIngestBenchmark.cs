@@ -24,7 +24,7 @@ internal static class LogIngestBenchmark
             await create.ExecuteNonQueryAsync();
         var sides = new[]
         {
-            await Side.StartAsync(root, pg.ConnectionString(), "without the log", null, clients),
+            await Side.StartAsync(root, pg.ConnectionString(), "without the log", new Dictionary<string, string> { ["LEDGER_LOG"] = "0" }, clients),
             await Side.StartAsync(root, pg.ConnectionString("ledger_log"), "with the log", new Dictionary<string, string>
             {
                 ["LEDGER_LOG"] = "1", ["LEDGER_LOG_KEY"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
@@ -53,6 +53,11 @@ internal static class LogIngestBenchmark
                 Console.WriteLine($"round {i + 1}: without {without.Events / without.Timed.Seconds:N0} events/s, with {with.Events / with.Timed.Seconds:N0} events/s, " +
                                   $"ratio {without.Timed.Seconds / with.Timed.Seconds * with.Events / without.Events:F2}×");
             }
+            // The log side really kept a log: one entry per link of its chain.
+            var logSize = await IngestBenchmark.CountAsync(sides[1].ConnectionString, "select coalesce(max(size), 0) from ledger.log_checkpoints");
+            var links = await IngestBenchmark.CountAsync(sides[1].ConnectionString, "select count(*) from ledger.chain");
+            if (logSize != links || links == 0) throw new InvalidOperationException($"the log side's log has {logSize} entries for {links} chain links");
+            Console.WriteLine($"The log side's log: {logSize:N0} entries, one per chain link.");
             Report(sides, batchSize, clients);
         }
         finally

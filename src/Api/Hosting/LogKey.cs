@@ -14,7 +14,13 @@ public static class LogKey
     public static LogKeys Load(IConfiguration config, string? embeddedDataDir)
     {
         var origin = config["LEDGER_LOG_ORIGIN"] is { Length: > 0 } o ? o : LogKeys.DefaultOrigin;
-        var enabled = config["LEDGER_LOG"] is "1" or "true" or "on";
+        // Kept unless turned off (decisions 51 and 71): with the log the ingest runs at 0.92–0.99× of itself.
+        var enabled = config["LEDGER_LOG"] switch
+        {
+            null or "" or "1" or "true" or "on" => true,
+            "0" or "false" or "off" => false,
+            var other => throw new StartupRefusedException($"LEDGER_LOG '{other}' is neither 1 (keep the transparency log, the default) nor 0 (keep none)"),
+        };
         if (!Transparency.NoteKeys.IsValidName(origin + "/catalogue"))
             throw new StartupRefusedException($"LEDGER_LOG_ORIGIN '{origin}' is not a signed-note key name (printable, no spaces, no '+')");
         if (config["LEDGER_LOG_KEY"] is { Length: > 0 } given) return new LogKeys(Seed(given, "LEDGER_LOG_KEY"), origin, enabled);

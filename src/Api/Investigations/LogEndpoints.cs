@@ -103,7 +103,7 @@ public static class LogEndpoints
     }
 
     internal static IResult Off(HttpContext http) =>
-        Problems.NotFound(http, "this ledger keeps no transparency log (LEDGER_LOG is not 1); see docs/transparency-log.md");
+        Problems.NotFound(http, "this ledger keeps no transparency log (its operator set LEDGER_LOG=0); see docs/transparency-log.md");
 
     private static IResult? Find(HttpContext http, string database, Topology topology, out LogReader? log)
     {

@@ -7,9 +7,8 @@ namespace Ledger.Chain;
 /// The log key (Ed25519, its own key: not the ECDSA checkpoint key) and the origins it signs as:
 /// <c>LEDGER_LOG_ORIGIN</c> (default <c>ledger.localhost</c>) + <c>/</c> + the database's name. One
 /// key signs every database's log; each origin is a key name of its own, so each log has its own
-/// verifier key (the key id covers the name). <see cref="Enabled"/> is <c>LEDGER_LOG=1</c>: until
-/// the log's cost in the ingest is brought under the ingest floor it is kept only when asked for
-/// (docs/transparency-log.md).
+/// verifier key (the key id covers the name). <see cref="Enabled"/> unless <c>LEDGER_LOG=0</c>: the
+/// log is kept by default (decisions 51 and 71, docs/transparency-log.md).
 /// </summary>
 public sealed class LogKeys(byte[] seed, string originPrefix, bool enabled = true) : IDisposable
 {

@@ -452,7 +452,7 @@ public sealed class ShardTests
         var config = Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(
             new Microsoft.Extensions.Configuration.ConfigurationBuilder(), new Dictionary<string, string?>
         {
-            ["LEDGER_DB"] = catalogue, ["LEDGER_SHARDS_FILE"] = file, ["LEDGER_CHECKPOINT_KEY_FILE"] = keyFile,
+            ["LEDGER_DB"] = catalogue, ["LEDGER_SHARDS_FILE"] = file, ["LEDGER_CHECKPOINT_KEY_FILE"] = keyFile, ["LEDGER_LOG_KEY"] = LedgerApp.LogKeySeed,
         }).Build();
         var output = new StringWriter();
         var exit = await Ledger.Api.Commands.OperatorCommands.RunAsync(config, args, output);

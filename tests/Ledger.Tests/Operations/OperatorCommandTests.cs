@@ -103,6 +103,7 @@ public sealed class OperatorCommandTests(LedgerApp app) : IAsyncLifetime
             ["LEDGER_DB"] = app.ConnectionString,
             ["LEDGER_APP_ROLE"] = LedgerApp.AppRole,
             ["LEDGER_CHECKPOINT_KEY"] = LedgerApp.CheckpointKeyPem,
+            ["LEDGER_LOG_KEY"] = LedgerApp.LogKeySeed,
         }).Build();
         var output = new StringWriter();
         var exit = await OperatorCommands.RunAsync(config, args, output);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using Ledger.Tests.Support;
 
 namespace Ledger.Tests.Reliability;
 
@@ -44,6 +45,8 @@ public sealed class ApiProcess(string connectionString, string adminKey, string 
         // A killed node's work moves to the survivors once the leader finds it silent; seconds, not a minute, in tests.
         psi.Environment["LEDGER_NODE_HEARTBEAT_SECONDS"] = "1";
         psi.Environment["LEDGER_NODE_STALE_SECONDS"] = "4";
+        // The log is on by default: a child signs with the suite's log key, so the shared database's checkpoints have one signer.
+        psi.Environment["LEDGER_LOG_KEY"] = LedgerApp.LogKeySeed;
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) psi.Environment[name] = value;
         _process = Process.Start(psi)!;
         _process.OutputDataReceived += (_, e) => Heard(e.Data);

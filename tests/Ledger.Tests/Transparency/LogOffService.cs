@@ -4,8 +4,8 @@ using Ledger.Tests.Support;
 namespace Ledger.Tests.Transparency;
 
 /// <summary>
-/// The service as a child process over the suite's database, keeping no transparency log: the child
-/// inherits none of the suite's LEDGER_* settings, so LEDGER_LOG is unset there.
+/// The service as a child process over the suite's database, keeping no transparency log
+/// (<c>LEDGER_LOG=0</c>; the log is kept by default).
 /// </summary>
 public static class LogOffService
 {
@@ -16,7 +16,7 @@ public static class LogOffService
         try
         {
             await using var api = new ApiProcess(app.ConnectionString, LedgerApp.AdminKey, keyFile,
-                new Dictionary<string, string> { ["LEDGER_LOG_KEY"] = LedgerApp.LogKeySeed });
+                new Dictionary<string, string> { ["LEDGER_LOG"] = "0", ["LEDGER_LOG_KEY"] = LedgerApp.LogKeySeed });
             await api.StartAsync();
             using var http = new HttpClient { BaseAddress = api.BaseAddress };
             await use(api, http);
