@@ -27,7 +27,7 @@ public static partial class LedgerOpenApi
         var evidence = Responses(("200", "A ledger-evidence/v1 zip (docs/transparency-log.md): manifest.json, report.json, checkpoint, policy, events/{eventId}.txt, proofs/{eventId}.tlog-proof; byte-identical for the same checkpoint", null),
             ("202", "No checkpoint the log serves covers the report yet (the log is being built): {status, reportId, database, neededSize, checkpointSize, retryAfterSeconds, detail}, with Retry-After", null),
             ("400", "Not a report id", "Problem"), ("403", "Wrong role, or the report is outside the key's scope", "Problem"),
-            ("404", "No such report, or the ledger keeps no transparency log (LEDGER_LOG is not 1)", "Problem"),
+            ("404", "No such report, or the ledger keeps no transparency log (LEDGER_LOG=0)", "Problem"),
             ("409", "The report cites an event the ledger does not hold as cited, or the log's entry differs from the event: run verify", "Problem"),
             ("503", "The tenure's database is not prepared on this node yet", "Problem"));
         Body(evidence, "200", "application/zip", Str(null, "binary"));

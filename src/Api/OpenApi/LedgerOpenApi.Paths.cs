@@ -33,7 +33,7 @@ public static partial class LedgerOpenApi
         },
         ["/api/v1/ledger/logs"] = new JsonObject
         {
-            ["get"] = Op("Each database's transparency log (contract 1.6; kept with LEDGER_LOG=1, else 404): origin, signed-note verifier key, size, and a tlog-policy text (any valid key)",
+            ["get"] = Op("Each database's transparency log (contract 1.6; kept unless LEDGER_LOG=0, which answers 404): origin, signed-note verifier key, size, and a tlog-policy text (any valid key)",
                 responses: Responses(("200", "{logs:[{database, origin, verifierKey, size}], witnesses:[], policy}", null), ("404", "The ledger keeps no log", "Problem"))),
         },
         ["/api/v1/ledger/logs/{database}/checkpoint"] = new JsonObject
