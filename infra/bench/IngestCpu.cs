@@ -48,6 +48,27 @@ internal static class IngestCpu
                 {
                     foreach (var item in doc.RootElement.GetProperty("events").EnumerateArray()) ContentHash.Of(item);
                 });
+                if (geometry)
+                {
+                    var drawn = doc.RootElement.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("data").GetProperty("geometry")).ToList();
+                    var shapes = new List<Spatial.Shape>();
+                    Time("  of which boundaries read (GeoJSON to NTS, validity, area, stored form)", () =>
+                    {
+                        foreach (var g in drawn) shapes.Add(Spatial.GeoJsonReader.Read(g).Shape!);
+                    });
+                    Time("    of which the validity test alone (IsValidOp)", () =>
+                    {
+                        foreach (var shape in shapes) _ = new NetTopologySuite.Operation.Valid.IsValidOp(shape.Geometry).IsValid;
+                    });
+                    Time("    of which the ellipsoidal area alone", () =>
+                    {
+                        foreach (var shape in shapes) Spatial.EllipsoidArea.Hectares(shape.Geometry);
+                    });
+                    Time("    of which the stored form alone", () =>
+                    {
+                        foreach (var g in drawn) Spatial.StoredGeometry.Of(g);
+                    });
+                }
                 string[] data = null!;
                 Time("serialize event data (Marten's serializer)", () => data = parsed.Events.Select(e => serializer.ToJson(e.Event)).ToArray());
                 Time("chain texts (data rendered as jsonb prints it)", () =>

@@ -51,7 +51,7 @@ public static class StreamEndpoints
         var events = page.Select(e => new
         {
             eventId = e.EventId, type = e.Type, version = e.Version, sequence = e.Sequence, effectiveDate = e.EffectiveDate,
-            recordedAt = e.RecordedAt, client = e.Client, regionCode = e.RegionCode, data = (object)e.Data,
+            recordedAt = e.RecordedAt, client = e.Client, regionCode = e.RegionCode, data = EventData.ForReaders(e.Data),
             source = e.DocumentRef is null && e.Note is null ? null : new { documentRef = e.DocumentRef, note = e.Note },
         });
         var next = page.Count == limit

@@ -45,7 +45,7 @@ public static class StreamPages
             b.Append($"""
                 <li id="v{e.Version}"><strong>v{e.Version} · {Ui.E(e.Type)}</strong>
                 <div class="muted">{ui.T("生效", "effective")} {Ui.Date(e.EffectiveDate)} · {ui.T("记录", "recorded")} {Ui.Instant(e.RecordedAt)}{(late > 30 ? $" <span class=\"badge bad\">{ui.T($"补录 {late} 天", $"back-dated {late} days")}</span>" : "")} · {Ui.E(e.Client)} · {ui.T("序号", "seq")} {e.Sequence} · <code>{e.EventId}</code></div>
-                {KeyValues(JsonSerializer.SerializeToElement(e.Data, e.Data.GetType(), LedgerJson.Options))}
+                {KeyValues(Streams.EventData.ForReaders(e.Data))}
                 {(e.DocumentRef is null && e.Note is null ? "" : $"<div class=\"muted\">{ui.T("来源", "source")}: {Ui.E(e.DocumentRef)} {Ui.E(e.Note)}</div>")}
                 </li>
                 """);

@@ -20,7 +20,7 @@ public sealed class EventValues(string regionCode, LocalDate effectiveDate, IRea
     public IReadOnlyList<string> List(string name) => (IReadOnlyList<string>)values[name]!;
     public IReadOnlyList<string>? OptionalList(string name) => values.TryGetValue(name, out var v) ? (IReadOnlyList<string>?)v : null;
     public Shape? Shape => values.TryGetValue("geometry", out var v) ? (Shape?)v : null;
-    /// <summary>The geometry exactly as posted, kept in the event as evidence.</summary>
-    public JsonElement? Geometry => Shape?.Json;
+    /// <summary>The geometry exactly as posted, kept in the event as evidence (as one string: <see cref="StoredGeometry"/>).</summary>
+    public JsonElement? Geometry => Shape?.Stored;
     public Guid? OptionalUuid(string name) => values.TryGetValue(name, out var v) ? (Guid?)v : null;
 }

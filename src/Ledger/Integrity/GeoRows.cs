@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ledger.Flows;
 using Ledger.Spatial;
 using Ledger.Storage;
@@ -32,7 +31,5 @@ internal static class GeoRows
     }
 
     /// <summary>An event's geometry; one that no longer reads (only a forged event could hold one) gives no rows, which the check then reports.</summary>
-    private static Shape? ShapeOf(object e) => e is IHasGeometry { Geometry: { ValueKind: JsonValueKind.Object } g }
-        ? GeoJsonReader.Read(g).Shape
-        : null;
+    private static Shape? ShapeOf(object e) => e is IHasGeometry { Geometry: { } g } ? StoredGeometry.Read(g) : null;
 }

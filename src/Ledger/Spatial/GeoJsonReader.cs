@@ -29,17 +29,13 @@ public static class GeoJsonReader
                 return (null, $"is not a valid polygon by OGC rules: {error.Message} at ({Num(error.Coordinate.X)} {Num(error.Coordinate.Y)})");
             var area = EllipsoidArea.Hectares(multi);
             if (area <= 0) return (null, "encloses no area");
-            return (new Shape(raw.Clone(), multi, area), null);
+            return (new Shape(StoredGeometry.Of(raw), multi, area), null);
         }
         catch (Refused r)
         {
             return (null, r.Message);
         }
     }
-
-    /// <summary>Reads a geometry already stored in an event (it passed <see cref="Read"/> when it was posted).</summary>
-    public static Shape Stored(JsonElement raw) =>
-        Read(raw) is { Shape: { } s } ? s : throw new InvalidOperationException($"a stored geometry does not read: {Read(raw).Problem}");
 
     private static MultiPolygon Parse(JsonElement raw)
     {

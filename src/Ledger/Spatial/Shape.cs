@@ -3,8 +3,11 @@ using NetTopologySuite.Geometries;
 
 namespace Ledger.Spatial;
 
-/// <summary>A posted geometry that passed every check: the GeoJSON as sent (kept in the event), the parsed multipolygon and its ellipsoidal area.</summary>
-public sealed record Shape(JsonElement Json, MultiPolygon Geometry, decimal AreaHa)
+/// <summary>
+/// A posted geometry that passed every check: the form the event keeps it in (<see cref="StoredGeometry"/>:
+/// the GeoJSON as sent, as one string), the parsed multipolygon and its ellipsoidal area.
+/// </summary>
+public sealed record Shape(JsonElement Stored, MultiPolygon Geometry, decimal AreaHa)
 {
     public int Vertices => Geometry.NumPoints;
 }
@@ -12,6 +15,7 @@ public sealed record Shape(JsonElement Json, MultiPolygon Geometry, decimal Area
 /// <summary>An event type that may carry <c>data.geometry</c> (contract 1.1).</summary>
 public interface IHasGeometry
 {
+    /// <summary>As stored: a string holding the GeoJSON (events since decision 72) or the GeoJSON object (older ones); <see cref="StoredGeometry.AsGeoJson"/> reads both.</summary>
     JsonElement? Geometry { get; }
 }
 

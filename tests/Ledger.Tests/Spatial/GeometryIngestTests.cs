@@ -31,12 +31,41 @@ public sealed class GeometryIngestTests(LedgerApp app) : IAsyncLifetime
         var response = await app.PostEventsAsync(_writer, parcel);
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
 
+        // Kept once, as the GeoJSON text in one string (decision 72), not as a jsonb tree of numbers.
         var stored = JsonNode.Parse(await ScalarAsync<string>("select data::text from ledger.mt_events where type = 'farmland.parcel-registered'"))!;
-        JsonNode.DeepEquals(stored["geometry"], boundary).ShouldBeTrue();
+        stored["geometry"]!.GetValueKind().ShouldBe(JsonValueKind.String);
+        JsonNode.DeepEquals(JsonNode.Parse(stored["geometry"]!.GetValue<string>()), boundary).ShouldBeTrue();
         (await ScalarAsync<string>("select ST_GeometryType(geom) || ' ' || ST_SRID(geom) from ledger.geo_versions where layer = 'farmland'"))
             .ShouldBe("ST_MultiPolygon 4490");
         var postgisHa = await ScalarAsync<double>("select ST_Area(geom::geography) / 10000 from ledger.geo_versions");
         ((double)Geo.AreaHa(boundary)).ShouldBe(postgisHa, postgisHa * 0.0001);
+    }
+
+    [Fact]
+    public async Task a_boundary_keeps_its_numbers_as_posted_and_readers_get_it_back_as_geojson()
+    {
+        // Trailing zeros and the members' order, exactly as a province's system wrote them.
+        const string posted = """{"coordinates":[[[113.600,34.700],[113.610,34.700],[113.610,34.710],[113.600,34.710],[113.600,34.700]]],"type":"Polygon"}""";
+        var geometry = JsonNode.Parse(posted)!.AsObject();
+        var parcel = Parcel().With("data.geometry", geometry.DeepClone()).With("data.areaHa", Geo.AreaHa(geometry));
+        (await app.PostEventsAsync(_writer, parcel)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        (await ScalarAsync<string>("select data->>'geometry' from ledger.mt_events where type = 'farmland.parcel-registered'")).ShouldBe(posted);
+        (await ScalarAsync<string>($"select {Ledger.Chain.ChainTables.CanonicalText} from ledger.mt_events e where type = 'farmland.parcel-registered'"))
+            .ShouldContain(posted.Replace("\"", "\\\""));
+
+        var history = await app.SendAsync(HttpMethod.Get, "/api/v1/streams/farmland/410102-000001/events", await app.KeyAsync("auditor"));
+        var body = await history.Content.ReadAsStringAsync();
+        history.StatusCode.ShouldBe(HttpStatusCode.OK, body);
+        var answered = JsonNode.Parse(body)!["events"]![0]!["data"]!["geometry"]!;
+        answered.GetValueKind().ShouldBe(JsonValueKind.Object);
+        answered.ToJsonString().ShouldBe(posted);
+
+        // The same event again, its numbers written otherwise: the same content, so a duplicate, not a conflict.
+        var again = parcel.DeepClone().AsObject().With("data.geometry", JsonNode.Parse(posted.Replace("113.600", "113.6").Replace("34.700", "34.7")));
+        var duplicate = await app.PostEventsAsync(_writer, again);
+        (await duplicate.Content.ReadAsStringAsync()).ShouldContain("\"duplicate\"");
+        (await ScalarAsync<long>("select count(*) from ledger.mt_events where type = 'farmland.parcel-registered'")).ShouldBe(1);
     }
 
     [Fact]

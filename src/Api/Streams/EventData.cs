@@ -1,0 +1,22 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ledger.Api.Http;
+using Ledger.Spatial;
+
+namespace Ledger.Api.Streams;
+
+/// <summary>
+/// An event's data as readers get it: a boundary as its GeoJSON object, whichever form the event
+/// keeps it in (<see cref="StoredGeometry"/>: one string since decision 72, a tree before).
+/// </summary>
+public static class EventData
+{
+    public static JsonElement ForReaders(object data)
+    {
+        var json = JsonSerializer.SerializeToElement(data, data.GetType(), LedgerJson.Options);
+        if (data is not IHasGeometry { Geometry: { ValueKind: JsonValueKind.String } stored }) return json;
+        var node = JsonNode.Parse(json.GetRawText())!.AsObject();
+        node["geometry"] = JsonNode.Parse(stored.GetString()!);
+        return JsonSerializer.SerializeToElement(node, LedgerJson.Options);
+    }
+}
