@@ -9,7 +9,7 @@ namespace Ledger.Imports;
 
 /// <summary>
 /// Runs an import: reads the stored file feature by feature, turns each into an event, and posts
-/// them through the same parser and <see cref="Ingestor"/> as <c>POST /events</c>, 500 at a time,
+/// them through the same parser and <see cref="Ingestor"/> as <c>POST /events</c>, 1,000 at a time (a batch's most),
 /// as the client who uploaded it. A batch the rules refuse is retried without the features its
 /// errors name, so one bad feature never holds back the others. After every batch a progress row
 /// records the counts: a job started again (after a restart) skips the features already counted,
@@ -20,7 +20,7 @@ namespace Ledger.Imports;
 public sealed partial class ImportRunner(ImportStore imports, IIngestRouting routing, IClock clock, ImportLimits limits, FairGate gate,
     ImportCancellations cancellations, ScratchSpace scratch, IIngestPhaseSink? phaseSink = null)
 {
-    public const int BatchSize = 500;
+    public const int BatchSize = 1000;
     public const long BatchBytes = 16 * 1024 * 1024;
 
     public async Task RunAsync(Guid id, CancellationToken stopping)
