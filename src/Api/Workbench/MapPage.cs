@@ -23,7 +23,7 @@ public static class MapPage
         (Layers.Footprints, "占地与侵占", "Footprints"), (Layers.Overlaps, "叠加发现", "Overlaps found"),
     ];
 
-    public static async Task<IResult> Page(HttpContext http, string code, Hosting.Topology topology, IClock clock, CancellationToken ct)
+    public static async Task<IResult> Page(HttpContext http, string code, Hosting.Topology topology, IClock clock, MapLimits limits, CancellationToken ct)
     {
         var ui = new Ui(http);
         if (await RegionPages.CheckRegionAsync(ui, code, topology, ct) is { } refused) return refused;
@@ -34,10 +34,14 @@ public static class MapPage
         if (badKnown) return ui.Error(400, ui.T("“数据截至”须为 UTC 时间，如 2026-03-01T08:00。", "'Known at' must be a UTC time such as 2026-03-01T08:00."));
 
         // The region's database, or every one for the nation with shards: the extent is their union, the overlaps all of theirs.
+        // The table lists at most the map's cap (LEDGER_MAP_MAX_FEATURES) in date order: a province's overlaps would be a page of
+        // megabytes; each database reads one past the cap, so the page knows when there are more.
+        var listed = new MapLimits(limits.MaxFeatures, long.MaxValue, TimeSpan.Zero);
         var each = await topology.EachAsync(topology.Holding(code), async (d, _) =>
-            (Extent: await new MapQuery(d.Db).ExtentAsync(code, ct), Overlaps: await new OverlapQuery(d.Db).ListAsync(code, null, asOf, knownAt, ct)));
+            (Extent: await new MapQuery(d.Db).ExtentAsync(code, ct), Overlaps: await new OverlapQuery(d.Db, listed).ListAsync(code, null, asOf, knownAt, ct)));
         var extent = BoundingBox.Union(each.Select(e => e.Extent));
-        var found = each.SelectMany(e => e.Overlaps).ToList();
+        var all = each.Length == 1 ? each[0].Overlaps : each.SelectMany(e => e.Overlaps).OrderBy(o => o.EffectiveDate).ThenBy(o => o.Id).ToList();
+        var found = all.Take(limits.MaxFeatures).ToList();
         var knownText = InstantPattern.ExtendedIso.Format(knownAt);
         var b = new StringBuilder();
         b.Append($"<p><a href=\"/ui/regions/{code}\">{ui.T("返回资产负债表", "Back to the balance sheet")}</a></p>");
@@ -68,6 +72,8 @@ public static class MapPage
         }
         b.Append(MapDownloads.Section(ui, code, asOf, knownAt));
         b.Append($"<h2 id=\"overlaps\">{ui.T("叠加发现", "Overlaps found by the ledger")}</h2>");
+        if (all.Count > found.Count)
+            b.Append($"<p class=\"bad\" role=\"status\">{ui.T($"仅列出最早的 {found.Count:N0} 项叠加（还有更多）；完整清单请下载上方的 GeoPackage（overlaps 图层），或在 GIS 中打开 overlaps 集合。", $"Only the earliest {found.Count:N0} overlaps are listed (there are more); the whole list is the GeoPackage above (its overlaps layer), or the overlaps collection in a GIS client.")}</p>");
         b.Append(found.Count == 0
             ? $"<p class=\"ok\">{ui.T("截至该时点没有发现叠加。", "No overlaps by this date.")}</p>"
             : Ui.Table(ui.T("占地或矿业权与红线、永久基本农田的叠加", "Footprints or licences over red lines and permanent basic farmland"),

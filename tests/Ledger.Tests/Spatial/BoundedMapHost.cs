@@ -22,6 +22,10 @@ public sealed class BoundedMapHost(LedgerApp app, MapLimits limits) : IAsyncDisp
         return await _http.SendAsync(request);
     }
 
+    /// <summary>A client that follows no redirects and keeps no cookies, as the workbench's form tests send.</summary>
+    public HttpClient PlainClient() =>
+        _host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+
     public async ValueTask DisposeAsync()
     {
         _http?.Dispose();

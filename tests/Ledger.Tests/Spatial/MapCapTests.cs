@@ -84,6 +84,30 @@ public sealed class MapCapTests(LedgerApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task the_workbench_lists_the_earliest_overlaps_up_to_the_cap_and_says_there_are_more()
+    {
+        await using var host = new BoundedMapHost(app, MapLimits.Default with { MaxFeatures = 3 });
+        using var http = host.PlainClient();
+        var cookie = Workbench.WorkbenchForms.SessionCookie(await Workbench.WorkbenchForms.SignIn(http, _auditor));
+        using var page = await Workbench.WorkbenchForms.Page(http, cookie, "/ui/regions/410102/map?asOf=2025-01-01");
+        var html = await page.Content.ReadAsStringAsync();
+        page.StatusCode.ShouldBe(HttpStatusCode.OK, html);
+        html.ShouldContain("仅列出最早的 3 项叠加");
+        var table = html[html.IndexOf("id=\"overlaps\"", StringComparison.Ordinal)..];
+        table.ShouldContain("2021-01-01");
+        table.ShouldContain("2022-06-01");
+        table.ShouldNotContain("2023-01-01"); // the fourth, past the cap
+
+        await using var roomy = new BoundedMapHost(app, MapLimits.Default with { MaxFeatures = 4 });
+        using var http2 = roomy.PlainClient();
+        var cookie2 = Workbench.WorkbenchForms.SessionCookie(await Workbench.WorkbenchForms.SignIn(http2, _auditor));
+        using var whole = await Workbench.WorkbenchForms.Page(http2, cookie2, "/ui/regions/410102/map?asOf=2025-01-01");
+        var all = await whole.Content.ReadAsStringAsync();
+        all.ShouldNotContain("仅列出最早的");
+        all[all.IndexOf("id=\"overlaps\"", StringComparison.Ordinal)..].ShouldContain("2023-01-01");
+    }
+
+    [Fact]
     public async Task the_default_caps_leave_an_ordinary_county_alone()
     {
         var map = await app.SendAsync(HttpMethod.Get, "/api/v1/regions/410102/map", _auditor);
