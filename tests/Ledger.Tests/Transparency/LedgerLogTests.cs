@@ -77,6 +77,33 @@ public sealed class LedgerLogTests(LedgerApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_proof_against_the_served_checkpoint_follows_the_log_as_it_grows()
+    {
+        // The endpoint reads its tiles for the size it last served, in the checkpoint's round trip: after a batch that guess is stale.
+        var (_, before) = await CheckpointAsync();
+        var first = TlogProof.Parse(await TextAsync($"proof/inclusion?index={before.Size - 1}"));
+        first.Tree.Size.ShouldBe(before.Size);
+        first.Includes(MerkleTree.LeafHash(first.Extra)).ShouldBeTrue();
+
+        var writer = await app.KeyAsync("writer");
+        (await app.PostEventsAsync(writer, Enumerable.Range(0, 300).Select(n => Parcel($"410102-9{n:D4}", 1m)).ToArray())).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var (_, after) = await CheckpointAsync();
+        after.Size.ShouldBe(before.Size + 300);
+
+        foreach (var index in new[] { before.Size - 1, before.Size, after.Size - 1 })
+        {
+            var proof = TlogProof.Parse(await TextAsync($"proof/inclusion?index={index}"));
+            proof.Tree.Size.ShouldBe(after.Size);
+            proof.Tree.Root.ShouldBe(after.Root);
+            proof.Includes(MerkleTree.LeafHash(proof.Extra)).ShouldBeTrue();
+            LedgerEntry.TryParse(proof.Extra, out var entry).ShouldBeTrue();
+            entry.Sequence.ShouldBe(index + 1);
+        }
+        (await app.SendAsync(HttpMethod.Get, $"/api/v1/ledger/logs/catalogue/proof/inclusion?index={after.Size}", _auditor)).StatusCode
+            .ShouldBe(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task each_batch_has_its_own_checkpoint_and_any_two_are_consistent()
     {
         var sizes = new List<long>();

@@ -153,4 +153,20 @@ public sealed class TileTests
             ConsistencyProof.Build(Math.Max(1, index), size, fromTiles).ShouldBe(ConsistencyProof.Build(Math.Max(1, index), size, storage));
         }
     }
+
+    [Fact]
+    public void an_entry_is_found_by_walking_the_lengths_and_a_prefix_of_a_bundle_is_the_bundle_of_its_first_entries()
+    {
+        var entries = Enumerable.Range(0, 5).Select(i => System.Text.Encoding.ASCII.GetBytes(new string('a', i * 3 + 1))).ToList();
+        var bundle = EntryBundle.Encode(entries);
+        for (var i = 0; i < entries.Count; i++) EntryBundle.EntryAt(bundle, i).ShouldBe(entries[i]);
+        EntryBundle.PrefixLength(bundle, 0).ShouldBe(0);
+        EntryBundle.PrefixLength(bundle, 5).ShouldBe(bundle.Length);
+        bundle[..EntryBundle.PrefixLength(bundle, 3)].ShouldBe(EntryBundle.Encode(entries.Take(3).ToList()));
+
+        EntryBundle.PrefixLength(bundle, 6).ShouldBe(-1); // fewer entries than asked
+        EntryBundle.PrefixLength(bundle[..^1], 5).ShouldBe(-1); // the last length runs past the end
+        Should.Throw<FormatException>(() => EntryBundle.EntryAt(bundle, 5));
+        Should.Throw<FormatException>(() => EntryBundle.EntryAt(bundle[..^1], 4));
+    }
 }
