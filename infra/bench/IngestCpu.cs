@@ -54,7 +54,7 @@ internal static class IngestCpu
                     var shapes = new List<Spatial.Shape>();
                     Time("  of which boundaries read (GeoJSON to NTS, validity, area, stored form)", () =>
                     {
-                        foreach (var g in drawn) shapes.Add(Spatial.GeoJsonReader.Read(g).Shape!);
+                        foreach (var g in drawn) shapes.Add(Spatial.GeoJsonReader.ReadPosted(g).Shape!);
                     });
                     Time("    of which the validity test alone (IsValidOp)", () =>
                     {

@@ -56,7 +56,7 @@ internal static class DataReader
             ? (g, null) : (null, "must be a UUID"),
         FieldKind.RegionCodeList => ListReader.Read(raw, field, ListReader.RegionCodeProblem),
         FieldKind.StreamList => ListReader.Read(raw, field, ListReader.StreamProblem),
-        FieldKind.Geometry => Spatial.GeoJsonReader.Read(raw) is var (shape, problem) ? (shape, problem) : default,
+        FieldKind.Geometry => Spatial.GeoJsonReader.ReadPosted(raw) is var (shape, problem) ? (shape, problem) : default,
         _ => throw new ArgumentOutOfRangeException(nameof(field), field.Kind, null),
     };
 

@@ -19,6 +19,17 @@ public static class GeoJsonReader
     /// <summary>Thrown inside the walk: the first problem ends it.</summary>
     private sealed class Refused(string message) : Exception(message);
 
+    /// <summary>A posted geometry, with the form its event will keep it in (<see cref="StoredGeometry"/>): what the ingest reads.</summary>
+    public static (Shape? Shape, string? Problem) ReadPosted(JsonElement raw)
+    {
+        var (shape, problem) = Read(raw);
+        return (shape is null ? null : shape with { Stored = StoredGeometry.Of(raw) }, problem);
+    }
+
+    /// <summary>
+    /// A geometry read to be looked at (its area, its validity), with no stored form: the derived check, imports' areas and
+    /// tools read many, and copying each into a string would be work nothing uses.
+    /// </summary>
     public static (Shape? Shape, string? Problem) Read(JsonElement raw)
     {
         try
@@ -29,7 +40,7 @@ public static class GeoJsonReader
                 return (null, $"is not a valid polygon by OGC rules: {error.Message} at ({Num(error.Coordinate.X)} {Num(error.Coordinate.Y)})");
             var area = EllipsoidArea.Hectares(multi);
             if (area <= 0) return (null, "encloses no area");
-            return (new Shape(StoredGeometry.Of(raw), multi, area), null);
+            return (new Shape(null, multi, area), null);
         }
         catch (Refused r)
         {

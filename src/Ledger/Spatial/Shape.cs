@@ -4,10 +4,11 @@ using NetTopologySuite.Geometries;
 namespace Ledger.Spatial;
 
 /// <summary>
-/// A posted geometry that passed every check: the form the event keeps it in (<see cref="StoredGeometry"/>:
-/// the GeoJSON as sent, as one string), the parsed multipolygon and its ellipsoidal area.
+/// A geometry that passed every check: the parsed multipolygon, its ellipsoidal area and, when it was
+/// posted (<see cref="GeoJsonReader.ReadPosted"/>), the form its event keeps it in (<see cref="StoredGeometry"/>:
+/// the GeoJSON as sent, as one string).
 /// </summary>
-public sealed record Shape(JsonElement Stored, MultiPolygon Geometry, decimal AreaHa)
+public sealed record Shape(JsonElement? Stored, MultiPolygon Geometry, decimal AreaHa)
 {
     public int Vertices => Geometry.NumPoints;
 }
