@@ -168,10 +168,13 @@ public sealed partial class ImportRunner(ImportStore imports, IIngestRouting rou
 
     private Chunk Chunked(List<(ImportFeature Feature, JsonObject Event, string? Group)> batch, List<RejectedFeature> rejected, int read, int skipped)
     {
-        var groups = batch.GroupBy(b => routing.For(b.Event["regionCode"]!.GetValue<string>()).Database)
-            .Select(g => g.ToList())
-            .Select(g => new Group(routing.For(g[0].Event["regionCode"]!.GetValue<string>()).Ingestor, g, Parse(g)))
-            .ToList();
+        var groups = new List<Group>();
+        // A database's route is one (name, ingestor) pair, so the routes themselves group the batch.
+        foreach (var route in batch.GroupBy(b => routing.For(b.Event["regionCode"]!.GetValue<string>())))
+        {
+            var pending = route.ToList();
+            groups.Add(new Group(route.Key.Ingestor, pending, Parse(pending)));
+        }
         return new Chunk(groups, rejected, read, skipped);
     }
 
@@ -217,10 +220,19 @@ public sealed partial class ImportRunner(ImportStore imports, IIngestRouting rou
     }
 
     /// <summary>The features' events as <c>POST /events</c> would parse them.</summary>
+    /// <remarks>The body is written straight from the events' nodes: a new tree would have to clone each of them (a node has one parent).</remarks>
     private static BatchParser.Outcome Parse(List<(ImportFeature Feature, JsonObject Event, string? Group)> pending)
     {
-        var body = new JsonObject { ["events"] = new JsonArray(pending.Select(p => (JsonNode)p.Event.DeepClone()).ToArray()) };
-        using var doc = JsonDocument.Parse(body.ToJsonString());
+        var body = new System.Buffers.ArrayBufferWriter<byte>(64 * 1024);
+        using (var writer = new Utf8JsonWriter(body))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("events");
+            foreach (var p in pending) p.Event.WriteTo(writer);
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        using var doc = JsonDocument.Parse(body.WrittenMemory);
         return BatchParser.Parse(doc.RootElement);
     }
 
