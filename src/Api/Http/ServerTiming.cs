@@ -19,6 +19,9 @@ public sealed class ServerTiming(long startedTimestamp)
         _last = now;
     }
 
-    public override string ToString() =>
-        string.Join(", ", _parts.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name};dur={p.Ms:F2}")));
+    public override string ToString() => Header(_parts);
+
+    /// <summary>The header's value for parts timed some other way: <c>name;dur=ms, …</c>.</summary>
+    public static string Header(IEnumerable<(string Name, double Ms)> parts) =>
+        string.Join(", ", parts.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name};dur={p.Ms:F2}")));
 }

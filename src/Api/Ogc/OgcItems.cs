@@ -71,7 +71,7 @@ public static class OgcItems
                     "next", OgcResponse.GeoJson, "The next page"));
             var read = Stopwatch.GetElapsedTime(started).TotalMilliseconds - checkedMs - queued;
             var answer = OgcResponse.Raw(Collection(clock.GetCurrentInstant(), pages.Sum(p => p.Matched), page, links), OgcResponse.GeoJson, crs);
-            http.Response.Headers["Server-Timing"] = ServerTiming(checkedMs, queued, pages.Select(p => p.Timings).ToList(), read,
+            http.Response.Headers["Server-Timing"] = Timing(checkedMs, queued, pages.Select(p => p.Timings).ToList(), read,
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds - checkedMs - queued - read);
             return answer;
         }, ct);
@@ -82,12 +82,9 @@ public static class OgcItems
     /// checks; waiting for the client's map-read slot; each database's setup, page statement and count (the slowest database's,
     /// as the databases are read at once); the whole read; and building the answer's text.
     /// </summary>
-    private static string ServerTiming(double checkedMs, double queued, IReadOnlyList<FeatureTimings> databases, double read, double build)
-    {
-        static string Part(string name, double ms) => string.Create(CultureInfo.InvariantCulture, $"{name};dur={ms:F1}");
-        return string.Join(", ", Part("check", checkedMs), Part("queue", queued), Part("setup", databases.Max(t => t.Setup)),
-            Part("page", databases.Max(t => t.Page)), Part("count", databases.Max(t => t.Count)), Part("read", read), Part("build", build));
-    }
+    private static string Timing(double checkedMs, double queued, IReadOnlyList<FeatureTimings> databases, double read, double build) =>
+        ServerTiming.Header([("check", checkedMs), ("queue", queued), ("setup", databases.Max(t => t.Setup)), ("page", databases.Max(t => t.Page)),
+            ("count", databases.Max(t => t.Count)), ("read", read), ("build", build)]);
 
     public static async Task<IResult> Item(HttpContext http, string code, string collectionId, string featureId, Topology topology, MapWork work,
         IClock clock, CancellationToken ct)

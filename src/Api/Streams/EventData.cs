@@ -13,9 +13,9 @@ public static class EventData
 {
     public static JsonElement ForReaders(object data)
     {
-        var json = JsonSerializer.SerializeToElement(data, data.GetType(), LedgerJson.Options);
-        if (data is not IHasGeometry { Geometry: { ValueKind: JsonValueKind.String } stored }) return json;
-        var node = JsonNode.Parse(json.GetRawText())!.AsObject();
+        if (data is not IHasGeometry { Geometry: { ValueKind: JsonValueKind.String } stored })
+            return JsonSerializer.SerializeToElement(data, data.GetType(), LedgerJson.Options);
+        var node = JsonSerializer.SerializeToNode(data, data.GetType(), LedgerJson.Options)!.AsObject();
         node["geometry"] = JsonNode.Parse(stored.GetString()!);
         return JsonSerializer.SerializeToElement(node, LedgerJson.Options);
     }
