@@ -12,10 +12,10 @@ namespace Ledger.Bench;
 /// </summary>
 internal static class ImportBenchmark
 {
-    /// <summary>One part of a round: <paramref name="Each"/> is every file's own seconds (the part's are the longest), <paramref name="Upload"/> the slowest upload.</summary>
     /// <summary>The import's batch size (<c>ImportRunner.BatchSize</c>): its batches are what the phase histogram counts.</summary>
     private const int ImportBatch = Ledger.Imports.ImportRunner.BatchSize;
 
+    /// <summary>One part of a round: <paramref name="Each"/> is every file's own seconds (the part's are the longest), <paramref name="Upload"/> the slowest upload.</summary>
     private sealed record Part(int Round, string Source, double Seconds, long Features, double[] Each, double Upload, Cpu Cpu);
 
     /// <summary>
