@@ -9,7 +9,8 @@ namespace Ledger.Ingest;
 /// histogram per phase, so an operator can see under load which step grew; two timestamps per
 /// phase cost nothing next to a batch.
 /// </summary>
-public sealed class IngestPhases
+/// <param name="marked">Called after each mark, on the appending thread: tests hold a batch at a chosen step with it.</param>
+public sealed class IngestPhases(Action<string>? marked = null)
 {
     private readonly List<(string Phase, long Ticks)> _phases = [];
     private long _last = Stopwatch.GetTimestamp();
@@ -19,6 +20,7 @@ public sealed class IngestPhases
         var now = Stopwatch.GetTimestamp();
         _phases.Add((phase, now - _last));
         _last = now;
+        marked?.Invoke(phase);
     }
 
     /// <summary>Each phase once, in the order first marked, with its seconds.</summary>

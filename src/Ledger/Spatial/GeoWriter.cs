@@ -12,6 +12,8 @@ namespace Ledger.Spatial;
 /// </summary>
 public static class GeoWriter
 {
+    private const int OverlapLockClass = 0x4C47_454F; // "LGEO"
+
     /// <summary>The latest recorded boundary of each stream, for the events that reuse it (site closures, permanent basic designations).</summary>
     public static async Task<Dictionary<(string, string), Boundary?>> LastBoundariesAsync(NpgsqlConnection conn, NpgsqlTransaction tx,
         string[] streamIds, CancellationToken ct)
@@ -58,7 +60,12 @@ public static class GeoWriter
         var pieces = rows.Any(r => r.Geometry is not null && Layers.Protections.Contains(r.Layer));
         if (!footprints && !pieces) return;
         var fresh = rows.Select(r => r.Seq).Distinct().ToArray();
+        // One batch at a time finds overlaps, and holds the lock until it commits. Without it, a zone and a footprint
+        // posted at the same moment by two writers were each looked for in a snapshot without the other (neither
+        // committed yet), and the overlap they make was never recorded. The statements after the lock each take a new
+        // snapshot (read committed), so the later batch sees the earlier's rows. Batches of parcels alone skip it.
         await using var derive = new NpgsqlCommand($"""
+            select pg_advisory_xact_lock({OverlapLockClass}, 0);
             {(pieces ? $"insert into {s}.{GeoTables.Parts} (seq, layer, part, geom) {OverlapSql.Subdivide(s)};" : "")}
             insert into {s}.{GeoTables.Overlaps} ({OverlapSql.Columns}) {OverlapSql.Select(s, footprints: footprints, pieces: pieces)};
             """, conn, tx);
