@@ -9,7 +9,7 @@ using Ledger.Bench;
 // infra/bench/run.sh successions [--occupations N --successions 100]  sheet latency before and after N successions, one ledger
 // infra/bench/run.sh county [--parcels N --zones N --zone-vertices N --footprint-batches N]  a large county on the map: overlap detection, map/tiles, import
 // infra/bench/run.sh ogc [--parcels N --zones 0 --walks 2 --boxes 30 --rounds 2]  the county's parcels through OGC API – Features: items pages, ogr2ogr via OAPIF beside the map
-// infra/bench/run.sh import [--features 100000 --rounds 2 --parallel 1]  a 三调-style GeoPackage through POST /imports against ogr2ogr -f PostgreSQL, alternating
+// infra/bench/run.sh import [--features 100000 --rounds 2 --parallel 1 --warmup 30000]  a 三调-style GeoPackage through POST /imports against ogr2ogr -f PostgreSQL, alternating
 //                                                                   (--parallel 2: two counties at once each way, with the API's and PostgreSQL's CPU)
 // infra/bench/run.sh sheetparts [--occupations N --data DIR]      county/prefecture/province sheets beside their parts, with plans (ledger kept in DIR)
 // infra/bench/run.sh audits [--occupations 200 --prefectures 5 --runs 20] departure-audit reports: issue, HTML, PDF, XLSX
@@ -64,7 +64,8 @@ switch (mode)
             Args.Int(args, "--walks", 2), Args.Int(args, "--boxes", 30), Args.Int(args, "--rounds", 2));
         break;
     case "import":
-        await ImportBenchmark.RunAsync(Args.Int(args, "--features", 100_000), Args.Int(args, "--rounds", 2), Args.Int(args, "--parallel", 1));
+        await ImportBenchmark.RunAsync(Args.Int(args, "--features", 100_000), Args.Int(args, "--rounds", 2), Args.Int(args, "--parallel", 1),
+            Args.Int(args, "--warmup", 30_000));
         break;
     case "geometry":
         await GeometryBenchmark.RunAsync(Args.Int(args, "--batches", 20), Args.Int(args, "--batch", 500), Args.Int(args, "--clients", 2));

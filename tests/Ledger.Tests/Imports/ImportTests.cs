@@ -202,6 +202,32 @@ public sealed class ImportTests(LedgerApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_key_that_comes_back_in_a_later_batch_is_a_duplicate_or_a_conflict_never_a_second_version()
+    {
+        // 2,500 features are three batches. Feature 1,500 reuses feature 10's key with another class (a conflict: the first
+        // stays), and feature 2,100 repeats feature 1,200 exactly (a duplicate), each in the batch after the first's.
+        (string, string, decimal, JsonObject) At(int i, string bsm, string dlbm)
+        {
+            var cell = Geo.Cell(i % 50, 20 + i / 50, 0.5, 0.5);
+            return (bsm, dlbm, Math.Round(Geo.AreaHa(cell) * 10_000m * 0.9m, 2), cell);
+        }
+        var parcels = Enumerable.Range(1, 2500).Select(i => i switch
+        {
+            1500 => At(10, "90010", "0102"),
+            2100 => At(1200, "91200", "0101"),
+            _ => At(i, $"9{i:D4}", "0101"),
+        }).ToArray();
+        var status = await ImportAsync(GeoJson(parcels), "dltb.geojson", QualityFromZldj);
+        (status.GetProperty("status").GetString(), Count(status, "featuresRead"), Count(status, "appended"), Count(status, "duplicates"),
+            Count(status, "rejectedCount")).ShouldBe(("done", 2500, 2498, 1, 1));
+        var rejected = status.GetProperty("rejected").EnumerateArray().Single();
+        rejected.GetProperty("feature").GetInt32().ShouldBe(1500);
+        rejected.GetProperty("reasons")[0].GetString()!.ShouldContain("already used for different content");
+        var first = await app.SendAsync(HttpMethod.Get, "/api/v1/streams/farmland/410102-90010", _auditor);
+        (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("state").GetProperty("landType").GetString().ShouldBe("paddy");
+    }
+
+    [Fact]
     public async Task a_job_started_again_resumes_after_the_features_its_progress_counted()
     {
         var done = await ImportAsync(GeoJson(Parcel("8001", "0101", 0)), "a.geojson", QualityFromZldj);
