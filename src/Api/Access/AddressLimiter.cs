@@ -20,7 +20,7 @@ public sealed class AddressLimiter : IDisposable
     public AddressLimiter(IConfiguration config, Hosting.LedgerMetrics metrics)
     {
         _metrics = metrics;
-        PerSecond = int.TryParse(config["LEDGER_ADDRESS_RATE_LIMIT"], out var r) && r > 0 ? r : 20;
+        PerSecond = Ledger.Storage.OperatorSettings.AddressRateLimit.Int(n => config[n]);
         _limiter = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetTokenBucketLimiter(address,
             _ => new TokenBucketRateLimiterOptions
             {

@@ -19,13 +19,13 @@ public sealed class ApiKeyDirectory(IDocumentStore store, IClock clock, IConfigu
     public static readonly Duration CacheFor = Duration.FromSeconds(10);
     public const string BootstrapAdminName = "bootstrap-admin";
     public const string CommandLineName = "cli";
-    public const int DefaultCacheEntries = 10_000;
+    public static readonly int DefaultCacheEntries = (int)Ledger.Storage.OperatorSettings.KeyCacheEntries.Default;
 
     // Entries are counted, not weighed: each one holds a hash and a small record. Once full, new
     // lookups are answered but not remembered until expiry makes room.
     private readonly MemoryCache _cache = new(new MemoryCacheOptions
     {
-        SizeLimit = int.TryParse(config["LEDGER_KEY_CACHE_ENTRIES"], out var n) && n > 0 ? n : DefaultCacheEntries,
+        SizeLimit = Ledger.Storage.OperatorSettings.KeyCacheEntries.Int(n => config[n]),
     });
 
     /// <summary>Lookups remembered now (hits and misses); never more than the cache's size limit.</summary>

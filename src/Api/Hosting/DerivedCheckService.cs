@@ -25,12 +25,8 @@ public sealed class DerivedCheckService(NpgsqlDataSource db, Topology topology, 
 
     public string Description => "derived-table check";
 
-    public TimeSpan? Interval => PeriodicWorkFamily.Minutes(config, "LEDGER_DERIVED_CHECK_MINUTES") switch
-    {
-        null => TimeSpan.FromMinutes(10),
-        { } m when m < TimeSpan.Zero => null,
-        var m => m,
-    };
+    /// <summary><c>LEDGER_DERIVED_CHECK_MINUTES</c>: 0 runs the check once at start, a negative number never.</summary>
+    public TimeSpan? Interval => Ledger.Storage.OperatorSettings.DerivedCheckMinutes.Read(n => config[n]) is var m and >= 0 ? TimeSpan.FromMinutes(m) : null;
 
     public bool RunsAtStart => true;
 

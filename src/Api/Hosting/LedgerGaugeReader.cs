@@ -17,7 +17,7 @@ public sealed class LedgerGaugeReader(NpgsqlDataSource db, LedgerMetrics metrics
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        var period = TimeSpan.FromSeconds(int.TryParse(config["LEDGER_METRICS_REFRESH_SECONDS"], out var s) && s > 0 ? s : 15);
+        var period = TimeSpan.FromSeconds(Ledger.Storage.OperatorSettings.MetricsRefreshSeconds.Int(n => config[n]));
         try
         {
             while (true)

@@ -18,6 +18,8 @@ public static class LedgerHosting
 {
     public static async Task AddLedgerAsync(this WebApplicationBuilder builder)
     {
+        // Every number the operator may set is read once here: a bad one stops the start, naming it, not a request later.
+        Ledger.Storage.OperatorSettings.Check(k => builder.Configuration[k]);
         var urls = builder.Configuration["urls"] ?? builder.Configuration["ASPNETCORE_URLS"]
             ?? (builder.Configuration["LEDGER_URLS"] is { Length: > 0 } ledgerUrls ? ledgerUrls : "http://127.0.0.1:5080");
         builder.WebHost.UseUrls(LedgerTelemetry.ListenUrls(builder.Configuration, urls));

@@ -12,7 +12,7 @@ public sealed class LogBuilder(Topology topology, LogKeys keys, IConfiguration c
 {
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        var seconds = int.TryParse(config["LEDGER_LOG_BUILD_SECONDS"], out var s) && s >= 0 ? s : 60;
+        var seconds = Ledger.Storage.OperatorSettings.LogBuildSeconds.Int(n => config[n]);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(seconds, 1)));
         do
         {

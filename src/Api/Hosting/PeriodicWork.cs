@@ -39,11 +39,6 @@ public sealed class PeriodicWorkFamily(IServiceProvider services) : IAgentFamily
         assignments.DistributeEvenly(SchemeName);
         return ValueTask.CompletedTask;
     }
-
-    /// <summary>A period in minutes; fractions allowed (tests run rounds seconds apart). Null when unset or not a number.</summary>
-    public static TimeSpan? Minutes(IConfiguration config, string name) =>
-        double.TryParse(config[name], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var m)
-            ? TimeSpan.FromMinutes(m) : null;
 }
 
 /// <summary>One round of a periodic job, and how long to wait between rounds (null: do not run).</summary>

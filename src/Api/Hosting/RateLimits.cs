@@ -15,7 +15,7 @@ public static class RateLimits
 {
     public static void AddLedgerRateLimits(this IServiceCollection services, IConfiguration config)
     {
-        var perSecond = int.TryParse(config["LEDGER_RATE_LIMIT"], out var r) && r > 0 ? r : 50;
+        var perSecond = Ledger.Storage.OperatorSettings.RateLimit.Int(n => config[n]);
         services.AddRateLimiter(o =>
         {
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>

@@ -12,7 +12,7 @@ public sealed class ShardPreparer(Topology topology, IConfiguration config, ILog
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
         if (topology.Waiting.Count == 0) return;
-        var seconds = int.TryParse(config["LEDGER_SHARD_RETRY_SECONDS"], out var s) && s > 0 ? s : 10;
+        var seconds = Ledger.Storage.OperatorSettings.ShardRetrySeconds.Int(n => config[n]);
         foreach (var w in topology.Waiting)
             log.LogError("Database {Database} (provinces {Provinces}) did not answer at start: {Why}. Its provinces answer 503 until it does; trying again every {Seconds} s",
                 w.Spec.Name, string.Join(", ", w.Spec.Provinces), w.Why, seconds);

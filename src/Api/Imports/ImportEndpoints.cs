@@ -37,7 +37,7 @@ public static class ImportEndpoints
 
     /// <summary>Upload limit in bytes: <c>LEDGER_IMPORT_MAX_MB</c> (default 256).</summary>
     public static long MaxUploadBytes(IConfiguration config) =>
-        (long.TryParse(config["LEDGER_IMPORT_MAX_MB"], out var mb) && mb > 0 ? mb : 256) * 1024 * 1024;
+        Ledger.Storage.OperatorSettings.ImportMaxMb.Long(n => config[n]) * 1024 * 1024;
 
     [WolverinePost("/api/v1/imports")]
     public static async Task<IResult> Post(HttpContext http, IDocumentStore store, IMartenOutbox outbox, IConfiguration config, IClock clock,

@@ -13,7 +13,7 @@ public sealed class CheckpointService(CheckpointWriter writer, RollbackGuard rol
 {
     public string Description => "checkpoint signing";
 
-    public TimeSpan? Interval => PeriodicWorkFamily.Minutes(config, "LEDGER_CHECKPOINT_MINUTES") is { } m && m > TimeSpan.Zero ? m : TimeSpan.FromMinutes(10);
+    public TimeSpan? Interval => TimeSpan.FromMinutes(Ledger.Storage.OperatorSettings.CheckpointMinutes.Read(n => config[n]));
 
     public bool RunsAtStart => false;
 

@@ -104,7 +104,7 @@ public sealed class RollbackGuard(NpgsqlDataSource db, CheckpointSigner signer, 
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        var seconds = int.TryParse(config["LEDGER_ROLLBACK_CHECK_SECONDS"], out var s) && s > 0 ? s : 60;
+        var seconds = Ledger.Storage.OperatorSettings.RollbackCheckSeconds.Int(n => config[n]);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(seconds));
         while (await Hosting.Ticks.NextAsync(timer, ct))
         {

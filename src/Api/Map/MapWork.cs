@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using Ledger.Api.Access;
 using Ledger.Api.Http;
@@ -21,7 +20,7 @@ public sealed class MapWork : IDisposable
     public MapWork(MapLimits limits, IConfiguration config)
     {
         Limits = limits;
-        _concurrency = int.TryParse(config["LEDGER_MAP_CONCURRENCY"], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 2;
+        _concurrency = Ledger.Storage.OperatorSettings.MapConcurrency.Int(k => config[k]);
         _perKey = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetConcurrencyLimiter(key, _ => new ConcurrencyLimiterOptions
         {
             PermitLimit = _concurrency, QueueLimit = Waiting, QueueProcessingOrder = QueueProcessingOrder.OldestFirst,

@@ -24,7 +24,7 @@ public sealed class TileCache : IDisposable
 
     public TileCache(IConfiguration config, LedgerMetrics metrics)
     {
-        var mb = long.TryParse(config["LEDGER_TILE_CACHE_MB"], NumberStyles.None, CultureInfo.InvariantCulture, out var m) && m >= 0 ? m : 64;
+        var mb = Ledger.Storage.OperatorSettings.TileCacheMb.Long(n => config[n]);
         _tiles = new MemoryCache(new MemoryCacheOptions { SizeLimit = Math.Max(1, mb * 1024 * 1024) });
         _lookups = metrics.Meter.CreateCounter<long>("ledger.map.tile_cache", "{tile}", "Low-zoom tile requests, by result: hit (from memory) or miss (read from the database)");
     }

@@ -21,8 +21,8 @@ public sealed record AuditRefusal(int Status, string Title, string Detail, int? 
 public sealed record AuditQuota(int PerDay = 200, int InterimPerDay = 50)
 {
     public static AuditQuota From(Func<string, string?> setting) => new(
-        int.TryParse(setting("LEDGER_AUDIT_REPORTS_PER_DAY"), out var d) && d > 0 ? d : 200,
-        int.TryParse(setting("LEDGER_INTERIM_REPORTS_PER_DAY"), out var i) && i > 0 ? i : 50);
+        Ledger.Storage.OperatorSettings.AuditReportsPerDay.Int(setting),
+        Ledger.Storage.OperatorSettings.InterimReportsPerDay.Int(setting));
 }
 
 /// <summary>Issues, fetches, regenerates and compares departure-audit reports.</summary>

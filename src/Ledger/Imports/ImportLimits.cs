@@ -8,8 +8,8 @@ namespace Ledger.Imports;
 public sealed record ImportLimits(int Workers, TimeSpan MaxRun)
 {
     public static ImportLimits From(Func<string, string?> setting) => new(
-        int.TryParse(setting("LEDGER_IMPORT_WORKERS"), out var w) && w is > 0 and <= 64 ? w : 2,
-        TimeSpan.FromMinutes(double.TryParse(setting("LEDGER_IMPORT_MAX_MINUTES"), System.Globalization.CultureInfo.InvariantCulture, out var m) && m > 0 ? m : 120));
+        Storage.OperatorSettings.ImportWorkers.Int(setting),
+        TimeSpan.FromMinutes(Storage.OperatorSettings.ImportMaxMinutes.Read(setting)));
 }
 
 /// <summary>The jobs running on this node, so a cancellation (<c>DELETE /imports/{id}</c>) stops one at once rather than at its next batch.</summary>

@@ -16,12 +16,8 @@ public sealed class ScratchSpace(int maxInFlight, long maxBytes, long minFreeByt
     private int _inFlight;
     private long _used;
 
-    public static ScratchSpace From(Func<string, string?> setting)
-    {
-        static long Mb(string? s, long fallback) => long.TryParse(s, out var v) && v >= 0 ? v : fallback;
-        return new ScratchSpace((int)Math.Clamp(Mb(setting("LEDGER_UPLOADS_IN_FLIGHT"), 4), 1, 1024),
-            Mb(setting("LEDGER_SCRATCH_MAX_MB"), 4096) * 1024 * 1024, Mb(setting("LEDGER_SCRATCH_MIN_FREE_MB"), 1024) * 1024 * 1024);
-    }
+    public static ScratchSpace From(Func<string, string?> setting) => new(Storage.OperatorSettings.UploadsInFlight.Int(setting),
+        Storage.OperatorSettings.ScratchMaxMb.Long(setting) * 1024 * 1024, Storage.OperatorSettings.ScratchMinFreeMb.Long(setting) * 1024 * 1024);
 
     public long Used
     {

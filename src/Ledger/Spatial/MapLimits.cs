@@ -1,4 +1,3 @@
-using System.Globalization;
 
 namespace Ledger.Spatial;
 
@@ -19,10 +18,8 @@ public sealed record MapLimits(int MaxFeatures, long MaxBytes, TimeSpan Timeout)
     /// <summary>No cap and no timeout: for the operator's own tools (benchmarks), never for a request.</summary>
     public static readonly MapLimits None = new(int.MaxValue - 1, long.MaxValue, TimeSpan.Zero);
 
-    /// <summary><c>LEDGER_MAP_MAX_FEATURES</c>, <c>LEDGER_MAP_MAX_MB</c> and <c>LEDGER_MAP_TIMEOUT_SECONDS</c>; a missing or unusable value keeps the default.</summary>
+    /// <summary><c>LEDGER_MAP_MAX_FEATURES</c>, <c>LEDGER_MAP_MAX_MB</c> and <c>LEDGER_MAP_TIMEOUT_SECONDS</c>; unset keeps the default (<see cref="Storage.OperatorSettings"/>).</summary>
     public static MapLimits From(Func<string, string?> setting) => new(
-        int.TryParse(setting("LEDGER_MAP_MAX_FEATURES"), NumberStyles.None, CultureInfo.InvariantCulture, out var f) && f is > 0 and < int.MaxValue ? f : DefaultMaxFeatures,
-        (long.TryParse(setting("LEDGER_MAP_MAX_MB"), NumberStyles.None, CultureInfo.InvariantCulture, out var mb) && mb is > 0 and < 1024 * 1024 ? mb : DefaultMaxMb) * 1024 * 1024,
-        TimeSpan.FromSeconds(double.TryParse(setting("LEDGER_MAP_TIMEOUT_SECONDS"), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var s)
-                             && s is >= 0.001 and <= 3600 ? s : DefaultTimeoutSeconds));
+        Storage.OperatorSettings.MapMaxFeatures.Int(setting), Storage.OperatorSettings.MapMaxMb.Long(setting) * 1024 * 1024,
+        TimeSpan.FromSeconds(Storage.OperatorSettings.MapTimeoutSeconds.Read(setting)));
 }

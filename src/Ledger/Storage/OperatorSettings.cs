@@ -1,0 +1,72 @@
+using System.Globalization;
+
+namespace Ledger.Storage;
+
+/// <summary>
+/// A number the operator may set (environment or configuration). Unset or empty takes the default; anything else must read
+/// as a number in range, or the service refuses to start naming the setting: a value quietly replaced by its default is a
+/// limit the operator believes is set and is not.
+/// </summary>
+/// <param name="Whole">Digits only (an optional minus sign); otherwise a decimal number with a point.</param>
+public sealed record NumericSetting(string Name, double Default, double Min, double Max, bool Whole = true)
+{
+    public double Read(Func<string, string?> setting)
+    {
+        var text = setting(Name);
+        if (string.IsNullOrWhiteSpace(text)) return Default;
+        var style = Whole ? NumberStyles.AllowLeadingSign : NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint;
+        if (double.TryParse(text, style, CultureInfo.InvariantCulture, out var value) && value >= Min && value <= Max) return value;
+        throw new StartupRefusedException($"{Name} '{text}' is not {(Whole ? "a whole number" : "a number")} from {Show(Min)} to {Show(Max)} " +
+                                          $"(unset, it is {Show(Default)})");
+    }
+
+    public int Int(Func<string, string?> setting) => (int)Read(setting);
+
+    public long Long(Func<string, string?> setting) => (long)Read(setting);
+
+    private static string Show(double v) => v.ToString(v == Math.Floor(v) ? "#,0" : "#,0.###", CultureInfo.InvariantCulture);
+}
+
+/// <summary>Every number the service reads from its settings, with its default and range (docs/operations.md describes each).</summary>
+public static class OperatorSettings
+{
+    private const double MaxMb = 1024 * 1024; // a terabyte: far above any sensible limit, far below a long's bytes
+    private const double Year = 525_600; // minutes
+
+    public static readonly NumericSetting RateLimit = new("LEDGER_RATE_LIMIT", 50, 1, int.MaxValue);
+    public static readonly NumericSetting AddressRateLimit = new("LEDGER_ADDRESS_RATE_LIMIT", 20, 1, int.MaxValue);
+    public static readonly NumericSetting KeyCacheEntries = new("LEDGER_KEY_CACHE_ENTRIES", 10_000, 1, int.MaxValue);
+    public static readonly NumericSetting RollbackCheckSeconds = new("LEDGER_ROLLBACK_CHECK_SECONDS", 60, 1, int.MaxValue);
+    public static readonly NumericSetting ShardRetrySeconds = new("LEDGER_SHARD_RETRY_SECONDS", 10, 1, int.MaxValue);
+    public static readonly NumericSetting LogBuildSeconds = new("LEDGER_LOG_BUILD_SECONDS", 60, 0, int.MaxValue);
+    public static readonly NumericSetting MetricsRefreshSeconds = new("LEDGER_METRICS_REFRESH_SECONDS", 15, 1, int.MaxValue);
+    public static readonly NumericSetting CheckpointMinutes = new("LEDGER_CHECKPOINT_MINUTES", 10, 0.001, Year, Whole: false);
+    /// <summary>0: once at start; negative: never.</summary>
+    public static readonly NumericSetting DerivedCheckMinutes = new("LEDGER_DERIVED_CHECK_MINUTES", 10, -Year, Year, Whole: false);
+    public static readonly NumericSetting ImportMaxMb = new("LEDGER_IMPORT_MAX_MB", 256, 1, MaxMb);
+    public static readonly NumericSetting ImportWorkers = new("LEDGER_IMPORT_WORKERS", 2, 1, 64);
+    public static readonly NumericSetting ImportMaxMinutes = new("LEDGER_IMPORT_MAX_MINUTES", 120, 0.001, Year, Whole: false);
+    public static readonly NumericSetting UploadsInFlight = new("LEDGER_UPLOADS_IN_FLIGHT", 4, 1, 1024);
+    public static readonly NumericSetting ScratchMaxMb = new("LEDGER_SCRATCH_MAX_MB", 4096, 0, MaxMb);
+    public static readonly NumericSetting ScratchMinFreeMb = new("LEDGER_SCRATCH_MIN_FREE_MB", 1024, 0, MaxMb);
+    public static readonly NumericSetting MapMaxFeatures = new("LEDGER_MAP_MAX_FEATURES", Spatial.MapLimits.DefaultMaxFeatures, 1, int.MaxValue - 1);
+    public static readonly NumericSetting MapMaxMb = new("LEDGER_MAP_MAX_MB", Spatial.MapLimits.DefaultMaxMb, 1, MaxMb - 1);
+    public static readonly NumericSetting MapTimeoutSeconds = new("LEDGER_MAP_TIMEOUT_SECONDS", Spatial.MapLimits.DefaultTimeoutSeconds, 0.001, 3600, Whole: false);
+    public static readonly NumericSetting MapConcurrency = new("LEDGER_MAP_CONCURRENCY", 2, 1, int.MaxValue);
+    public static readonly NumericSetting TileCacheMb = new("LEDGER_TILE_CACHE_MB", 64, 0, MaxMb);
+    public static readonly NumericSetting AuditReportsPerDay = new("LEDGER_AUDIT_REPORTS_PER_DAY", 200, 1, int.MaxValue);
+    public static readonly NumericSetting InterimReportsPerDay = new("LEDGER_INTERIM_REPORTS_PER_DAY", 50, 1, int.MaxValue);
+
+    public static IReadOnlyList<NumericSetting> All { get; } =
+    [
+        RateLimit, AddressRateLimit, KeyCacheEntries, RollbackCheckSeconds, ShardRetrySeconds, LogBuildSeconds, MetricsRefreshSeconds,
+        CheckpointMinutes, DerivedCheckMinutes, ImportMaxMb, ImportWorkers, ImportMaxMinutes, UploadsInFlight, ScratchMaxMb, ScratchMinFreeMb,
+        MapMaxFeatures, MapMaxMb, MapTimeoutSeconds, MapConcurrency, TileCacheMb, AuditReportsPerDay, InterimReportsPerDay,
+    ];
+
+    /// <summary>Reads every one at start, so a bad value stops the start rather than the first request that needs it.</summary>
+    public static void Check(Func<string, string?> setting)
+    {
+        foreach (var s in All) s.Read(setting);
+    }
+}
