@@ -99,4 +99,28 @@ internal static class GeoPackageSchema
             """GEOGCS["China Geodetic Coordinate System 2000",DATUM["China_2000",SPHEROID["CGCS2000",6378137,298.257222101,AUTHORITY["EPSG","1024"]],AUTHORITY["EPSG","1043"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4490"]]""",
             "CGCS2000 (2000国家大地坐标系) longitude/latitude in decimal degrees: the ledger's own coordinates"),
     ];
+
+    /// <summary>The R-tree of a layer's <c>geom</c> column (extension F.3): <c>rtree_&lt;table&gt;_&lt;column&gt;</c>.</summary>
+    public static string RTree(string layer) => $"rtree_{layer}_geom";
+
+    /// <summary>
+    /// The extension's six triggers for a layer, as GeoPackage 1.2 and 1.3 give them (<c>&lt;t&gt;</c> the table,
+    /// <c>&lt;c&gt;</c> <c>geom</c>, <c>&lt;i&gt;</c> <c>fid</c>): they keep the index true under inserts, updates and deletes.
+    /// </summary>
+    public static IEnumerable<string> RTreeTriggers(string layer)
+    {
+        var (t, r) = ($"\"{layer}\"", $"\"{RTree(layer)}\"");
+        const string Insert = "INSERT OR REPLACE INTO {r} VALUES (NEW.fid, ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom));";
+        var insert = Insert.Replace("{r}", r);
+        var name = (string suffix) => $"\"{RTree(layer)}_{suffix}\"";
+        return
+        [
+            $"CREATE TRIGGER {name("insert")} AFTER INSERT ON {t} WHEN (new.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom)) BEGIN {insert} END",
+            $"CREATE TRIGGER {name("update1")} AFTER UPDATE OF geom ON {t} WHEN OLD.fid = NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom)) BEGIN {insert} END",
+            $"CREATE TRIGGER {name("update2")} AFTER UPDATE OF geom ON {t} WHEN OLD.fid = NEW.fid AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom)) BEGIN DELETE FROM {r} WHERE id = OLD.fid; END",
+            $"CREATE TRIGGER {name("update3")} AFTER UPDATE OF geom ON {t} WHEN OLD.fid != NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom)) BEGIN DELETE FROM {r} WHERE id = OLD.fid; {insert} END",
+            $"CREATE TRIGGER {name("update4")} AFTER UPDATE ON {t} WHEN OLD.fid != NEW.fid AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom)) BEGIN DELETE FROM {r} WHERE id IN (OLD.fid, NEW.fid); END",
+            $"CREATE TRIGGER {name("delete")} AFTER DELETE ON {t} WHEN old.geom NOT NULL BEGIN DELETE FROM {r} WHERE id = OLD.fid; END",
+        ];
+    }
 }

@@ -16,12 +16,13 @@ public sealed record GeoPackageInfo(string Region, LocalDate AsOf, Instant Known
 /// (<see cref="GeoPackageColumns"/>), registered in <c>gpkg_contents</c>, <c>gpkg_geometry_columns</c>
 /// and, with Chinese aliases, <c>gpkg_data_columns</c>. Geometries are GeoPackageBinary: the "GP"
 /// header with the SRS id and the envelope, then PostGIS's own WKB, so no coordinate is re-encoded.
+/// Each layer has the R-tree spatial index extension (<c>gpkg_rtree_index</c>) over those envelopes.
 /// </summary>
 public sealed class GeoPackageWriter : IDisposable
 {
     private readonly SqliteConnection _conn;
     private readonly SqliteTransaction _tx;
-    private readonly Dictionary<string, (SqliteCommand Insert, IReadOnlyList<GeoPackageColumn> Columns)> _layers = [];
+    private readonly Dictionary<string, (SqliteCommand Insert, SqliteCommand Index, IReadOnlyList<GeoPackageColumn> Columns)> _layers = [];
     private readonly Dictionary<string, BoundingBox> _extents = [];
 
     /// <summary>WKB bytes written so far: what an export's size cap counts.</summary>
@@ -59,6 +60,10 @@ public sealed class GeoPackageWriter : IDisposable
         Execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, srs_id) VALUES ($t, 'features', $id, $d, $c, $srs)",
             ("$t", layer), ("$id", $"{zh} ({layer})"), ("$d", description), ("$c", lastChange), ("$srs", GeoPackageSchema.Srid));
         Execute("INSERT INTO gpkg_geometry_columns VALUES ($t, 'geom', 'MULTIPOLYGON', $srs, 0, 0)", ("$t", layer), ("$srs", GeoPackageSchema.Srid));
+        // The R-tree spatial index (extension F.3): a GIS client reading a window of a large export reads only what meets it.
+        Execute($"CREATE VIRTUAL TABLE \"{GeoPackageSchema.RTree(layer)}\" USING rtree(id, minx, maxx, miny, maxy)");
+        Execute("INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) " +
+                "VALUES ($t, 'geom', 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')", ("$t", layer));
         foreach (var c in columns)
             Execute("INSERT INTO gpkg_data_columns (table_name, column_name, name, title, description, constraint_name) VALUES ($t, $c, $n, $title, $d, $k)",
                 ("$t", layer), ("$c", c.Name), ("$n", c.Alias), ("$title", c.Alias), ("$d", c.Description), ("$k", (object?)c.Constraint ?? DBNull.Value));
@@ -70,21 +75,29 @@ public sealed class GeoPackageWriter : IDisposable
         insert.Parameters.Add("$geom", SqliteType.Blob);
         // Untyped: each value binds as what it is (text, integer, real), as the column's GeoPackage type says.
         for (var i = 0; i < columns.Count; i++) insert.Parameters.Add(new SqliteParameter($"$p{i}", null));
-        _layers[layer] = (insert, columns);
+        var index = _conn.CreateCommand();
+        index.Transaction = _tx;
+        index.CommandText = $"INSERT INTO \"{GeoPackageSchema.RTree(layer)}\" VALUES (last_insert_rowid(), $minx, $maxx, $miny, $maxy)";
+        foreach (var name in new[] { "$minx", "$maxx", "$miny", "$maxy" }) index.Parameters.Add(name, SqliteType.Real);
+        _layers[layer] = (insert, index, columns);
     }
 
     /// <summary>Adds one feature to its layer's table. The layer must be one of those the file was created with.</summary>
     public void Add(MapFeature feature)
     {
-        var (insert, columns) = _layers[feature.Layer];
+        var (insert, index, columns) = _layers[feature.Layer];
         insert.Parameters["$geom"].Value = Blob(feature);
         for (var i = 0; i < columns.Count; i++)
             insert.Parameters[$"$p{i}"].Value = Value(feature.Properties, columns[i]);
         insert.ExecuteNonQuery();
         GeometryBytes += feature.Wkb.Length;
         Features++;
-        if (feature.Envelope is { } e)
-            _extents[feature.Layer] = _extents.TryGetValue(feature.Layer, out var x) ? BoundingBox.Union([x, e])! : e;
+        if (feature.Envelope is not { } e) return; // an empty geometry has no place in the index (the triggers' rule too)
+        _extents[feature.Layer] = _extents.TryGetValue(feature.Layer, out var x) ? BoundingBox.Union([x, e])! : e;
+        // Indexed here rather than by the extension's triggers: they call ST_ functions a GIS client provides, SQLite alone does not.
+        (index.Parameters["$minx"].Value, index.Parameters["$maxx"].Value, index.Parameters["$miny"].Value, index.Parameters["$maxy"].Value) =
+            (e.West, e.East, e.South, e.North);
+        index.ExecuteNonQuery();
     }
 
     /// <summary>Writes each layer's extent into <c>gpkg_contents</c> and commits. The file is complete once this returns.</summary>
@@ -93,6 +106,9 @@ public sealed class GeoPackageWriter : IDisposable
         foreach (var (layer, e) in _extents)
             Execute("UPDATE gpkg_contents SET min_x = $w, min_y = $s, max_x = $e, max_y = $n WHERE table_name = $t",
                 ("$w", e.West), ("$s", e.South), ("$e", e.East), ("$n", e.North), ("$t", layer));
+        // The triggers that keep each index true when a client edits the file, created once it holds every feature.
+        foreach (var layer in _layers.Keys)
+            foreach (var trigger in GeoPackageSchema.RTreeTriggers(layer)) Execute(trigger);
         _tx.Commit();
     }
 
@@ -142,7 +158,11 @@ public sealed class GeoPackageWriter : IDisposable
 
     public void Dispose()
     {
-        foreach (var (insert, _) in _layers.Values) insert.Dispose();
+        foreach (var (insert, index, _) in _layers.Values)
+        {
+            insert.Dispose();
+            index.Dispose();
+        }
         _tx.Dispose();
         _conn.Dispose();
     }

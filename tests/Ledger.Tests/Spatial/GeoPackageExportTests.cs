@@ -63,7 +63,18 @@ public sealed class GeoPackageExportTests(LedgerApp app) : IAsyncLifetime
             // The bitemporal parameters are honoured, not only passed along alike to both (-1: not asserted).
             if (layer == Layers.RedLine && redLines >= 0) read.Count.ShouldBe(redLines);
             if (layer == Layers.Overlaps && overlaps >= 0) read.Count.ShouldBe(overlaps);
+            // Each layer carries the R-tree extension, one box per feature, which GDAL (so QGIS) takes as the layer's spatial index.
+            (await Gdal.RunAsync("ogrinfo", "-ro", "-q", path, "-sql", $"SELECT HasSpatialIndex('{layer}', 'geom')")).Out.ShouldContain("HasSpatialIndex (Integer) = 1");
+            (await Gdal.RunAsync("ogrinfo", "-ro", "-q", path, "-sql", $"SELECT count(*) AS boxes FROM rtree_{layer}_geom")).Out
+                .ShouldContain($"boxes (Integer) = {read.Count}");
         }
+        // The extension's triggers keep the index true when a client edits the file (GDAL provides the ST_ functions they call).
+        var counts = map.GetProperty("features").EnumerateArray().GroupBy(f => f.GetProperty("properties").GetProperty("layer").GetString()!)
+            .ToDictionary(g => g.Key, g => g.Count());
+        var edited = asked.First(counts.ContainsKey);
+        await Gdal.RunAsync("ogrinfo", "-q", path, "-sql", $"DELETE FROM {edited} WHERE fid = (SELECT min(fid) FROM {edited})");
+        (await Gdal.RunAsync("ogrinfo", "-ro", "-q", path, "-sql", $"SELECT (SELECT count(*) FROM {edited}) AS features, (SELECT count(*) FROM rtree_{edited}_geom) AS boxes"))
+            .Out.ShouldContain($"features (Integer) = {counts[edited] - 1}\n  boxes (Integer) = {counts[edited] - 1}");
         var summary = await Gdal.RunAsync("ogrinfo", "-ro", "-so", path, asked[0]);
         summary.Out.ShouldContain("ID[\"EPSG\",4490]");
     }
