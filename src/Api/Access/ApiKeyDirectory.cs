@@ -19,7 +19,6 @@ public sealed class ApiKeyDirectory(IDocumentStore store, IClock clock, IConfigu
     public static readonly Duration CacheFor = Duration.FromSeconds(10);
     public const string BootstrapAdminName = "bootstrap-admin";
     public const string CommandLineName = "cli";
-    public static readonly int DefaultCacheEntries = (int)Ledger.Storage.OperatorSettings.KeyCacheEntries.Default;
 
     // Entries are counted, not weighed: each one holds a hash and a small record. Once full, new
     // lookups are answered but not remembered until expiry makes room.
