@@ -36,9 +36,22 @@ public static class MapPage
         // The region's database, or every one for the nation with shards: the extent is their union, the overlaps all of theirs.
         // The table lists at most the map's cap (LEDGER_MAP_MAX_FEATURES) in date order: a province's overlaps would be a page of
         // megabytes; each database reads one past the cap, so the page knows when there are more.
-        var listed = new MapLimits(limits.MaxFeatures, long.MaxValue, TimeSpan.Zero);
-        var each = await topology.EachAsync(topology.Holding(code), async (d, _) =>
-            (Extent: await new MapQuery(d.Db).ExtentAsync(code, ct), Overlaps: await new OverlapQuery(d.Db, listed).ListAsync(code, null, asOf, knownAt, ct)));
+        // Both reads are bounded by the map's timeout (LEDGER_MAP_TIMEOUT_SECONDS), as /map and /overlaps are.
+        var listed = new MapLimits(limits.MaxFeatures, long.MaxValue, limits.Timeout);
+        (BoundingBox? Extent, IReadOnlyList<Overlap> Overlaps)[] each;
+        try
+        {
+            each = await topology.EachAsync(topology.Holding(code), async (d, _) =>
+                (await new MapQuery(d.Db).ExtentAsync(code, limits.Timeout, ct), await new OverlapQuery(d.Db, listed).ListAsync(code, null, asOf, knownAt, ct)));
+        }
+        catch (MapTimeoutException)
+        {
+            http.Response.Headers.RetryAfter = "10";
+            var seconds = limits.Timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+            return ui.Error(503, ui.T($"读取本地区的地图范围与叠加清单超过 {seconds} 秒（LEDGER_MAP_TIMEOUT_SECONDS），已由数据库停止。服务器可能繁忙：请稍后重试，或下载 GeoPackage、用 GIS 客户端按范围读取。",
+                $"Reading this region's map extent and overlap list took longer than {seconds} s (LEDGER_MAP_TIMEOUT_SECONDS) and the database stopped it. " +
+                "The server may be busy: retry later, or download the GeoPackage or read a window through a GIS client."));
+        }
         var extent = BoundingBox.Union(each.Select(e => e.Extent));
         var all = each.Length == 1 ? each[0].Overlaps : each.SelectMany(e => e.Overlaps).OrderBy(o => o.EffectiveDate).ThenBy(o => o.Id).ToList();
         var found = all.Take(limits.MaxFeatures).ToList();

@@ -94,9 +94,12 @@ public sealed class MapQuery(NpgsqlDataSource db, MapLimits? limits = null)
     private static string? Frame(MapRequest request) => request.Bbox is null ? null : $"ST_MakeEnvelope(@west, @south, @east, @north, {Postgis.Srid})";
 
     /// <summary>The extent of everything the region's map could show (every recorded geometry of its codes), or null when it has none.</summary>
-    public async Task<BoundingBox?> ExtentAsync(string region, CancellationToken ct)
+    /// <summary>The box of every boundary the region recorded, read under <paramref name="timeout"/> (a province's is a scan of its geometries).</summary>
+    public Task<BoundingBox?> ExtentAsync(string region, TimeSpan timeout, CancellationToken ct) =>
+        BoundedRead.RunAsync(db, timeout, conn => ExtentAsync(conn, region, ct), ct);
+
+    private static async Task<BoundingBox?> ExtentAsync(NpgsqlConnection conn, string region, CancellationToken ct)
     {
-        await using var conn = await db.OpenConnectionAsync(ct);
         var territory = (await TerritoryAsync(conn, region, LocalDate.MaxIsoValue, SystemClock.Instance.GetCurrentInstant(), ct))("", "t");
         await using var cmd = new NpgsqlCommand($"""
             select ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)

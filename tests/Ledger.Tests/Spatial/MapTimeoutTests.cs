@@ -56,6 +56,33 @@ public sealed class MapTimeoutTests(LedgerApp app)
     }
 
     [Fact]
+    public async Task the_workbench_map_page_is_bounded_by_the_same_timeout()
+    {
+        await MapScenario.LoadAsync(app);
+        var auditor = await app.KeyAsync("auditor", "410102");
+        var limits = MapLimits.Default with { Timeout = TimeSpan.FromSeconds(1) };
+        await using var host = new BoundedMapHost(app, limits);
+        using var http = host.PlainClient();
+        var cookie = Workbench.WorkbenchForms.SessionCookie(await Workbench.WorkbenchForms.SignIn(http, auditor));
+        using (var warm = await Workbench.WorkbenchForms.Page(http, cookie, "/ui/regions/410102/map"))
+            warm.StatusCode.ShouldBe(HttpStatusCode.OK, await warm.Content.ReadAsStringAsync());
+
+        // The region's extent and its overlap list both read the geometry table: held locked, both wait on it.
+        await using var conn = new NpgsqlConnection(app.ConnectionString);
+        await conn.OpenAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await using (var lockTable = new NpgsqlCommand("lock table ledger.geo_versions in access exclusive mode", conn, tx))
+            await lockTable.ExecuteNonQueryAsync();
+        var clock = Stopwatch.StartNew();
+        using var page = await Workbench.WorkbenchForms.Page(http, cookie, "/ui/regions/410102/map");
+        clock.Elapsed.ShouldBeLessThan(limits.Timeout * 2 + Margin); // the two reads run one after the other
+        page.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        page.Headers.RetryAfter.ShouldNotBeNull();
+        (await page.Content.ReadAsStringAsync()).ShouldContain("LEDGER_MAP_TIMEOUT_SECONDS");
+        await tx.RollbackAsync();
+    }
+
+    [Fact]
     public async Task a_nationwide_map_and_a_z1_tile_are_bounded_in_time()
     {
         await app.ResetAsync();
