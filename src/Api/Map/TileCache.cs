@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using Ledger.Api.Hosting;
@@ -11,7 +12,9 @@ namespace Ledger.Api.Map;
 /// few) kept in memory, keyed by region, layers, asOf, z/x/y and what each database read had
 /// recorded by <c>knownAt</c> (<see cref="KnowledgePoint"/>). An entry is never stale: a new append
 /// changes the key of every "now" tile, not the entry. At most <c>LEDGER_TILE_CACHE_MB</c>
-/// (default 64) of tiles; past that the least recently used go first.
+/// (default 64) of tiles; past that the least recently used go first. Requests that miss on a tile
+/// another request is already reading wait for that read rather than read it again (after an append
+/// every "now" tile misses at once, and a workbench full of people looks at the same few).
 /// </summary>
 public sealed class TileCache : IDisposable
 {
@@ -20,34 +23,107 @@ public sealed class TileCache : IDisposable
 
     private readonly MemoryCache _tiles;
     private readonly Counter<long> _lookups;
-    private long _hits;
+    private readonly ConcurrentDictionary<string, Task<byte[]>> _reading = new(StringComparer.Ordinal);
+    private long _hits, _shared;
+    private int _waiting;
 
     public TileCache(IConfiguration config, LedgerMetrics metrics)
     {
         var mb = Ledger.Storage.OperatorSettings.TileCacheMb.Long(n => config[n]);
         _tiles = new MemoryCache(new MemoryCacheOptions { SizeLimit = Math.Max(1, mb * 1024 * 1024) });
-        _lookups = metrics.Meter.CreateCounter<long>("ledger.map.tile_cache", "{tile}", "Low-zoom tile requests, by result: hit (from memory) or miss (read from the database)");
+        _lookups = metrics.Meter.CreateCounter<long>("ledger.map.tile_cache", "{tile}", "Low-zoom tile requests, by result: hit (from memory), miss (read from the database) or shared (waited for another request's read of it)");
     }
 
     /// <summary>Tiles answered from memory since start (tests read it).</summary>
     public long Hits => Interlocked.Read(ref _hits);
+
+    /// <summary>Tiles answered by waiting for another request's read of the same tile, since start (tests read it).</summary>
+    public long Shared => Interlocked.Read(ref _shared);
+
+    /// <summary>Reads of a missed tile under way now.</summary>
+    public int Reading => _reading.Count;
+
+    /// <summary>Requests waiting now for another request's read of their tile.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
 
     public static bool Caches(int z) => z <= MaxZoom;
 
     public static string Key(MapRequest request, int z, int x, int y, IEnumerable<KnowledgePoint> known) => string.Create(CultureInfo.InvariantCulture,
         $"{request.Region}|{string.Join(',', request.Layers.Distinct().Order(StringComparer.Ordinal))}|{request.AsOf:uuuu-MM-dd}|{z}/{x}/{y}|{string.Join(';', known)}");
 
+    /// <summary>The tile from memory; counted as a hit. A miss is counted by <see cref="ReadOnceAsync"/>, which must follow it.</summary>
     public bool TryGet(string key, out byte[] tile)
     {
         var hit = _tiles.TryGetValue(key, out byte[]? found);
-        if (hit) Interlocked.Increment(ref _hits);
-        _lookups.Add(1, new KeyValuePair<string, object?>("result", hit ? "hit" : "miss"));
+        if (hit)
+        {
+            Interlocked.Increment(ref _hits);
+            Count("hit");
+        }
         tile = found ?? [];
         return hit;
     }
 
+    private void Count(string result) => _lookups.Add(1, new KeyValuePair<string, object?>("result", result));
+
     public void Add(string key, byte[] tile) =>
         _tiles.Set(key, tile, new MemoryCacheEntryOptions { Size = tile.Length + key.Length * 2 + EntryOverhead });
+
+    /// <summary>
+    /// The tile looked up as <paramref name="key"/>, read once however many requests missed on it together. The read returns the
+    /// tile and the key it is kept under (what its own snapshot knew, which may be newer than the key looked up).
+    /// </summary>
+    public async Task<byte[]> ReadOnceAsync(string key, Func<Task<(byte[] Tile, string Key)>> read, CancellationToken ct)
+    {
+        var mine = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pending = _reading.GetOrAdd(key, mine.Task);
+        if (pending != mine.Task)
+        {
+            byte[]? tile = null;
+            Interlocked.Increment(ref _waiting);
+            try
+            {
+                tile = await pending.WaitAsync(ct);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // The request reading it went away and its read was cancelled: this one reads for itself (below). A read that failed
+                // otherwise (the timeout) fails for everyone who waited on it: reading again would double the load that caused it.
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _waiting);
+            }
+            if (tile is not null)
+            {
+                Interlocked.Increment(ref _shared);
+                Count("shared");
+                return tile;
+            }
+            Count("miss");
+            var (own, stored) = await read();
+            Add(stored, own);
+            return own;
+        }
+        Count("miss");
+        try
+        {
+            var (tile, stored) = await read();
+            Add(stored, tile);
+            mine.SetResult(tile);
+            return tile;
+        }
+        catch (Exception e)
+        {
+            mine.SetException(e);
+            _ = mine.Task.Exception; // observed: nobody may have been waiting
+            throw;
+        }
+        finally
+        {
+            _reading.TryRemove(new KeyValuePair<string, Task<byte[]>>(key, mine.Task));
+        }
+    }
 
     public void Dispose() => _tiles.Dispose();
 }

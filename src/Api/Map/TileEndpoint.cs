@@ -36,17 +36,22 @@ public static class TileEndpoint
         var (databases, limits, (tz, tx, ty)) = (topology.Holding(code), work.Limits, (zoom!.Value, column!.Value, row!.Value));
         return await work.TimedAsync(http, async () =>
         {
+            string? key = null;
             if (TileCache.Caches(tz))
             {
                 var known = await topology.EachAsync(databases, (d, _) => new TileQuery(d.Db, limits).KnowledgeAsync(knownAt, ct));
-                if (cache.TryGet(TileCache.Key(request, tz, tx, ty, known), out var hit)) return Answer(hit);
+                key = TileCache.Key(request, tz, tx, ty, known);
+                if (cache.TryGet(key, out var hit)) return Answer(hit);
             }
             return await work.RunAsync(http, async () =>
             {
-                var (tile, known) = await ReadAsync(topology, databases, limits, request, tz, tx, ty, ct);
-                // Keyed by what the read itself saw (its snapshot), which may be newer than the key looked up above.
-                if (TileCache.Caches(tz)) cache.Add(TileCache.Key(request, tz, tx, ty, known), tile);
-                return Answer(tile);
+                if (key is null) return Answer((await ReadAsync(topology, databases, limits, request, tz, tx, ty, ct)).Tile);
+                // Kept under what the read itself saw (its snapshot), which may be newer than the key looked up above.
+                return Answer(await cache.ReadOnceAsync(key, async () =>
+                {
+                    var (tile, known) = await ReadAsync(topology, databases, limits, request, tz, tx, ty, ct);
+                    return (tile, TileCache.Key(request, tz, tx, ty, known));
+                }, ct));
             }, ct);
         });
     }

@@ -88,6 +88,60 @@ public sealed class TileCacheTests(LedgerApp app) : IAsyncLifetime
         Cache.Hits.ShouldBe(hits + 1);
     }
 
+    [Fact]
+    public async Task two_requests_missing_the_same_tile_together_read_it_once()
+    {
+        await PostAsync(Ev.Zone("410102-RL90").Drawn(Geo.Box(113.0, 34.0, 1.0, 1.0)));
+        var (shared, hits) = (Cache.Shared, Cache.Hits);
+        // The geometry table held locked: the first request's read waits on it while the second misses on the same tile.
+        await using var conn = new Npgsql.NpgsqlConnection(app.ConnectionString);
+        await conn.OpenAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await using (var hold = new Npgsql.NpgsqlCommand("lock table ledger.geo_versions in access exclusive mode", conn, tx))
+            await hold.ExecuteNonQueryAsync();
+        var first = TileAsync(Z1);
+        await Until(() => Cache.Reading == 1);
+        var second = TileAsync(Z1);
+        await Until(() => Cache.Waiting == 1);
+        await tx.RollbackAsync();
+        (await second).ShouldBe(await first);
+        Cache.Shared.ShouldBe(shared + 1);
+        Cache.Hits.ShouldBe(hits);
+        (Cache.Reading, Cache.Waiting).ShouldBe((0, 0));
+    }
+
+    [Fact]
+    public async Task when_the_request_reading_a_tile_goes_away_the_one_waiting_for_it_reads_it_itself()
+    {
+        await PostAsync(Ev.Zone("410102-RL90").Drawn(Geo.Box(113.0, 34.0, 1.0, 1.0)));
+        var shared = Cache.Shared;
+        await using var conn = new Npgsql.NpgsqlConnection(app.ConnectionString);
+        await conn.OpenAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await using (var hold = new Npgsql.NpgsqlCommand("lock table ledger.geo_versions in access exclusive mode", conn, tx))
+            await hold.ExecuteNonQueryAsync();
+        using var leaving = new CancellationTokenSource();
+        using var request = new HttpRequestMessage(HttpMethod.Get, Z1);
+        request.Headers.Add("X-Api-Key", _auditor);
+        var first = app.Http.SendAsync(request, leaving.Token);
+        await Until(() => Cache.Reading == 1);
+        var second = TileAsync(Z1);
+        await Until(() => Cache.Waiting == 1);
+        await leaving.CancelAsync(); // the first request's client goes away: its read is cancelled
+        await Should.ThrowAsync<OperationCanceledException>(first);
+        await Until(() => Cache.Waiting == 0);
+        await tx.RollbackAsync();
+        (await second).ShouldNotBeEmpty();
+        Cache.Shared.ShouldBe(shared);
+        (Cache.Reading, Cache.Waiting).ShouldBe((0, 0));
+    }
+
+    private static async Task Until(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++) await Task.Delay(50);
+        condition().ShouldBeTrue();
+    }
+
     /// <summary>Posts one event; returns when it was recorded.</summary>
     private async Task<Instant> PostAsync(System.Text.Json.Nodes.JsonObject e)
     {
