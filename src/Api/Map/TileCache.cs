@@ -66,7 +66,7 @@ public sealed class TileCache : IDisposable
 
     private void Count(string result) => _lookups.Add(1, new KeyValuePair<string, object?>("result", result));
 
-    public void Add(string key, byte[] tile) =>
+    private void Add(string key, byte[] tile) =>
         _tiles.Set(key, tile, new MemoryCacheEntryOptions { Size = tile.Length + key.Length * 2 + EntryOverhead });
 
     /// <summary>

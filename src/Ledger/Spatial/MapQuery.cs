@@ -93,8 +93,10 @@ public sealed class MapQuery(NpgsqlDataSource db, MapLimits? limits = null)
 
     private static string? Frame(MapRequest request) => request.Bbox is null ? null : $"ST_MakeEnvelope(@west, @south, @east, @north, {Postgis.Srid})";
 
-    /// <summary>The extent of everything the region's map could show (every recorded geometry of its codes), or null when it has none.</summary>
-    /// <summary>The box of every boundary the region recorded, read under <paramref name="timeout"/> (a province's is a scan of its geometries).</summary>
+    /// <summary>
+    /// The extent of everything the region's map could show (every recorded geometry of its codes), or null when it has none;
+    /// read under <paramref name="timeout"/>, since a province's is a scan of its geometries.
+    /// </summary>
     public Task<BoundingBox?> ExtentAsync(string region, TimeSpan timeout, CancellationToken ct) =>
         BoundedRead.RunAsync(db, timeout, conn => ExtentAsync(conn, region, ct), ct);
 
