@@ -9,6 +9,7 @@ using Ledger.Bench;
 // infra/bench/run.sh successions [--occupations N --successions 100]  sheet latency before and after N successions, one ledger
 // infra/bench/run.sh county [--parcels N --zones N --zone-vertices N --footprint-batches N]  a large county on the map: overlap detection, map/tiles, import
 // infra/bench/run.sh ogc [--parcels N --zones 0 --walks 2 --boxes 30 --rounds 2]  the county's parcels through OGC API – Features: items pages, ogr2ogr via OAPIF beside the map
+// infra/bench/run.sh gpkgwrite [--features 20000 --files 7]  a GeoPackage export written without the database (the R-tree included)
 // infra/bench/run.sh copyrows [--rows 1000 --rounds 40]  an import batch's flows, index and geo_versions rows: the ingest's statements against binary COPY
 // infra/bench/run.sh import [--features 100000 --rounds 2 --parallel 1 --warmup 30000]  a 三调-style GeoPackage through POST /imports against ogr2ogr -f PostgreSQL, alternating
 //                                                                   (--parallel 2: two counties at once each way, with the API's and PostgreSQL's CPU)
@@ -35,6 +36,9 @@ switch (mode)
         await NationalBenchmark.RunAsync(new NationalBenchmark.Options(Args.Int(args, "--events", 1_000_000), Args.Int(args, "--shards", 4),
             Args.Int(args, "--sheet-runs", 40), Args.Int(args, "--compare", 1) != 0, Args.Int(args, "--landuse", 0) != 0,
             Args.Int(args, "--halfway", 1) != 0, Args.Int(args, "--verify", 1) != 0, Args.Int(args, "--settle", 0) != 0));
+        break;
+    case "gpkgwrite":
+        GeoPackageWriteBenchmark.Run(Args.Int(args, "--features", 20_000), Args.Int(args, "--files", 7));
         break;
     case "copyrows":
         await CopyRowsBenchmark.RunAsync(Args.Int(args, "--rows", 1000), Args.Int(args, "--rounds", 40));
@@ -94,7 +98,7 @@ switch (mode)
             Args.Int(args, "--occupations", 200), Args.Int(args, "--prefectures", 5), Args.Int(args, "--runs", 3));
         break;
     default:
-        Console.Error.WriteLine("usage: run.sh ingest|bulk|copyrows|national|ingestcpu|sheets|sheetparts|successions|county|ogc|import|audits|soak|verify|telemetry|geometry [options]");
+        Console.Error.WriteLine("usage: run.sh ingest|bulk|copyrows|gpkgwrite|national|ingestcpu|sheets|sheetparts|successions|county|ogc|import|audits|soak|verify|telemetry|geometry [options]");
         return 2;
 }
 return 0;
