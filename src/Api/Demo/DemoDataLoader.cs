@@ -29,7 +29,7 @@ public sealed class DemoDataLoader(IConfiguration config, NpgsqlDataSource db, I
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        if (config["LEDGER_DEMO"] == "0") return;
+        if (!Ledger.Storage.OperatorSettings.Demo.Read(n => config[n])) return;
         // The demo's event ids are deterministic and posting is idempotent, so an interrupted load
         // simply resumes; a ledger with anyone else's events is never touched.
         await using (var cmd = db.CreateCommand($"select exists (select 1 from {Ledger.Storage.LedgerStore.Schema}.event_index where client <> @c)"))

@@ -41,7 +41,7 @@ public sealed record LedgerDatabase(NpgsqlDataSource Owner, NpgsqlDataSource Run
     /// </summary>
     public static LedgerDatabase For(string name, string ownerConnection, IConfiguration config, EmbeddedPostgres? embedded, string? givenApp)
     {
-        var runAsOwner = config["LEDGER_RUN_AS_OWNER"] is "1" or "true";
+        var runAsOwner = Ledger.Storage.OperatorSettings.RunAsOwner.Read(n => config[n]);
         var appRole = config["LEDGER_APP_ROLE"] is { Length: > 0 } r ? r : runAsOwner ? null : DatabaseRoles.DefaultAppRole;
         // Where the owner signs in with a password, so must the runtime role: ours, kept in a 0600 file.
         var appPassword = appRole is not null && givenApp is null && new NpgsqlConnectionStringBuilder(ownerConnection).Password is not null

@@ -123,7 +123,7 @@ public static class LedgerHosting
         // The request id (also in every problem response) is in the logging scope, so it is on every
         // line a request writes. LEDGER_LOG_FORMAT=json gives one JSON object per line for collectors.
         builder.Logging.ClearProviders();
-        if (builder.Configuration["LEDGER_LOG_FORMAT"] == "json")
+        if (Ledger.Storage.OperatorSettings.LogFormat.Read(k => builder.Configuration[k]) == "json")
             builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
         else
             builder.Logging.AddSimpleConsole(o => { o.IncludeScopes = true; o.SingleLine = true; });

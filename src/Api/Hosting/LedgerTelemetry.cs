@@ -24,7 +24,7 @@ public static class LedgerTelemetry
     private static readonly string[] Sources = [IngestTracing.SourceName, "Npgsql", "Marten", "Wolverine"];
     private static readonly string[] Meters = [LedgerMetrics.MeterName, "Npgsql", "Marten", "Wolverine", "Wolverine:*"];
 
-    public static bool Enabled(IConfiguration config) => config["LEDGER_TELEMETRY"] != "0";
+    public static bool Enabled(IConfiguration config) => Ledger.Storage.OperatorSettings.Telemetry.Read(n => config[n]);
 
     public static string MetricsUrls(IConfiguration config) =>
         config["LEDGER_METRICS_URLS"] is { Length: > 0 } urls ? urls : DefaultMetricsUrls;

@@ -15,12 +15,7 @@ public static class LogKey
     {
         var origin = config["LEDGER_LOG_ORIGIN"] is { Length: > 0 } o ? o : LogKeys.DefaultOrigin;
         // Kept unless turned off (decisions 51 and 71): with the log the ingest runs at 0.92–0.99× of itself.
-        var enabled = config["LEDGER_LOG"] switch
-        {
-            null or "" or "1" or "true" or "on" => true,
-            "0" or "false" or "off" => false,
-            var other => throw new StartupRefusedException($"LEDGER_LOG '{other}' is neither 1 (keep the transparency log, the default) nor 0 (keep none)"),
-        };
+        var enabled = OperatorSettings.Log.Read(n => config[n]);
         if (!Transparency.NoteKeys.IsValidName(origin + "/catalogue"))
             throw new StartupRefusedException($"LEDGER_LOG_ORIGIN '{origin}' is not a signed-note key name (printable, no spaces, no '+')");
         if (config["LEDGER_LOG_KEY"] is { Length: > 0 } given) return new LogKeys(Seed(given, "LEDGER_LOG_KEY"), origin, enabled);

@@ -27,7 +27,32 @@ public sealed record NumericSetting(string Name, double Default, double Min, dou
     private static string Show(double v) => v.ToString(v == Math.Floor(v) ? "#,0" : "#,0.###", CultureInfo.InvariantCulture);
 }
 
-/// <summary>Every number the service reads from its settings, with its default and range (docs/operations.md describes each).</summary>
+/// <summary>An on/off setting: unset or empty takes the default; 1, true, on or 0, false, off; anything else refuses the start.</summary>
+/// <param name="Meaning">What "on" does, for the refusal's message.</param>
+public sealed record SwitchSetting(string Name, bool Default, string Meaning)
+{
+    public bool Read(Func<string, string?> setting) => setting(Name) switch
+    {
+        null or "" => Default,
+        "1" or "true" or "on" => true,
+        "0" or "false" or "off" => false,
+        var other => throw new StartupRefusedException(
+            $"{Name} '{other}' is neither 1 ({Meaning}) nor 0 (unset, it is {(Default ? 1 : 0)}); true/false and on/off are read too"),
+    };
+}
+
+/// <summary>A setting with a few named values: unset or empty takes the first; anything not listed refuses the start.</summary>
+public sealed record ChoiceSetting(string Name, params string[] Values)
+{
+    public string Read(Func<string, string?> setting) => setting(Name) switch
+    {
+        null or "" => Values[0],
+        var v when Values.Contains(v, StringComparer.Ordinal) => v,
+        var other => throw new StartupRefusedException($"{Name} '{other}' is not one of {string.Join(", ", Values)} (unset, it is {Values[0]})"),
+    };
+}
+
+/// <summary>Every number and switch the service reads from its settings, with its default and range (docs/operations.md describes each).</summary>
 public static class OperatorSettings
 {
     private const double MaxMb = 1024 * 1024; // a terabyte: far above any sensible limit, far below a long's bytes
@@ -57,6 +82,12 @@ public static class OperatorSettings
     public static readonly NumericSetting AuditReportsPerDay = new("LEDGER_AUDIT_REPORTS_PER_DAY", 200, 1, int.MaxValue);
     public static readonly NumericSetting InterimReportsPerDay = new("LEDGER_INTERIM_REPORTS_PER_DAY", 50, 1, int.MaxValue);
 
+    public static readonly SwitchSetting Log = new("LEDGER_LOG", true, "keep the transparency log");
+    public static readonly SwitchSetting Demo = new("LEDGER_DEMO", true, "load the synthetic demo province into a ledger that has no other client's events");
+    public static readonly SwitchSetting Telemetry = new("LEDGER_TELEMETRY", true, "metrics, traces and the metrics listener");
+    public static readonly SwitchSetting RunAsOwner = new("LEDGER_RUN_AS_OWNER", false, "run as the database owner instead of the append-only role");
+    public static readonly ChoiceSetting LogFormat = new("LEDGER_LOG_FORMAT", "text", "json");
+
     public static IReadOnlyList<NumericSetting> All { get; } =
     [
         RateLimit, AddressRateLimit, KeyCacheEntries, RollbackCheckSeconds, ShardRetrySeconds, LogBuildSeconds, MetricsRefreshSeconds,
@@ -68,5 +99,7 @@ public static class OperatorSettings
     public static void Check(Func<string, string?> setting)
     {
         foreach (var s in All) s.Read(setting);
+        foreach (var s in new[] { Log, Demo, Telemetry, RunAsOwner }) s.Read(setting);
+        LogFormat.Read(setting);
     }
 }

@@ -50,6 +50,33 @@ public sealed class OperatorSettingsTests
         refused.Message.ShouldStartWith($"{name} '{value}' is not ");
         refused.Message.ShouldContain("unset, it is");
     }
+
+    [Theory]
+    [InlineData("LEDGER_DEMO", null, true)]
+    [InlineData("LEDGER_DEMO", "0", false)]
+    [InlineData("LEDGER_DEMO", "off", false)]
+    [InlineData("LEDGER_TELEMETRY", "false", false)]
+    [InlineData("LEDGER_TELEMETRY", "", true)]
+    [InlineData("LEDGER_RUN_AS_OWNER", null, false)]
+    [InlineData("LEDGER_RUN_AS_OWNER", "true", true)]
+    [InlineData("LEDGER_LOG", "on", true)]
+    public void a_switch_reads_one_and_zero_and_their_words(string name, string? value, bool expected)
+    {
+        var all = new[] { OperatorSettings.Log, OperatorSettings.Demo, OperatorSettings.Telemetry, OperatorSettings.RunAsOwner };
+        all.Single(s => s.Name == name).Read(Only(name, value)).ShouldBe(expected);
+    }
+
+    [Theory]
+    [InlineData("LEDGER_DEMO", "no")] // it used to load the demo: only "0" turned it off
+    [InlineData("LEDGER_TELEMETRY", "disabled")]
+    [InlineData("LEDGER_RUN_AS_OWNER", "yes")]
+    [InlineData("LEDGER_LOG_FORMAT", "JSON")]
+    public void a_switch_or_choice_it_cannot_read_refuses_the_start(string name, string value) =>
+        Should.Throw<StartupRefusedException>(() => OperatorSettings.Check(Only(name, value))).Message.ShouldStartWith($"{name} '{value}' is ");
+
+    [Fact]
+    public void the_log_format_is_text_unless_json() =>
+        (OperatorSettings.LogFormat.Read(_ => null), OperatorSettings.LogFormat.Read(Only("LEDGER_LOG_FORMAT", "json"))).ShouldBe(("text", "json"));
 }
 
 /// <summary>The service itself: a bad number stops the start before anything is served.</summary>
