@@ -16,8 +16,8 @@ public sealed record NodeHealth(TimeSpan Heartbeat, TimeSpan Stale)
     /// <summary>Read and checked before the host is built, so a bad value refuses the start with its name.</summary>
     public static NodeHealth From(IConfiguration config)
     {
-        var health = new NodeHealth(Seconds(config, "LEDGER_NODE_HEARTBEAT_SECONDS") ?? TimeSpan.FromSeconds(10),
-            Seconds(config, "LEDGER_NODE_STALE_SECONDS") ?? TimeSpan.FromSeconds(60));
+        var health = new NodeHealth(TimeSpan.FromSeconds(OperatorSettings.NodeHeartbeatSeconds.Read(n => config[n])),
+            TimeSpan.FromSeconds(OperatorSettings.NodeStaleSeconds.Read(n => config[n])));
         if (health.Stale <= health.Heartbeat)
             throw new StartupRefusedException(
                 $"LEDGER_NODE_STALE_SECONDS ({health.Stale.TotalSeconds:0}) must be longer than the heartbeat " +
@@ -35,11 +35,4 @@ public sealed record NodeHealth(TimeSpan Heartbeat, TimeSpan Stale)
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-
-    private static TimeSpan? Seconds(IConfiguration config, string name) => config[name] switch
-    {
-        null or "" => null,
-        var text when int.TryParse(text, out var s) && s > 0 => TimeSpan.FromSeconds(s),
-        var text => throw new StartupRefusedException($"{name} must be a whole number of seconds above 0, not '{text}'."),
-    };
 }

@@ -21,11 +21,7 @@ public sealed class WitnessConfig(WitnessPolicy policy, TimeSpan within)
 
     public static WitnessConfig Load(IConfiguration config)
     {
-        var seconds = config["LEDGER_WITNESS_SECONDS"] is { Length: > 0 } s
-            ? double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is > 0 and <= 3600
-                ? n
-                : throw new StartupRefusedException($"LEDGER_WITNESS_SECONDS '{s}' must be a number of seconds, more than 0 and at most 3600")
-            : 10;
+        var seconds = OperatorSettings.WitnessSeconds.Read(n => config[n]);
         if (config["LEDGER_WITNESS_POLICY_FILE"] is not { Length: > 0 } file) return new WitnessConfig(WitnessPolicy.NoQuorum, TimeSpan.FromSeconds(seconds));
         if (!File.Exists(file)) throw new StartupRefusedException($"LEDGER_WITNESS_POLICY_FILE '{file}' does not exist");
         if (!WitnessPolicy.TryParse(File.ReadAllText(file), out var policy, out var problem))

@@ -8,8 +8,19 @@ namespace Ledger.Storage;
 /// limit the operator believes is set and is not.
 /// </summary>
 /// <param name="Whole">Digits only (an optional minus sign); otherwise a decimal number with a point.</param>
-public sealed record NumericSetting(string Name, double Default, double Min, double Max, bool Whole = true)
+/// <summary>One of the settings the start checks (<see cref="OperatorSettings.Check"/>).</summary>
+public interface IOperatorSetting
 {
+    string Name { get; }
+
+    /// <summary>Reads it as its users will, refusing the start (<see cref="StartupRefusedException"/>) on a value it cannot read.</summary>
+    void Check(Func<string, string?> setting);
+}
+
+public sealed record NumericSetting(string Name, double Default, double Min, double Max, bool Whole = true) : IOperatorSetting
+{
+    public void Check(Func<string, string?> setting) => Read(setting);
+
     public double Read(Func<string, string?> setting)
     {
         var text = setting(Name);
@@ -29,8 +40,10 @@ public sealed record NumericSetting(string Name, double Default, double Min, dou
 
 /// <summary>An on/off setting: unset or empty takes the default; 1, true, on or 0, false, off; anything else refuses the start.</summary>
 /// <param name="Meaning">What "on" does, for the refusal's message.</param>
-public sealed record SwitchSetting(string Name, bool Default, string Meaning)
+public sealed record SwitchSetting(string Name, bool Default, string Meaning) : IOperatorSetting
 {
+    public void Check(Func<string, string?> setting) => Read(setting);
+
     public bool Read(Func<string, string?> setting) => setting(Name) switch
     {
         null or "" => Default,
@@ -42,8 +55,10 @@ public sealed record SwitchSetting(string Name, bool Default, string Meaning)
 }
 
 /// <summary>A setting with a few named values: unset or empty takes the first; anything not listed refuses the start.</summary>
-public sealed record ChoiceSetting(string Name, params string[] Values)
+public sealed record ChoiceSetting(string Name, params string[] Values) : IOperatorSetting
 {
+    public void Check(Func<string, string?> setting) => Read(setting);
+
     public string Read(Func<string, string?> setting) => setting(Name) switch
     {
         null or "" => Values[0],
@@ -79,6 +94,9 @@ public static class OperatorSettings
     public static readonly NumericSetting MapTimeoutSeconds = new("LEDGER_MAP_TIMEOUT_SECONDS", Spatial.MapLimits.DefaultTimeoutSeconds, 0.001, 3600, Whole: false);
     public static readonly NumericSetting MapConcurrency = new("LEDGER_MAP_CONCURRENCY", 2, 1, int.MaxValue);
     public static readonly NumericSetting TileCacheMb = new("LEDGER_TILE_CACHE_MB", 64, 0, MaxMb);
+    public static readonly NumericSetting NodeHeartbeatSeconds = new("LEDGER_NODE_HEARTBEAT_SECONDS", 10, 1, int.MaxValue);
+    public static readonly NumericSetting NodeStaleSeconds = new("LEDGER_NODE_STALE_SECONDS", 60, 1, int.MaxValue);
+    public static readonly NumericSetting WitnessSeconds = new("LEDGER_WITNESS_SECONDS", 10, 0.001, 3600, Whole: false);
     public static readonly NumericSetting AuditReportsPerDay = new("LEDGER_AUDIT_REPORTS_PER_DAY", 200, 1, int.MaxValue);
     public static readonly NumericSetting InterimReportsPerDay = new("LEDGER_INTERIM_REPORTS_PER_DAY", 50, 1, int.MaxValue);
 
@@ -88,18 +106,21 @@ public static class OperatorSettings
     public static readonly SwitchSetting RunAsOwner = new("LEDGER_RUN_AS_OWNER", false, "run as the database owner instead of the append-only role");
     public static readonly ChoiceSetting LogFormat = new("LEDGER_LOG_FORMAT", "text", "json");
 
-    public static IReadOnlyList<NumericSetting> All { get; } =
+    public static IReadOnlyList<NumericSetting> Numbers { get; } =
     [
         RateLimit, AddressRateLimit, KeyCacheEntries, RollbackCheckSeconds, ShardRetrySeconds, LogBuildSeconds, MetricsRefreshSeconds,
         CheckpointMinutes, DerivedCheckMinutes, ImportMaxMb, ImportWorkers, ImportMaxMinutes, UploadsInFlight, ScratchMaxMb, ScratchMinFreeMb,
-        MapMaxFeatures, MapMaxMb, MapTimeoutSeconds, MapConcurrency, TileCacheMb, AuditReportsPerDay, InterimReportsPerDay,
+        MapMaxFeatures, MapMaxMb, MapTimeoutSeconds, MapConcurrency, TileCacheMb, NodeHeartbeatSeconds, NodeStaleSeconds, WitnessSeconds,
+        AuditReportsPerDay, InterimReportsPerDay,
     ];
+
+    public static IReadOnlyList<SwitchSetting> Switches { get; } = [Log, Demo, Telemetry, RunAsOwner];
+
+    public static IReadOnlyList<IOperatorSetting> All { get; } = [.. Numbers, .. Switches, LogFormat];
 
     /// <summary>Reads every one at start, so a bad value stops the start rather than the first request that needs it.</summary>
     public static void Check(Func<string, string?> setting)
     {
-        foreach (var s in All) s.Read(setting);
-        foreach (var s in new[] { Log, Demo, Telemetry, RunAsOwner }) s.Read(setting);
-        LogFormat.Read(setting);
+        foreach (var s in All) s.Check(setting);
     }
 }

@@ -18,7 +18,8 @@ public sealed class OperatorSettingsTests
     {
         OperatorSettings.Check(_ => null);
         OperatorSettings.Check(_ => "");
-        OperatorSettings.All.Select(s => s.Read(_ => null)).ShouldBe(OperatorSettings.All.Select(s => s.Default));
+        OperatorSettings.Numbers.Select(s => s.Read(_ => null)).ShouldBe(OperatorSettings.Numbers.Select(s => s.Default));
+        OperatorSettings.Switches.Select(s => s.Read(_ => null)).ShouldBe(OperatorSettings.Switches.Select(s => s.Default));
         OperatorSettings.All.Select(s => s.Name).ShouldBeUnique();
     }
 
@@ -30,7 +31,7 @@ public sealed class OperatorSettingsTests
     [InlineData("LEDGER_IMPORT_WORKERS", "64", 64)]
     [InlineData("LEDGER_RATE_LIMIT", "1000000", 1_000_000)]
     public void a_value_in_range_is_used(string name, string value, double expected) =>
-        OperatorSettings.All.Single(s => s.Name == name).Read(Only(name, value)).ShouldBe(expected);
+        OperatorSettings.Numbers.Single(s => s.Name == name).Read(Only(name, value)).ShouldBe(expected);
 
     [Theory]
     [InlineData("LEDGER_RATE_LIMIT", "100k")]
@@ -44,6 +45,8 @@ public sealed class OperatorSettingsTests
     [InlineData("LEDGER_CHECKPOINT_MINUTES", "0")]
     [InlineData("LEDGER_UPLOADS_IN_FLIGHT", " 4")]
     [InlineData("LEDGER_ROLLBACK_CHECK_SECONDS", "1e3")]
+    [InlineData("LEDGER_NODE_STALE_SECONDS", "1.5")]
+    [InlineData("LEDGER_WITNESS_SECONDS", "ten")]
     public void anything_else_refuses_the_start_naming_the_setting_and_its_value(string name, string value)
     {
         var refused = Should.Throw<StartupRefusedException>(() => OperatorSettings.Check(Only(name, value)));
@@ -62,8 +65,7 @@ public sealed class OperatorSettingsTests
     [InlineData("LEDGER_LOG", "on", true)]
     public void a_switch_reads_one_and_zero_and_their_words(string name, string? value, bool expected)
     {
-        var all = new[] { OperatorSettings.Log, OperatorSettings.Demo, OperatorSettings.Telemetry, OperatorSettings.RunAsOwner };
-        all.Single(s => s.Name == name).Read(Only(name, value)).ShouldBe(expected);
+        OperatorSettings.Switches.Single(s => s.Name == name).Read(Only(name, value)).ShouldBe(expected);
     }
 
     [Theory]
