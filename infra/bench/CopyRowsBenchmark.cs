@@ -60,24 +60,22 @@ internal static class CopyRowsBenchmark
         await db.DisposeAsync();
     }
 
-    private sealed record Batch(List<FlowRow> Flows, List<EventIndexRow> Index, List<(long Seq, Guid Id, string Stream, MultiPolygon Shape)> Shapes);
+    private sealed record Batch(List<FlowRow> Flows, List<EventIndexRow> Index, List<GeoRow> Shapes);
 
     private static Batch Rows(int n, ref long seq)
     {
         var factory = new GeometryFactory(new PrecisionModel(), Postgis.Srid);
         var recorded = SystemClock.Instance.GetCurrentInstant();
         var date = new LocalDate(2024, 12, 31);
-        var (flows, index, shapes) = (new List<FlowRow>(), new List<EventIndexRow>(), new List<(long, Guid, string, MultiPolygon)>());
+        var (flows, index, shapes) = (new List<FlowRow>(), new List<EventIndexRow>(), new List<GeoRow>());
         for (var i = 0; i < n; i++)
         {
             var s = ++seq;
             var (id, stream, region) = (Guid.NewGuid(), $"farmland:410102-B{s:D8}", "410102");
             flows.Add(new FlowRow(s, id, stream, region, new Flow(Accounts.Farmland, "registration", "stock", 1.2345m, null, "0101", null), date, recorded));
             index.Add(new EventIndexRow(s, id, "farmland.parcel-registered", stream, region, date, recorded, "bench"));
-            var (x, y) = (113.0 + s % 1000 * 0.001, 34.0 + s / 1000 * 0.001);
-            var ring = Enumerable.Range(0, 20).Select(k => new Coordinate(x + 0.0004 * Math.Cos(k * Math.PI / 10), y + 0.0004 * Math.Sin(k * Math.PI / 10)))
-                .Append(new Coordinate(x + 0.0004, y)).ToArray();
-            shapes.Add((s, id, stream, factory.CreateMultiPolygon([factory.CreatePolygon(ring)])));
+            shapes.Add(new GeoRow(s, Layers.Farmland, id, "farmland.parcel-registered", stream, region, 1, date, recorded, 1.2345m,
+                factory.CreateMultiPolygon([CountyBenchmark.Parcel(factory, (int)(s % 1_000_000), 1000)])));
         }
         return new Batch(flows, index, shapes);
     }
@@ -86,34 +84,15 @@ internal static class CopyRowsBenchmark
     {
         var writes = new List<NpgsqlBatchCommand> { FlowWriter.Inserts(b.Flows, [])[0], EventIndex.Insert(b.Index) };
         await SqlBatch.ExecuteAsync(conn, tx, writes, CancellationToken.None);
-        var rows = b.Shapes.Select(s => new GeoRow(s.Seq, Layers.Farmland, s.Id, "farmland.parcel-registered", s.Stream, "410102", 1,
-            new LocalDate(2024, 12, 31), SystemClock.Instance.GetCurrentInstant(), 1.2345m, s.Shape)).ToList();
-        await GeoWriter.WriteAsync(conn, tx, rows, CancellationToken.None);
+        await GeoWriter.WriteAsync(conn, tx, b.Shapes, CancellationToken.None);
     }
 
     private static async Task CopyAsync(NpgsqlConnection conn, Batch b)
     {
         var s = LedgerStore.Schema;
-        await using (var flows = await conn.BeginBinaryImportAsync(
-            $"copy {s}.{FlowTables.Flows} (seq, account, cause, nature, event_id, stream_id, region_code, year, effective_date, recorded_at, amount, land_class, other_class) from stdin (format binary)"))
+        await using (var flows = await conn.BeginBinaryImportAsync(FlowWriter.Copy()))
         {
-            foreach (var f in b.Flows)
-            {
-                await flows.StartRowAsync();
-                await flows.WriteAsync(f.Seq, NpgsqlDbType.Bigint);
-                await flows.WriteAsync(f.Flow.Account, NpgsqlDbType.Text);
-                await flows.WriteAsync(f.Flow.Cause, NpgsqlDbType.Text);
-                await flows.WriteAsync(f.Flow.Nature, NpgsqlDbType.Text);
-                await flows.WriteAsync(f.EventId, NpgsqlDbType.Uuid);
-                await flows.WriteAsync(f.StreamId, NpgsqlDbType.Text);
-                await flows.WriteAsync(f.RegionCode, NpgsqlDbType.Text);
-                await flows.WriteNullAsync();
-                await flows.WriteAsync(f.EffectiveDate.ToDateOnly(), NpgsqlDbType.Date);
-                await flows.WriteAsync(f.RecordedAt.ToDateTimeUtc(), NpgsqlDbType.TimestampTz);
-                await flows.WriteAsync(f.Flow.Amount, NpgsqlDbType.Numeric);
-                await flows.WriteAsync(f.Flow.LandClass, NpgsqlDbType.Text);
-                await flows.WriteNullAsync();
-            }
+            foreach (var f in b.Flows) await FlowWriter.WriteAsync(flows, f, CancellationToken.None);
             await flows.CompleteAsync();
         }
         await using (var index = await conn.BeginBinaryImportAsync(
@@ -139,16 +118,16 @@ internal static class CopyRowsBenchmark
         {
             await geo.StartRowAsync();
             await geo.WriteAsync(g.Seq, NpgsqlDbType.Bigint);
-            await geo.WriteAsync(Layers.Farmland, NpgsqlDbType.Text);
-            await geo.WriteAsync(g.Id, NpgsqlDbType.Uuid);
-            await geo.WriteAsync("farmland.parcel-registered", NpgsqlDbType.Text);
-            await geo.WriteAsync(g.Stream, NpgsqlDbType.Text);
-            await geo.WriteAsync("410102", NpgsqlDbType.Text);
-            await geo.WriteAsync(1L, NpgsqlDbType.Bigint);
-            await geo.WriteAsync(new DateOnly(2024, 12, 31), NpgsqlDbType.Date);
-            await geo.WriteAsync(DateTime.UtcNow, NpgsqlDbType.TimestampTz);
-            await geo.WriteAsync(1.2345m, NpgsqlDbType.Numeric);
-            await geo.WriteAsync((Geometry)g.Shape, NpgsqlDbType.Geometry);
+            await geo.WriteAsync(g.Layer, NpgsqlDbType.Text);
+            await geo.WriteAsync(g.EventId, NpgsqlDbType.Uuid);
+            await geo.WriteAsync(g.Type, NpgsqlDbType.Text);
+            await geo.WriteAsync(g.StreamId, NpgsqlDbType.Text);
+            await geo.WriteAsync(g.RegionCode, NpgsqlDbType.Text);
+            await geo.WriteAsync(g.Version, NpgsqlDbType.Bigint);
+            await geo.WriteAsync(g.EffectiveDate.ToDateOnly(), NpgsqlDbType.Date);
+            await geo.WriteAsync(g.RecordedAt.ToDateTimeUtc(), NpgsqlDbType.TimestampTz);
+            await geo.WriteAsync(g.AreaHa!.Value, NpgsqlDbType.Numeric);
+            await geo.WriteAsync((Geometry)g.Geometry!, NpgsqlDbType.Geometry);
         }
         await geo.CompleteAsync();
     }

@@ -323,17 +323,21 @@ internal static class CountyBenchmark
         insert.Parameters.AddWithValue("$z", county + "0010010000000");
         for (var n = 0; n < parcels; n++)
         {
-            var (lon, lat) = Centre(n, side);
-            var ring = Enumerable.Range(0, ParcelVertices + 1).Select(v =>
-            {
-                var a = 2 * Math.PI * (v % ParcelVertices) / ParcelVertices;
-                return new Coordinate(Math.Round(lon + 0.0012 * Math.Cos(a), 7), Math.Round(lat + 0.0009 * Math.Sin(a), 7));
-            }).ToArray();
-            var polygon = factory.CreatePolygon(ring);
-            g.Value = writer.Write(polygon);
+            g.Value = writer.Write(Parcel(factory, n, side));
             b.Value = n.ToString("0000000", System.Globalization.CultureInfo.InvariantCulture);
             insert.ExecuteNonQuery();
         }
         tx.Commit();
+    }
+
+    /// <summary>Parcel <paramref name="n"/> of a grid <paramref name="side"/> wide: a 21-position ellipse about 270 × 200 m, as the GeoPackage holds it.</summary>
+    internal static Polygon Parcel(GeometryFactory factory, int n, int side)
+    {
+        var (lon, lat) = Centre(n, side);
+        return factory.CreatePolygon(Enumerable.Range(0, ParcelVertices + 1).Select(v =>
+        {
+            var a = 2 * Math.PI * (v % ParcelVertices) / ParcelVertices;
+            return new Coordinate(Math.Round(lon + 0.0012 * Math.Cos(a), 7), Math.Round(lat + 0.0009 * Math.Sin(a), 7));
+        }).ToArray());
     }
 }

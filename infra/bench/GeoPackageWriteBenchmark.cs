@@ -14,15 +14,14 @@ internal static class GeoPackageWriteBenchmark
 {
     public static void Run(int features, int files)
     {
+        if (features < 1 || files < 1) throw new ArgumentException("--features and --files must be at least 1");
         var factory = new GeometryFactory(new PrecisionModel(), Ledger.Storage.Postgis.Srid);
         var wkb = new WKBWriter(ByteOrder.LittleEndian, false, false);
         using var properties = JsonDocument.Parse("""{"stream":"410102-000001","version":1,"areaHa":1.2345,"eventId":"00000000-0000-0000-0000-000000000001","effectiveDate":"2024-12-31","landType":"paddy"}""");
+        var side = (int)Math.Ceiling(Math.Sqrt(features));
         var parcels = Enumerable.Range(0, features).Select(i =>
         {
-            var (x, y) = (113.0 + i % 300 * 0.002, 34.0 + i / 300 * 0.002);
-            var ring = Enumerable.Range(0, 20).Select(k => new Coordinate(x + 0.0008 * Math.Cos(k * Math.PI / 10), y + 0.0008 * Math.Sin(k * Math.PI / 10)))
-                .Append(new Coordinate(x + 0.0008, y)).ToArray();
-            var shape = factory.CreateMultiPolygon([factory.CreatePolygon(ring)]);
+            var shape = factory.CreateMultiPolygon([CountyBenchmark.Parcel(factory, i, side)]);
             var e = shape.EnvelopeInternal;
             return new MapFeature(Layers.Farmland, wkb.Write(shape), new BoundingBox(e.MinX, e.MinY, e.MaxX, e.MaxY), properties.RootElement);
         }).ToList();

@@ -68,7 +68,7 @@ public sealed class FlowRebuilder(NpgsqlDataSource db, Action<string> progress)
         long n = 0, highWater = 0;
         var clock = Stopwatch.StartNew();
         await using var copy = await write.BeginBinaryImportAsync(
-            $"copy {LedgerStore.Schema}.{ScratchFlows} (seq, account, cause, nature, event_id, stream_id, region_code, year, effective_date, recorded_at, amount, land_class, other_class) from stdin (format binary)", ct);
+            FlowWriter.Copy(ScratchFlows), ct);
         await using (var cmd = new NpgsqlCommand(EventReplay.Select, read, readTx))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
@@ -76,7 +76,7 @@ public sealed class FlowRebuilder(NpgsqlDataSource db, Action<string> progress)
             {
                 var replayed = replay.Apply(EventReplay.Read(r));
                 foreach (var f in replayed.Flows)
-                    await WriteAsync(copy, f, ct);
+                    await FlowWriter.WriteAsync(copy, f, ct);
                 if (replayed.Target is not null) targets.Add(replayed.Target);
 
                 highWater = replayed.Row.Seq;
@@ -92,31 +92,6 @@ public sealed class FlowRebuilder(NpgsqlDataSource db, Action<string> progress)
             $"insert into {LedgerStore.Schema}.{ScratchLandUseTotals} {FlowTables.LandUseTotalsOf(LedgerStore.Schema, ScratchFlows)}", write))
             await totals.ExecuteNonQueryAsync(ct);
         return (n, highWater, replay.States);
-    }
-
-    private static async Task WriteAsync(NpgsqlBinaryImporter copy, FlowRow row, CancellationToken ct)
-    {
-        await copy.StartRowAsync(ct);
-        await copy.WriteAsync(row.Seq, NpgsqlDbType.Bigint, ct);
-        await copy.WriteAsync(row.Flow.Account, NpgsqlDbType.Text, ct);
-        await copy.WriteAsync(row.Flow.Cause, NpgsqlDbType.Text, ct);
-        await copy.WriteAsync(row.Flow.Nature, NpgsqlDbType.Text, ct);
-        await copy.WriteAsync(row.EventId, NpgsqlDbType.Uuid, ct);
-        await copy.WriteAsync(row.StreamId, NpgsqlDbType.Text, ct);
-        await copy.WriteAsync(row.RegionCode, NpgsqlDbType.Text, ct);
-        if (row.Flow.Year is { } y) await copy.WriteAsync(y, NpgsqlDbType.Integer, ct);
-        else await copy.WriteNullAsync(ct);
-        await copy.WriteAsync(row.EffectiveDate.ToDateOnly(), NpgsqlDbType.Date, ct);
-        await copy.WriteAsync(row.RecordedAt.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, ct);
-        await copy.WriteAsync(row.Flow.Amount, NpgsqlDbType.Numeric, ct);
-        await WriteTextAsync(copy, row.Flow.LandClass, ct);
-        await WriteTextAsync(copy, row.Flow.OtherClass, ct);
-    }
-
-    private static async Task WriteTextAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken ct)
-    {
-        if (value is null) await copy.WriteNullAsync(ct);
-        else await copy.WriteAsync(value, NpgsqlDbType.Text, ct);
     }
 
     /// <summary>

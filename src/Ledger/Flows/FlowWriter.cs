@@ -50,6 +50,36 @@ public static class FlowWriter
         return commands;
     }
 
+    /// <summary>The COPY that takes flow rows into <paramref name="table"/> (binary, the columns <see cref="WriteAsync"/> writes).</summary>
+    public static string Copy(string table = FlowTables.Flows) =>
+        $"copy {LedgerStore.Schema}.{table} (seq, account, cause, nature, event_id, stream_id, region_code, year, effective_date, recorded_at, amount, land_class, other_class) from stdin (format binary)";
+
+    /// <summary>One flow row into a binary COPY opened with <see cref="Copy"/>: what rebuilds write.</summary>
+    public static async Task WriteAsync(NpgsqlBinaryImporter copy, FlowRow row, CancellationToken ct)
+    {
+        await copy.StartRowAsync(ct);
+        await copy.WriteAsync(row.Seq, NpgsqlDbType.Bigint, ct);
+        await copy.WriteAsync(row.Flow.Account, NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(row.Flow.Cause, NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(row.Flow.Nature, NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(row.EventId, NpgsqlDbType.Uuid, ct);
+        await copy.WriteAsync(row.StreamId, NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(row.RegionCode, NpgsqlDbType.Text, ct);
+        if (row.Flow.Year is { } y) await copy.WriteAsync(y, NpgsqlDbType.Integer, ct);
+        else await copy.WriteNullAsync(ct);
+        await copy.WriteAsync(row.EffectiveDate.ToDateOnly(), NpgsqlDbType.Date, ct);
+        await copy.WriteAsync(row.RecordedAt.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, ct);
+        await copy.WriteAsync(row.Flow.Amount, NpgsqlDbType.Numeric, ct);
+        await WriteTextAsync(copy, row.Flow.LandClass, ct);
+        await WriteTextAsync(copy, row.Flow.OtherClass, ct);
+    }
+
+    private static async Task WriteTextAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken ct)
+    {
+        if (value is null) await copy.WriteNullAsync(ct);
+        else await copy.WriteAsync(value, NpgsqlDbType.Text, ct);
+    }
+
     /// <summary>
     /// Adds a batch's stock flows to the totals. Keys go in sorted, so two batches updating the
     /// same totals rows lock them in the same order and cannot deadlock.
