@@ -30,9 +30,12 @@ public static class MapRefusals
             [new ItemError("from", "narrow the period with from and to (YYYY-MM-DD), or ask a smaller region")]);
     }
 
+    /// <summary>What a read stopped at the timeout asks the client to wait before it tries again (the workbench's page too).</summary>
+    public const string TimedOutRetryAfter = "10";
+
     public static IResult TimedOut(HttpContext http, MapLimits limits)
     {
-        http.Response.Headers.RetryAfter = "10";
+        http.Response.Headers.RetryAfter = TimedOutRetryAfter;
         return Problems.Of(http, 503, "The map read took too long",
             Text($"the read took longer than {limits.Timeout.TotalSeconds:0.###} s (LEDGER_MAP_TIMEOUT_SECONDS) and the database stopped it; ") +
             "the server may be busy: retry later, or ask for less (a bbox, fewer layers, a smaller region, a shorter period)");

@@ -79,37 +79,20 @@ public sealed class TileCache : IDisposable
         var pending = _reading.GetOrAdd(key, mine.Task);
         if (pending != mine.Task)
         {
-            byte[]? tile = null;
-            Interlocked.Increment(ref _waiting);
-            try
-            {
-                tile = await pending.WaitAsync(ct);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                // The request reading it went away and its read was cancelled: this one reads for itself (below). A read that failed
-                // otherwise (the timeout) fails for everyone who waited on it: reading again would double the load that caused it.
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _waiting);
-            }
-            if (tile is not null)
+            if (await WaitForAsync(pending, ct) is { } shared)
             {
                 Interlocked.Increment(ref _shared);
                 Count("shared");
-                return tile;
+                return shared;
             }
+            // The request reading it went away and its read was cancelled: this one reads for itself.
             Count("miss");
-            var (own, stored) = await read();
-            Add(stored, own);
-            return own;
+            return await ReadAndKeepAsync(read);
         }
         Count("miss");
         try
         {
-            var (tile, stored) = await read();
-            Add(stored, tile);
+            var tile = await ReadAndKeepAsync(read);
             mine.SetResult(tile);
             return tile;
         }
@@ -123,6 +106,34 @@ public sealed class TileCache : IDisposable
         {
             _reading.TryRemove(new KeyValuePair<string, Task<byte[]>>(key, mine.Task));
         }
+    }
+
+    /// <summary>
+    /// Another request's read of the tile; null when that read was cancelled (its client went away). A read that failed
+    /// otherwise (the timeout) fails for everyone who waited on it: reading again would double the load that caused it.
+    /// </summary>
+    private async Task<byte[]?> WaitForAsync(Task<byte[]> pending, CancellationToken ct)
+    {
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            return await pending.WaitAsync(ct);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return null;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
+    }
+
+    private async Task<byte[]> ReadAndKeepAsync(Func<Task<(byte[] Tile, string Key)>> read)
+    {
+        var (tile, key) = await read();
+        Add(key, tile);
+        return tile;
     }
 
     public void Dispose() => _tiles.Dispose();

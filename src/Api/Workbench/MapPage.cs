@@ -46,7 +46,7 @@ public static class MapPage
         }
         catch (MapTimeoutException)
         {
-            http.Response.Headers.RetryAfter = "10";
+            http.Response.Headers.RetryAfter = Map.MapRefusals.TimedOutRetryAfter;
             var seconds = limits.Timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
             return ui.Error(503, ui.T($"读取本地区的地图范围与叠加清单超过 {seconds} 秒（LEDGER_MAP_TIMEOUT_SECONDS），已由数据库停止。服务器可能繁忙：请稍后重试，或下载 GeoPackage、用 GIS 客户端按范围读取。",
                 $"Reading this region's map extent and overlap list took longer than {seconds} s (LEDGER_MAP_TIMEOUT_SECONDS) and the database stopped it. " +

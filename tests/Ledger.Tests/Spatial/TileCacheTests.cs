@@ -94,16 +94,12 @@ public sealed class TileCacheTests(LedgerApp app) : IAsyncLifetime
         await PostAsync(Ev.Zone("410102-RL90").Drawn(Geo.Box(113.0, 34.0, 1.0, 1.0)));
         var (shared, hits) = (Cache.Shared, Cache.Hits);
         // The geometry table held locked: the first request's read waits on it while the second misses on the same tile.
-        await using var conn = new Npgsql.NpgsqlConnection(app.ConnectionString);
-        await conn.OpenAsync();
-        await using var tx = await conn.BeginTransactionAsync();
-        await using (var hold = new Npgsql.NpgsqlCommand("lock table ledger.geo_versions in access exclusive mode", conn, tx))
-            await hold.ExecuteNonQueryAsync();
+        await using var hold = await GeometryTableHold.TakeAsync(app.ConnectionString);
         var first = TileAsync(Z1);
         await Until(() => Cache.Reading == 1);
         var second = TileAsync(Z1);
         await Until(() => Cache.Waiting == 1);
-        await tx.RollbackAsync();
+        await hold.ReleaseAsync();
         (await second).ShouldBe(await first);
         Cache.Shared.ShouldBe(shared + 1);
         Cache.Hits.ShouldBe(hits);
@@ -115,11 +111,7 @@ public sealed class TileCacheTests(LedgerApp app) : IAsyncLifetime
     {
         await PostAsync(Ev.Zone("410102-RL90").Drawn(Geo.Box(113.0, 34.0, 1.0, 1.0)));
         var shared = Cache.Shared;
-        await using var conn = new Npgsql.NpgsqlConnection(app.ConnectionString);
-        await conn.OpenAsync();
-        await using var tx = await conn.BeginTransactionAsync();
-        await using (var hold = new Npgsql.NpgsqlCommand("lock table ledger.geo_versions in access exclusive mode", conn, tx))
-            await hold.ExecuteNonQueryAsync();
+        await using var hold = await GeometryTableHold.TakeAsync(app.ConnectionString);
         using var leaving = new CancellationTokenSource();
         using var request = new HttpRequestMessage(HttpMethod.Get, Z1);
         request.Headers.Add("X-Api-Key", _auditor);
@@ -130,7 +122,7 @@ public sealed class TileCacheTests(LedgerApp app) : IAsyncLifetime
         await leaving.CancelAsync(); // the first request's client goes away: its read is cancelled
         await Should.ThrowAsync<OperationCanceledException>(first);
         await Until(() => Cache.Waiting == 0);
-        await tx.RollbackAsync();
+        await hold.ReleaseAsync();
         (await second).ShouldNotBeEmpty();
         Cache.Shared.ShouldBe(shared);
         (Cache.Reading, Cache.Waiting).ShouldBe((0, 0));
