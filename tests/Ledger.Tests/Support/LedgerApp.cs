@@ -42,7 +42,7 @@ public sealed class LedgerApp : IAsyncLifetime
         Environment.SetEnvironmentVariable("LEDGER_DEMO", "0");
         Environment.SetEnvironmentVariable("LEDGER_BOOTSTRAP_ADMIN_KEY", AdminKey);
         Environment.SetEnvironmentVariable("LEDGER_CHECKPOINT_KEY", CheckpointKeyPem);
-        // The suite keeps the transparency log (off by default until its ingest cost is under the floor), so every test exercises it.
+        // The suite keeps the transparency log (the default since decision 71) and says so, so every test exercises it.
         Environment.SetEnvironmentVariable("LEDGER_LOG", "1");
         Environment.SetEnvironmentVariable("LEDGER_LOG_KEY", LogKeySeed);
         // Built at start only: a build running into a test's reset (a truncate of the chain) deadlocks it.
